@@ -1,0 +1,95 @@
+import BitaqaCore
+import Configuration
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+import Storage
+
+/// What the running service resolved at startup, beyond the raw configuration.
+public struct ResolvedSecrets: Sendable {
+    public let adminToken: Secret
+    public let encryptionKeys: [SecretBytes]
+}
+
+/// Builds the whole service from configuration: storage, routes, middleware and background services.
+///
+/// - Parameters:
+///   - reader: the configuration (command-line options, environment, `.env`; an in-memory provider in tests).
+///   - logger: the logger to use; by default one labelled `bitaqa` at the configured level.
+public func buildApplication(reader: ConfigReader, logger providedLogger: Logger? = nil) async throws -> some ApplicationProtocol {
+    let configuration = try BitaqaConfiguration(reader: reader)
+    var logger = providedLogger ?? Logger(label: "bitaqa")
+    logger.logLevel = configuration.log.level
+    let secrets = try resolveSecrets(configuration, logger: logger)
+    let appLogger = logger
+    let store = try await Store.open(configuration.storage.database, logger: logger)
+
+    let router = buildRouter(store: store, secrets: secrets)
+    var app = Application(
+        router: router,
+        server: try makeServer(configuration.http),
+        configuration: .init(
+            address: .hostname(configuration.http.host, port: configuration.http.port),
+            serverName: "Bitaqa"
+        ),
+        services: [StoreService(store: store)],
+        logger: logger
+    )
+    app.beforeServerStarts {
+        try await Migrator(store: store, logger: appLogger).migrate()
+        appLogger.info(
+            "bitaqa ready",
+            metadata: [
+                "environment": "\(configuration.environment.rawValue)",
+                "database": "\(store.location)",
+                "tls": "\(configuration.http.usesTLS)",
+                "encryption_keys": "\(secrets.encryptionKeys.count)",
+                "schema_version": "\(Migrator.latestVersion)",
+            ]
+        )
+    }
+    return app
+}
+
+/// The routes and middleware; split out so the structure is readable in one place.
+func buildRouter(store: Store, secrets: ResolvedSecrets) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    _ = MetricsRegistry.shared
+    router.add(middleware: RequestLoggingMiddleware())
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    OperationsController(store: store, adminToken: secrets.adminToken).addRoutes(to: router)
+    let merchant = router.group("v1").add(middleware: AdminAuthMiddleware(token: secrets.adminToken))
+    MerchantOrdersController(orders: SQLOrderRepository(store: store)).addRoutes(to: merchant)
+    return router
+}
+
+/// Secrets from configuration, or, in development only, created once under the data folder.
+func resolveSecrets(_ configuration: BitaqaConfiguration, logger: Logger) throws -> ResolvedSecrets {
+    let directory = configuration.storage.dataDirectory
+    let keys = configuration.security.encryptionKeys.isEmpty
+        ? [try DevelopmentSecrets.encryptionKey(dataDirectory: directory, logger: logger)]
+        : configuration.security.encryptionKeys
+    let token = try configuration.security.adminToken ?? DevelopmentSecrets.adminToken(dataDirectory: directory, logger: logger)
+    return ResolvedSecrets(adminToken: token, encryptionKeys: keys)
+}
+
+private func makeServer(_ http: HTTPSettings) throws -> HTTPServerBuilder {
+    guard let certificateFile = http.tlsCertificateFile, let keyFile = http.tlsKeyFile else {
+        return .http1()
+    }
+    let chain: [NIOSSLCertificate]
+    let key: NIOSSLPrivateKey
+    do {
+        chain = try NIOSSLCertificate.fromPEMFile(certificateFile)
+        key = try NIOSSLPrivateKey(file: keyFile, format: .pem)
+    } catch {
+        throw ConfigurationError("BITAQA_TLS_CERT_FILE", "the certificate or key could not be read as PEM")
+    }
+    let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+    return try .tls(.http1(), tlsConfiguration: tls)
+}

@@ -1,0 +1,60 @@
+import BitaqaCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import Storage
+
+/// `GET /health`, `GET /ready` and `GET /metrics`.
+struct OperationsController {
+    let store: Store
+    /// When set, `/metrics` asks for it as a bearer token.
+    let adminToken: Secret?
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("health") { _, _ in
+            JSONResponse(["status": "ok"])
+        }
+        router.get("ready") { _, context in
+            do {
+                try await store.ping()
+                return JSONResponse(["status": "ready", "database": store.kind.rawValue])
+            } catch {
+                context.logger.warning("readiness check failed: the database does not answer", metadata: ["error.type": "\(type(of: error))"])
+                throw PublicError(.serviceUnavailable, "the database does not answer")
+            }
+        }
+        router.get("metrics") { request, _ in
+            if let adminToken {
+                guard let presented = BearerToken.parse(request.headers[.authorization]),
+                    adminToken.constantTimeEquals(presented)
+                else { throw PublicError(.unauthorized, "missing or invalid credentials") }
+            }
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: MetricsRegistry.render()))
+            )
+        }
+    }
+}
+
+/// A small JSON object response.
+struct JSONResponse: ResponseGenerator {
+    let fields: [String: String]
+
+    init(_ fields: [String: String]) {
+        self.fields = fields
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let data = try JSONEncoder().encode(fields)
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+}

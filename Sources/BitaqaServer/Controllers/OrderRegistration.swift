@@ -1,0 +1,76 @@
+import BitaqaCore
+import Crypto
+import Foundation
+import Storage
+
+/// The body of `POST /v1/orders`, checked and normalised into a ``NewOrder``.
+struct OrderRegistration: Decodable {
+    var topupId: String
+    var userId: String
+    var email: String?
+    var phone: String?
+    var locale: String?
+    var channels: [String]?
+    var topupRef: String?
+
+    /// Checks every field; the first problem becomes a 400 naming the field.
+    func validated() throws(PublicError) -> NewOrder {
+        guard let topupId = TopupID(topupId) else {
+            throw .badRequest("topupId must be 1 to 128 printable characters without spaces or '/'")
+        }
+        guard let userId = UserID(userId) else {
+            throw .badRequest("userId must be 1 to 128 printable characters without spaces or '/'")
+        }
+        let email = try email.map { (value: String) throws(PublicError) -> String in
+            guard ContactRules.isValidEmail(value) else { throw .badRequest("email is not a valid e-mail address") }
+            return value
+        }
+        let phone = try phone.map { (value: String) throws(PublicError) -> String in
+            guard let normalised = ContactRules.normalisedAlgerianPhone(value) else {
+                throw .badRequest("phone must be an Algerian mobile number, 0XXXXXXXXX or +213XXXXXXXXX")
+            }
+            return normalised
+        }
+        let locale: CustomerLocale
+        if let raw = self.locale {
+            guard let parsed = CustomerLocale(rawValue: raw) else { throw .badRequest("locale must be ar, fr or en") }
+            locale = parsed
+        } else {
+            locale = .default
+        }
+        var channels: [DeliveryChannel] = []
+        if let requested = self.channels {
+            for raw in requested {
+                guard let channel = DeliveryChannel(rawValue: raw) else {
+                    throw .badRequest("channels may hold only email and sms (the in-app display always exists)")
+                }
+                if !channels.contains(channel) { channels.append(channel) }
+            }
+            if channels.contains(.email) && email == nil { throw .badRequest("the email channel needs an email") }
+            if channels.contains(.sms) && phone == nil { throw .badRequest("the sms channel needs a phone") }
+        } else {
+            if email != nil { channels.append(.email) }
+            if phone != nil { channels.append(.sms) }
+        }
+        if let topupRef, !(1...64).contains(topupRef.count) {
+            throw .badRequest("topupRef must be 1 to 64 characters")
+        }
+        var order = NewOrder(
+            topupId: topupId, topupRef: topupRef, userId: userId, email: email, phone: phone, locale: locale,
+            channels: channels, fingerprint: ""
+        )
+        order.fingerprint = Self.fingerprint(of: order)
+        return order
+    }
+
+    /// SHA-256 over the normalised fields, so `+213…` and `0…` spellings of one request match.
+    static func fingerprint(of order: NewOrder) -> String {
+        let fields = [
+            order.topupId.rawValue, order.topupRef ?? "", order.userId.rawValue, order.email ?? "",
+            order.phone ?? "", order.locale.rawValue, order.channels.map(\.rawValue).sorted().joined(separator: ","),
+        ]
+        // Length-prefixed, so no two different field lists encode to the same bytes.
+        let canonical = fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
+        return Hex.encode(SHA256.hash(data: Data(canonical.utf8)))
+    }
+}

@@ -1,0 +1,56 @@
+import BitaqaCore
+import Foundation
+import Storage
+
+/// The order object of the merchant API. Never carries the card code; unknown fields are `null`.
+struct OrderResponse: Encodable {
+    let order: OrderRecord
+    let deliveries: [DeliveryRecord]
+
+    enum CodingKeys: String, CodingKey {
+        case topupId, topupRef, userId, type, number, value, status, transactionNumber, processedDate, createdAt
+        case locale, channels, deliveries
+    }
+
+    enum DeliveryKeys: String, CodingKey {
+        case channel, purpose, state, attempts, lastError, deliveredAt
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        // `encode` of an Optional writes `null`, which the interface asks for.
+        try container.encode(order.topupId.rawValue, forKey: .topupId)
+        try container.encode(order.topupRef, forKey: .topupRef)
+        try container.encode(order.userId.rawValue, forKey: .userId)
+        try container.encode(order.cardType?.rawValue, forKey: .type)
+        try container.encode(order.number, forKey: .number)
+        try container.encode(order.value, forKey: .value)
+        try container.encode(order.status.rawValue, forKey: .status)
+        try container.encode(order.transactionNumber, forKey: .transactionNumber)
+        try container.encode(order.processedDate, forKey: .processedDate)
+        try container.encode(Timestamp.iso8601(order.createdAt), forKey: .createdAt)
+        try container.encode(order.locale.rawValue, forKey: .locale)
+        try container.encode(order.channels.map(\.rawValue), forKey: .channels)
+        var list = container.nestedUnkeyedContainer(forKey: .deliveries)
+        for delivery in deliveries {
+            var item = list.nestedContainer(keyedBy: DeliveryKeys.self)
+            try item.encode(delivery.channel.rawValue, forKey: .channel)
+            try item.encode(delivery.purpose.rawValue, forKey: .purpose)
+            try item.encode(delivery.state.rawValue, forKey: .state)
+            try item.encode(delivery.attempts, forKey: .attempts)
+            try item.encode(delivery.lastError, forKey: .lastError)
+            try item.encode(delivery.deliveredAt.map(Timestamp.iso8601), forKey: .deliveredAt)
+        }
+    }
+}
+
+/// Times as stored (milliseconds since 1970) and as shown (ISO 8601, UTC).
+enum Timestamp {
+    static func nowMillis() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1000).rounded())
+    }
+
+    static func iso8601(_ millis: Int64) -> String {
+        Date(timeIntervalSince1970: Double(millis) / 1000).formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    }
+}

@@ -1,0 +1,25 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+
+/// The context of every request: Hummingbird's core storage, the request id and the client's address.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The id logged with every line of this request and returned in `X-Request-Id`.
+    public var requestID: String
+    /// The peer's IP address, without port; `unknown` for a Unix socket or a test client.
+    public let remoteAddress: String
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        requestID = ""
+        remoteAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    /// Bodies larger than this are refused with 413 before they are read in full.
+    public var maxUploadSize: Int { 64 * 1024 }
+
+    public var requestDecoder: StrictJSONDecoder { StrictJSONDecoder() }
+}

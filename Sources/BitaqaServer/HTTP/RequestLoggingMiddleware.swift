@@ -1,0 +1,67 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+
+/// Gives each request an id (the caller's `X-Request-Id` when it is a plain short token), puts it on
+/// every log line of the request and on the response, and logs one line per request.
+///
+/// The line names the route pattern, not the raw path, because paths can carry tokens
+/// (`/cards/{token}`); credentials in headers are logged only as `redacted`.
+struct RequestLoggingMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    static let requestIDHeader = HTTPField.Name("X-Request-Id")!
+    /// Headers whose values are credentials: their presence is logged, never their value.
+    static let redactedHeaders: Set<HTTPField.Name> = [.authorization, .cookie, .proxyAuthorization, HTTPField.Name("X-Access-Token")!]
+    static let loggedHeaders: [HTTPField.Name] = [.userAgent, .contentType, .contentLength]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let requestID = Self.acceptableID(request.headers[Self.requestIDHeader]) ?? UUID().uuidString.lowercased()
+        context.requestID = requestID
+        context.logger[metadataKey: "request_id"] = .string(requestID)
+        let start = ContinuousClock.now
+        var response = try await next(request, context)
+        response.headers[Self.requestIDHeader] = requestID
+        let elapsed = ContinuousClock.now - start
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": .string(request.method.rawValue),
+                "route": .string(context.endpointPath ?? "(none)"),
+                "status": .stringConvertible(response.status.code),
+                "duration_ms": .string(String(format: "%.2f", elapsed / .milliseconds(1))),
+                "client": .string(context.remoteAddress),
+                "headers": .dictionary(Self.headerMetadata(request.headers)),
+            ]
+        )
+        return response
+    }
+
+    static func headerMetadata(_ headers: HTTPFields) -> Logger.Metadata {
+        var metadata: Logger.Metadata = [:]
+        for name in loggedHeaders {
+            if let value = headers[name] { metadata[name.canonicalName] = .string(String(value.prefix(200))) }
+        }
+        for name in redactedHeaders where headers[name] != nil {
+            metadata[name.canonicalName] = "redacted"
+        }
+        return metadata
+    }
+
+    static func acceptableID(_ raw: String?) -> String? {
+        guard let raw, (1...64).contains(raw.utf8.count),
+            raw.utf8.allSatisfy({ $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") })
+        else { return nil }
+        return raw
+    }
+}
+
+extension UInt8 {
+    var isASCIIAlphanumeric: Bool {
+        (0x30...0x39).contains(self) || (0x41...0x5A).contains(self) || (0x61...0x7A).contains(self)
+    }
+}

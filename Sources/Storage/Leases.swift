@@ -1,0 +1,65 @@
+import SQLKit
+
+/// A table whose rows are work items: due at some time, and taken by one worker at a time through a lease.
+public struct LeaseTable: Sendable {
+    let table: String
+    let key: String
+    let due: String
+
+    /// Orders whose next upstream status check is due.
+    public static let orderChecks = LeaseTable(table: "orders", key: "topup_id", due: "next_check_at")
+    /// Deliveries whose next attempt is due.
+    public static let deliveries = LeaseTable(table: "deliveries", key: "id", due: "next_attempt_at")
+}
+
+/// Hands out due rows so that no row is held by two workers at once, across threads and processes.
+///
+/// A claim is one `UPDATE … RETURNING` over a sub-select of due, unleased rows. On PostgreSQL the
+/// sub-select takes `FOR UPDATE SKIP LOCKED`, so concurrent claimers skip each other's rows instead of
+/// waiting; on SQLite the single statement runs under the database's write lock, which gives the same
+/// guarantee. A lease that its holder did not release (the process died) expires and the row becomes
+/// claimable again, so nothing is lost on a crash.
+public struct Leases: Sendable {
+    let store: Store
+
+    public init(store: Store) {
+        self.store = store
+    }
+
+    /// Leases up to `limit` rows due at `now` to `owner` until `now + leaseMillis`; returns their keys,
+    /// earliest due first.
+    public func claim(
+        _ table: LeaseTable,
+        owner: String,
+        now: Int64,
+        leaseMillis: Int64,
+        limit: Int
+    ) async throws -> [String] {
+        let lock = store.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+        let query = SQLQueryString("UPDATE \(unsafeRaw: table.table) SET lease_owner = \(bind: owner), ")
+            + "lease_until = \(bind: now + leaseMillis) WHERE \(unsafeRaw: table.key) IN ("
+            + "SELECT \(unsafeRaw: table.key) FROM \(unsafeRaw: table.table) "
+            + "WHERE \(unsafeRaw: table.due) IS NOT NULL AND \(unsafeRaw: table.due) <= \(bind: now) "
+            + "AND (lease_until IS NULL OR lease_until <= \(bind: now)) "
+            + "ORDER BY \(unsafeRaw: table.due) LIMIT \(bind: limit)\(unsafeRaw: lock)"
+            + ") RETURNING \(unsafeRaw: table.key) AS claimed_key, \(unsafeRaw: table.due) AS claimed_due"
+        let rows = try await store.sql.raw(query).all()
+        return try rows
+            .map { (try $0.decode(column: "claimed_key", as: String.self), try $0.decode(column: "claimed_due", as: Int64.self)) }
+            .sorted { $0.1 < $1.1 }
+            .map(\.0)
+    }
+
+    /// Ends `owner`'s lease on `key` and sets when the row is next due (nil: never again).
+    /// Returns false when the lease had already passed to someone else, whose work then wins.
+    @discardableResult
+    public func release(_ table: LeaseTable, key: String, owner: String, nextDue: Int64?) async throws -> Bool {
+        let rows = try await store.sql.raw(
+            SQLQueryString("UPDATE \(unsafeRaw: table.table) SET lease_owner = NULL, lease_until = NULL, ")
+                + "\(unsafeRaw: table.due) = \(bind: nextDue) "
+                + "WHERE \(unsafeRaw: table.key) = \(bind: key) AND lease_owner = \(bind: owner) "
+                + "RETURNING \(unsafeRaw: table.key) AS released_key"
+        ).all()
+        return !rows.isEmpty
+    }
+}

@@ -1,0 +1,78 @@
+import BitaqaCore
+import SQLKit
+
+/// What registering an order did.
+public enum RegistrationOutcome: Sendable, Equatable {
+    /// A new order was stored.
+    case created(OrderRecord)
+    /// The same request had already registered this order.
+    case existing(OrderRecord)
+    /// This `topupId` is registered with a different request.
+    case conflict(OrderRecord)
+    /// Another order already uses this upstream `ref`.
+    case refTaken
+}
+
+/// Orders and their deliveries.
+public protocol OrderRepository: Sendable {
+    /// Stores `order` as HANDLING with its first check due at `firstCheckAt`, unless its `topupId` is known.
+    func register(_ order: NewOrder, now: Int64, firstCheckAt: Int64) async throws -> RegistrationOutcome
+    /// The order with this id, whoever owns it.
+    func find(_ topupId: TopupID) async throws -> OrderRecord?
+    /// The order with this id only when `userId` owns it; the check is part of the query.
+    func find(_ topupId: TopupID, ownedBy userId: UserID) async throws -> OrderRecord?
+    /// The deliveries of one order, oldest first.
+    func deliveries(of topupId: TopupID) async throws -> [DeliveryRecord]
+}
+
+/// The one implementation, in SQL that both SQLite and PostgreSQL accept.
+public struct SQLOrderRepository: OrderRepository {
+    let store: Store
+
+    public init(store: Store) {
+        self.store = store
+    }
+
+    public func register(_ order: NewOrder, now: Int64, firstCheckAt: Int64) async throws -> RegistrationOutcome {
+        try await store.transaction { sql in
+            let inserted = try await sql.raw("""
+                INSERT INTO orders (topup_id, topup_ref, user_id, card_type, number, value, email, phone, locale,
+                    channels, fingerprint, status, created_at, updated_at, next_check_at, check_count)
+                VALUES (\(bind: order.topupId.rawValue), \(bind: order.topupRef), \(bind: order.userId.rawValue),
+                    \(bind: order.cardType?.rawValue), \(bind: order.number), \(bind: order.value),
+                    \(bind: order.email), \(bind: order.phone), \(bind: order.locale.rawValue),
+                    \(bind: ChannelList.encode(order.channels)), \(bind: order.fingerprint),
+                    \(bind: OrderStatus.handling.rawValue), \(bind: now), \(bind: now), \(bind: firstCheckAt), 0)
+                ON CONFLICT DO NOTHING
+                RETURNING topup_id
+                """).all()
+            let stored = try await Self.select(sql, where: "topup_id = \(bind: order.topupId.rawValue)")
+            guard let stored else { return .refTaken }
+            if !inserted.isEmpty { return .created(stored) }
+            return stored.fingerprint == order.fingerprint ? .existing(stored) : .conflict(stored)
+        }
+    }
+
+    public func find(_ topupId: TopupID) async throws -> OrderRecord? {
+        try await Self.select(store.sql, where: "topup_id = \(bind: topupId.rawValue)")
+    }
+
+    public func find(_ topupId: TopupID, ownedBy userId: UserID) async throws -> OrderRecord? {
+        try await Self.select(
+            store.sql,
+            where: "topup_id = \(bind: topupId.rawValue) AND user_id = \(bind: userId.rawValue)"
+        )
+    }
+
+    public func deliveries(of topupId: TopupID) async throws -> [DeliveryRecord] {
+        try await store.sql.raw("""
+            SELECT \(unsafeRaw: DeliveryRecord.columns) FROM deliveries
+            WHERE topup_id = \(bind: topupId.rawValue) ORDER BY created_at, channel
+            """).all().map(DeliveryRecord.init(row:))
+    }
+
+    static func select(_ sql: any SQLDatabase, where condition: SQLQueryString) async throws -> OrderRecord? {
+        let query = SQLQueryString("SELECT \(unsafeRaw: OrderRecord.columns) FROM orders WHERE ") + condition
+        return try await sql.raw(query).first().map(OrderRecord.init(row:))
+    }
+}

@@ -1,0 +1,105 @@
+/// The schema, as a list of migrations.
+///
+/// Times are milliseconds since 1970 in `BIGINT` columns, the same on both databases.
+/// Columns that later features fill (sealed card, leases, delivery outcomes) exist from the start so
+/// the first schema already has the shape of the whole pipeline.
+enum Schema {
+    static let migrations: [Migration] = [
+        Migration(version: 1, name: "orders, deliveries and audit trail") { kind in
+            let blob = kind == .postgres ? "BYTEA" : "BLOB"
+            return [
+                """
+                CREATE TABLE orders (
+                    topup_id TEXT PRIMARY KEY,
+                    topup_ref TEXT,
+                    user_id TEXT NOT NULL,
+                    card_type TEXT,
+                    number TEXT,
+                    value INTEGER,
+                    email TEXT,
+                    phone TEXT,
+                    locale TEXT NOT NULL,
+                    channels TEXT NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    sealed_card \(blob),
+                    card_key_id TEXT,
+                    transaction_number TEXT,
+                    processed_date TEXT,
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL,
+                    next_check_at BIGINT,
+                    check_count INTEGER NOT NULL DEFAULT 0,
+                    lease_owner TEXT,
+                    lease_until BIGINT
+                )
+                """,
+                "CREATE INDEX orders_next_check ON orders (next_check_at) WHERE next_check_at IS NOT NULL",
+                "CREATE INDEX orders_user ON orders (user_id, created_at)",
+                "CREATE UNIQUE INDEX orders_ref ON orders (topup_ref) WHERE topup_ref IS NOT NULL",
+                """
+                CREATE TABLE deliveries (
+                    id TEXT PRIMARY KEY,
+                    topup_id TEXT NOT NULL REFERENCES orders (topup_id),
+                    channel TEXT NOT NULL,
+                    purpose TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT,
+                    provider_message_id TEXT,
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL,
+                    delivered_at BIGINT,
+                    next_attempt_at BIGINT,
+                    lease_owner TEXT,
+                    lease_until BIGINT
+                )
+                """,
+                "CREATE INDEX deliveries_order ON deliveries (topup_id)",
+                "CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE next_attempt_at IS NOT NULL",
+                """
+                CREATE TABLE audit_events (
+                    seq BIGINT PRIMARY KEY,
+                    at BIGINT NOT NULL,
+                    kind TEXT NOT NULL,
+                    topup_id TEXT,
+                    actor TEXT,
+                    request_id TEXT,
+                    details TEXT NOT NULL,
+                    prev_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX audit_events_order ON audit_events (topup_id, seq)",
+            ] + appendOnly(kind)
+        },
+    ]
+
+    /// Triggers that make the audit trail refuse updates and deletes at the database itself.
+    private static func appendOnly(_ kind: Store.Kind) -> [String] {
+        switch kind {
+        case .sqlite:
+            return ["UPDATE", "DELETE"].map { operation in
+                """
+                CREATE TRIGGER audit_events_no_\(operation.lowercased()) BEFORE \(operation) ON audit_events
+                BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END
+                """
+            }
+        case .postgres:
+            return [
+                """
+                CREATE FUNCTION bitaqa_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'audit_events is append-only'; END $$
+                """,
+                """
+                CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events
+                FOR EACH ROW EXECUTE FUNCTION bitaqa_audit_append_only()
+                """,
+                """
+                CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+                FOR EACH STATEMENT EXECUTE FUNCTION bitaqa_audit_append_only()
+                """,
+            ]
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import BitaqaCore
+import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+
+/// The service's database: a pool of connections to SQLite or PostgreSQL, and the few operations
+/// every repository builds on (a query handle, transactions, a health probe).
+public final class Store: Sendable {
+    /// The two databases Bitaqa supports; SQL that differs between them switches on this.
+    public enum Kind: String, Sendable {
+        case sqlite
+        case postgres
+    }
+
+    public let kind: Kind
+    public let location: DatabaseLocation
+    private let databases: Databases
+    private let eventLoopGroup: any EventLoopGroup
+    private let logger: Logger
+
+    /// Opens the pool. For SQLite it creates the directory (mode 0700), switches the file to WAL mode
+    /// and sets a busy timeout on every pooled connection.
+    public static func open(
+        _ location: DatabaseLocation,
+        logger: Logger,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        maxPostgresConnectionsPerLoop: Int = 4
+    ) async throws -> Store {
+        let databases = Databases(threadPool: NIOThreadPool.singleton, on: eventLoopGroup)
+        // Bound values (contacts, ciphertext) appear in SQL logs, so SQL is never logged below info.
+        var databaseLogger = logger
+        databaseLogger.logLevel = max(logger.logLevel, .info)
+        let kind: Kind
+        switch location {
+        case .sqlite(let path):
+            try SQLiteFiles.prepareDirectory(for: path)
+            databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+            kind = .sqlite
+        case .postgres(let url):
+            let configuration: SQLPostgresConfiguration
+            do {
+                configuration = try SQLPostgresConfiguration(url: url.unsafeRevealed)
+            } catch {
+                throw DatabaseURLError("the postgres URL could not be read")
+            }
+            databases.use(
+                .postgres(
+                    configuration: configuration,
+                    maxConnectionsPerEventLoop: maxPostgresConnectionsPerLoop,
+                    connectionPoolTimeout: .seconds(10),
+                    sqlLogLevel: .trace
+                ),
+                as: .psql
+            )
+            kind = .postgres
+        }
+        let store = Store(kind: kind, location: location, databases: databases, group: eventLoopGroup, logger: databaseLogger)
+        do {
+            try await store.configureConnections()
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+        return store
+    }
+
+    private init(kind: Kind, location: DatabaseLocation, databases: Databases, group: any EventLoopGroup, logger: Logger) {
+        self.kind = kind
+        self.location = location
+        self.databases = databases
+        self.eventLoopGroup = group
+        self.logger = logger
+    }
+
+    /// A handle for one statement at a time, on any pooled connection.
+    public var sql: any SQLDatabase {
+        database() as! any SQLDatabase
+    }
+
+    private func database(on eventLoop: (any EventLoop)? = nil) -> any Database {
+        guard let database = databases.database(logger: logger, on: eventLoop ?? eventLoopGroup.any()) else {
+            preconditionFailure("the store was used after shutdown")
+        }
+        return database
+    }
+
+    /// Runs `body` in one transaction on one connection; commits when it returns, rolls back when it throws.
+    ///
+    /// On SQLite the transaction starts with `BEGIN IMMEDIATE`, taking the write lock at once, so that
+    /// two processes never both read and then fail to upgrade to a write (`SQLITE_BUSY`).
+    public func transaction<T: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        let begin = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
+        return try await database().withConnection { connection in
+            let sql = connection as! any SQLDatabase
+            try await sql.raw(SQLQueryString(begin)).run()
+            do {
+                let result = try await body(sql)
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// Answers whether the database executes a trivial query.
+    public func ping() async throws {
+        _ = try await sql.raw("SELECT 1 AS ok").all()
+    }
+
+    public func shutdown() async {
+        await databases.shutdownAsync()
+    }
+
+    private func configureConnections() async throws {
+        guard kind == .sqlite else {
+            try await ping()
+            return
+        }
+        // WAL is a property of the file; the busy timeout belongs to each connection, and the pool
+        // keeps one connection per event loop, so each loop's connection is configured once here.
+        _ = try await sql.raw("PRAGMA journal_mode = WAL").all()
+        for eventLoop in eventLoopGroup.makeIterator() {
+            let connection = database(on: eventLoop) as! any SQLDatabase
+            _ = try await connection.raw("PRAGMA busy_timeout = 5000").all()
+            _ = try await connection.raw("PRAGMA synchronous = NORMAL").all()
+        }
+    }
+}
+
+enum SQLiteFiles {
+    /// Creates the database's directory with mode 0700 when it does not exist.
+    static func prepareDirectory(for path: String) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw DatabaseURLError("the folder of the sqlite database is a file: \(directory)")
+            }
+            return
+        }
+        try FileManager.default.createDirectory(
+            atPath: directory,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
+    }
+}
