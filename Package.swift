@@ -6,6 +6,12 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// Tests keep only `ExistentialAny`: member import visibility would make every test file import
+/// HTTPTypes, NIOCore and Logging for the types the code under test hands back.
+let testSwiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
 let package = Package(
     name: "Bitaqa",
     platforms: [.macOS(.v15)],
@@ -82,23 +88,46 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(
-            name: "BitaqaCoreTests",
-            dependencies: ["BitaqaCore"],
+        .target(
+            name: "BitaqaTestSupport",
+            dependencies: [
+                "BitaqaCore",
+                "Storage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "BitaqaCoreTests",
+            dependencies: ["BitaqaCore"],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage"],
-            swiftSettings: swiftSettings
+            dependencies: [
+                "Storage",
+                "BitaqaTestSupport",
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "BitaqaServerTests",
             dependencies: [
                 "BitaqaServer",
+                "BitaqaTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Configuration", package: "swift-configuration"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "BitaqaCLITests",
+            dependencies: ["bitaqa", "BitaqaTestSupport"],
+            swiftSettings: testSwiftSettings
         ),
     ]
 )

@@ -21,6 +21,7 @@ public final class Store: Sendable {
     public let location: DatabaseLocation
     private let databases: Databases
     private let eventLoopGroup: any EventLoopGroup
+    private let ownThreadPool: NIOThreadPool?
     private let logger: Logger
 
     /// Opens the pool. For SQLite it creates the directory (mode 0700), switches the file to WAL mode
@@ -31,7 +32,17 @@ public final class Store: Sendable {
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         maxPostgresConnectionsPerLoop: Int = 4
     ) async throws -> Store {
-        let databases = Databases(threadPool: NIOThreadPool.singleton, on: eventLoopGroup)
+        // SQLite runs each statement on a blocking thread, and a statement waiting for another
+        // connection's write lock holds its thread for up to the busy timeout. A pool of our own with
+        // a thread per connection means a waiting connection can never starve the one holding the lock.
+        let threadPool: NIOThreadPool
+        if case .sqlite = location {
+            threadPool = NIOThreadPool(numberOfThreads: eventLoopGroup.makeIterator().reduce(0) { count, _ in count + 1 })
+            threadPool.start()
+        } else {
+            threadPool = NIOThreadPool.singleton
+        }
+        let databases = Databases(threadPool: threadPool, on: eventLoopGroup)
         // Bound values (contacts, ciphertext) appear in SQL logs, so SQL is never logged below info.
         var databaseLogger = logger
         databaseLogger.logLevel = max(logger.logLevel, .info)
@@ -59,7 +70,10 @@ public final class Store: Sendable {
             )
             kind = .postgres
         }
-        let store = Store(kind: kind, location: location, databases: databases, group: eventLoopGroup, logger: databaseLogger)
+        let store = Store(
+            kind: kind, location: location, databases: databases, group: eventLoopGroup,
+            threadPool: kind == .sqlite ? threadPool : nil, logger: databaseLogger
+        )
         do {
             try await store.configureConnections()
         } catch {
@@ -69,7 +83,11 @@ public final class Store: Sendable {
         return store
     }
 
-    private init(kind: Kind, location: DatabaseLocation, databases: Databases, group: any EventLoopGroup, logger: Logger) {
+    private init(
+        kind: Kind, location: DatabaseLocation, databases: Databases, group: any EventLoopGroup,
+        threadPool: NIOThreadPool?, logger: Logger
+    ) {
+        self.ownThreadPool = threadPool
         self.kind = kind
         self.location = location
         self.databases = databases
@@ -118,6 +136,7 @@ public final class Store: Sendable {
 
     public func shutdown() async {
         await databases.shutdownAsync()
+        try? await ownThreadPool?.shutdownGracefully()
     }
 
     private func configureConnections() async throws {
@@ -137,7 +156,8 @@ public final class Store: Sendable {
 }
 
 enum SQLiteFiles {
-    /// Creates the database's directory with mode 0700 when it does not exist.
+    /// Creates the database's directory with mode 0700 and the file with mode 0600 when they do not
+    /// exist; SQLite gives its `-wal` and `-shm` files the mode of the database file.
     static func prepareDirectory(for path: String) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
@@ -145,12 +165,17 @@ enum SQLiteFiles {
             guard isDirectory.boolValue else {
                 throw DatabaseURLError("the folder of the sqlite database is a file: \(directory)")
             }
-            return
+        } else {
+            try FileManager.default.createDirectory(
+                atPath: directory,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
         }
-        try FileManager.default.createDirectory(
-            atPath: directory,
-            withIntermediateDirectories: true,
-            attributes: [.posixPermissions: 0o700]
-        )
+        let descriptor = Foundation.open(path, O_CREAT | O_WRONLY, 0o600)
+        guard descriptor >= 0 else {
+            throw DatabaseURLError("cannot create the sqlite database file \(path)")
+        }
+        close(descriptor)
     }
 }

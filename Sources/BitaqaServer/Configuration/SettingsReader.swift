@@ -14,7 +14,7 @@ struct SettingsReader {
 
     /// The environment variable that holds `name` in this scope, e.g. `BITAQA_HTTP_PORT`.
     func variable(_ name: String) -> String {
-        (prefix + [name]).joined(separator: "_").uppercased()
+        (prefix + [name]).joined(separator: "_").replacingOccurrences(of: ".", with: "_").uppercased()
     }
 
     /// The trimmed value, nil when unset or empty.

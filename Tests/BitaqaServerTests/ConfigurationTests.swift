@@ -1,0 +1,127 @@
+import HTTPTypes
+import BitaqaCore
+import BitaqaServer
+import BitaqaTestSupport
+import Configuration
+import Foundation
+import Storage
+import Testing
+
+@Suite("Configuration")
+struct ConfigurationTests {
+    static let key = String(repeating: "ab", count: 32)
+    static let otherKey = String(repeating: "cd", count: 32)
+
+    static func read(_ environment: [String: String]) throws(ConfigurationError) -> BitaqaConfiguration {
+        try BitaqaConfiguration(reader: ConfigReader(provider: EnvironmentVariablesProvider(environmentVariables: environment)))
+    }
+
+    @Test("defaults need nothing")
+    func defaults() throws {
+        let configuration = try Self.read([:])
+        #expect(configuration.environment == .development)
+        #expect(configuration.http.host == "127.0.0.1")
+        #expect(configuration.http.port == 8080)
+        #expect(configuration.http.publicURL == "http://127.0.0.1:8080")
+        #expect(configuration.storage.dataDirectory.hasSuffix("/data"))
+        #expect(configuration.storage.database == .sqlite(path: configuration.storage.dataDirectory + "/bitaqa.sqlite"))
+        #expect(configuration.security.encryptionKeys.isEmpty)
+        #expect(configuration.log.format == .text)
+    }
+
+    @Test("every documented variable is read")
+    func explicit() throws {
+        let configuration = try Self.read([
+            "BITAQA_ENV": "development", "BITAQA_HTTP_HOST": "0.0.0.0", "BITAQA_HTTP_PORT": "9090",
+            "BITAQA_DATA_DIR": "/tmp/bq-data", "BITAQA_DATABASE_URL": "postgres://u:p@db:5432/bitaqa",
+            "BITAQA_ADMIN_TOKEN": "0123456789abcdef0", "BITAQA_ENCRYPTION_KEYS": "\(Self.key),\(Self.otherKey)",
+            "BITAQA_LOG_LEVEL": "debug", "BITAQA_LOG_FORMAT": "json", "BITAQA_PUBLIC_URL": "https://cards.shop.dz/",
+            "BITAQA_BEHIND_TLS_PROXY": "true",
+        ])
+        #expect(configuration.http.host == "0.0.0.0")
+        #expect(configuration.http.port == 9090)
+        #expect(configuration.http.publicURL == "https://cards.shop.dz")
+        #expect(configuration.http.behindTLSProxy)
+        #expect(configuration.storage.dataDirectory == "/tmp/bq-data")
+        #expect(configuration.storage.database == .postgres(url: Secret("postgres://u:p@db:5432/bitaqa")))
+        #expect(configuration.security.adminToken?.unsafeRevealed == "0123456789abcdef0")
+        #expect(configuration.security.encryptionKeys.map(\.unsafeHex) == [Self.key, Self.otherKey])
+        #expect(configuration.log.level == .debug)
+        #expect(configuration.log.format == .json)
+    }
+
+    @Test("bad values stop startup naming the setting and never echoing a secret", arguments: [
+        (["BITAQA_HTTP_PORT": "abc"], "BITAQA_HTTP_PORT"),
+        (["BITAQA_HTTP_PORT": "70000"], "BITAQA_HTTP_PORT"),
+        (["BITAQA_DATABASE_URL": "mysql://u:CANARY@h/db"], "BITAQA_DATABASE_URL"),
+        (["BITAQA_DATABASE_URL": "postgres://u:CANARY@h:port/db"], "BITAQA_DATABASE_URL"),
+        (["ENCRYPTION_KEY": String(repeating: "a", count: 63)], "ENCRYPTION_KEY"),
+        (["ENCRYPTION_KEY": "CANARY" + String(repeating: "a", count: 58)], "ENCRYPTION_KEY"),
+        (["BITAQA_ENCRYPTION_KEYS": "\(key),\(key)"], "BITAQA_ENCRYPTION_KEYS"),
+        (["BITAQA_ENCRYPTION_KEYS": "\(key),"], "BITAQA_ENCRYPTION_KEYS"),
+        (["BITAQA_ENCRYPTION_KEYS": key, "ENCRYPTION_KEY": otherKey], "ENCRYPTION_KEY"),
+        (["BITAQA_ADMIN_TOKEN": "CANARYshort"], "BITAQA_ADMIN_TOKEN"),
+        (["BITAQA_LOG_FORMAT": "xml"], "BITAQA_LOG_FORMAT"),
+        (["BITAQA_LOG_LEVEL": "loud"], "BITAQA_LOG_LEVEL"),
+        (["BITAQA_ENV": "staging"], "BITAQA_ENV"),
+        (["BITAQA_BEHIND_TLS_PROXY": "maybe"], "BITAQA_BEHIND_TLS_PROXY"),
+        (["BITAQA_PUBLIC_URL": "ftp://x"], "BITAQA_PUBLIC_URL"),
+        (["BITAQA_TLS_CERT_FILE": "/nonexistent.pem"], "BITAQA_TLS_KEY_FILE"),
+        (["BITAQA_TLS_CERT_FILE": "/nonexistent.pem", "BITAQA_TLS_KEY_FILE": "/nonexistent.key"], "BITAQA_TLS_CERT_FILE"),
+    ])
+    func refused(environment: [String: String], setting: String) {
+        do {
+            _ = try Self.read(environment)
+            Issue.record("accepted \(environment)")
+        } catch {
+            #expect(error.setting == setting)
+            #expect(!error.description.contains("CANARY"))
+            #expect(!error.description.contains(Self.key))
+        }
+    }
+
+    @Test("production refuses what development forgives", arguments: [
+        ([String: String](), "ENCRYPTION_KEY"),
+        (["ENCRYPTION_KEY": key], "BITAQA_ADMIN_TOKEN"),
+        (["ENCRYPTION_KEY": key, "BITAQA_ADMIN_TOKEN": "0123456789abcdef", "BITAQA_HTTP_HOST": "0.0.0.0"], "BITAQA_HTTP_HOST"),
+    ])
+    func production(environment: [String: String], setting: String) {
+        var environment = environment
+        environment["BITAQA_ENV"] = "production"
+        #expect(throws: ConfigurationError.self) { try Self.read(environment) }
+        do { _ = try Self.read(environment) } catch { #expect(error.setting == setting) }
+    }
+
+    @Test("production accepts a complete, safe configuration")
+    func productionComplete() throws {
+        let base = ["BITAQA_ENV": "production", "ENCRYPTION_KEY": Self.key, "BITAQA_ADMIN_TOKEN": "0123456789abcdef"]
+        _ = try Self.read(base)
+        _ = try Self.read(base.merging(["BITAQA_HTTP_HOST": "0.0.0.0", "BITAQA_BEHIND_TLS_PROXY": "true"]) { $1 })
+    }
+}
+
+@Suite("Development secrets")
+struct DevelopmentSecretsTests {
+    @Test("a missing key and token are generated once, mode 0600, and reused")
+    func generatedOnce() async throws {
+        let settings = ["ENCRYPTION_KEY": "", "BITAQA_ADMIN_TOKEN": ""]
+        let logs = LogCapture()
+        let first = try await TestApp.run(settings: settings, logs: logs) { client, directory in
+            let keyPath = directory.path + "/dev-encryption.key"
+            let tokenPath = directory.path + "/dev-admin-token"
+            let key = try String(contentsOfFile: keyPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            let token = try String(contentsOfFile: tokenPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(key.count == 64 && Hex.isHex(key))
+            for path in [keyPath, tokenPath] {
+                let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+                #expect(mode == 0o600)
+            }
+            let response = try await client.execute(uri: "/v1/orders/x", method: .get, headers: [.authorization: "Bearer \(token)"])
+            #expect(response.status == .notFound)
+            return (key, token)
+        }
+        #expect(logs.text.contains("NO ENCRYPTION KEY CONFIGURED"))
+        #expect(!logs.text.contains(first.0))
+        #expect(!logs.text.contains(first.1))
+    }
+}

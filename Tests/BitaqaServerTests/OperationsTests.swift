@@ -1,0 +1,64 @@
+import HTTPTypes
+import BitaqaTestSupport
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Health, readiness and metrics")
+struct OperationsTests {
+    @Test("health and ready answer on both databases", arguments: TestDatabase.available)
+    func healthAndReady(database: TestDatabase) async throws {
+        try await TestApp.run(on: database) { client, _ in
+            let health = try await client.execute(uri: "/health", method: .get)
+            #expect(health.status == .ok)
+            #expect(health.json?["status"] as? String == "ok")
+            let ready = try await client.execute(uri: "/ready", method: .get)
+            #expect(ready.status == .ok)
+            #expect(ready.json?["database"] as? String == database.rawValue)
+        }
+    }
+
+    @Test("metrics need the admin token and count requests per route pattern")
+    func metrics() async throws {
+        try await TestApp.run { client, _ in
+            let denied = try await client.execute(uri: "/metrics", method: .get)
+            #expect(denied.status == .unauthorized)
+            #expect(try ErrorReply(denied).error == "UNAUTHORIZED")
+            _ = try await client.execute(uri: "/v1/orders/some-order-id", method: .get, headers: .admin())
+            let metrics = try await client.execute(uri: "/metrics", method: .get, headers: .admin())
+            #expect(metrics.status == .ok)
+            let text = String(buffer: metrics.body)
+            #expect(text.contains("hb_requests"))
+            #expect(text.contains(#"http_route="/v1/orders/{topupId}""#))
+            #expect(!text.contains("some-order-id"), "an id reached a metric label")
+        }
+    }
+
+    @Test("request ids are echoed when plain, replaced otherwise")
+    func requestIDs() async throws {
+        try await TestApp.run { client, _ in
+            let kept = try await client.execute(uri: "/health", method: .get, headers: [HTTPField.Name("X-Request-Id")!: "abc-123"])
+            #expect(kept.headers[HTTPField.Name("X-Request-Id")!] == "abc-123")
+            let replaced = try await client.execute(uri: "/health", method: .get, headers: [HTTPField.Name("X-Request-Id")!: "bad id\twith spaces"])
+            let id = try #require(replaced.headers[HTTPField.Name("X-Request-Id")!])
+            #expect(id != "bad id\twith spaces")
+            #expect(UUID(uuidString: id) != nil)
+        }
+    }
+
+    @Test("the request log redacts credentials and carries the request id")
+    func logRedaction() async throws {
+        let logs = LogCapture()
+        let canary = "CANARY-bearer-9d2e"
+        try await TestApp.run(logs: logs) { client, _ in
+            _ = try await client.execute(uri: "/v1/orders/x", method: .get, headers: [.authorization: "Bearer \(canary)", HTTPField.Name("X-Request-Id")!: "rid-77"])
+            _ = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(canary)", .cookie: "s=\(canary)"])
+        }
+        let text = logs.text
+        #expect(text.contains("rid-77"))
+        #expect(text.contains("redacted"))
+        #expect(!text.contains(canary))
+        #expect(!text.contains(TestApp.adminToken))
+    }
+}
