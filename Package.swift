@@ -126,7 +126,11 @@ let package = Package(
         ),
         .testTarget(
             name: "BitaqaCLITests",
-            dependencies: ["bitaqa", "BitaqaTestSupport"],
+            dependencies: [
+                "bitaqa",
+                "BitaqaTestSupport",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             swiftSettings: testSwiftSettings
         ),
     ]
