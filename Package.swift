@@ -42,6 +42,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CardVault",
+            dependencies: [
+                "BitaqaCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Storage",
             dependencies: [
                 "BitaqaCore",
@@ -56,9 +64,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Audit",
+            dependencies: [
+                "BitaqaCore",
+                "Storage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "BitaqaServer",
             dependencies: [
                 "BitaqaCore",
+                "CardVault",
+                "Audit",
                 "Storage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -79,6 +99,8 @@ let package = Package(
             name: "bitaqa",
             dependencies: [
                 "BitaqaServer",
+                "BitaqaCore",
+                "CardVault",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -105,6 +127,11 @@ let package = Package(
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
+            name: "CardVaultTests",
+            dependencies: ["CardVault", "BitaqaCore"],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
             name: "StorageTests",
             dependencies: [
                 "Storage",
@@ -118,6 +145,10 @@ let package = Package(
             dependencies: [
                 "BitaqaServer",
                 "BitaqaTestSupport",
+                "CardVault",
+                "Audit",
+                "Storage",
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -129,6 +160,8 @@ let package = Package(
             dependencies: [
                 "bitaqa",
                 "BitaqaTestSupport",
+                "CardVault",
+                "Storage",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: testSwiftSettings

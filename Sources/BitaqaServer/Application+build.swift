@@ -1,4 +1,5 @@
 import BitaqaCore
+import CardVault
 import Configuration
 import HTTPTypes
 import Hummingbird
@@ -12,7 +13,7 @@ import Storage
 /// What the running service resolved at startup, beyond the raw configuration.
 public struct ResolvedSecrets: Sendable {
     public let adminToken: Secret
-    public let encryptionKeys: [SecretBytes]
+    public let keyRing: KeyRing
 }
 
 /// Builds the whole service from configuration: storage, routes, middleware and background services.
@@ -47,7 +48,8 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
                 "environment": "\(configuration.environment.rawValue)",
                 "database": "\(store.location)",
                 "tls": "\(configuration.http.usesTLS)",
-                "encryption_keys": "\(secrets.encryptionKeys.count)",
+                "key_ids": "\(secrets.keyRing.keyIDs.map(\.hex).joined(separator: ","))",
+                "active_key_id": "\(secrets.keyRing.activeKeyID.hex)",
                 "schema_version": "\(Migrator.latestVersion)",
             ]
         )
@@ -69,13 +71,22 @@ func buildRouter(store: Store, secrets: ResolvedSecrets) -> Router<AppRequestCon
 }
 
 /// Secrets from configuration, or, in development only, created once under the data folder.
-func resolveSecrets(_ configuration: BitaqaConfiguration, logger: Logger) throws -> ResolvedSecrets {
+public func resolveSecrets(_ configuration: BitaqaConfiguration, logger: Logger) throws -> ResolvedSecrets {
     let directory = configuration.storage.dataDirectory
-    let keys = configuration.security.encryptionKeys.isEmpty
-        ? [try DevelopmentSecrets.encryptionKey(dataDirectory: directory, logger: logger)]
-        : configuration.security.encryptionKeys
     let token = try configuration.security.adminToken ?? DevelopmentSecrets.adminToken(dataDirectory: directory, logger: logger)
-    return ResolvedSecrets(adminToken: token, encryptionKeys: keys)
+    return ResolvedSecrets(adminToken: token, keyRing: try resolveKeyRing(configuration, logger: logger))
+}
+
+/// The key ring from configuration, or, in development only, the development key.
+public func resolveKeyRing(_ configuration: BitaqaConfiguration, logger: Logger) throws -> KeyRing {
+    let keys = configuration.security.encryptionKeys.isEmpty
+        ? [try DevelopmentSecrets.encryptionKey(dataDirectory: configuration.storage.dataDirectory, logger: logger)]
+        : configuration.security.encryptionKeys
+    do {
+        return try KeyRing(keys: keys)
+    } catch {
+        throw ConfigurationError("BITAQA_ENCRYPTION_KEYS", error.description)
+    }
 }
 
 private func makeServer(_ http: HTTPSettings) throws -> HTTPServerBuilder {

@@ -1,4 +1,5 @@
 import BitaqaCore
+import Foundation
 import SQLKit
 
 /// What the merchant asks to register: an order already sent upstream.
@@ -88,7 +89,7 @@ public struct OrderRecord: Sendable, Equatable {
         self.phone = try optional("phone", String.self)
         self.channels = ChannelList.decode(try required("channels", String.self))
         self.fingerprint = try required("fingerprint", String.self)
-        self.sealedCard = try optional("sealed_card", [UInt8].self)
+        self.sealedCard = try optional("sealed_card", Data.self).map { Array($0) }
         self.cardKeyId = try optional("card_key_id", String.self)
         self.transactionNumber = try optional("transaction_number", String.self)
         self.processedDate = try optional("processed_date", String.self)
@@ -114,7 +115,7 @@ enum ChannelList {
 public struct StorageError: Error, Sendable, CustomStringConvertible {
     public let description: String
 
-    static func corruptRow(table: String) -> StorageError {
+    public static func corruptRow(table: String) -> StorageError {
         StorageError(description: "a row of \(table) holds a value this version cannot read")
     }
 }

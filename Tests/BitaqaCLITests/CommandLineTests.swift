@@ -11,7 +11,8 @@ struct CommandLineTests {
         #expect(result.status == 0)
         #expect(result.stdout.contains("serve"))
         #expect(result.stdout.contains("migrate"))
-        for future in ["sandbox", "keys", "audit", "orders"] {
+        #expect(result.stdout.contains("keys"))
+        for future in ["sandbox", "audit", "orders"] {
             #expect(!result.stdout.contains("  \(future) "), "\(future) is listed before it exists")
         }
     }

@@ -1,0 +1,45 @@
+import Audit
+import BitaqaCore
+import CardVault
+import Logging
+import Storage
+
+/// The one way the service opens a stored card.
+///
+/// Every failure (a key not in the ring, a malformed blob, a failed authentication) is told apart in the
+/// log line and the audit event, which name the order and the key id, and becomes the same public
+/// 500 `CARD_UNREADABLE` for the client: never garbage, never the bytes.
+public struct CardReader: Sendable {
+    let vault: CardVault
+    let audit: AuditTrail
+
+    public init(vault: CardVault, audit: AuditTrail) {
+        self.vault = vault
+        self.audit = audit
+    }
+
+    public func open(_ card: StoredCard, requestID: String?, logger: Logger) async throws -> CardCode {
+        do {
+            return try vault.open(card.sealed, topupId: card.topupId, userId: card.userId)
+        } catch {
+            let keyID = error.keyID?.hex ?? card.keyID
+            logger.error(
+                "card unreadable",
+                metadata: ["topup_id": "\(card.topupId)", "key_id": "\(keyID)", "reason": "\(error.reason.rawValue)"]
+            )
+            try await audit.append(
+                AuditEvent(
+                    .cardUnreadable, topupId: card.topupId, requestID: requestID,
+                    details: ["key_id": keyID, "reason": error.reason.rawValue]
+                ),
+                now: Clock.nowMillis()
+            )
+            throw PublicError(.cardUnreadable, "this card cannot be read; the merchant has been alerted")
+        }
+    }
+}
+
+/// Wall-clock milliseconds, the unit of every stored time.
+enum Clock {
+    static func nowMillis() -> Int64 { Timestamp.nowMillis() }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import BitaqaCore
+import BitaqaServer
+import CardVault
+import Foundation
+import Logging
+import Storage
+
+/// `bitaqa keys`: encryption key management.
+struct Keys: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create encryption keys and move stored cards to the active key.",
+        subcommands: [Generate.self, Rotate.self]
+    )
+
+    /// `bitaqa keys generate`: one new key on stdout, nothing else.
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a new random 32-byte key as 64 hex characters, and nothing else on stdout."
+        )
+
+        func run() throws {
+            print(SecretBytes.random(count: 32).unsafeHex)
+        }
+    }
+
+    /// `bitaqa keys rotate`: re-encrypts every card that is not under the active key.
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Re-encrypt every stored card under the active key (the first of BITAQA_ENCRYPTION_KEYS).",
+            discussion: """
+                Runs in batches, each in its own transaction: safe to interrupt and run again, and safe while \
+                `bitaqa serve` runs. Start `serve` with the new key first in BITAQA_ENCRYPTION_KEYS and the old \
+                ones after it, run this, and remove an old key only once it reports 0 cards under it.
+                """
+        )
+
+        @OptionGroup var common: CommonOptions
+
+        @Option(help: "Cards re-encrypted per transaction.")
+        var batchSize: Int = 200
+
+        func validate() throws {
+            guard (1...10_000).contains(batchSize) else { throw ValidationError("--batch-size must be from 1 to 10000") }
+        }
+
+        func run() async throws {
+            try await reportingFailures {
+                let reader = try await ConfigurationSource.reader(options: common.values())
+                let configuration = try ConfigurationSource.configuration(reader)
+                ConfigurationSource.bootstrapLogging(configuration.log)
+                var logger = Logger(label: "bitaqa")
+                logger.logLevel = configuration.log.level
+                let ring = try resolveKeyRing(configuration, logger: logger)
+                let store = try await Store.open(configuration.storage.database, logger: logger)
+                do {
+                    try await Migrator(store: store, logger: logger).migrate()
+                    let rotator = KeyRotator(store: store, vault: CardVault(keyRing: ring))
+                    let report = try await rotator.rotate(batchSize: batchSize, logger: logger) { moved in
+                        FileHandle.standardError.write(Data("… \(moved) cards re-encrypted so far\n".utf8))
+                    }
+                    print(Self.summary(report))
+                    await store.shutdown()
+                    if !report.unreadable.isEmpty { throw ExitCode(1) }
+                } catch {
+                    await store.shutdown()
+                    throw error
+                }
+            }
+        }
+
+        static func summary(_ report: KeyRotator.Report) -> String {
+            var lines = ["re-encrypted \(report.moved) cards under key \(report.activeKeyID)"]
+            if report.remaining.isEmpty {
+                lines.append("remaining under other keys: none")
+            } else {
+                for (key, count) in report.remaining.sorted(by: { $0.key < $1.key }) {
+                    lines.append("remaining under key \(key): \(count)")
+                }
+            }
+            if !report.unreadable.isEmpty {
+                lines.append("unreadable cards (left as they are, see the audit trail): \(report.unreadable.count)")
+                for (order, reason) in report.unreadable.sorted(by: { $0.key < $1.key }) {
+                    lines.append("  \(order): \(reason)")
+                }
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+}
