@@ -17,6 +17,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "bitaqa", targets: ["bitaqa"]),
+        .executable(name: "bitaqa-bench", targets: ["BitaqaBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -107,6 +108,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 "Storage",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "BitaqaBench",
+            dependencies: [
+                "BitaqaCore",
+                "CardVault",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
