@@ -102,6 +102,7 @@ let package = Package(
                 "BitaqaServer",
                 "BitaqaCore",
                 "CardVault",
+                "Audit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),

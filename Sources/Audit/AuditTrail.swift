@@ -51,6 +51,29 @@ public struct AuditTrail: Sendable {
             """).all().map(Self.decode)
     }
 
+    /// The newest event's sequence number and hash; nil for an empty trail.
+    public func head() async throws -> (sequence: Int64, hash: String)? {
+        guard let row = try await store.sql.raw("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").first() else {
+            return nil
+        }
+        return (try row.decode(column: "seq", as: Int64.self), try row.decode(column: "hash", as: String.self))
+    }
+
+    /// Events in a time window and, optionally, of one order, oldest first, in pages after `sequence`.
+    public func events(
+        after sequence: Int64, limit: Int, from: Int64?, to: Int64?, topupId: TopupID?
+    ) async throws -> [AuditRecord] {
+        var query = SQLQueryString("""
+            SELECT seq, at, kind, topup_id, actor, request_id, details, prev_hash, hash FROM audit_events
+            WHERE seq > \(bind: sequence)
+            """)
+        if let from { query = query + " AND at >= \(bind: from)" }
+        if let to { query = query + " AND at < \(bind: to)" }
+        if let topupId { query = query + " AND topup_id = \(bind: topupId.rawValue)" }
+        query = query + " ORDER BY seq LIMIT \(bind: limit)"
+        return try await store.sql.raw(query).all().map(Self.decode)
+    }
+
     /// Every event, oldest first, in pages.
     public func events(after sequence: Int64, limit: Int) async throws -> [AuditRecord] {
         try await store.sql.raw("""

@@ -1,6 +1,8 @@
+import Audit
 import BitaqaCore
 import CardVault
 import Configuration
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
@@ -26,8 +28,13 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
     var logger = providedLogger ?? Logger(label: "bitaqa")
     logger.logLevel = configuration.log.level
     let secrets = try resolveSecrets(configuration, logger: logger)
+    registerSecretsForScrubbing(configuration, secrets)
     let appLogger = logger
     let store = try await Store.open(configuration.storage.database, logger: logger)
+    let checkpoints = CheckpointWriter(
+        trail: AuditTrail(store: store), keys: CheckpointKeys(ring: secrets.keyRing),
+        file: CheckpointFile(path: configuration.audit.checkpointFile), logger: logger
+    )
 
     let router = buildRouter(store: store, secrets: secrets)
     var app = Application(
@@ -37,7 +44,11 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
             address: .hostname(configuration.http.host, port: configuration.http.port),
             serverName: "Bitaqa"
         ),
-        services: [StoreService(store: store)],
+        // Stopped in reverse order: the server first, then the last checkpoint, then the database.
+        services: [
+            StoreService(store: store),
+            CheckpointService(writer: checkpoints, interval: .milliseconds(Int64(configuration.audit.checkpointInterval * 1000))),
+        ],
         logger: logger
     )
     app.beforeServerStarts {
@@ -66,8 +77,34 @@ func buildRouter(store: Store, secrets: ResolvedSecrets) -> Router<AppRequestCon
     router.add(middleware: MetricsMiddleware())
     OperationsController(store: store, adminToken: secrets.adminToken).addRoutes(to: router)
     let merchant = router.group("v1").add(middleware: AdminAuthMiddleware(token: secrets.adminToken))
-    MerchantOrdersController(orders: SQLOrderRepository(store: store)).addRoutes(to: merchant)
+    MerchantOrdersController(store: store, orders: SQLOrderRepository(store: store), audit: AuditTrail(store: store))
+        .addRoutes(to: merchant)
+    AuditController(trail: AuditTrail(store: store)).addRoutes(to: merchant)
     return router
+}
+
+/// Tells the log scrubber every secret value this process knows, as text and as hex.
+public func registerSecretsForScrubbing(_ configuration: BitaqaConfiguration, _ secrets: ResolvedSecrets?) {
+    let scrubber = SecretScrubber.shared
+    if let token = secrets?.adminToken ?? configuration.security.adminToken { scrubber.register(token.unsafeRevealed) }
+    for key in configuration.security.encryptionKeys {
+        scrubber.register(key.unsafeHex)
+        scrubber.register(key.unsafeHex.uppercased())
+    }
+    if case .postgres(let url) = configuration.storage.database, let password = DatabasePassword.of(url.unsafeRevealed) {
+        scrubber.register(password)
+    }
+}
+
+/// The password part of a database URL, for the scrubber.
+enum DatabasePassword {
+    static func of(_ url: String) -> String? {
+        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].lastIndex(of: "@") else { return nil }
+        let userinfo = url[scheme.upperBound..<at]
+        guard let colon = userinfo.firstIndex(of: ":") else { return nil }
+        let password = String(userinfo[userinfo.index(after: colon)...])
+        return password.removingPercentEncoding ?? password
+    }
 }
 
 /// Secrets from configuration, or, in development only, created once under the data folder.

@@ -42,11 +42,14 @@ public struct KeyRing: Sendable {
     /// A key for another purpose (the audit checkpoint MAC), derived from the active key with HKDF so
     /// that it never equals a card key.
     public func derivedKey(purpose: String) -> SymmetricKey {
-        HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: activeKey,
-            info: Data("bitaqa/\(purpose)".utf8),
-            outputByteCount: 32
-        )
+        derivedKeys(purpose: purpose)[0].key
+    }
+
+    /// The key for `purpose` derived from every key in the ring, active first, each with its key id.
+    public func derivedKeys(purpose: String) -> [(id: KeyID, key: SymmetricKey)] {
+        keys.map { entry in
+            (entry.id, HKDF<SHA256>.deriveKey(inputKeyMaterial: entry.key, info: Data("bitaqa/\(purpose)".utf8), outputByteCount: 32))
+        }
     }
 }
 

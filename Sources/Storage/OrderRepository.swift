@@ -34,23 +34,26 @@ public struct SQLOrderRepository: OrderRepository {
     }
 
     public func register(_ order: NewOrder, now: Int64, firstCheckAt: Int64) async throws -> RegistrationOutcome {
-        try await store.transaction { sql in
-            let inserted = try await sql.raw("""
-                INSERT INTO orders (topup_id, topup_ref, user_id, card_type, number, value, email, phone, locale,
-                    channels, fingerprint, status, created_at, updated_at, next_check_at, check_count)
-                VALUES (\(bind: order.topupId.rawValue), \(bind: order.topupRef), \(bind: order.userId.rawValue),
-                    \(bind: order.cardType?.rawValue), \(bind: order.number), \(bind: order.value),
-                    \(bind: order.email), \(bind: order.phone), \(bind: order.locale.rawValue),
-                    \(bind: ChannelList.encode(order.channels)), \(bind: order.fingerprint),
-                    \(bind: OrderStatus.handling.rawValue), \(bind: now), \(bind: now), \(bind: firstCheckAt), 0)
-                ON CONFLICT DO NOTHING
-                RETURNING topup_id
-                """).all()
-            let stored = try await Self.select(sql, where: "topup_id = \(bind: order.topupId.rawValue)")
-            guard let stored else { return .refTaken }
-            if !inserted.isEmpty { return .created(stored) }
-            return stored.fingerprint == order.fingerprint ? .existing(stored) : .conflict(stored)
-        }
+        try await store.transaction { sql in try await register(order, now: now, firstCheckAt: firstCheckAt, in: sql) }
+    }
+
+    /// Registers inside the caller's transaction, so other writes (the audit event) share its fate.
+    public func register(_ order: NewOrder, now: Int64, firstCheckAt: Int64, in sql: any SQLDatabase) async throws -> RegistrationOutcome {
+        let inserted = try await sql.raw("""
+            INSERT INTO orders (topup_id, topup_ref, user_id, card_type, number, value, email, phone, locale,
+                channels, fingerprint, status, created_at, updated_at, next_check_at, check_count)
+            VALUES (\(bind: order.topupId.rawValue), \(bind: order.topupRef), \(bind: order.userId.rawValue),
+                \(bind: order.cardType?.rawValue), \(bind: order.number), \(bind: order.value),
+                \(bind: order.email), \(bind: order.phone), \(bind: order.locale.rawValue),
+                \(bind: ChannelList.encode(order.channels)), \(bind: order.fingerprint),
+                \(bind: OrderStatus.handling.rawValue), \(bind: now), \(bind: now), \(bind: firstCheckAt), 0)
+            ON CONFLICT DO NOTHING
+            RETURNING topup_id
+            """).all()
+        let stored = try await Self.select(sql, where: "topup_id = \(bind: order.topupId.rawValue)")
+        guard let stored else { return .refTaken }
+        if !inserted.isEmpty { return .created(stored) }
+        return stored.fingerprint == order.fingerprint ? .existing(stored) : .conflict(stored)
     }
 
     public func find(_ topupId: TopupID) async throws -> OrderRecord? {

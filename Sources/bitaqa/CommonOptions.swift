@@ -3,6 +3,7 @@ import BitaqaServer
 import Configuration
 import Foundation
 import Logging
+import Storage
 import SystemPackage
 
 /// Options shared by every command that reads the configuration; each overrides its environment variable.
@@ -55,9 +56,37 @@ enum ConfigurationSource {
     /// Reads the configuration or stops with exit code 2 and a one-line reason.
     static func configuration(_ reader: ConfigReader) throws -> BitaqaConfiguration {
         do {
-            return try BitaqaConfiguration(reader: reader)
+            let configuration = try BitaqaConfiguration(reader: reader)
+            registerSecretsForScrubbing(configuration, nil)
+            return configuration
         } catch {
             throw StartupFailure.configuration(error)
+        }
+    }
+
+    /// Reads the configuration, installs logging and returns both with a logger for a command.
+    static func prepare(_ common: CommonOptions) async throws -> (BitaqaConfiguration, Logger) {
+        let reader = try await reader(options: common.values())
+        let configuration = try configuration(reader)
+        bootstrapLogging(configuration.log)
+        var logger = Logger(label: "bitaqa")
+        logger.logLevel = configuration.log.level
+        return (configuration, logger)
+    }
+
+    /// Opens the database, migrates it, runs `body`, and closes the pool whether `body` succeeds or throws.
+    static func withStore<T>(
+        _ configuration: BitaqaConfiguration, logger: Logger, _ body: (Store) async throws -> T
+    ) async throws -> T {
+        let store = try await Store.open(configuration.storage.database, logger: logger)
+        do {
+            try await Migrator(store: store, logger: logger).migrate()
+            let result = try await body(store)
+            await store.shutdown()
+            return result
+        } catch {
+            await store.shutdown()
+            throw error
         }
     }
 
@@ -70,7 +99,8 @@ enum ConfigurationSource {
             case .json: handler = JSONLogHandler(label: label)
             }
             handler.logLevel = settings.level
-            return handler
+            // The last line of defence: known secrets and secret shapes never reach the output.
+            return ScrubbingLogHandler(wrapping: handler)
         }
     }
 }

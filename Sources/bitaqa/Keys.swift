@@ -1,4 +1,5 @@
 import ArgumentParser
+import Audit
 import BitaqaCore
 import BitaqaServer
 import CardVault
@@ -41,31 +42,29 @@ struct Keys: AsyncParsableCommand {
         var batchSize: Int = 200
 
         func validate() throws {
-            guard (1...10_000).contains(batchSize) else { throw ValidationError("--batch-size must be from 1 to 10000") }
+            guard (1...10_000).contains(batchSize) else {
+                throw ValidationError("--batch-size must be from 1 to 10000")
+            }
         }
 
         func run() async throws {
             try await reportingFailures {
-                let reader = try await ConfigurationSource.reader(options: common.values())
-                let configuration = try ConfigurationSource.configuration(reader)
-                ConfigurationSource.bootstrapLogging(configuration.log)
-                var logger = Logger(label: "bitaqa")
-                logger.logLevel = configuration.log.level
+                let (configuration, logger) = try await ConfigurationSource.prepare(common)
                 let ring = try resolveKeyRing(configuration, logger: logger)
-                let store = try await Store.open(configuration.storage.database, logger: logger)
-                do {
-                    try await Migrator(store: store, logger: logger).migrate()
+                let report = try await ConfigurationSource.withStore(configuration, logger: logger) { store in
                     let rotator = KeyRotator(store: store, vault: CardVault(keyRing: ring))
                     let report = try await rotator.rotate(batchSize: batchSize, logger: logger) { moved in
                         FileHandle.standardError.write(Data("… \(moved) cards re-encrypted so far\n".utf8))
                     }
-                    print(Self.summary(report))
-                    await store.shutdown()
-                    if !report.unreadable.isEmpty { throw ExitCode(1) }
-                } catch {
-                    await store.shutdown()
-                    throw error
+                    // Sign the trail's new head, KEY_ROTATED included.
+                    try await CheckpointWriter(
+                        trail: AuditTrail(store: store), keys: CheckpointKeys(ring: ring),
+                        file: CheckpointFile(path: configuration.audit.checkpointFile), logger: logger
+                    ).writeIfMoved(since: 0)
+                    return report
                 }
+                print(Self.summary(report))
+                if !report.unreadable.isEmpty { throw ExitCode(1) }
             }
         }
 

@@ -12,11 +12,7 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let reader = try await ConfigurationSource.reader(options: common.values())
-            let configuration = try ConfigurationSource.configuration(reader)
-            ConfigurationSource.bootstrapLogging(configuration.log)
-            var logger = Logger(label: "bitaqa")
-            logger.logLevel = configuration.log.level
+            let (configuration, logger) = try await ConfigurationSource.prepare(common)
             let store = try await Store.open(configuration.storage.database, logger: logger)
             do {
                 let applied = try await Migrator(store: store, logger: logger).migrate()

@@ -16,6 +16,7 @@ public struct BitaqaConfiguration: Sendable {
     public var storage: StorageSettings
     public var security: SecuritySettings
     public var log: LogSettings
+    public var audit: AuditSettings
 
     /// Reads and checks every setting; throws the first problem found.
     public init(reader: ConfigReader) throws(ConfigurationError) {
@@ -24,6 +25,7 @@ public struct BitaqaConfiguration: Sendable {
         storage = try StorageSettings(reader: reader)
         security = try SecuritySettings(reader: reader)
         log = try LogSettings(reader: reader)
+        audit = try AuditSettings(reader: reader, dataDirectory: storage.dataDirectory)
         if environment == .production {
             try checkProduction()
         }

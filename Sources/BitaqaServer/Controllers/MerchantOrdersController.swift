@@ -1,3 +1,4 @@
+import Audit
 import BitaqaCore
 import Foundation
 import HTTPTypes
@@ -9,7 +10,9 @@ import Storage
 
 /// The merchant's order routes under `/v1`: register an order and read it back.
 struct MerchantOrdersController {
-    let orders: any OrderRepository
+    let store: Store
+    let orders: SQLOrderRepository
+    let audit: AuditTrail
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("orders", use: register)
@@ -20,7 +23,22 @@ struct MerchantOrdersController {
         let body = try await request.decode(as: OrderRegistration.self, context: context)
         let order = try body.validated()
         let now = Timestamp.nowMillis()
-        switch try await orders.register(order, now: now, firstCheckAt: now) {
+        let requestID = context.requestID
+        // The order and its ORDER_REGISTERED event commit together or not at all.
+        let outcome = try await store.transaction { [orders, audit] sql in
+            let outcome = try await orders.register(order, now: now, firstCheckAt: now, in: sql)
+            if case .created = outcome {
+                try await audit.append(
+                    AuditEvent(
+                        .orderRegistered, topupId: order.topupId, actor: "merchant", requestID: requestID,
+                        details: ["channels": order.channels.map(\.rawValue).joined(separator: ","), "locale": order.locale.rawValue]
+                    ),
+                    now: now, in: sql
+                )
+            }
+            return outcome
+        }
+        switch outcome {
         case .created(let record):
             context.logger.info("order registered", metadata: ["topup_id": "\(record.topupId)"])
             return try await respond(record, status: .created, context: context)

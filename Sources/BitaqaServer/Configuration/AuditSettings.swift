@@ -1,0 +1,17 @@
+import Configuration
+
+/// Where the audit trail's signed checkpoints go.
+///
+/// Keys:
+/// - `BITAQA_AUDIT_CHECKPOINT_FILE`: default `<data dir>/audit-checkpoint.json`.
+/// - `BITAQA_AUDIT_CHECKPOINT_INTERVAL`: seconds between checkpoints while serving, default `60`.
+public struct AuditSettings: Sendable {
+    public var checkpointFile: String
+    public var checkpointInterval: Double
+
+    init(reader: ConfigReader, dataDirectory: String) throws(ConfigurationError) {
+        let audit = SettingsReader(reader, scope: ["bitaqa", "audit"])
+        checkpointFile = audit.string("checkpoint.file") ?? dataDirectory + "/audit-checkpoint.json"
+        checkpointInterval = try audit.double("checkpoint.interval", default: 60, range: 0.05...86_400)
+    }
+}

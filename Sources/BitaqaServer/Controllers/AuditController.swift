@@ -1,0 +1,40 @@
+import Audit
+import BitaqaCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+
+/// `GET /v1/audit?order=ID`: the audit events of one order, oldest first.
+struct AuditController {
+    let trail: AuditTrail
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("audit", use: list)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let raw = request.uri.queryParameters.get("order") else {
+            throw PublicError.badRequest("the query parameter order (a topupId) is required")
+        }
+        guard let topupId = TopupID(raw) else {
+            throw PublicError.badRequest("order must be a topupId: 1 to 128 printable characters without spaces or '/'")
+        }
+        let events = try await trail.events(of: topupId)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        struct Body: Encodable {
+            let success = true
+            let topupId: String
+            let events: [AuditRecord]
+        }
+        let data = try encoder.encode(Body(topupId: topupId.rawValue, events: events))
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+}

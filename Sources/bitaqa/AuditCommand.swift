@@ -1,0 +1,129 @@
+import ArgumentParser
+import Audit
+import BitaqaCore
+import BitaqaServer
+import Foundation
+import Logging
+import Storage
+
+/// `bitaqa audit`: check and read the audit trail.
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Verify and export the audit trail.",
+        subcommands: [Verify.self, Export.self]
+    )
+
+    /// `bitaqa audit verify`: exit 0 `audit OK: N events`, exit 1 `audit BROKEN at event N: reason`.
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check every event's link and hash, and the newest signed checkpoint.",
+            discussion:
+                "Prints `audit OK: N events` (exit 0) or `audit BROKEN at event N: reason` (exit 1). Progress goes to stderr."
+        )
+
+        @OptionGroup var common: CommonOptions
+
+        @Option(help: "Checkpoint file to check the trail's length against (BITAQA_AUDIT_CHECKPOINT_FILE).")
+        var checkpointFile: String?
+
+        func run() async throws {
+            try await reportingFailures {
+                let (configuration, logger) = try await ConfigurationSource.prepare(common)
+                let ring = try resolveKeyRing(configuration, logger: logger)
+                let file = CheckpointFile(path: checkpointFile ?? configuration.audit.checkpointFile)
+                try await ConfigurationSource.withStore(configuration, logger: logger) { store in
+                    var checkpoint: AuditCheckpoint?
+                    do {
+                        checkpoint = try file.read()
+                    } catch {
+                        print("audit BROKEN at event 0: the checkpoint file \(file.path) cannot be read")
+                        throw ExitCode(1)
+                    }
+                    if let found = checkpoint, !CheckpointKeys(ring: ring).isValid(found) {
+                        print(
+                            "audit BROKEN at event \(found.sequence): the checkpoint's signature is invalid (forged, or its key is no longer in the ring)"
+                        )
+                        throw ExitCode(1)
+                    }
+                    if checkpoint == nil {
+                        FileHandle.standardError.write(
+                            Data(
+                                "note: no checkpoint at \(file.path); removal of the newest events cannot be detected\n"
+                                    .utf8))
+                    }
+                    let outcome = try await AuditVerifier(trail: AuditTrail(store: store)).verify(
+                        checkpoint: checkpoint
+                    ) { checked in
+                        FileHandle.standardError.write(Data("… \(checked) events checked\n".utf8))
+                    }
+                    switch outcome {
+                    case .intact(let events, _):
+                        print("audit OK: \(events) events")
+                    case .broken(let sequence, let reason):
+                        print("audit BROKEN at event \(sequence): \(reason)")
+                        throw ExitCode(1)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `bitaqa audit export`: events as JSON lines on stdout.
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print audit events as JSON lines, oldest first.")
+
+        @OptionGroup var common: CommonOptions
+
+        @Option(help: "Only events at or after this time (ISO 8601, e.g. 2026-11-01 or 2026-11-01T12:00:00Z).")
+        var from: String?
+
+        @Option(help: "Only events before this time (ISO 8601).")
+        var to: String?
+
+        @Option(help: "Only the events of this order (topupId).")
+        var order: String?
+
+        func validate() throws {
+            if let from, ISOTime.millis(from) == nil { throw ValidationError("--from is not an ISO 8601 date or time") }
+            if let to, ISOTime.millis(to) == nil { throw ValidationError("--to is not an ISO 8601 date or time") }
+            if let order, TopupID(order) == nil { throw ValidationError("--order is not a topupId") }
+        }
+
+        func run() async throws {
+            try await reportingFailures {
+                let (configuration, logger) = try await ConfigurationSource.prepare(common)
+                try await ConfigurationSource.withStore(configuration, logger: logger) { store in
+                    let trail = AuditTrail(store: store)
+                    var after: Int64 = 0
+                    while true {
+                        let page = try await trail.events(
+                            after: after, limit: 1_000, from: from.flatMap(ISOTime.millis),
+                            to: to.flatMap(ISOTime.millis),
+                            topupId: order.flatMap(TopupID.init)
+                        )
+                        for record in page {
+                            print(try record.jsonLine())
+                            after = record.sequence
+                        }
+                        if page.count < 1_000 { break }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// ISO 8601 dates and times as milliseconds since 1970 (UTC when no zone is given).
+enum ISOTime {
+    static func millis(_ text: String) -> Int64? {
+        let candidates = [text, text + "T00:00:00Z", text + "Z"]
+        for candidate in candidates {
+            if let date = try? Date(candidate, strategy: .iso8601) { return Int64(date.timeIntervalSince1970 * 1000) }
+            if let date = try? Date(candidate, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) {
+                return Int64(date.timeIntervalSince1970 * 1000)
+            }
+        }
+        return nil
+    }
+}
