@@ -134,12 +134,24 @@ let package = Package(
         ),
         .testTarget(
             name: "BitaqaCoreTests",
-            dependencies: ["BitaqaCore"],
+            dependencies: ["BitaqaCore", "BitaqaTestSupport"],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "CardVaultTests",
             dependencies: ["CardVault", "BitaqaCore"],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "AuditTests",
+            dependencies: [
+                "Audit",
+                "BitaqaCore",
+                "BitaqaTestSupport",
+                "Storage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

@@ -13,6 +13,14 @@ public struct AuditCheckpoint: Sendable, Equatable, Codable {
     public let keyID: String
     public let mac: String
 
+    public init(sequence: Int64, hash: String, at: Int64, keyID: String, mac: String) {
+        self.sequence = sequence
+        self.hash = hash
+        self.at = at
+        self.keyID = keyID
+        self.mac = mac
+    }
+
     /// The bytes the MAC covers.
     static func message(sequence: Int64, hash: String, at: Int64, keyID: String) -> [UInt8] {
         Array("bitaqa-audit-checkpoint-v1|\(sequence)|\(hash)|\(at)|\(keyID)".utf8)

@@ -137,3 +137,48 @@ enum HTTPProbe {
         return (code, String(text[..<split]))
     }
 }
+
+extension HTTPProbe {
+    /// Any request through curl: status and body.
+    static func request(
+        _ method: String, _ url: String, headers: [String: String] = [:], body: String? = nil
+    ) throws -> (Int, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        var arguments = ["-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "10", "-X", method]
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { arguments += ["-H", "\(name): \(value)"] }
+        if let body { arguments += ["--data-binary", body] }
+        process.arguments = arguments + [url]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard let split = text.lastIndex(of: "\n"), let code = Int(text[text.index(after: split)...]) else { return (0, text) }
+        return (code, String(text[..<split]))
+    }
+}
+
+/// A `bitaqa serve` child process on a free port, stopped with SIGTERM.
+struct ServerProcess {
+    let running: BitaqaProcess.Running
+    let port: Int
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    static func start(directory: String, environment: [String: String]) async throws -> ServerProcess {
+        let port = try FreePort.find()
+        let running = try BitaqaProcess.start(["serve", "--http-port", "\(port)"], workingDirectory: directory, environment: environment)
+        let server = ServerProcess(running: running, port: port)
+        _ = try await HTTPProbe.waitForOK(server.base + "/ready", timeout: .seconds(30))
+        return server
+    }
+
+    /// Stops gracefully and returns everything the process wrote to stderr.
+    func stop() -> String {
+        kill(running.process.processIdentifier, SIGTERM)
+        running.process.waitUntilExit()
+        return running.stderr()
+    }
+}
