@@ -1,92 +1,39 @@
-import BitaqaCore
-import CardVault
-import Crypto
 import Foundation
+import Storage
 
-/// `bitaqa-bench vault [--iterations N] [--rounds R]`: seal and open per second through the vault,
-/// next to swift-crypto's bare AES-GCM on the same input in the same run, interleaved round by round
-/// so that both see the same machine noise. Prints a Markdown table.
-struct VaultBenchmark {
-    let iterations: Int
-    let rounds: Int
-    let code = CardCode("123456789012")
-    let topup = TopupID("6740a1b2c3d4e5f6a7b8c9d0")!
-    let user = UserID("user-000042")!
-    let keyBytes = SecretBytes.random(count: 32)
+/// `bitaqa-bench vault [--iterations N] [--rounds R]`
+/// `bitaqa-bench audit --database-url URL [--appends N] [--writers W]`
+func usage() -> Never {
+    FileHandle.standardError.write(Data("""
+        usage: bitaqa-bench vault [--iterations N] [--rounds R]
+               bitaqa-bench audit --database-url URL [--appends N] [--writers W]
 
-    func run() throws {
-        let vault = CardVault(keyRing: try KeyRing(keys: [keyBytes]))
-        let key = SymmetricKey(data: keyBytes.unsafeBytes)
-        let plain = code.utf8Bytes
-        // The bare primitive gets associated data of the vault's size, so only the vault's own work differs.
-        let aad = [UInt8](repeating: 7, count: 11 + 1 + 8 + 4 + topup.rawValue.utf8.count + 4 + user.rawValue.utf8.count)
-        let sealedBlob = try vault.seal(code, topupId: topup, userId: user).bytes
-        let bareBox = try AES.GCM.seal(plain, using: key, nonce: AES.GCM.Nonce(), authenticating: aad)
-        let storedCombined = Array(bareBox.combined!)
-
-        var results: [String: [Double]] = [:]
-        var sink = 0
-        for _ in 0..<rounds {
-            results["bare seal", default: []].append(try rate {
-                let box = try AES.GCM.seal(plain, using: key, nonce: AES.GCM.Nonce(), authenticating: aad)
-                sink &+= box.tag.count
-            })
-            results["vault seal", default: []].append(try rate {
-                sink &+= try vault.seal(code, topupId: topup, userId: user).bytes.count
-            })
-            results["bare open", default: []].append(try rate {
-                sink &+= try AES.GCM.open(bareBox, using: key, authenticating: aad).count
-            })
-            results["bare open from stored bytes", default: []].append(try rate {
-                let box = try AES.GCM.SealedBox(combined: storedCombined)
-                sink &+= try AES.GCM.open(box, using: key, authenticating: aad).count
-            })
-            results["vault open", default: []].append(try rate {
-                sink &+= try vault.open(sealedBlob, topupId: topup, userId: user).utf8Bytes.count
-            })
-        }
-        let median = results.mapValues { values in values.sorted()[values.count / 2] }
-        print("| operation | bare swift-crypto (ops/s) | vault (ops/s) | vault cost over bare |")
-        print("| --- | ---: | ---: | ---: |")
-        for operation in ["seal", "open"] {
-            let bare = median["bare \(operation)"]!
-            let wrapped = median["vault \(operation)"]!
-            print(String(format: "| %@ | %.0f | %.0f | %+.1f%% |", operation, bare, wrapped, (bare / wrapped - 1) * 100))
-        }
-        print(String(format: "\nFor scale: bare open starting from stored bytes (SealedBox(combined:) first) runs at %.0f ops/s.", median["bare open from stored bytes"]!))
-        print("\n\(iterations) operations per measurement, median of \(rounds) interleaved rounds (checksum \(sink % 10)).")
-    }
-
-    private func rate(_ body: () throws -> Void) throws -> Double {
-        let clock = ContinuousClock()
-        let elapsed = try clock.measure {
-            for _ in 0..<iterations { try body() }
-        }
-        return Double(iterations) / (elapsed / .seconds(1))
-    }
-}
-
-var arguments = CommandLine.arguments.dropFirst()
-guard arguments.first == "vault" else {
-    FileHandle.standardError.write(Data("usage: bitaqa-bench vault [--iterations N] [--rounds R]\n".utf8))
+        """.utf8))
     exit(2)
 }
-arguments = arguments.dropFirst()
-var iterations = 200_000
-var rounds = 7
-while let flag = arguments.first {
-    arguments = arguments.dropFirst()
-    guard let value = arguments.first.flatMap({ Int($0) }), value > 0 else {
-        FileHandle.standardError.write(Data("\(flag) needs a positive number\n".utf8))
-        exit(2)
-    }
-    arguments = arguments.dropFirst()
-    switch flag {
-    case "--iterations": iterations = value
-    case "--rounds": rounds = value
-    default:
-        FileHandle.standardError.write(Data("unknown option \(flag)\n".utf8))
-        exit(2)
-    }
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+guard let mode = arguments.first else { usage() }
+arguments.removeFirst()
+var options: [String: String] = [:]
+while arguments.count >= 2, arguments[0].hasPrefix("--") {
+    options[String(arguments[0].dropFirst(2))] = arguments[1]
+    arguments.removeFirst(2)
 }
-try VaultBenchmark(iterations: iterations, rounds: rounds).run()
+guard arguments.isEmpty else { usage() }
+let parsed = options
+func number(_ name: String, _ fallback: Int) -> Int {
+    guard let raw = parsed[name] else { return fallback }
+    guard let value = Int(raw), value > 0 else { usage() }
+    return value
+}
+
+switch mode {
+case "vault":
+    try VaultBenchmark(iterations: number("iterations", 200_000), rounds: number("rounds", 7)).run()
+case "audit":
+    guard let url = parsed["database-url"], let location = try? DatabaseLocation(url: url) else { usage() }
+    try await AuditBenchmark(location: location, appends: number("appends", 2_000), writers: number("writers", 3)).run()
+default:
+    usage()
+}

@@ -30,6 +30,7 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
     let secrets = try resolveSecrets(configuration, logger: logger)
     registerSecretsForScrubbing(configuration, secrets)
     let appLogger = logger
+    let upstream = try Upstream.make(configuration, logger: logger)
     let store = try await Store.open(configuration.storage.database, logger: logger)
     let checkpoints = CheckpointWriter(
         trail: AuditTrail(store: store), keys: CheckpointKeys(ring: secrets.keyRing),
@@ -45,9 +46,8 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
             serverName: "Bitaqa"
         ),
         // Stopped in reverse order: the server first, then the last checkpoint, then the database.
-        services: [
-            StoreService(store: store),
-            CheckpointService(writer: checkpoints, interval: .milliseconds(Int64(configuration.audit.checkpointInterval * 1000))),
+        services: [StoreService(store: store)] + upstream.services + [
+            CheckpointService(writer: checkpoints, interval: .milliseconds(Int64(configuration.audit.checkpointInterval * 1000)))
         ],
         logger: logger
     )
@@ -57,6 +57,7 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
             "bitaqa ready",
             metadata: [
                 "environment": "\(configuration.environment.rawValue)",
+                "upstream": "\(upstream.mode)",
                 "database": "\(store.location)",
                 "tls": "\(configuration.http.usesTLS)",
                 "key_ids": "\(secrets.keyRing.keyIDs.map(\.hex).joined(separator: ","))",

@@ -66,6 +66,9 @@ struct ConfigurationTests {
         (["BITAQA_ENV": "staging"], "BITAQA_ENV"),
         (["BITAQA_BEHIND_TLS_PROXY": "maybe"], "BITAQA_BEHIND_TLS_PROXY"),
         (["BITAQA_PUBLIC_URL": "ftp://x"], "BITAQA_PUBLIC_URL"),
+        (["ONECLICKDZ_BASE_URL": "not a url"], "ONECLICKDZ_BASE_URL"),
+        (["BITAQA_SANDBOX_FAULT_5XX": "1.5"], "BITAQA_SANDBOX_FAULT_5XX"),
+        (["BITAQA_SANDBOX_RESOLVE_MIN": "10", "BITAQA_SANDBOX_RESOLVE_MAX": "5"], "BITAQA_SANDBOX_RESOLVE_MIN"),
         (["BITAQA_TLS_CERT_FILE": "/nonexistent.pem"], "BITAQA_TLS_KEY_FILE"),
         (["BITAQA_TLS_CERT_FILE": "/nonexistent.pem", "BITAQA_TLS_KEY_FILE": "/nonexistent.key"], "BITAQA_TLS_CERT_FILE"),
     ])
@@ -84,6 +87,7 @@ struct ConfigurationTests {
         ([String: String](), "ENCRYPTION_KEY"),
         (["ENCRYPTION_KEY": key], "BITAQA_ADMIN_TOKEN"),
         (["ENCRYPTION_KEY": key, "BITAQA_ADMIN_TOKEN": "0123456789abcdef", "BITAQA_HTTP_HOST": "0.0.0.0"], "BITAQA_HTTP_HOST"),
+        (["ENCRYPTION_KEY": key, "BITAQA_ADMIN_TOKEN": "0123456789abcdef"], "ONECLICKDZ_API_KEY"),
     ])
     func production(environment: [String: String], setting: String) {
         var environment = environment
@@ -94,7 +98,10 @@ struct ConfigurationTests {
 
     @Test("production accepts a complete, safe configuration")
     func productionComplete() throws {
-        let base = ["BITAQA_ENV": "production", "ENCRYPTION_KEY": Self.key, "BITAQA_ADMIN_TOKEN": "0123456789abcdef"]
+        let base = [
+            "BITAQA_ENV": "production", "ENCRYPTION_KEY": Self.key, "BITAQA_ADMIN_TOKEN": "0123456789abcdef",
+            "ONECLICKDZ_API_KEY": "production-key",
+        ]
         _ = try Self.read(base)
         _ = try Self.read(base.merging(["BITAQA_HTTP_HOST": "0.0.0.0", "BITAQA_BEHIND_TLS_PROXY": "true"]) { $1 })
     }

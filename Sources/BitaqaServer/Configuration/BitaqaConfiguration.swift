@@ -17,6 +17,7 @@ public struct BitaqaConfiguration: Sendable {
     public var security: SecuritySettings
     public var log: LogSettings
     public var audit: AuditSettings
+    public var upstream: UpstreamSettings
 
     /// Reads and checks every setting; throws the first problem found.
     public init(reader: ConfigReader) throws(ConfigurationError) {
@@ -26,6 +27,7 @@ public struct BitaqaConfiguration: Sendable {
         security = try SecuritySettings(reader: reader)
         log = try LogSettings(reader: reader)
         audit = try AuditSettings(reader: reader, dataDirectory: storage.dataDirectory)
+        upstream = try UpstreamSettings(reader: reader)
         if environment == .production {
             try checkProduction()
         }
@@ -43,6 +45,9 @@ public struct BitaqaConfiguration: Sendable {
                 "BITAQA_HTTP_HOST",
                 "plain HTTP on \(http.host) is refused in production; set BITAQA_TLS_CERT_FILE and BITAQA_TLS_KEY_FILE, or BITAQA_BEHIND_TLS_PROXY=true"
             )
+        }
+        if upstream.apiKey == nil {
+            throw ConfigurationError("ONECLICKDZ_API_KEY", "is required in production (the sandbox runs only in development)")
         }
     }
 }

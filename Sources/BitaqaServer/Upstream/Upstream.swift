@@ -1,0 +1,75 @@
+import BitaqaCore
+import Foundation
+import Hummingbird
+import Logging
+import OneClickDZ
+import ServiceLifecycle
+
+/// The upstream as `serve` uses it: the real API, or in development without a key, an in-process
+/// sandbox on a free loopback port.
+public struct Upstream: Sendable {
+    public let client: OneClickDZClient
+    /// `production host` or `in-process sandbox at …`, for the startup summary.
+    public let mode: String
+    /// Services to run alongside the server: the sandbox when there is one, and the client's shutdown.
+    let services: [any Service]
+
+    static func make(_ configuration: BitaqaConfiguration, logger: Logger) throws -> Upstream {
+        let settings = configuration.upstream
+        if let key = settings.apiKey {
+            let client = OneClickDZClient(
+                configuration: UpstreamConfiguration(baseURL: settings.baseURL, apiKey: key, secondaryKey: settings.secondaryKey),
+                logger: logger
+            )
+            return Upstream(client: client, mode: settings.baseURL, services: [ClientShutdown(client: client)])
+        }
+        let port = try LoopbackPort.free()
+        let sandboxKey = "sandbox-" + UUID().uuidString.lowercased()
+        var sandboxSettings = settings.sandbox
+        sandboxSettings.requiredKey = sandboxKey
+        SecretScrubber.shared.register(sandboxKey)
+        let sandbox = SandboxServer(settings: sandboxSettings)
+        var sandboxLogger = logger
+        sandboxLogger[metadataKey: "component"] = "sandbox"
+        let app = sandbox.application(host: "127.0.0.1", port: port, logger: sandboxLogger)
+        let client = OneClickDZClient(
+            configuration: UpstreamConfiguration(baseURL: "http://127.0.0.1:\(port)", apiKey: Secret(sandboxKey)),
+            logger: logger
+        )
+        logger.warning(
+            "⚠️  NO ONECLICKDZ_API_KEY: running the OneClickDz SANDBOX in-process; no real card will be bought",
+            metadata: ["sandbox": "http://127.0.0.1:\(port)/v3"]
+        )
+        return Upstream(client: client, mode: "in-process sandbox at http://127.0.0.1:\(port)", services: [app, ClientShutdown(client: client)])
+    }
+}
+
+/// Closes the client's connection pool after graceful shutdown.
+struct ClientShutdown: Service {
+    let client: OneClickDZClient
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await client.shutdown()
+    }
+}
+
+/// A free TCP port on 127.0.0.1 (free when asked; the sandbox binds it right after).
+enum LoopbackPort {
+    static func free() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw ConfigurationError("BITAQA_HTTP_HOST", "no free loopback port for the sandbox") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

@@ -1,0 +1,110 @@
+import BitaqaCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+
+/// A local server that behaves like the OneClickDz v3 internet API: same paths, headers and envelopes.
+public struct SandboxServer: Sendable {
+    let state: SandboxState
+    public let settings: SandboxSettings
+
+    public init(settings: SandboxSettings) {
+        self.settings = settings
+        self.state = SandboxState(settings: settings)
+    }
+
+    /// Requests received per route (e.g. `GET /internet/check-id`), faults included.
+    public func requestCounts() async -> [String: Int] {
+        await state.requests
+    }
+
+    /// The balance in DZD.
+    public func balance() async -> Double {
+        await state.balance
+    }
+
+    /// The application, to run as a service (in-process) or on its own (`bitaqa sandbox`).
+    public func application(host: String, port: Int, logger: Logger) -> some ApplicationProtocol {
+        let router = Router()
+        router.add(middleware: SandboxGate(state: state, settings: settings))
+        let v3 = router.group("v3")
+        SandboxRoutes(state: state).add(to: v3)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "oneclickdz-sandbox"),
+            logger: logger
+        )
+    }
+}
+
+/// Authentication as the upstream does it, the request count, and the injected faults.
+struct SandboxGate: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let state: SandboxState
+    let settings: SandboxSettings
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        await state.count("\(request.method.rawValue) \(Self.route(request.uri.path))")
+        let token = request.headers[HTTPField.Name("X-Access-Token")!] ?? ""
+        if token.isEmpty {
+            return SandboxReply.error(.unauthorized, "MISSING_ACCESS_TOKEN", "Access token is required")
+        }
+        if let required = settings.requiredKey, token != required {
+            return SandboxReply.error(.unauthorized, "INVALID_ACCESS_TOKEN", "Invalid or expired access token")
+        }
+        if Double.random(in: 0..<1) < settings.slowRate {
+            try await Task.sleep(for: .milliseconds(Int64(settings.slowSeconds * 1000)))
+        }
+        if Double.random(in: 0..<1) < settings.serverErrorRate {
+            return SandboxReply.error(.serviceUnavailable, "SERVICE_UNAVAILABLE", "Service temporarily unavailable")
+        }
+        if Double.random(in: 0..<1) < settings.rateLimitRate {
+            var response = SandboxReply.error(.tooManyRequests, "RATE_LIMITED", "Too many requests")
+            response.headers[.retryAfter] = String(settings.retryAfterSeconds)
+            return response
+        }
+        if Double.random(in: 0..<1) < settings.malformedRate {
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"success": true, "data": {"status": "FULF"#))
+            )
+        }
+        return try await next(request, context)
+    }
+
+    /// The route without ids, for the request counts.
+    static func route(_ path: String) -> String {
+        for prefix in ["/v3/internet/check-id/", "/v3/internet/check-ref/"] where path.hasPrefix(prefix) {
+            return String(prefix.dropLast().dropFirst(3))
+        }
+        return String(path.dropFirst(path.hasPrefix("/v3") ? 3 : 0))
+    }
+}
+
+/// Envelopes in the upstream's shape.
+enum SandboxReply {
+    static func ok(_ data: Any) -> Response {
+        json(.ok, [
+            "success": true, "data": data,
+            "meta": ["timestamp": Date().formatted(.iso8601)], "requestId": requestID(),
+        ])
+    }
+
+    static func error(_ status: HTTPResponse.Status, _ code: String, _ message: String, details: [String: Any] = [:]) -> Response {
+        json(status, [
+            "success": false, "error": ["code": code, "message": message, "details": details], "requestId": requestID(),
+        ])
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ object: [String: Any]) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func requestID() -> String {
+        "req_\(Int(Date().timeIntervalSince1970 * 1000))_\(String(UInt32.random(in: .min ... .max), radix: 36))"
+    }
+}

@@ -1,0 +1,96 @@
+import BitaqaCore
+import Foundation
+
+/// The sandbox's books: top-ups, refs, balance and stock, and a count of requests per route.
+actor SandboxState {
+    struct Topup {
+        let id: String
+        let ref: String
+        let type: CardType
+        let number: String
+        let value: Int
+        let createdAt: Date
+        let resolvesAt: Date
+        let outcome: SandboxNumbers.Outcome
+        let cardCode: String
+        let transactionNumber: String
+    }
+
+    let settings: SandboxSettings
+    private(set) var balance: Double
+    private var topups: [String: Topup] = [:]
+    private var order: [String] = []
+    private var refs: [String: String] = [:]
+    private(set) var requests: [String: Int] = [:]
+
+    static let catalogue: [CardType: [(value: Int, available: Bool)]] = [
+        .adsl: [(500, true), (1000, true), (2000, true), (3000, false)],
+        .fourG: [(500, true), (1000, true), (1500, true), (2000, true), (3000, false)],
+    ]
+
+    init(settings: SandboxSettings) {
+        self.settings = settings
+        self.balance = settings.balance
+    }
+
+    func count(_ route: String) {
+        requests[route, default: 0] += 1
+    }
+
+    func products(_ type: CardType) -> [Product] {
+        (Self.catalogue[type] ?? []).map { Product(value: $0.value, cost: Self.cost(of: $0.value), available: $0.available) }
+    }
+
+    static func cost(of value: Int) -> Double { Double(value) * 0.98 }
+
+    enum SendFailure: Error {
+        case duplicatedRef, insufficientBalance(required: Double), outOfStock, unknownValue, unknownLine
+    }
+
+    func send(type: CardType, number: String, value: Int, ref: String?) throws(SendFailure) -> Topup {
+        let outcome = SandboxNumbers.outcome(for: number)
+        if outcome == .unknownLine { throw .unknownLine }
+        guard let product = Self.catalogue[type]?.first(where: { $0.value == value }) else { throw .unknownValue }
+        guard product.available else { throw .outOfStock }
+        let ref = ref ?? "API-sandbox-\(Int(Date().timeIntervalSince1970 * 1000))-\(order.count)"
+        guard refs[ref] == nil else { throw .duplicatedRef }
+        let cost = Self.cost(of: value)
+        guard balance >= cost else { throw .insufficientBalance(required: cost) }
+        balance -= cost
+        let now = Date()
+        let topup = Topup(
+            id: Self.objectID(), ref: ref, type: type, number: number, value: value, createdAt: now,
+            resolvesAt: now.addingTimeInterval(Double.random(in: settings.resolveAfter)), outcome: outcome,
+            cardCode: String(format: "%06d%06d", Int.random(in: 0...999_999), Int.random(in: 0...999_999)),
+            transactionNumber: "AT-\(Calendar(identifier: .gregorian).component(.year, from: now))-\(Int.random(in: 10_000...99_999))"
+        )
+        topups[topup.id] = topup
+        order.append(topup.id)
+        refs[ref] = topup.id
+        return topup
+    }
+
+    func topup(id: String) -> Topup? { topups[id] }
+
+    func topup(ref: String) -> Topup? { refs[ref].flatMap { topups[$0] } }
+
+    func page(_ page: Int, size: Int) -> (items: [Topup], total: Int) {
+        let newestFirst = order.reversed().compactMap { topups[$0] }
+        let start = (page - 1) * size
+        guard start < newestFirst.count else { return ([], newestFirst.count) }
+        return (Array(newestFirst[start..<min(newestFirst.count, start + size)]), newestFirst.count)
+    }
+
+    /// A refunded top-up gives its cost back once.
+    func refundIfDue(_ topup: Topup, now: Date) {
+        guard topup.outcome == .refunded, now >= topup.resolvesAt, refundedIDs.insert(topup.id).inserted else { return }
+        balance += Self.cost(of: topup.value)
+    }
+
+    private var refundedIDs: Set<String> = []
+
+    /// 24 hex characters, the shape of the upstream's ids.
+    static func objectID() -> String {
+        (0..<12).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+    }
+}
