@@ -31,12 +31,25 @@ func withSandbox<T: Sendable>(
         do {
             let result = try await body(upstream, sandbox)
             await upstream.shutdown()
+            try await expectNoLeak(logs, codes: await sandbox.issuedCardCodes(), keys: [key] + (secondaryKey.map { [$0] } ?? []))
             return result
         } catch {
             await upstream.shutdown()
             throw error
         }
     }
+}
+
+/// Every test of this target ends here: no card code and no API key in anything the client logged.
+func expectNoLeak(_ logs: LogCapture, codes: [String], keys: [String]) async throws {
+    let hits = CanarySearch(Dictionary(uniqueKeysWithValues: (codes.enumerated().map { ("card \($0.offset)", $0.element) }) + keys.enumerated().map { ("key \($0.offset)", $0.element) }))
+        .hits(in: ["client log": Array(logs.text.utf8)])
+    if !hits.isEmpty { throw LeakFound(hits: hits) }
+}
+
+struct LeakFound: Error, CustomStringConvertible {
+    let hits: [String]
+    var description: String { "leaked: " + hits.joined(separator: "; ") }
 }
 
 /// A server that answers each route with canned responses in turn, and records what it received.
@@ -86,6 +99,7 @@ final class FixtureServer: Sendable {
             do {
                 let result = try await body(upstream)
                 await upstream.shutdown()
+                try await expectNoLeak(logs, codes: ["123456789012", "555566667777"], keys: ["fixture-key-CANARY-0002"])
                 return result
             } catch {
                 await upstream.shutdown()

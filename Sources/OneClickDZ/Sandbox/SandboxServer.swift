@@ -21,6 +21,11 @@ public struct SandboxServer: Sendable {
         await state.requests
     }
 
+    /// Every card code the sandbox has issued, for leak checks.
+    public func issuedCardCodes() async -> [String] {
+        await state.issuedCardCodes()
+    }
+
     /// The balance in DZD.
     public func balance() async -> Double {
         await state.balance

@@ -72,6 +72,8 @@ actor SandboxState {
 
     func topup(id: String) -> Topup? { topups[id] }
 
+    func issuedCardCodes() -> [String] { topups.values.map(\.cardCode) }
+
     func topup(ref: String) -> Topup? { refs[ref].flatMap { topups[$0] } }
 
     func page(_ page: Int, size: Int) -> (items: [Topup], total: Int) {
