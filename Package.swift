@@ -82,6 +82,28 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Messaging",
+            dependencies: ["BitaqaCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Delivery",
+            dependencies: [
+                "BitaqaCore",
+                "CardVault",
+                "OneClickDZ",
+                "Storage",
+                "Messaging",
+                "Audit",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Audit",
             dependencies: [
                 "BitaqaCore",
@@ -97,6 +119,8 @@ let package = Package(
                 "BitaqaCore",
                 "CardVault",
                 "OneClickDZ",
+                "Messaging",
+                "Delivery",
                 "Audit",
                 "Storage",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -122,6 +146,7 @@ let package = Package(
                 "CardVault",
                 "Audit",
                 "OneClickDZ",
+                "Delivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),

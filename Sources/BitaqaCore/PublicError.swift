@@ -10,20 +10,30 @@ public enum PublicErrorCode: String, Sendable, CaseIterable {
     case methodNotAllowed = "METHOD_NOT_ALLOWED"
     case payloadTooLarge = "PAYLOAD_TOO_LARGE"
     case cardUnreadable = "CARD_UNREADABLE"
+    case deliveryFailed = "DELIVERY_FAILED"
+    case invalidPhone = "ERR_PHONE"
+    case upstreamValidation = "ERR_VALIDATION"
+    case outOfStock = "ERR_STOCK"
+    case duplicatedRef = "DUPLICATED_REF"
+    case insufficientBalance = "INSUFFICIENT_BALANCE"
+    case upstreamUnavailable = "UPSTREAM_UNAVAILABLE"
     case serviceUnavailable = "SERVICE_UNAVAILABLE"
     case internalError = "INTERNAL_ERROR"
 
     public var httpStatus: Int {
         switch self {
         case .orderNotFound, .notFound: 404
-        case .orderNotReady, .badRequest: 400
+        case .orderNotReady, .badRequest, .invalidPhone, .upstreamValidation: 400
+        case .outOfStock, .duplicatedRef: 409
+        case .insufficientBalance: 402
+        case .upstreamUnavailable: 502
         case .unauthorized: 401
         case .rateLimited: 429
         case .conflict: 409
         case .methodNotAllowed: 405
         case .payloadTooLarge: 413
         case .serviceUnavailable: 503
-        case .cardUnreadable, .internalError: 500
+        case .cardUnreadable, .internalError, .deliveryFailed: 500
         }
     }
 }
@@ -46,4 +56,16 @@ public struct PublicError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(code.rawValue): \(message)" }
 
     public static func badRequest(_ message: String) -> PublicError { .init(.badRequest, message) }
+
+    /// `ORDER_NOT_READY` with the guide's meaning for each status.
+    public static func notReady(_ status: OrderStatus) -> PublicError {
+        switch status {
+        case .refunded:
+            .init(.orderNotReady, "REFUNDED: the order failed and was refunded; there is no card")
+        case .queued:
+            .init(.orderNotReady, "QUEUED: the operator will process the order within 12 to 48 hours; please wait")
+        case .handling, .fulfilled:
+            .init(.orderNotReady, "HANDLING: the order is being processed; please wait a few seconds")
+        }
+    }
 }

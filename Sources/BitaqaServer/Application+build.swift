@@ -2,6 +2,9 @@ import Audit
 import BitaqaCore
 import CardVault
 import Configuration
+import Delivery
+import Messaging
+import OneClickDZ
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -32,12 +35,36 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
     let appLogger = logger
     let upstream = try Upstream.make(configuration, logger: logger)
     let store = try await Store.open(configuration.storage.database, logger: logger)
+    // Before any service runs: the tracker and deliverer start with the server.
+    do {
+        try await Migrator(store: store, logger: logger).migrate()
+    } catch {
+        await store.shutdown()
+        throw error
+    }
     let checkpoints = CheckpointWriter(
         trail: AuditTrail(store: store), keys: CheckpointKeys(ring: secrets.keyRing),
         file: CheckpointFile(path: configuration.audit.checkpointFile), logger: logger
     )
 
-    let router = buildRouter(store: store, secrets: secrets)
+    let vault = CardVault(keyRing: secrets.keyRing)
+    let channels = messageChannels(configuration, logger: logger)
+    let owner = WorkerIdentity.make()
+    let tracker = Tracker(
+        store: store, client: upstream.client, vault: vault,
+        limiter: UpstreamRateLimiter(perSecond: configuration.pipeline.upstreamRateLimit),
+        schedule: TrackingSchedule(pollInterval: configuration.pipeline.pollInterval, queuedRecheck: configuration.pipeline.queuedRecheck),
+        logger: logger, owner: owner, leaseMillis: Int64(configuration.pipeline.leaseSeconds * 1000)
+    )
+    let deliverer = Deliverer(
+        store: store, cards: CardReader(vault: vault, audit: AuditTrail(store: store)), channels: channels,
+        backoff: DeliveryBackoff(maxAttempts: configuration.pipeline.deliveryMaxAttempts), logger: logger, owner: owner,
+        leaseMillis: Int64(configuration.pipeline.leaseSeconds * 2000)
+    )
+
+    let router = buildRouter(
+        store: store, secrets: secrets, upstream: upstream.client, availableChannels: Set(channels.keys)
+    )
     var app = Application(
         router: router,
         server: try makeServer(configuration.http),
@@ -47,17 +74,19 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
         ),
         // Stopped in reverse order: the server first, then the last checkpoint, then the database.
         services: [StoreService(store: store)] + upstream.services + [
-            CheckpointService(writer: checkpoints, interval: .milliseconds(Int64(configuration.audit.checkpointInterval * 1000)))
+            CheckpointService(writer: checkpoints, interval: .milliseconds(Int64(configuration.audit.checkpointInterval * 1000))),
+            tracker, deliverer,
         ],
         logger: logger
     )
     app.beforeServerStarts {
-        try await Migrator(store: store, logger: appLogger).migrate()
         appLogger.info(
             "bitaqa ready",
             metadata: [
                 "environment": "\(configuration.environment.rawValue)",
                 "upstream": "\(upstream.mode)",
+                "channels": "\(channels.keys.map(\.rawValue).sorted().joined(separator: ","))",
+                "worker": "\(owner)",
                 "database": "\(store.location)",
                 "tls": "\(configuration.http.usesTLS)",
                 "key_ids": "\(secrets.keyRing.keyIDs.map(\.hex).joined(separator: ","))",
@@ -70,7 +99,9 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
 }
 
 /// The routes and middleware; split out so the structure is readable in one place.
-func buildRouter(store: Store, secrets: ResolvedSecrets) -> Router<AppRequestContext> {
+func buildRouter(
+    store: Store, secrets: ResolvedSecrets, upstream: OneClickDZClient, availableChannels: Set<DeliveryChannel>
+) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     _ = MetricsRegistry.shared
     router.add(middleware: RequestLoggingMiddleware())
@@ -78,10 +109,30 @@ func buildRouter(store: Store, secrets: ResolvedSecrets) -> Router<AppRequestCon
     router.add(middleware: MetricsMiddleware())
     OperationsController(store: store, adminToken: secrets.adminToken).addRoutes(to: router)
     let merchant = router.group("v1").add(middleware: AdminAuthMiddleware(token: secrets.adminToken))
-    MerchantOrdersController(store: store, orders: SQLOrderRepository(store: store), audit: AuditTrail(store: store))
-        .addRoutes(to: merchant)
+    MerchantOrdersController(
+        store: store, orders: SQLOrderRepository(store: store), audit: AuditTrail(store: store), upstream: upstream,
+        availableChannels: availableChannels, products: ProductCache(client: upstream)
+    ).addRoutes(to: merchant)
     AuditController(trail: AuditTrail(store: store)).addRoutes(to: merchant)
     return router
+}
+
+/// The channels this process can deliver on. In development, without SMTP or SMS settings, each writes
+/// files under `<data dir>/outbox/`; in production an unconfigured channel does not exist, and orders
+/// asking for it are refused.
+func messageChannels(_ configuration: BitaqaConfiguration, logger: Logger) -> [DeliveryChannel: any MessageChannel] {
+    guard configuration.environment == .development else { return [:] }
+    let outbox = OutboxChannel(directory: configuration.storage.dataDirectory + "/outbox")
+    logger.warning("no SMTP or SMS gateway configured: email and SMS are written to files", metadata: ["outbox": "\(outbox.directory)"])
+    return [.email: outbox, .sms: outbox]
+}
+
+/// A name for this process's leases: host, process id and a random suffix.
+enum WorkerIdentity {
+    static func make() -> String {
+        let host = ProcessInfo.processInfo.hostName.prefix(32)
+        return "\(host)-\(getpid())-\(UInt16.random(in: .min ... .max))"
+    }
 }
 
 /// Tells the log scrubber every secret value this process knows, as text and as hex.

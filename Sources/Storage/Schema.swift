@@ -73,6 +73,13 @@ enum Schema {
                 "CREATE INDEX audit_events_order ON audit_events (topup_id, seq)",
             ] + appendOnly(kind)
         },
+        Migration(version: 2, name: "fulfilment time and delivery lookups") { _ in
+            [
+                "ALTER TABLE orders ADD COLUMN fulfilled_at BIGINT",
+                "ALTER TABLE orders ADD COLUMN last_check_error TEXT",
+                "CREATE INDEX deliveries_order_channel ON deliveries (topup_id, channel, purpose)",
+            ]
+        },
     ]
 
     /// Triggers that make the audit trail refuse updates and deletes at the database itself.

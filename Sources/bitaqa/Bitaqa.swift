@@ -7,7 +7,7 @@ struct Bitaqa: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bitaqa",
         abstract: "Follows OneClickDz internet top-ups and delivers their cards safely.",
-        subcommands: [Serve.self, Migrate.self, SandboxCommand.self, Keys.self, AuditCommand.self]
+        subcommands: [Serve.self, Migrate.self, SandboxCommand.self, Keys.self, AuditCommand.self, OrdersCommand.self]
     )
 
     /// Parses and runs like ArgumentParser's own `main`, but reports bad usage with exit code 2,

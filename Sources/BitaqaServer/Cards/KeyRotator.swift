@@ -1,4 +1,5 @@
 import Audit
+import Delivery
 import BitaqaCore
 import CardVault
 import Logging

@@ -18,6 +18,7 @@ public struct BitaqaConfiguration: Sendable {
     public var log: LogSettings
     public var audit: AuditSettings
     public var upstream: UpstreamSettings
+    public var pipeline: PipelineSettings
 
     /// Reads and checks every setting; throws the first problem found.
     public init(reader: ConfigReader) throws(ConfigurationError) {
@@ -28,6 +29,7 @@ public struct BitaqaConfiguration: Sendable {
         log = try LogSettings(reader: reader)
         audit = try AuditSettings(reader: reader, dataDirectory: storage.dataDirectory)
         upstream = try UpstreamSettings(reader: reader)
+        pipeline = try PipelineSettings(reader: reader)
         if environment == .production {
             try checkProduction()
         }

@@ -14,7 +14,7 @@ struct OrderRegistration: Decodable {
     var topupRef: String?
 
     /// Checks every field; the first problem becomes a 400 naming the field.
-    func validated() throws(PublicError) -> NewOrder {
+    func validated(availableChannels: Set<DeliveryChannel> = Set(DeliveryChannel.allCases)) throws(PublicError) -> NewOrder {
         guard let topupId = TopupID(topupId) else {
             throw .badRequest("topupId must be 1 to 128 printable characters without spaces or '/'")
         }
@@ -48,9 +48,12 @@ struct OrderRegistration: Decodable {
             }
             if channels.contains(.email) && email == nil { throw .badRequest("the email channel needs an email") }
             if channels.contains(.sms) && phone == nil { throw .badRequest("the sms channel needs a phone") }
+            if let missing = channels.first(where: { !availableChannels.contains($0) }) {
+                throw .badRequest("the \(missing.rawValue) channel is not configured on this server")
+            }
         } else {
-            if email != nil { channels.append(.email) }
-            if phone != nil { channels.append(.sms) }
+            if email != nil && availableChannels.contains(.email) { channels.append(.email) }
+            if phone != nil && availableChannels.contains(.sms) { channels.append(.sms) }
         }
         if let topupRef, !(1...64).contains(topupRef.count) {
             throw .badRequest("topupRef must be 1 to 64 characters")

@@ -13,7 +13,7 @@ struct OrderResponse: Encodable {
     }
 
     enum DeliveryKeys: String, CodingKey {
-        case channel, purpose, state, attempts, lastError, deliveredAt
+        case channel, purpose, state, attempts, lastError, deliveredAt, error
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -40,6 +40,8 @@ struct OrderResponse: Encodable {
             try item.encode(delivery.attempts, forKey: .attempts)
             try item.encode(delivery.lastError, forKey: .lastError)
             try item.encode(delivery.deliveredAt.map(Timestamp.iso8601), forKey: .deliveredAt)
+            // The guide's public code for a delivery that will not happen without a resend.
+            try item.encode(delivery.state == .failed ? PublicErrorCode.deliveryFailed.rawValue : nil, forKey: .error)
         }
     }
 }

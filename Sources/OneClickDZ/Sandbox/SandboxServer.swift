@@ -26,6 +26,17 @@ public struct SandboxServer: Sendable {
         await state.issuedCardCodes()
     }
 
+    /// Changes the injected faults while the sandbox runs (fractions of requests, 0 to 1).
+    public func setFaults(
+        serverErrors: Double = 0, rateLimits: Double = 0, malformed: Double = 0, slow: Double = 0, slowSeconds: Double = 30,
+        retryAfter: Int = 1
+    ) async {
+        await state.setFaults(
+            serverErrors: serverErrors, rateLimits: rateLimits, malformed: malformed, slow: slow, slowSeconds: slowSeconds,
+            retryAfter: retryAfter
+        )
+    }
+
     /// The balance in DZD.
     public func balance() async -> Double {
         await state.balance
@@ -34,7 +45,7 @@ public struct SandboxServer: Sendable {
     /// The application, to run as a service (in-process) or on its own (`bitaqa sandbox`).
     public func application(host: String, port: Int, logger: Logger) -> some ApplicationProtocol {
         let router = Router()
-        router.add(middleware: SandboxGate(state: state, settings: settings))
+        router.add(middleware: SandboxGate(state: state))
         let v3 = router.group("v3")
         SandboxRoutes(state: state).add(to: v3)
         return Application(
@@ -49,10 +60,10 @@ public struct SandboxServer: Sendable {
 struct SandboxGate: RouterMiddleware {
     typealias Context = BasicRequestContext
     let state: SandboxState
-    let settings: SandboxSettings
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         await state.count("\(request.method.rawValue) \(Self.route(request.uri.path))")
+        let settings = await state.faults
         let token = request.headers[HTTPField.Name("X-Access-Token")!] ?? ""
         if token.isEmpty {
             return SandboxReply.error(.unauthorized, "MISSING_ACCESS_TOKEN", "Access token is required")

@@ -8,7 +8,7 @@ public struct SandboxSettings: Sendable {
     public var balance: Double = 1_000_000
     /// When set, the only accepted `X-Access-Token`; otherwise any non-empty key is accepted.
     public var requiredKey: String?
-    /// Fraction of requests answered 503.
+    /// Fraction of requests answered 503 (these and the other faults can be changed while running).
     public var serverErrorRate: Double = 0
     /// Fraction of requests answered 429 with `Retry-After: retryAfterSeconds`.
     public var rateLimitRate: Double = 0

@@ -17,6 +17,8 @@ actor SandboxState {
     }
 
     let settings: SandboxSettings
+    /// The settings that may change while running: the fault rates.
+    private(set) var faults: SandboxSettings
     private(set) var balance: Double
     private var topups: [String: Topup] = [:]
     private var order: [String] = []
@@ -30,7 +32,17 @@ actor SandboxState {
 
     init(settings: SandboxSettings) {
         self.settings = settings
+        self.faults = settings
         self.balance = settings.balance
+    }
+
+    func setFaults(serverErrors: Double, rateLimits: Double, malformed: Double, slow: Double, slowSeconds: Double, retryAfter: Int) {
+        faults.serverErrorRate = serverErrors
+        faults.rateLimitRate = rateLimits
+        faults.malformedRate = malformed
+        faults.slowRate = slow
+        faults.slowSeconds = slowSeconds
+        faults.retryAfterSeconds = retryAfter
     }
 
     func count(_ route: String) {

@@ -1,6 +1,7 @@
 import Audit
 import BitaqaCore
 import CardVault
+import Foundation
 import Logging
 import Storage
 
@@ -40,6 +41,6 @@ public struct CardReader: Sendable {
 }
 
 /// Wall-clock milliseconds, the unit of every stored time.
-enum Clock {
-    static func nowMillis() -> Int64 { Timestamp.nowMillis() }
+public enum Clock {
+    public static func nowMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 }

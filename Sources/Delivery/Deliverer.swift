@@ -1,0 +1,188 @@
+import Audit
+import BitaqaCore
+import CardVault
+import Foundation
+import Logging
+import Messaging
+import ServiceLifecycle
+import SQLKit
+import Storage
+
+/// Hands due deliveries to their channels.
+///
+/// Each pass claims due delivery rows (a lease: no other worker takes them), opens the card in memory,
+/// renders the message and sends it. Success is recorded with the provider's message id and audited in
+/// one transaction; a temporary failure schedules a retry with capped, jittered backoff; a permanent one,
+/// or too many attempts, records `failed` with a reason that never holds the card.
+///
+/// A crash between the channel accepting a message and the success being recorded sends that one message
+/// again after the lease expires: the only case of a repeat, and recognisable by its stable message id.
+public struct Deliverer: Service {
+    let store: Store
+    let cards: CardReader
+    let channels: [DeliveryChannel: any MessageChannel]
+    let backoff: DeliveryBackoff
+    let time: TimeSource
+    let logger: Logger
+    let owner: String
+    let batchSize: Int
+    let concurrency: Int
+    let leaseMillis: Int64
+    let idle: Duration
+
+    public init(
+        store: Store, cards: CardReader, channels: [DeliveryChannel: any MessageChannel], backoff: DeliveryBackoff = DeliveryBackoff(),
+        time: TimeSource = .system, logger: Logger, owner: String, batchSize: Int = 20, concurrency: Int = 8,
+        leaseMillis: Int64 = 120_000, idle: Duration = .milliseconds(250)
+    ) {
+        self.store = store
+        self.cards = cards
+        self.channels = channels
+        self.backoff = backoff
+        self.time = time
+        self.logger = logger
+        self.owner = owner
+        self.batchSize = batchSize
+        self.concurrency = concurrency
+        self.leaseMillis = leaseMillis
+        self.idle = idle
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let handled: Int
+            do {
+                handled = try await pass()
+            } catch {
+                logger.warning("delivery pass failed", metadata: ["error.type": "\(type(of: error))"])
+                handled = 0
+            }
+            if handled == 0 {
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: idle) }
+            }
+        }
+    }
+
+    /// Claims one batch of due deliveries and attempts each; returns how many were claimed.
+    @discardableResult
+    public func pass() async throws -> Int {
+        let claimed = try await Leases(store: store).claim(
+            .deliveries, owner: owner, now: time.now(), leaseMillis: leaseMillis, limit: batchSize
+        )
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            for id in claimed {
+                if running >= concurrency {
+                    await group.next()
+                    running -= 1
+                }
+                group.addTask { await self.attempt(id) }
+                running += 1
+            }
+        }
+        return claimed.count
+    }
+
+    func attempt(_ id: String) async {
+        do {
+            try await attemptOrThrow(id)
+        } catch {
+            logger.error("delivery attempt failed", metadata: ["delivery_id": "\(id)", "error.type": "\(type(of: error))"])
+        }
+    }
+
+    private func attemptOrThrow(_ id: String) async throws {
+        let pipeline = PipelineRepository(store: store)
+        try await pipeline.markSending(id, owner: owner, now: time.now())
+        guard let delivery = try await pipeline.delivery(id),
+            let order = try await SQLOrderRepository(store: store).find(delivery.topupId)
+        else { return }
+        let recipient = delivery.channel == .email ? order.email : order.phone
+        guard let recipient else {
+            return try await fail(delivery, reason: "no \(delivery.channel == .email ? "email address" : "phone number") on the order", reasonClass: "no_contact")
+        }
+        guard let channel = channels[delivery.channel] else {
+            return try await fail(delivery, reason: "the \(delivery.channel.rawValue) channel is not configured", reasonClass: "no_channel")
+        }
+        let message: OutgoingMessage
+        switch delivery.purpose {
+        case .card:
+            guard let stored = try await CardRepository(store: store).card(of: order.topupId) else {
+                return try await fail(delivery, reason: "the order has no stored card", reasonClass: "no_card")
+            }
+            let code: CardCode
+            do {
+                code = try await cards.open(stored, requestID: nil, logger: logger)
+            } catch {
+                return try await fail(delivery, reason: "the stored card cannot be read (see CARD_UNREADABLE)", reasonClass: "card_unreadable")
+            }
+            message = MessageComposer.card(
+                CardDetails(
+                    topupId: order.topupId, code: code, transactionNumber: order.transactionNumber, processedDate: order.processedDate,
+                    type: order.cardType, number: order.number, value: order.value, locale: order.locale
+                ),
+                channel: delivery.channel, recipient: recipient
+            )
+        case .refundNotice:
+            message = MessageComposer.refundNotice(topupId: order.topupId, locale: order.locale, channel: delivery.channel, recipient: recipient)
+        }
+        let providerID: String?
+        do throws(DeliveryFailure) {
+            providerID = try await channel.send(message)
+        } catch {
+            if error.isPermanent || delivery.attempts + 1 >= backoff.maxAttempts {
+                let reason = error.isPermanent ? error.reason : "gave up after \(delivery.attempts + 1) attempts: \(error.reason)"
+                try await fail(delivery, reason: reason, reasonClass: error.isPermanent ? "permanent" : "attempts_exhausted")
+            } else {
+                let now = time.now()
+                let next = now + Int64(backoff.delay(afterAttempts: delivery.attempts + 1) * 1000)
+                try await pipeline.markRetry(id, owner: owner, error: error.reason, nextAttemptAt: next, now: now)
+                PipelineMetrics.delivery(delivery.channel, outcome: "retry")
+                logger.info(
+                    "delivery will be retried",
+                    metadata: ["topup_id": "\(order.topupId)", "channel": "\(delivery.channel.rawValue)", "reason": "\(error.reason)"]
+                )
+            }
+            return
+        }
+        let now = time.now()
+        try await store.transaction { [owner] sql in
+            guard try await pipeline.markDelivered(id, owner: owner, providerMessageID: providerID, now: now, in: sql) else { return }
+            try await AuditTrail(store: store).append(
+                AuditEvent(
+                    .cardDelivered, topupId: order.topupId, actor: "deliverer",
+                    details: [
+                        "channel": delivery.channel.rawValue, "purpose": delivery.purpose.rawValue,
+                        "message_id": message.messageID, "provider_message_id": providerID ?? "",
+                    ]
+                ),
+                now: now, in: sql
+            )
+        }
+        PipelineMetrics.delivery(delivery.channel, outcome: "delivered")
+        if delivery.purpose == .card, let fulfilledAt = try await pipeline.fulfilledAt(order.topupId) {
+            PipelineMetrics.timeToDelivery(delivery.channel, milliseconds: now - fulfilledAt)
+        }
+        logger.info(
+            "delivered",
+            metadata: ["topup_id": "\(order.topupId)", "channel": "\(delivery.channel.rawValue)", "purpose": "\(delivery.purpose.rawValue)"]
+        )
+    }
+
+    private func fail(_ delivery: DeliveryRecord, reason: String, reasonClass: String) async throws {
+        let now = time.now()
+        let pipeline = PipelineRepository(store: store)
+        try await store.transaction { [owner] sql in
+            guard try await pipeline.markFailed(delivery.id, owner: owner, error: reason, now: now, in: sql) else { return }
+            try await AuditTrail(store: store).append(
+                AuditEvent(
+                    .deliveryFailed, topupId: delivery.topupId, actor: "deliverer",
+                    details: ["channel": delivery.channel.rawValue, "purpose": delivery.purpose.rawValue, "reason": reasonClass]
+                ),
+                now: now, in: sql
+            )
+        }
+        PipelineMetrics.delivery(delivery.channel, outcome: "failed")
+        logger.warning("delivery failed", metadata: ["topup_id": "\(delivery.topupId)", "channel": "\(delivery.channel.rawValue)", "reason": "\(reason)"])
+    }
+}

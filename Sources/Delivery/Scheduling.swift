@@ -1,0 +1,100 @@
+import Foundation
+
+/// Where "now" comes from: the wall clock, or a clock a test moves by hand.
+public struct TimeSource: Sendable {
+    public let now: @Sendable () -> Int64
+
+    public init(now: @escaping @Sendable () -> Int64) {
+        self.now = now
+    }
+
+    public static let system = TimeSource { Clock.nowMillis() }
+}
+
+/// When to check an order again.
+public struct TrackingSchedule: Sendable {
+    /// Seconds between checks while HANDLING in the first five minutes (`BITAQA_POLL_INTERVAL`).
+    public var pollInterval: Double
+    /// How long the fast polling lasts, as the upstream recommends (5 minutes).
+    public var fastWindow: Double = 300
+    /// The longest wait between two checks of a HANDLING order.
+    public var maxInterval: Double = 900
+    /// Seconds before a QUEUED order is checked again (the upstream says 12 to 48 hours).
+    public var queuedRecheck: Double
+
+    public init(pollInterval: Double, queuedRecheck: Double = 6 * 3600) {
+        self.pollInterval = pollInterval
+        self.queuedRecheck = queuedRecheck
+    }
+
+    /// Next check of a HANDLING order registered at `createdAt`: every poll interval for five minutes,
+    /// then twice as far apart for each further five minutes, up to `maxInterval`. Never "give up".
+    public func nextHandlingCheck(createdAt: Int64, now: Int64) -> Int64 {
+        now + Int64(handlingInterval(elapsed: Double(now - createdAt) / 1000) * 1000)
+    }
+
+    public func handlingInterval(elapsed: Double) -> Double {
+        guard elapsed >= fastWindow else { return pollInterval }
+        let doublings = min(20, 1 + (elapsed - fastWindow) / fastWindow)
+        return min(maxInterval, max(pollInterval, pollInterval * pow(2, doublings.rounded(.down))))
+    }
+
+    /// Next check after a failed check: exponential in the failures so far, with jitter, never sooner than
+    /// the upstream's `Retry-After`.
+    public func nextAfterError(failures: Int, retryAfter: Double?, now: Int64) -> Int64 {
+        let base = min(maxInterval, pollInterval * pow(2, Double(min(failures, 12))))
+        let jittered = base * Double.random(in: 0.5...1)
+        return now + Int64(max(jittered, retryAfter ?? 0, pollInterval) * 1000)
+    }
+
+    /// Next check of a QUEUED order.
+    public func nextQueuedCheck(now: Int64) -> Int64 {
+        now + Int64(queuedRecheck * 1000)
+    }
+}
+
+/// Retry timing of deliveries: capped exponential backoff with full jitter.
+public struct DeliveryBackoff: Sendable {
+    public var base: Double = 2
+    public var cap: Double = 600
+    public var maxAttempts: Int
+
+    public init(maxAttempts: Int = 10, base: Double = 2, cap: Double = 600) {
+        self.maxAttempts = maxAttempts
+        self.base = base
+        self.cap = cap
+    }
+
+    public func delay(afterAttempts attempts: Int) -> Double {
+        min(cap, base * pow(2, Double(max(0, attempts - 1)))) * Double.random(in: 0.5...1)
+    }
+}
+
+/// A token bucket shared by every order this process tracks: at most `rate` upstream checks a second.
+public actor UpstreamRateLimiter {
+    let rate: Double
+    let burst: Double
+    private var tokens: Double
+    private var updated: ContinuousClock.Instant
+
+    public init(perSecond rate: Double, burst: Int? = nil) {
+        self.rate = max(0.01, rate)
+        self.burst = Double(burst ?? max(1, Int(rate)))
+        self.tokens = self.burst
+        self.updated = .now
+    }
+
+    /// Waits until a call may be made.
+    public func acquire() async throws {
+        while true {
+            let now = ContinuousClock.now
+            tokens = min(burst, tokens + (now - updated) / .seconds(1) * rate)
+            updated = now
+            if tokens >= 1 {
+                tokens -= 1
+                return
+            }
+            try await Task.sleep(for: .milliseconds(Int64((1 - tokens) / rate * 1000) + 1))
+        }
+    }
+}

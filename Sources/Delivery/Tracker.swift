@@ -1,0 +1,200 @@
+import Audit
+import BitaqaCore
+import CardVault
+import Foundation
+import Logging
+import OneClickDZ
+import ServiceLifecycle
+import SQLKit
+import Storage
+
+/// Follows orders until the upstream settles them.
+///
+/// Each pass claims the orders whose check is due (a lease, so no other worker checks them at the same
+/// time), asks `check-id` under the process's rate limit, and records the outcome before releasing the
+/// lease. A fulfilled card is sealed, stored, queued for delivery on every channel and audited in one
+/// transaction. A worker that dies leaves leases that expire, and the orders come back.
+public struct Tracker: Service {
+    let store: Store
+    let client: OneClickDZClient
+    let vault: CardVault
+    let limiter: UpstreamRateLimiter
+    let schedule: TrackingSchedule
+    let time: TimeSource
+    let logger: Logger
+    let owner: String
+    let batchSize: Int
+    let concurrency: Int
+    let leaseMillis: Int64
+
+    public init(
+        store: Store, client: OneClickDZClient, vault: CardVault, limiter: UpstreamRateLimiter, schedule: TrackingSchedule,
+        time: TimeSource = .system, logger: Logger, owner: String, batchSize: Int = 50, concurrency: Int = 8,
+        leaseMillis: Int64 = 60_000
+    ) {
+        self.store = store
+        self.client = client
+        self.vault = vault
+        self.limiter = limiter
+        self.schedule = schedule
+        self.time = time
+        self.logger = logger
+        self.owner = owner
+        self.batchSize = batchSize
+        self.concurrency = concurrency
+        self.leaseMillis = leaseMillis
+    }
+
+    public func run() async throws {
+        let idle = Duration.milliseconds(Int64(min(1, max(0.02, schedule.pollInterval / 4)) * 1000))
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let handled: Int
+            do {
+                handled = try await pass()
+            } catch {
+                logger.warning("tracker pass failed", metadata: ["error.type": "\(type(of: error))"])
+                handled = 0
+            }
+            if handled == 0 {
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: idle) }
+            }
+        }
+    }
+
+    /// Claims one batch of due orders and checks each; returns how many were claimed.
+    @discardableResult
+    public func pass() async throws -> Int {
+        let now = time.now()
+        let claimed = try await Leases(store: store).claim(.orderChecks, owner: owner, now: now, leaseMillis: leaseMillis, limit: batchSize)
+        // The batch in hand is finished even during a graceful shutdown: it runs outside cancellation.
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            for key in claimed {
+                guard let topupId = TopupID(key) else { continue }
+                if running >= concurrency {
+                    await group.next()
+                    running -= 1
+                }
+                group.addTask { await self.check(topupId) }
+                running += 1
+            }
+        }
+        if let depth = try? await PipelineRepository(store: store).queueDepth(now: time.now()) {
+            PipelineMetrics.queueDepth(checks: depth.checks, deliveries: depth.deliveries)
+        }
+        return claimed.count
+    }
+
+    func check(_ topupId: TopupID) async {
+        do {
+            try await checkOrThrow(topupId)
+        } catch {
+            logger.error("order check failed", metadata: ["topup_id": "\(topupId)", "error.type": "\(type(of: error))"])
+            // Leave the lease to expire: the order comes back on its own.
+        }
+    }
+
+    private func checkOrThrow(_ topupId: TopupID) async throws {
+        let pipeline = PipelineRepository(store: store)
+        guard let order = try await SQLOrderRepository(store: store).find(topupId) else { return }
+        try await limiter.acquire()
+        let status: TopupStatus
+        do {
+            status = try await client.checkID(topupId.rawValue)
+        } catch {
+            let errorClass = Self.errorClass(error)
+            PipelineMetrics.upstreamError(errorClass)
+            let now = time.now()
+            let next = schedule.nextAfterError(failures: order.checkCount, retryAfter: error.retryAfter, now: now)
+            logger.info("order check deferred", metadata: ["topup_id": "\(topupId)", "error": "\(errorClass)", "retry_in_ms": "\(next - now)"])
+            try await pipeline.recordCheck(topupId, owner: owner, status: nil, nextCheckAt: next, error: errorClass, now: now)
+            return
+        }
+        let now = time.now()
+        switch status.status {
+        case .known(.handling):
+            PipelineMetrics.check("HANDLING")
+            let next = schedule.nextHandlingCheck(createdAt: order.createdAt, now: now)
+            if now - order.createdAt > Int64(schedule.fastWindow * 1000) {
+                logger.warning(
+                    "order still HANDLING after five minutes; checking less often",
+                    metadata: ["topup_id": "\(topupId)", "next_check_in_s": "\((next - now) / 1000)"]
+                )
+            }
+            try await pipeline.recordCheck(topupId, owner: owner, status: .handling, nextCheckAt: next, error: nil, now: now)
+        case .known(.queued):
+            PipelineMetrics.check("QUEUED")
+            try await store.transaction { [owner, schedule] sql in
+                guard try await pipeline.recordCheck(
+                    topupId, owner: owner, status: .queued, nextCheckAt: schedule.nextQueuedCheck(now: now), error: nil, now: now, in: sql
+                ) else { return }
+                if order.status != .queued {
+                    try await AuditTrail(store: store).append(
+                        AuditEvent(.statusChanged, topupId: topupId, actor: "tracker", details: ["from": order.status.rawValue, "to": "QUEUED"]),
+                        now: now, in: sql
+                    )
+                }
+            }
+        case .known(.refunded):
+            PipelineMetrics.check("REFUNDED")
+            try await store.transaction { [owner] sql in
+                guard try await pipeline.markRefunded(topupId, owner: owner, now: now, in: sql) else { return }
+                try await pipeline.insertDeliveries(topupId, channels: order.channels, purpose: .refundNotice, now: now, in: sql)
+                try await AuditTrail(store: store).append(
+                    AuditEvent(.statusChanged, topupId: topupId, actor: "tracker", details: ["from": order.status.rawValue, "to": "REFUNDED"]),
+                    now: now, in: sql
+                )
+            }
+        case .known(.fulfilled):
+            PipelineMetrics.check("FULFILLED")
+            guard let card = status.card else {
+                logger.warning("order FULFILLED without a card code; checking again", metadata: ["topup_id": "\(topupId)"])
+                try await pipeline.recordCheck(
+                    topupId, owner: owner, status: nil, nextCheckAt: now + Int64(schedule.pollInterval * 1000),
+                    error: "fulfilled without card", now: now
+                )
+                return
+            }
+            let sealed = try vault.seal(card.code, topupId: topupId, userId: order.userId)
+            try await store.transaction { [owner] sql in
+                guard try await pipeline.markFulfilled(
+                    topupId, owner: owner, sealed: sealed.bytes, keyID: sealed.keyID.hex, transactionNumber: card.transactionNumber,
+                    processedDate: card.processedDate, type: status.type, number: status.number, value: status.amount, now: now, in: sql
+                ) else { return }
+                try await pipeline.insertDeliveries(topupId, channels: order.channels, purpose: .card, now: now, in: sql)
+                let trail = AuditTrail(store: store)
+                try await trail.append(
+                    AuditEvent(.statusChanged, topupId: topupId, actor: "tracker", details: ["from": order.status.rawValue, "to": "FULFILLED"]),
+                    now: now, in: sql
+                )
+                try await trail.append(
+                    AuditEvent(
+                        .cardStored, topupId: topupId, actor: "tracker",
+                        details: ["key_id": sealed.keyID.hex, "channels": order.channels.map(\.rawValue).joined(separator: ",")]
+                    ),
+                    now: now, in: sql
+                )
+            }
+            logger.info("card stored", metadata: ["topup_id": "\(topupId)", "key_id": "\(sealed.keyID.hex)"])
+        case .unknown(let raw):
+            PipelineMetrics.check("UNKNOWN")
+            logger.warning("upstream reported an unknown status", metadata: ["topup_id": "\(topupId)", "status": "\(raw.prefix(40))"])
+            try await pipeline.recordCheck(
+                topupId, owner: owner, status: nil, nextCheckAt: schedule.nextHandlingCheck(createdAt: order.createdAt, now: now),
+                error: "unknown status", now: now
+            )
+        }
+    }
+
+    static func errorClass(_ error: UpstreamError) -> String {
+        if error.isRateLimited { return "rate_limited" }
+        if error.isServer { return "server" }
+        if error.isTimeout { return "timeout" }
+        if error.isTransport { return "connection" }
+        if error.isMalformed { return "malformed" }
+        if error.isAuthentication { return "authentication" }
+        if error.isNotFound { return "not_found" }
+        if error.isForbidden { return "forbidden" }
+        return "validation"
+    }
+}

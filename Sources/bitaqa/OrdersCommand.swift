@@ -1,0 +1,57 @@
+import ArgumentParser
+import BitaqaCore
+import BitaqaServer
+import Delivery
+import Foundation
+import Storage
+
+/// `bitaqa orders`: operations on orders.
+struct OrdersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "orders",
+        abstract: "Operations on orders.",
+        subcommands: [Resend.self]
+    )
+
+    /// `bitaqa orders resend TOPUP_ID [--channel email|sms]`.
+    struct Resend: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Queue the card's delivery again (a new, audited attempt); a running serve sends it."
+        )
+
+        @OptionGroup var common: CommonOptions
+
+        @Argument(help: "The order's topupId.")
+        var topupId: String
+
+        @Option(help: "email or sms; every channel with a contact when omitted.")
+        var channel: String?
+
+        func validate() throws {
+            guard TopupID(topupId) != nil else { throw ValidationError("TOPUP_ID is not a topupId") }
+            if let channel, DeliveryChannel(rawValue: channel) == nil { throw ValidationError("--channel must be email or sms") }
+        }
+
+        func run() async throws {
+            try await reportingFailures {
+                let (configuration, logger) = try await ConfigurationSource.prepare(common)
+                try await ConfigurationSource.withStore(configuration, logger: logger) { store in
+                    do {
+                        let queued = try await Resender(store: store).resend(
+                            TopupID(topupId)!, channel: channel.flatMap(DeliveryChannel.init(rawValue:)), actor: "bitaqa orders resend",
+                            requestID: nil, now: Clock.nowMillis()
+                        )
+                        print("queued \(topupId) on \(queued.map(\.rawValue).joined(separator: ", "))")
+                    } catch let refusal as Resender.Refusal {
+                        switch refusal {
+                        case .orderNotFound: print("no order \(topupId)")
+                        case .notReady(let status): print("order \(topupId) has no card to resend: \(PublicError.notReady(status).message)")
+                        case .noContact(let channel): print("order \(topupId) has no contact for \(channel.rawValue)")
+                        }
+                        throw ExitCode(1)
+                    }
+                }
+            }
+        }
+    }
+}
