@@ -215,6 +215,23 @@ let package = Package(
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
+            name: "DeliveryTests",
+            dependencies: [
+                "Delivery",
+                "Audit",
+                "BitaqaCore",
+                "BitaqaTestSupport",
+                "CardVault",
+                "Messaging",
+                "OneClickDZ",
+                "Storage",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
             name: "StorageTests",
             dependencies: [
                 "Storage",
@@ -229,6 +246,7 @@ let package = Package(
                 "BitaqaServer",
                 "BitaqaTestSupport",
                 "CardVault",
+                "Delivery",
                 "Audit",
                 "Storage",
                 .product(name: "SQLKit", package: "sql-kit"),

@@ -3,6 +3,7 @@ import BitaqaCore
 import BitaqaServer
 import BitaqaTestSupport
 import CardVault
+import Delivery
 import Foundation
 import Logging
 import SQLKit

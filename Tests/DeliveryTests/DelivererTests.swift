@@ -1,0 +1,116 @@
+import Audit
+import BitaqaCore
+import BitaqaTestSupport
+import Delivery
+import Foundation
+import Messaging
+import NIOConcurrencyHelpers
+import OneClickDZ
+import Storage
+import Testing
+
+/// A channel whose answers a test scripts: a unit double above the real pipeline, next to the outbox.
+final class ScriptedChannel: MessageChannel {
+    let failures: NIOLockedValueBox<[DeliveryFailure]>
+    let sent = NIOLockedValueBox<[String]>([])
+
+    init(failFirst failures: [DeliveryFailure]) {
+        self.failures = NIOLockedValueBox(failures)
+    }
+
+    func send(_ message: OutgoingMessage) async throws(DeliveryFailure) -> String? {
+        if let failure = failures.withLockedValue({ $0.isEmpty ? nil : $0.removeFirst() }) { throw failure }
+        sent.withLockedValue { $0.append(message.messageID) }
+        return "provider-\(sent.withLockedValue { $0.count })"
+    }
+}
+
+@Suite("Deliverer outcomes")
+struct DelivererTests {
+    @Test("temporary failures are retried with backoff, then delivered", arguments: TestDatabase.available)
+    func retried(database: TestDatabase) async throws {
+        let email = ScriptedChannel(failFirst: [.temporary("451 try later"), .temporary("connection lost")])
+        try await PipelineHarness.run(on: database, channels: { channels in channels.merging([.email: email]) { $1 } }) { h in
+            let id = try await h.place(channels: [.email])
+            #expect(try await h.runUntil { try await h.allDelivered([id]) })
+            let delivery = try #require(try await h.deliveries(id).first)
+            #expect(delivery.attempts == 3)
+            #expect(delivery.providerMessageId == "provider-1")
+            #expect(email.sent.withLockedValue { $0 } == ["\(id.rawValue).email.card@bitaqa"])
+        }
+    }
+
+    @Test("a permanent failure ends failed with a reason and DELIVERY_FAILED; resend then delivers", arguments: TestDatabase.available)
+    func permanentThenResend(database: TestDatabase) async throws {
+        let email = ScriptedChannel(failFirst: [.permanent("550 no such mailbox")])
+        try await PipelineHarness.run(on: database, channels: { channels in channels.merging([.email: email]) { $1 } }) { h in
+            let id = try await h.place(channels: [.email])
+            #expect(try await h.runUntil { try await h.deliveries(id).first?.state == .failed })
+            let failed = try #require(try await h.deliveries(id).first)
+            #expect(failed.lastError == "550 no such mailbox")
+            let codes = await h.sandbox.issuedCardCodes()
+            #expect(!codes.contains { failed.lastError?.contains($0) == true })
+            #expect(try await h.auditKinds(id).contains(.deliveryFailed))
+
+            let queued = try await Resender(store: h.store).resend(id, channel: .email, actor: "test", requestID: "r-1", now: Clock.nowMillis())
+            #expect(queued == [.email])
+            #expect(try await h.runUntil { try await h.deliveries(id).contains { $0.state == .delivered } })
+            #expect(try await h.auditKinds(id).contains(.resendRequested))
+            #expect(try await h.deliveries(id).count == 2)
+        }
+    }
+
+    @Test("too many temporary failures end failed", arguments: [TestDatabase.sqlite])
+    func exhausted(database: TestDatabase) async throws {
+        let email = ScriptedChannel(failFirst: Array(repeating: .temporary("451"), count: 10))
+        try await PipelineHarness.run(
+            on: database, channels: { channels in channels.merging([.email: email]) { $1 } },
+            backoff: DeliveryBackoff(maxAttempts: 3, base: 0.01, cap: 0.02)
+        ) { h in
+            let id = try await h.place(channels: [.email])
+            #expect(try await h.runUntil { try await h.deliveries(id).first?.state == .failed })
+            let delivery = try #require(try await h.deliveries(id).first)
+            #expect(delivery.attempts == 3)
+            #expect(delivery.lastError?.contains("gave up after 3 attempts") == true)
+        }
+    }
+
+    @Test("resend refuses orders without a card, unknown orders and missing contacts", arguments: [TestDatabase.sqlite])
+    func resendRefusals(database: TestDatabase) async throws {
+        try await PipelineHarness.run(on: database) { h in
+            let stuck = try await h.place(number: SandboxNumbers.stuck.adsl, channels: [.email])
+            let resender = Resender(store: h.store)
+            await #expect(throws: Resender.Refusal.notReady(.handling)) {
+                _ = try await resender.resend(stuck, channel: .email, actor: "t", requestID: nil, now: 1)
+            }
+            await #expect(throws: Resender.Refusal.orderNotFound) {
+                _ = try await resender.resend(TopupID("nope")!, channel: nil, actor: "t", requestID: nil, now: 1)
+            }
+            let done = try await h.place(channels: [.email])
+            #expect(try await h.runUntil { try await h.allDelivered([done]) })
+            await #expect(throws: Resender.Refusal.noContact(.sms)) {
+                _ = try await resender.resend(done, channel: .sms, actor: "t", requestID: nil, now: 1)
+            }
+        }
+    }
+
+    @Test("a lease left by a dead worker expires and another finishes the delivery", arguments: TestDatabase.available)
+    func leaseExpiry(database: TestDatabase) async throws {
+        try await PipelineHarness.run(on: database) { h in
+            let id = try await h.place(channels: [.email])
+            // Only the tracker runs until the card is stored, so the delivery is still pending.
+            for _ in 0..<500 where try await h.order(id).status != .fulfilled {
+                try await h.tracker.pass()
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(try await h.order(id).status == .fulfilled)
+            // A worker claims the delivery and dies before sending.
+            _ = try await Leases(store: h.store).claim(.deliveries, owner: "dead-worker", now: Clock.nowMillis() + 1_000, leaseMillis: 1_000, limit: 10)
+            try await h.deliverer.pass()
+            #expect(try await h.deliveries(id).first?.state != .delivered, "the dead worker's lease holds")
+            try await Task.sleep(for: .milliseconds(2_100))
+            #expect(try await h.runUntil { try await h.allDelivered([id]) })
+            #expect(h.outboxFiles(id).count == 1)
+        }
+    }
+}
