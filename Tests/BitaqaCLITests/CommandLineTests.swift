@@ -14,9 +14,7 @@ struct CommandLineTests {
         #expect(result.stdout.contains("keys"))
         #expect(result.stdout.contains("audit"))
         #expect(result.stdout.contains("sandbox"))
-        for future in ["orders"] {
-            #expect(!result.stdout.contains("  \(future) "), "\(future) is listed before it exists")
-        }
+        #expect(result.stdout.contains("orders"))
     }
 
     @Test("bad configuration exits 2 with one line naming the setting", arguments: [
@@ -59,7 +57,7 @@ struct CommandLineTests {
         let environment = ["BITAQA_DATA_DIR": directory.path]
         let first = try BitaqaProcess.run(["migrate"], environment: environment)
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.contains("migrations applied: 1"))
+        #expect(first.stdout.contains("migrations applied: ") && !first.stdout.contains("migrations applied: 0"))
         let second = try BitaqaProcess.run(["migrate"], environment: environment)
         #expect(second.stdout.contains("migrations applied: 0"))
         #expect(FileManager.default.fileExists(atPath: directory.path + "/bitaqa.sqlite"))
