@@ -1,38 +1,54 @@
-/// How to use a recharge card, per card type and locale: dial `*600#`, choose recharge, enter the code;
-/// support `3003`.
+/// How to use a recharge card, per card type and locale. The one source of the steps: messages and the
+/// in-app card API both read them here.
+///
+/// ADSL: from the landline, dial `*600#`, choose recharge, enter the code, confirm with `#`.
+/// 4G: from the 4G device, the same code entry; data is active within minutes. Support: `3003`.
 public enum UsageInstructions {
+    public static let supportNumber = "3003"
+
     public static func steps(for type: CardType?, locale: CustomerLocale) -> [String] {
-        let service: String
-        switch (type, locale) {
-        case (.adsl?, .ar): service = "ADSL"
-        case (.fourG?, .ar): service = "4G LTE"
-        case (.adsl?, _): service = "ADSL"
-        case (.fourG?, _): service = "4G LTE"
-        case (nil, .ar): service = "الإنترنت"
-        case (nil, .fr): service = "Internet"
-        case (nil, .en): service = "internet"
-        }
-        switch locale {
-        case .ar:
+        switch (type ?? .adsl, locale) {
+        case (.adsl, .ar):
             return [
-                "اتصل بالرقم ‎*600#‎ من هاتفك.",
-                "اختر «تعبئة الرصيد» (Recharge) لخدمة \(service).",
-                "أدخل رمز البطاقة المكون من الأرقام أعلاه ثم أكّد.",
-                "للمساعدة اتصل بخدمة زبائن اتصالات الجزائر على الرقم 3003.",
+                "من هاتف الخط الثابت، اطلب ‎*600#‎.",
+                "اختر «تعبئة الرصيد».",
+                "أدخل رمز البطاقة ثم أكّد بالضغط على ‎#‎.",
+                "للمساعدة اتصل بالرقم 3003.",
             ]
-        case .fr:
+        case (.fourG, .ar):
             return [
-                "Composez le *600# depuis votre téléphone.",
-                "Choisissez « Recharger » pour votre ligne \(service).",
-                "Saisissez le code de la carte ci-dessus, puis validez.",
-                "Besoin d'aide ? Appelez le service client d'Algérie Télécom au 3003.",
+                "من جهاز الجيل الرابع (مودم 4G)، اطلب ‎*600#‎.",
+                "اختر «تعبئة الرصيد» وأدخل رمز البطاقة ثم أكّد.",
+                "يُفعَّل رصيد الإنترنت خلال دقائق.",
+                "للمساعدة اتصل بالرقم 3003.",
             ]
-        case .en:
+        case (.adsl, .fr):
             return [
-                "Dial *600# from your phone.",
-                "Choose \"Recharge\" for your \(service) line.",
-                "Enter the card code above and confirm.",
-                "Need help? Call Algérie Télécom customer service on 3003.",
+                "Depuis votre téléphone fixe, composez le *600#.",
+                "Choisissez « Recharger ».",
+                "Saisissez le code de la carte, puis validez avec #.",
+                "Besoin d'aide ? Appelez le 3003.",
+            ]
+        case (.fourG, .fr):
+            return [
+                "Depuis votre équipement 4G, composez le *600#.",
+                "Choisissez « Recharger », saisissez le code de la carte et validez.",
+                "La connexion est active en quelques minutes.",
+                "Besoin d'aide ? Appelez le 3003.",
+            ]
+        case (.adsl, .en):
+            return [
+                "From your landline phone, dial *600#.",
+                "Choose \"Recharge\".",
+                "Enter the card code, then confirm with #.",
+                "Need help? Call 3003.",
+            ]
+        case (.fourG, .en):
+            return [
+                "From your 4G device, dial *600#.",
+                "Choose \"Recharge\", enter the card code and confirm.",
+                "Your data is active within minutes.",
+                "Need help? Call 3003.",
             ]
         }
     }

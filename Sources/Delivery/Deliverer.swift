@@ -124,7 +124,10 @@ public struct Deliverer: Service {
                 channel: delivery.channel, recipient: recipient
             )
         case .refundNotice:
-            message = MessageComposer.refundNotice(topupId: order.topupId, locale: order.locale, channel: delivery.channel, recipient: recipient)
+            message = MessageComposer.refundNotice(
+                OrderFacts(topupId: order.topupId, type: order.cardType, number: order.number, locale: order.locale),
+                channel: delivery.channel, recipient: recipient
+            )
         }
         let providerID: String?
         do throws(DeliveryFailure) {

@@ -1,8 +1,9 @@
 import BitaqaCore
 import Foundation
+import Mustache
 
 /// What a card message says: the code, the transaction number, the processing date, the value, the line
-/// and the usage steps, in the buyer's language. (Issue 7 replaces the plain text with templates.)
+/// and the usage steps, in the buyer's language.
 public struct CardDetails: Sendable {
     public let topupId: TopupID
     public let code: CardCode
@@ -28,71 +29,143 @@ public struct CardDetails: Sendable {
     }
 }
 
+/// An order's facts for the messages that carry no card: refunded, queued.
+public struct OrderFacts: Sendable {
+    public let topupId: TopupID
+    public let type: CardType?
+    public let number: String?
+    public let locale: CustomerLocale
+
+    public init(topupId: TopupID, type: CardType?, number: String?, locale: CustomerLocale) {
+        self.topupId = topupId
+        self.type = type
+        self.number = number
+        self.locale = locale
+    }
+}
+
+/// Renders messages from the templates.
 public enum MessageComposer {
     /// The stable message id of an order's message on a channel, e.g. `6740a1b2.email.card@bitaqa`.
     public static func messageID(topupId: TopupID, channel: DeliveryChannel, purpose: String, domain: String = "bitaqa") -> String {
         "\(topupId.rawValue).\(channel.rawValue).\(purpose)@\(domain)"
     }
 
-    public static func card(_ card: CardDetails, channel: DeliveryChannel, recipient: String) -> OutgoingMessage {
-        let labels = Labels(card.locale)
-        var lines = [labels.title, "", "\(labels.code): \(card.code.revealed)"]
-        if let transaction = card.transactionNumber { lines.append("\(labels.transaction): \(transaction)") }
-        if let date = card.processedDate { lines.append("\(labels.date): \(date)") }
-        if let value = card.value { lines.append("\(labels.value): \(value) DA") }
-        if let number = card.number { lines.append("\(labels.line): \(number)") }
-        lines.append("")
-        lines += UsageInstructions.steps(for: card.type, locale: card.locale).enumerated().map { "\($0.offset + 1). \($0.element)" }
-        return OutgoingMessage(
-            channel: channel, recipient: recipient, subject: labels.subject, text: lines.joined(separator: "\n"),
-            messageID: messageID(topupId: card.topupId, channel: channel, purpose: "card"), topupId: card.topupId
-        )
-    }
-
-    public static func refundNotice(topupId: TopupID, locale: CustomerLocale, channel: DeliveryChannel, recipient: String) -> OutgoingMessage {
-        let labels = Labels(locale)
-        return OutgoingMessage(
-            channel: channel, recipient: recipient, subject: labels.refundSubject, text: labels.refundText,
-            messageID: messageID(topupId: topupId, channel: channel, purpose: "refund"), topupId: topupId
-        )
-    }
-
-    struct Labels {
-        let title, subject, code, transaction, date, value, line, refundSubject, refundText: String
-
-        init(_ locale: CustomerLocale) {
-            switch locale {
-            case .ar:
-                title = "بطاقة تعبئة الإنترنت الخاصة بك جاهزة"
-                subject = "بطاقة تعبئة الإنترنت الخاصة بك"
-                code = "رمز البطاقة"
-                transaction = "رقم المعاملة"
-                date = "تاريخ المعالجة"
-                value = "القيمة"
-                line = "الخط"
-                refundSubject = "تعذّر تنفيذ طلبك وتم استرجاع المبلغ"
-                refundText = "نعتذر، تعذّر تنفيذ طلب تعبئة الإنترنت الخاص بك. تم إلغاء الطلب واسترجاع المبلغ."
-            case .fr:
-                title = "Votre carte de recharge Internet est prête"
-                subject = "Votre carte de recharge Internet"
-                code = "Code de la carte"
-                transaction = "N° de transaction"
-                date = "Date de traitement"
-                value = "Valeur"
-                line = "Ligne"
-                refundSubject = "Votre commande a échoué et a été remboursée"
-                refundText = "Désolé, votre recharge Internet n'a pas pu être effectuée. La commande a été annulée et remboursée."
-            case .en:
-                title = "Your internet recharge card is ready"
-                subject = "Your internet recharge card"
-                code = "Card code"
-                transaction = "Transaction number"
-                date = "Processing date"
-                value = "Value"
-                line = "Line"
-                refundSubject = "Your order failed and was refunded"
-                refundText = "Sorry, your internet recharge could not be completed. The order was cancelled and refunded."
-            }
+    /// The card message. With `link`, the email carries the link to the reveal page instead of the code
+    /// (`BITAQA_EMAIL_MODE=link`); SMS always carries the code.
+    public static func card(_ card: CardDetails, channel: DeliveryChannel, recipient: String, link: String? = nil) -> OutgoingMessage {
+        let set = Compiled.set(card.locale)
+        var context = facts(type: card.type, number: card.number, locale: card.locale)
+        let showLink = channel == .email && link != nil
+        context["hasCode"] = !showLink
+        context["code"] = showLink ? "" : card.code.revealed
+        if showLink { context["link"] = link! }
+        context["transactionNumber"] = card.transactionNumber ?? "-"
+        context["processedDate"] = AlgiersTime.format(card.processedDate, locale: card.locale)
+        context["value"] = card.value.map(String.init) ?? "-"
+        let id = messageID(topupId: card.topupId, channel: channel, purpose: "card")
+        switch channel {
+        case .email:
+            return OutgoingMessage(
+                channel: channel, recipient: recipient, subject: set.cardSubject.render(context), text: set.cardText.render(context),
+                html: set.cardHTML.render(context), messageID: id, topupId: card.topupId
+            )
+        case .sms:
+            return OutgoingMessage(
+                channel: channel, recipient: recipient, subject: "", text: set.cardSMS.render(context), messageID: id, topupId: card.topupId
+            )
         }
+    }
+
+    /// "Your order failed and was refunded".
+    public static func refundNotice(_ order: OrderFacts, channel: DeliveryChannel, recipient: String) -> OutgoingMessage {
+        let set = Compiled.set(order.locale)
+        let context = facts(type: order.type, number: order.number, locale: order.locale)
+        let id = messageID(topupId: order.topupId, channel: channel, purpose: "refund")
+        switch channel {
+        case .email:
+            return OutgoingMessage(
+                channel: channel, recipient: recipient, subject: set.refundSubject.render(context), text: set.refundText.render(context),
+                html: set.refundHTML.render(context), messageID: id, topupId: order.topupId
+            )
+        case .sms:
+            return OutgoingMessage(channel: channel, recipient: recipient, subject: "", text: set.refundSMS.render(context), messageID: id, topupId: order.topupId)
+        }
+    }
+
+    /// "Your order is queued" (optional; the service does not send it by default).
+    public static func queuedNotice(_ order: OrderFacts, channel: DeliveryChannel, recipient: String) -> OutgoingMessage {
+        let set = Compiled.set(order.locale)
+        let context = facts(type: order.type, number: order.number, locale: order.locale)
+        let id = messageID(topupId: order.topupId, channel: channel, purpose: "queued")
+        let text = channel == .email ? set.queuedText.render(context) : set.queuedSMS.render(context)
+        return OutgoingMessage(
+            channel: channel, recipient: recipient, subject: channel == .email ? set.queuedSubject.render(context) : "", text: text,
+            messageID: id, topupId: order.topupId
+        )
+    }
+
+    static func facts(type: CardType?, number: String?, locale: CustomerLocale) -> [String: Any] {
+        let steps = UsageInstructions.steps(for: type, locale: locale)
+        return [
+            "service": type?.rawValue ?? "ADSL/4G",
+            "number": number ?? "-",
+            "steps": steps.enumerated().map { ["index": String($0.offset + 1), "text": $0.element] },
+            "support": UsageInstructions.supportNumber,
+        ]
+    }
+
+    /// Templates parsed once.
+    enum Compiled {
+        struct Set: Sendable {
+            let cardSubject, cardText, cardHTML, cardSMS: MustacheTemplate
+            let refundSubject, refundText, refundHTML, refundSMS: MustacheTemplate
+            let queuedSubject, queuedText, queuedSMS: MustacheTemplate
+        }
+
+        static let sets: [CustomerLocale: Set] = {
+            var sets: [CustomerLocale: Set] = [:]
+            for locale in CustomerLocale.allCases {
+                let source = TemplateSource.sets[locale.rawValue]!
+                // The templates are constants of this file: a parse failure is a programming error caught by the tests.
+                func compile(_ text: String) -> MustacheTemplate { try! MustacheTemplate(string: text) }
+                sets[locale] = Set(
+                    cardSubject: compile(source.cardSubject), cardText: compile(source.cardText), cardHTML: compile(source.cardHTML),
+                    cardSMS: compile(source.cardSMS), refundSubject: compile(source.refundSubject), refundText: compile(source.refundText),
+                    refundHTML: compile(source.refundHTML), refundSMS: compile(source.refundSMS),
+                    queuedSubject: compile(source.queuedSubject), queuedText: compile(source.queuedText), queuedSMS: compile(source.queuedSMS)
+                )
+            }
+            return sets
+        }()
+
+        static func set(_ locale: CustomerLocale) -> Set { sets[locale]! }
+    }
+}
+
+extension MustacheTemplate {
+    func render(_ context: [String: Any]) -> String {
+        render(context as Any).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// Processing dates in Algeria's time zone (UTC+1, no daylight saving), written for the locale.
+public enum AlgiersTime {
+    public static func format(_ iso: String?, locale: CustomerLocale) -> String {
+        guard let iso, let date = parse(iso) else { return iso ?? "-" }
+        let formatter = DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "Africa/Algiers") ?? TimeZone(secondsFromGMT: 3600)
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        switch locale {
+        case .ar, .fr: formatter.dateFormat = "dd/MM/yyyy HH:mm"
+        case .en: formatter.dateFormat = "d MMM yyyy, HH:mm"
+        }
+        let suffix = ["ar": " (بتوقيت الجزائر)", "fr": " (heure d'Alger)", "en": " (Algiers time)"][locale.rawValue]!
+        return formatter.string(from: date) + suffix
+    }
+
+    static func parse(_ text: String) -> Date? {
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+        return try? Date(text, strategy: .iso8601)
     }
 }
