@@ -83,9 +83,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SMTP",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Messaging",
             dependencies: [
                 "BitaqaCore",
+                "SMTP",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -250,6 +261,15 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             exclude: ["Snapshots"],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "SMTPTests",
+            dependencies: [
+                "SMTP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

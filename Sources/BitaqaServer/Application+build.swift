@@ -48,7 +48,16 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
     )
 
     let vault = CardVault(keyRing: secrets.keyRing)
-    let channels = messageChannels(configuration, logger: logger)
+    let channels = try messageChannels(configuration, logger: logger)
+    let revealTokens = RevealTokens(ring: secrets.keyRing)
+    let publicURL = configuration.http.publicURL
+    var emailLink: (@Sendable (TopupID, UserID) -> String)?
+    if configuration.messaging.emailMode == .link {
+        emailLink = { topupId, userId in
+            let expires = Timestamp.nowMillis() + 7 * 24 * 3_600_000
+            return publicURL + "/cards/" + revealTokens.issue(topupId: topupId, userId: userId, expiresAt: expires)
+        }
+    }
     let owner = WorkerIdentity.make()
     let tracker = Tracker(
         store: store, client: upstream.client, vault: vault,
@@ -58,7 +67,7 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
     )
     let deliverer = Deliverer(
         store: store, cards: CardReader(vault: vault, audit: AuditTrail(store: store)), channels: channels,
-        backoff: DeliveryBackoff(maxAttempts: configuration.pipeline.deliveryMaxAttempts), logger: logger, owner: owner,
+        backoff: DeliveryBackoff(maxAttempts: configuration.pipeline.deliveryMaxAttempts), emailLink: emailLink, logger: logger, owner: owner,
         leaseMillis: Int64(configuration.pipeline.leaseSeconds * 2000)
     )
 
@@ -120,11 +129,23 @@ func buildRouter(
 /// The channels this process can deliver on. In development, without SMTP or SMS settings, each writes
 /// files under `<data dir>/outbox/`; in production an unconfigured channel does not exist, and orders
 /// asking for it are refused.
-func messageChannels(_ configuration: BitaqaConfiguration, logger: Logger) -> [DeliveryChannel: any MessageChannel] {
-    guard configuration.environment == .development else { return [:] }
-    let outbox = OutboxChannel(directory: configuration.storage.dataDirectory + "/outbox")
-    logger.warning("no SMTP or SMS gateway configured: email and SMS are written to files", metadata: ["outbox": "\(outbox.directory)"])
-    return [.email: outbox, .sms: outbox]
+func messageChannels(_ configuration: BitaqaConfiguration, logger: Logger) throws -> [DeliveryChannel: any MessageChannel] {
+    var channels: [DeliveryChannel: any MessageChannel] = [:]
+    let messaging = configuration.messaging
+    let outbox = OutboxChannel(directory: configuration.storage.dataDirectory + "/outbox", emailFrom: messaging.smtpFrom)
+    if let url = messaging.smtpURL, let from = messaging.smtpFrom {
+        channels[.email] = try EmailChannel(url: url, from: from, caFile: messaging.smtpCAFile, logger: logger)
+    } else if configuration.environment == .development {
+        channels[.email] = outbox
+        logger.warning("no BITAQA_SMTP_URL: emails are written to files", metadata: ["outbox": "\(outbox.directory)/email"])
+    }
+    if let sms = messaging.sms {
+        channels[.sms] = SMSChannel(baseURL: sms.url, accountSID: sms.accountSID, authToken: sms.authToken, sender: sms.sender)
+    } else if configuration.environment == .development {
+        channels[.sms] = outbox
+        logger.warning("no BITAQA_SMS_URL: SMS are written to files", metadata: ["outbox": "\(outbox.directory)/sms"])
+    }
+    return channels
 }
 
 /// A name for this process's leases: host, process id and a random suffix.
@@ -146,6 +167,12 @@ public func registerSecretsForScrubbing(_ configuration: BitaqaConfiguration, _ 
     if case .postgres(let url) = configuration.storage.database, let password = DatabasePassword.of(url.unsafeRevealed) {
         scrubber.register(password)
     }
+    if let smtp = configuration.messaging.smtpURL, let password = DatabasePassword.of(smtp.unsafeRevealed) {
+        scrubber.register(password)
+    }
+    if let sms = configuration.messaging.sms { scrubber.register(sms.authToken.unsafeRevealed) }
+    if let key = configuration.upstream.apiKey { scrubber.register(key.unsafeRevealed) }
+    if let key = configuration.upstream.secondaryKey { scrubber.register(key.unsafeRevealed) }
 }
 
 /// The password part of a database URL, for the scrubber.

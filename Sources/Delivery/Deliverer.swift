@@ -22,6 +22,8 @@ public struct Deliverer: Service {
     let cards: CardReader
     let channels: [DeliveryChannel: any MessageChannel]
     let backoff: DeliveryBackoff
+    /// When set (`BITAQA_EMAIL_MODE=link`), emails carry this link to the reveal page instead of the code.
+    let emailLink: (@Sendable (TopupID, UserID) -> String)?
     let time: TimeSource
     let logger: Logger
     let owner: String
@@ -32,13 +34,14 @@ public struct Deliverer: Service {
 
     public init(
         store: Store, cards: CardReader, channels: [DeliveryChannel: any MessageChannel], backoff: DeliveryBackoff = DeliveryBackoff(),
-        time: TimeSource = .system, logger: Logger, owner: String, batchSize: Int = 20, concurrency: Int = 8,
+        emailLink: (@Sendable (TopupID, UserID) -> String)? = nil, time: TimeSource = .system, logger: Logger, owner: String, batchSize: Int = 20, concurrency: Int = 8,
         leaseMillis: Int64 = 120_000, idle: Duration = .milliseconds(250)
     ) {
         self.store = store
         self.cards = cards
         self.channels = channels
         self.backoff = backoff
+        self.emailLink = emailLink
         self.time = time
         self.logger = logger
         self.owner = owner
@@ -49,18 +52,7 @@ public struct Deliverer: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let handled: Int
-            do {
-                handled = try await pass()
-            } catch {
-                logger.warning("delivery pass failed", metadata: ["error.type": "\(type(of: error))"])
-                handled = 0
-            }
-            if handled == 0 {
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: idle) }
-            }
-        }
+        await WorkLoop.run(name: "delivery", idle: idle, logger: logger) { try await pass() }
     }
 
     /// Claims one batch of due deliveries and attempts each; returns how many were claimed.
@@ -121,7 +113,7 @@ public struct Deliverer: Service {
                     topupId: order.topupId, code: code, transactionNumber: order.transactionNumber, processedDate: order.processedDate,
                     type: order.cardType, number: order.number, value: order.value, locale: order.locale
                 ),
-                channel: delivery.channel, recipient: recipient
+                channel: delivery.channel, recipient: recipient, link: emailLink?(order.topupId, order.userId)
             )
         case .refundNotice:
             message = MessageComposer.refundNotice(

@@ -47,18 +47,7 @@ public struct Tracker: Service {
 
     public func run() async throws {
         let idle = Duration.milliseconds(Int64(min(1, max(0.02, schedule.pollInterval / 4)) * 1000))
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let handled: Int
-            do {
-                handled = try await pass()
-            } catch {
-                logger.warning("tracker pass failed", metadata: ["error.type": "\(type(of: error))"])
-                handled = 0
-            }
-            if handled == 0 {
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: idle) }
-            }
-        }
+        await WorkLoop.run(name: "tracker", idle: idle, logger: logger) { try await pass() }
     }
 
     /// Claims one batch of due orders and checks each; returns how many were claimed.

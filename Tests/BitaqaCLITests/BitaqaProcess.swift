@@ -121,31 +121,19 @@ enum HTTPProbe {
 
     /// A GET through curl, so the probe shares no code with the server under test.
     static func get(_ url: String, caFile: String? = nil) async throws -> (Int, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "2", url] + (caFile.map { ["--cacert", $0] } ?? [])
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard let split = text.lastIndex(of: "\n"), let code = Int(text[text.index(after: split)...]) else {
-            return (0, "")
-        }
-        return (code, String(text[..<split]))
+        try request("GET", url, timeoutSeconds: 2, extra: caFile.map { ["--cacert", $0] } ?? [])
     }
 }
 
 extension HTTPProbe {
     /// Any request through curl: status and body.
     static func request(
-        _ method: String, _ url: String, headers: [String: String] = [:], body: String? = nil
+        _ method: String, _ url: String, headers: [String: String] = [:], body: String? = nil, timeoutSeconds: Int = 10,
+        extra: [String] = []
     ) throws -> (Int, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        var arguments = ["-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "10", "-X", method]
+        var arguments = ["-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "\(timeoutSeconds)", "-X", method] + extra
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { arguments += ["-H", "\(name): \(value)"] }
         if let body { arguments += ["--data-binary", body] }
         process.arguments = arguments + [url]

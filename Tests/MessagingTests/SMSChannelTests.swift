@@ -102,7 +102,7 @@ struct SMSChannelTests {
         do {
             _ = try await channel.send(Self.message(.en))
             Issue.record("accepted")
-        } catch let error as DeliveryFailure {
+        } catch {
             #expect(!error.isPermanent)
         }
         await channel.shutdown()

@@ -19,6 +19,7 @@ public struct BitaqaConfiguration: Sendable {
     public var audit: AuditSettings
     public var upstream: UpstreamSettings
     public var pipeline: PipelineSettings
+    public var messaging: MessagingSettings
 
     /// Reads and checks every setting; throws the first problem found.
     public init(reader: ConfigReader) throws(ConfigurationError) {
@@ -30,6 +31,7 @@ public struct BitaqaConfiguration: Sendable {
         audit = try AuditSettings(reader: reader, dataDirectory: storage.dataDirectory)
         upstream = try UpstreamSettings(reader: reader)
         pipeline = try PipelineSettings(reader: reader)
+        messaging = try MessagingSettings(reader: reader)
         if environment == .production {
             try checkProduction()
         }

@@ -1,0 +1,64 @@
+import BitaqaCore
+import Configuration
+import Foundation
+
+/// How messages reach buyers.
+///
+/// Keys:
+/// - `BITAQA_SMTP_URL`: `smtp://user:pass@host:587` (STARTTLS required), `smtps://…:465` (implicit TLS),
+///   `smtp+insecure://host:25` (plain text, explicit). Secret: it holds the password.
+/// - `BITAQA_SMTP_FROM`: the sender, e.g. `Cards <cards@shop.dz>`; required with `BITAQA_SMTP_URL`.
+/// - `BITAQA_SMTP_CA_FILE`: an extra CA certificate (PEM) to trust for the SMTP server.
+/// - `BITAQA_SMS_URL`, `BITAQA_SMS_ACCOUNT_SID`, `BITAQA_SMS_AUTH_TOKEN` (secret), `BITAQA_SMS_FROM`: a
+///   Twilio-compatible SMS API; all four or none.
+/// - `BITAQA_EMAIL_MODE`: `code` (default) puts the card in the email, `link` a link to the reveal page.
+public struct MessagingSettings: Sendable {
+    public enum EmailMode: String, Sendable, CaseIterable {
+        case code
+        case link
+    }
+
+    public struct SMS: Sendable {
+        public let url: String
+        public let accountSID: String
+        public let authToken: Secret
+        public let sender: String
+    }
+
+    public var smtpURL: Secret?
+    public var smtpFrom: String?
+    public var smtpCAFile: String?
+    public var sms: SMS?
+    public var emailMode: EmailMode
+
+    init(reader: ConfigReader) throws(ConfigurationError) {
+        let smtp = SettingsReader(reader, scope: ["bitaqa", "smtp"])
+        let sms = SettingsReader(reader, scope: ["bitaqa", "sms"])
+        smtpURL = smtp.string("url", secret: true).map(Secret.init)
+        smtpFrom = smtp.string("from")
+        smtpCAFile = smtp.string("ca.file")
+        emailMode = try SettingsReader(reader, scope: ["bitaqa", "email"]).choice("mode", default: EmailMode.code)
+        if let url = smtpURL?.unsafeRevealed {
+            guard ["smtp://", "smtps://", "smtp+insecure://"].contains(where: url.hasPrefix) else {
+                throw ConfigurationError("BITAQA_SMTP_URL", "use smtp://, smtps:// or smtp+insecure://")
+            }
+            guard smtpFrom != nil else { throw ConfigurationError("BITAQA_SMTP_FROM", "is required with BITAQA_SMTP_URL") }
+        }
+        if let file = smtpCAFile, !FileManager.default.isReadableFile(atPath: file) {
+            throw ConfigurationError("BITAQA_SMTP_CA_FILE", "cannot read the file \(file)")
+        }
+        let values = [sms.string("url"), sms.string("account.sid"), sms.string("auth.token", secret: true), sms.string("from")]
+        if values.allSatisfy({ $0 != nil }) {
+            guard let url = URL(string: values[0]!), ["http", "https"].contains(url.scheme ?? "") else {
+                throw ConfigurationError("BITAQA_SMS_URL", "is not an http or https URL")
+            }
+            self.sms = SMS(url: values[0]!, accountSID: values[1]!, authToken: Secret(values[2]!), sender: values[3]!)
+        } else if values.contains(where: { $0 != nil }) {
+            let names = ["BITAQA_SMS_URL", "BITAQA_SMS_ACCOUNT_SID", "BITAQA_SMS_AUTH_TOKEN", "BITAQA_SMS_FROM"]
+            let missing = zip(names, values).first { $0.1 == nil }!.0
+            throw ConfigurationError(missing, "is required with the other BITAQA_SMS_* settings")
+        } else {
+            self.sms = nil
+        }
+    }
+}

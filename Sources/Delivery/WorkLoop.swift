@@ -1,0 +1,22 @@
+import Logging
+import ServiceLifecycle
+
+/// The loop of the tracker and the deliverer: run passes until graceful shutdown, resting when a pass
+/// found nothing to do. A failed pass is logged and the loop goes on; the rows it held come back when
+/// their leases expire.
+enum WorkLoop {
+    static func run(name: String, idle: Duration, logger: Logger, pass: () async throws -> Int) async {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let handled: Int
+            do {
+                handled = try await pass()
+            } catch {
+                logger.warning("\(name) pass failed", metadata: ["error.type": "\(type(of: error))"])
+                handled = 0
+            }
+            if handled == 0 {
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: idle) }
+            }
+        }
+    }
+}

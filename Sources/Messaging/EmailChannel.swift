@@ -1,0 +1,45 @@
+import BitaqaCore
+import Foundation
+import Logging
+import SMTP
+
+/// Email over SMTP: STARTTLS or implicit TLS with AUTH, as `BITAQA_SMTP_URL` says.
+///
+/// 4xx replies and lost connections are temporary (the deliverer retries), 5xx permanent. The reason
+/// passed on holds the reply code and the server's short text, never the message.
+public struct EmailChannel: MessageChannel {
+    let client: SMTPClient
+    let from: Mailbox
+
+    /// Why the SMTP settings cannot be used; the text never holds the password.
+    public struct SettingsError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public init(url: Secret, from: String, caFile: String?, heloName: String = "bitaqa", logger: Logger) throws {
+        do {
+            let configuration = try SMTPConfiguration(url: url.unsafeRevealed, caFile: caFile, heloName: heloName)
+            self.client = SMTPClient(configuration: configuration, logger: logger)
+        } catch {
+            throw SettingsError(description: "BITAQA_SMTP_URL: \(error.description)")
+        }
+        do {
+            self.from = try Mailbox(parsing: from)
+        } catch {
+            throw SettingsError(description: "BITAQA_SMTP_FROM: not an address like `Cards <cards@shop.dz>`")
+        }
+    }
+
+    public func send(_ message: OutgoingMessage) async throws(DeliveryFailure) -> String? {
+        let email = Email(
+            from: from, to: [Mailbox(address: message.recipient)], subject: message.subject, text: message.text,
+            html: message.html, messageID: "<\(message.messageID)>"
+        )
+        do {
+            return try await client.send(email)
+        } catch {
+            let reason = "SMTP " + (error.replyCode.map { "\($0) " } ?? "") + (error.serverText ?? "\(error.kind)")
+            throw error.isPermanent ? .permanent(reason) : .temporary(reason)
+        }
+    }
+}
