@@ -71,8 +71,13 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
         leaseMillis: Int64(configuration.pipeline.leaseSeconds * 2000)
     )
 
+    let authenticator = try await customerAuthenticator(configuration, logger: logger)
     let router = buildRouter(
-        store: store, secrets: secrets, upstream: upstream.client, availableChannels: Set(channels.keys)
+        store: store, secrets: secrets, upstream: upstream.client, availableChannels: Set(channels.keys),
+        customer: CustomerRoutes(
+            authenticator: authenticator, settings: configuration.customer,
+            cards: CardReader(vault: vault, audit: AuditTrail(store: store))
+        )
     )
     var app = Application(
         router: router,
@@ -109,7 +114,8 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
 
 /// The routes and middleware; split out so the structure is readable in one place.
 func buildRouter(
-    store: Store, secrets: ResolvedSecrets, upstream: OneClickDZClient, availableChannels: Set<DeliveryChannel>
+    store: Store, secrets: ResolvedSecrets, upstream: OneClickDZClient, availableChannels: Set<DeliveryChannel>,
+    customer: CustomerRoutes
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     _ = MetricsRegistry.shared
@@ -123,7 +129,35 @@ func buildRouter(
         availableChannels: availableChannels, products: ProductCache(client: upstream)
     ).addRoutes(to: merchant)
     AuditController(trail: AuditTrail(store: store)).addRoutes(to: merchant)
+    let limiter = RateLimiter(store: store)
+    let customers = router.group("api/internet-orders")
+        .add(middleware: CustomerAuthMiddleware(authenticator: customer.authenticator, limiter: limiter, settings: customer.settings))
+        .group(context: CustomerContext.self)
+    CustomerOrdersController(store: store, cards: customer.cards, limiter: limiter, settings: customer.settings).addRoutes(to: customers)
     return router
+}
+
+/// What the customer routes need.
+struct CustomerRoutes {
+    let authenticator: CustomerAuthenticator
+    let settings: CustomerSettings
+    let cards: CardReader
+}
+
+/// The customer token verifier from configuration; development without one gets a generated HS256 secret.
+func customerAuthenticator(_ configuration: BitaqaConfiguration, logger: Logger) async throws -> CustomerAuthenticator {
+    let settings = configuration.customer
+    if let file = settings.jwtPublicKeyFile {
+        let pem = try String(contentsOfFile: file, encoding: .utf8)
+        do {
+            return try await CustomerAuthenticator.publicKey(pem: pem, issuer: settings.issuer, audience: settings.audience)
+        } catch {
+            throw ConfigurationError("BITAQA_JWT_PUBLIC_KEY_FILE", "is not a PEM ES256 (P-256) or RSA public key")
+        }
+    }
+    let secret = try settings.jwtSecret ?? DevelopmentSecrets.jwtSecret(dataDirectory: configuration.storage.dataDirectory, logger: logger)
+    SecretScrubber.shared.register(secret.unsafeRevealed)
+    return await CustomerAuthenticator.hmac(secret: secret, issuer: settings.issuer, audience: settings.audience)
 }
 
 /// The channels this process can deliver on. In development, without SMTP or SMS settings, each writes

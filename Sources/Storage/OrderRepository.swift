@@ -67,6 +67,14 @@ public struct SQLOrderRepository: OrderRepository {
         )
     }
 
+    /// A buyer's orders, newest first.
+    public func orders(ownedBy userId: UserID, limit: Int = 100) async throws -> [OrderRecord] {
+        try await store.sql.raw("""
+            SELECT \(unsafeRaw: OrderRecord.columns) FROM orders WHERE user_id = \(bind: userId.rawValue)
+            ORDER BY created_at DESC LIMIT \(bind: limit)
+            """).all().map(OrderRecord.init(row:))
+    }
+
     public func deliveries(of topupId: TopupID) async throws -> [DeliveryRecord] {
         try await store.sql.raw("""
             SELECT \(unsafeRaw: DeliveryRecord.columns) FROM deliveries

@@ -80,6 +80,12 @@ enum Schema {
                 "CREATE INDEX deliveries_order_channel ON deliveries (topup_id, channel, purpose)",
             ]
         },
+        Migration(version: 3, name: "rate limit events") { _ in
+            [
+                "CREATE TABLE rate_events (bucket TEXT NOT NULL, at BIGINT NOT NULL)",
+                "CREATE INDEX rate_events_bucket ON rate_events (bucket, at)",
+            ]
+        },
     ]
 
     /// Triggers that make the audit trail refuse updates and deletes at the database itself.

@@ -72,6 +72,8 @@ struct ConfigurationTests {
         (["BITAQA_SMTP_URL": "smtp://u:CANARY@mail:587"], "BITAQA_SMTP_FROM"),
         (["BITAQA_SMS_URL": "http://sms", "BITAQA_SMS_ACCOUNT_SID": "AC1", "BITAQA_SMS_AUTH_TOKEN": "CANARY"], "BITAQA_SMS_FROM"),
         (["BITAQA_EMAIL_MODE": "fax"], "BITAQA_EMAIL_MODE"),
+        (["BITAQA_JWT_SECRET": "CANARY-too-short"], "BITAQA_JWT_SECRET"),
+        (["BITAQA_RATE_LIMIT_REVEALS": "many"], "BITAQA_RATE_LIMIT_REVEALS"),
         (["BITAQA_POLL_INTERVAL": "0"], "BITAQA_POLL_INTERVAL"),
         (["BITAQA_LEASE_SECONDS": "-1"], "BITAQA_LEASE_SECONDS"),
         (["BITAQA_SANDBOX_RESOLVE_MIN": "10", "BITAQA_SANDBOX_RESOLVE_MAX": "5"], "BITAQA_SANDBOX_RESOLVE_MIN"),
@@ -94,6 +96,7 @@ struct ConfigurationTests {
         (["ENCRYPTION_KEY": key], "BITAQA_ADMIN_TOKEN"),
         (["ENCRYPTION_KEY": key, "BITAQA_ADMIN_TOKEN": "0123456789abcdef", "BITAQA_HTTP_HOST": "0.0.0.0"], "BITAQA_HTTP_HOST"),
         (["ENCRYPTION_KEY": key, "BITAQA_ADMIN_TOKEN": "0123456789abcdef"], "ONECLICKDZ_API_KEY"),
+        (["ENCRYPTION_KEY": key, "BITAQA_ADMIN_TOKEN": "0123456789abcdef", "ONECLICKDZ_API_KEY": "k"], "BITAQA_JWT_SECRET"),
     ])
     func production(environment: [String: String], setting: String) {
         var environment = environment
@@ -106,7 +109,7 @@ struct ConfigurationTests {
     func productionComplete() throws {
         let base = [
             "BITAQA_ENV": "production", "ENCRYPTION_KEY": Self.key, "BITAQA_ADMIN_TOKEN": "0123456789abcdef",
-            "ONECLICKDZ_API_KEY": "production-key",
+            "ONECLICKDZ_API_KEY": "production-key", "BITAQA_JWT_SECRET": String(repeating: "j", count: 32),
         ]
         _ = try Self.read(base)
         _ = try Self.read(base.merging(["BITAQA_HTTP_HOST": "0.0.0.0", "BITAQA_BEHIND_TLS_PROXY": "true"]) { $1 })

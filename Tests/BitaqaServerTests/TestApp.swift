@@ -16,6 +16,7 @@ enum TestApp {
         on database: TestDatabase = .sqlite,
         settings: [String: String] = [:],
         logs: LogCapture? = nil,
+        seed: (@Sendable (Store) async throws -> Void)? = nil,
         _ body: @Sendable (any TestClientProtocol, TemporaryDirectory) async throws -> T
     ) async throws -> T {
         let directory = try TemporaryDirectory()
@@ -34,6 +35,16 @@ enum TestApp {
         let logger = logs?.logger() ?? TestDatabase.quietLogger
         do {
             let app = try await buildApplication(reader: reader, logger: logger)
+            if let seed {
+                let store = try await Store.open(location, logger: TestDatabase.quietLogger)
+                do {
+                    try await seed(store)
+                } catch {
+                    await store.shutdown()
+                    throw error
+                }
+                await store.shutdown()
+            }
             let result = try await app.test(.router) { client in try await body(client, directory) }
             await drop()
             return result

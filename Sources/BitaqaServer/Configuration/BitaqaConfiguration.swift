@@ -20,6 +20,7 @@ public struct BitaqaConfiguration: Sendable {
     public var upstream: UpstreamSettings
     public var pipeline: PipelineSettings
     public var messaging: MessagingSettings
+    public var customer: CustomerSettings
 
     /// Reads and checks every setting; throws the first problem found.
     public init(reader: ConfigReader) throws(ConfigurationError) {
@@ -32,6 +33,7 @@ public struct BitaqaConfiguration: Sendable {
         upstream = try UpstreamSettings(reader: reader)
         pipeline = try PipelineSettings(reader: reader)
         messaging = try MessagingSettings(reader: reader)
+        customer = try CustomerSettings(reader: reader)
         if environment == .production {
             try checkProduction()
         }
@@ -52,6 +54,9 @@ public struct BitaqaConfiguration: Sendable {
         }
         if upstream.apiKey == nil {
             throw ConfigurationError("ONECLICKDZ_API_KEY", "is required in production (the sandbox runs only in development)")
+        }
+        if customer.jwtSecret == nil && customer.jwtPublicKeyFile == nil {
+            throw ConfigurationError("BITAQA_JWT_SECRET", "is required in production (or BITAQA_JWT_PUBLIC_KEY_FILE)")
         }
     }
 }

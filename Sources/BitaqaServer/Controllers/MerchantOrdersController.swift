@@ -111,7 +111,7 @@ struct MerchantOrdersController {
             let queued = try await Resender(store: store).resend(
                 topupId, channel: channel, actor: "merchant", requestID: context.requestID, now: Timestamp.nowMillis()
             )
-            let data = try JSONEncoder().encode(["success": AnyEncodable(true), "queued": AnyEncodable(queued.map(\.rawValue))])
+            let data = try ResponseJSON.encoder.encode(["success": AnyEncodable(true), "queued": AnyEncodable(queued.map(\.rawValue))])
             return Response(status: .accepted, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
         } catch let refusal as Resender.Refusal {
             switch refusal {
@@ -139,14 +139,14 @@ struct MerchantOrdersController {
                 let type: String
                 let products: [Product]
             }
-            let data = try JSONEncoder().encode(Body(type: type.rawValue, products: list))
+            let data = try ResponseJSON.encoder.encode(Body(type: type.rawValue, products: list))
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
     }
 
     private func respond(_ record: OrderRecord, status: HTTPResponse.Status, context: AppRequestContext) async throws -> Response {
         let deliveries = try await orders.deliveries(of: record.topupId)
-        let data = try JSONEncoder().encode(OrderResponse(order: record, deliveries: deliveries))
+        let data = try ResponseJSON.encoder.encode(OrderResponse(order: record, deliveries: deliveries))
         return Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],

@@ -50,7 +50,7 @@ struct JSONResponse: ResponseGenerator {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        let data = try JSONEncoder().encode(fields)
+        let data = try ResponseJSON.encoder.encode(fields)
         return Response(
             status: .ok,
             headers: [.contentType: "application/json; charset=utf-8"],

@@ -1,5 +1,7 @@
 import HTTPTypes
+import BitaqaCore
 import Hummingbird
+import BitaqaCore
 import HummingbirdCore
 import Logging
 import NIOCore
@@ -11,6 +13,8 @@ public struct AppRequestContext: RequestContext {
     public var requestID: String
     /// The peer's IP address, without port; `unknown` for a Unix socket or a test client.
     public let remoteAddress: String
+    /// The authenticated customer, set by the customer authentication middleware.
+    public var customer: UserID?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

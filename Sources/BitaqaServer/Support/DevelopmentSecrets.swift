@@ -37,6 +37,18 @@ enum DevelopmentSecrets {
         return Secret(text)
     }
 
+    /// The development HS256 secret for customer tokens, created when absent.
+    static func jwtSecret(dataDirectory: String, logger: Logger) throws -> Secret {
+        let path = dataDirectory + "/dev-jwt-secret"
+        let text = try loadOrCreate(path: path) { SecretBytes.random(count: 32).unsafeHex } created: {
+            logger.warning("no BITAQA_JWT_SECRET configured: generated a development secret for customer tokens (HS256)", metadata: ["file": "\(path)"])
+        }
+        guard text.count >= 32 else {
+            throw ConfigurationError("BITAQA_JWT_SECRET", "the development secret file \(path) is damaged; remove it or set BITAQA_JWT_SECRET")
+        }
+        return Secret(text)
+    }
+
     /// Reads the file, or writes `make()` to it with mode 0600 when it does not exist. Two processes
     /// starting together agree on one value: the file appears atomically through `link`, which fails
     /// for the second writer, who then reads the first one's value.

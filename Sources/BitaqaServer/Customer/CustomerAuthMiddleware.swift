@@ -1,0 +1,39 @@
+import BitaqaCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Storage
+
+/// Guards the customer API: the per-address request limit, the per-address limit on failed
+/// authentications, then the bearer token. A refusal never says which check failed.
+struct CustomerAuthMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let authenticator: CustomerAuthenticator
+    let limiter: RateLimiter
+    let settings: CustomerSettings
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let now = Timestamp.nowMillis()
+        let window = Int64(settings.window * 1000)
+        let address = context.remoteAddress
+        if case .limited(let retry) = try await limiter.hit("addr:\(address)", limit: settings.requestsPerAddress, windowMillis: window, now: now) {
+            throw PublicError(.rateLimited, "too many requests; try again later", retryAfter: retry)
+        }
+        if case .limited(let retry) = try await limiter.isOver(
+            "authfail:\(address)", limit: settings.authFailuresPerAddress, windowMillis: window, now: now
+        ) {
+            throw PublicError(.rateLimited, "too many failed sign-ins; try again later", retryAfter: retry)
+        }
+        guard let token = BearerToken.parse(request.headers[.authorization]),
+            let user = await authenticator.userID(fromBearer: token)
+        else {
+            try await limiter.record("authfail:\(address)", now: now)
+            context.logger.info("customer authentication failed", metadata: ["client": "\(address)"])
+            throw PublicError(.unauthorized, "missing or invalid credentials")
+        }
+        var context = context
+        context.customer = user
+        return try await next(request, context)
+    }
+}
