@@ -76,8 +76,9 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
         store: store, secrets: secrets, upstream: upstream.client, availableChannels: Set(channels.keys),
         customer: CustomerRoutes(
             authenticator: authenticator, settings: configuration.customer,
-            cards: CardReader(vault: vault, audit: AuditTrail(store: store))
-        )
+            cards: CardReader(vault: vault, audit: AuditTrail(store: store)), tokens: revealTokens
+        ),
+        usesTLS: configuration.http.usesTLS
     )
     var app = Application(
         router: router,
@@ -115,11 +116,12 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
 /// The routes and middleware; split out so the structure is readable in one place.
 func buildRouter(
     store: Store, secrets: ResolvedSecrets, upstream: OneClickDZClient, availableChannels: Set<DeliveryChannel>,
-    customer: CustomerRoutes
+    customer: CustomerRoutes, usesTLS: Bool = false
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     _ = MetricsRegistry.shared
     router.add(middleware: RequestLoggingMiddleware())
+    if usesTLS { router.add(middleware: StrictTransportMiddleware()) }
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: MetricsMiddleware())
     OperationsController(store: store, adminToken: secrets.adminToken).addRoutes(to: router)
@@ -134,6 +136,8 @@ func buildRouter(
         .add(middleware: CustomerAuthMiddleware(authenticator: customer.authenticator, limiter: limiter, settings: customer.settings))
         .group(context: CustomerContext.self)
     CustomerOrdersController(store: store, cards: customer.cards, limiter: limiter, settings: customer.settings).addRoutes(to: customers)
+    RevealPageController(store: store, tokens: customer.tokens, cards: customer.cards, limiter: limiter, settings: customer.settings)
+        .addRoutes(to: router)
     return router
 }
 
@@ -142,6 +146,7 @@ struct CustomerRoutes {
     let authenticator: CustomerAuthenticator
     let settings: CustomerSettings
     let cards: CardReader
+    let tokens: RevealTokens
 }
 
 /// The customer token verifier from configuration; development without one gets a generated HS256 secret.

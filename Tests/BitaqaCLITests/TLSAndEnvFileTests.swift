@@ -30,6 +30,8 @@ struct TLSAndEnvFileTests {
         #expect(body.contains("ok"))
         let plain = try await HTTPProbe.get("http://127.0.0.1:\(port)/health")
         #expect(plain.0 != 200)
+        let headers = try HTTPProbe.request("GET", "https://127.0.0.1:\(port)/health", extra: ["--cacert", cert, "-D", "-"])
+        #expect(headers.1.lowercased().contains("strict-transport-security: max-age=31536000"))
     }
 
     @Test("settings in .env are read, and the environment wins over them")

@@ -1,0 +1,102 @@
+import Audit
+import BitaqaCore
+import CardVault
+import Delivery
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Storage
+
+/// `GET /cards/{token}` shows the order with the card hidden; `POST /cards/{token}` reveals it.
+/// Link scanners that fetch the page reveal nothing; each reveal is rate limited and audited.
+struct RevealPageController {
+    let store: Store
+    let tokens: RevealTokens
+    let cards: CardReader
+    let limiter: RateLimiter
+    let settings: CustomerSettings
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("cards/{token}", use: landing)
+        router.post("cards/{token}", use: reveal)
+    }
+
+    @Sendable func landing(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let order = try await order(request, context: context) else { return Self.page(RevealPage.invalid(), status: .notFound) }
+        let token = try context.parameters.require("token")
+        return Self.page(RevealPage.landing(Self.summary(order), status: order.status, locale: order.locale, action: "/cards/" + token))
+    }
+
+    @Sendable func reveal(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let order = try await order(request, context: context) else { return Self.page(RevealPage.invalid(), status: .notFound) }
+        guard order.status == .fulfilled else {
+            return Self.page(RevealPage.landing(Self.summary(order), status: order.status, locale: order.locale, action: request.uri.path))
+        }
+        let now = Timestamp.nowMillis()
+        let window = Int64(settings.window * 1000)
+        for (bucket, limit) in [("reveal:\(order.userId.rawValue)", settings.revealsPerUser), ("addr:\(context.remoteAddress)", settings.requestsPerAddress)] {
+            if case .limited(let retry) = try await limiter.hit(bucket, limit: limit, windowMillis: window, now: now) {
+                throw PublicError(.rateLimited, "too many card views; try again later", retryAfter: retry)
+            }
+        }
+        guard let stored = try await CardRepository(store: store).card(of: order.topupId) else { throw PublicError(.internalError, "internal error") }
+        let code = try await cards.open(stored, requestID: context.requestID, logger: context.logger)
+        do {
+            try await AuditTrail(store: store).append(
+                AuditEvent(
+                    .cardViewed, topupId: order.topupId, actor: order.userId.rawValue, requestID: context.requestID,
+                    details: [
+                        "channel": "web", "client": context.remoteAddress,
+                        "user_agent": String((request.headers[.userAgent] ?? "").prefix(200)),
+                    ]
+                ),
+                now: now
+            )
+        } catch {
+            context.logger.error("card view not audited; card withheld", metadata: ["topup_id": "\(order.topupId)"])
+            throw PublicError(.internalError, "internal error")
+        }
+        return Self.page(RevealPage.revealed(Self.summary(order), code: code, steps: UsageInstructions.steps(for: order.cardType, locale: order.locale), locale: order.locale))
+    }
+
+    /// The order a valid token names, owned by the token's user; nil for anything else.
+    private func order(_ request: Request, context: AppRequestContext) async throws -> OrderRecord? {
+        let token = try context.parameters.require("token")
+        guard let named = tokens.verify(token, now: Timestamp.nowMillis()) else { return nil }
+        return try await SQLOrderRepository(store: store).find(named.topupId, ownedBy: named.userId)
+    }
+
+    static func summary(_ order: OrderRecord) -> RevealPage.OrderSummary {
+        RevealPage.OrderSummary(
+            type: order.cardType?.rawValue ?? "-", number: order.number ?? "-", value: order.value.map(String.init) ?? "-",
+            status: order.status.rawValue, transactionNumber: order.transactionNumber ?? "-"
+        )
+    }
+
+    static func page(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status,
+            headers: [
+                .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+                HTTPField.Name("Content-Security-Policy")!: RevealPage.policy,
+                HTTPField.Name("Referrer-Policy")!: "no-referrer",
+                HTTPField.Name("X-Frame-Options")!: "DENY",
+                HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: html))
+        )
+    }
+}
+
+/// `Strict-Transport-Security` on every response when the server itself speaks TLS.
+struct StrictTransportMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[HTTPField.Name("Strict-Transport-Security")!] = "max-age=31536000; includeSubDomains"
+        return response
+    }
+}

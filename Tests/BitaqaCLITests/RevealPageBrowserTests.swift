@@ -1,0 +1,86 @@
+import BitaqaCore
+import BitaqaTestSupport
+import CardVault
+import Foundation
+import JWTKit
+import Testing
+
+/// The reveal page in a real browser: headless Chromium through Selenium, started by `scripts/test`
+/// (which installs both and sets `BITAQA_TEST_BROWSER_PYTHON`). Screenshots go to
+/// `BITAQA_TEST_ARTIFACTS` (scripts/test: `.build/test-artifacts`).
+@Suite("Reveal page in Chromium")
+struct RevealPageBrowserTests {
+    static let key = String(repeating: "4c", count: 32)
+    static let jwtSecret = String(repeating: "j", count: 40)
+    static let admin = "browser-admin-token-001"
+
+    struct Claims: JWTPayload {
+        let sub: SubjectClaim
+        let exp: ExpirationClaim
+        func verify(using algorithm: some JWTAlgorithm) async throws {}
+    }
+
+    @Test("the code is absent until the click, then shown and copyable; Arabic reads right to left")
+    func browser() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let python = environment["BITAQA_TEST_BROWSER_PYTHON"] else {
+            #expect(environment["BITAQA_TEST_REQUIRE_POSTGRES"] != "1", "scripts/test must provide the browser")
+            return
+        }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let artifacts = environment["BITAQA_TEST_ARTIFACTS"] ?? directory.path
+        try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
+        let server = try await ServerProcess.start(directory: directory.path, environment: [
+            "BITAQA_DATA_DIR": directory.path, "ENCRYPTION_KEY": Self.key, "BITAQA_ADMIN_TOKEN": Self.admin,
+            "BITAQA_JWT_SECRET": Self.jwtSecret, "BITAQA_POLL_INTERVAL": "0.05",
+            "BITAQA_SANDBOX_RESOLVE_MIN": "0.05", "BITAQA_SANDBOX_RESOLVE_MAX": "0.2",
+        ])
+        defer { _ = server.stop() }
+        let tokens = RevealTokens(ring: try KeyRing(keys: [SecretBytes(hex: Self.key, byteCount: 32)!]))
+        let keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: Self.jwtSecret), digestAlgorithm: .sha256)
+        for locale in ["ar", "fr", "en"] {
+            let (status, body) = try HTTPProbe.request(
+                "POST", server.base + "/v1/orders/send", headers: ["Authorization": "Bearer \(Self.admin)", "Content-Type": "application/json"],
+                body: #"{"type":"ADSL","number":"036362608","value":1000,"userId":"buyer-\#(locale)","locale":"\#(locale)"}"#
+            )
+            #expect(status == 201)
+            let order = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+            let topupId = try #require(order?["topupId"] as? String)
+            let jwt = try await keys.sign(Claims(sub: .init(value: "buyer-\(locale)"), exp: .init(value: Date().addingTimeInterval(300))))
+            var code = ""
+            for _ in 0..<100 where code.isEmpty {
+                let (cardStatus, cardBody) = try HTTPProbe.request("GET", server.base + "/api/internet-orders/\(topupId)/card", headers: ["Authorization": "Bearer \(jwt)"])
+                if cardStatus == 200 {
+                    code = ((try? JSONSerialization.jsonObject(with: Data(cardBody.utf8))) as? [String: Any])?["cardCode"] as? String ?? ""
+                } else {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            #expect(code.count == 12)
+            let token = tokens.issue(topupId: TopupID(topupId)!, userId: UserID("buyer-\(locale)")!, expiresAt: Int64(Date().timeIntervalSince1970 * 1000) + 600_000)
+            let screenshot = artifacts + "/reveal-\(locale).png"
+            let run = Process()
+            run.executableURL = URL(fileURLWithPath: python)
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/browser/reveal_page.py").standardizedFileURL.path
+            run.arguments = [script, server.base + "/cards/" + token, code, screenshot]
+            let output = Pipe()
+            run.standardOutput = output
+            run.standardError = FileHandle.nullDevice
+            try run.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            run.waitUntilExit()
+            #expect(run.terminationStatus == 0)
+            let result = try #require((try? JSONSerialization.jsonObject(with: data)) as? [String: Any], "\(String(decoding: data, as: UTF8.self))")
+            #expect(result["codeBeforeClick"] as? Bool == false)
+            #expect(result["shownCode"] as? String == code)
+            #expect(result["selectable"] as? String == "all")
+            #expect(result["dir"] as? String == (locale == "ar" ? "rtl" : "ltr"))
+            #expect(result["fitsWidth"] as? Bool == true)
+            #expect((result["consoleErrors"] as? [String])?.isEmpty == true, "\(result["consoleErrors"] ?? "")")
+            #expect(FileManager.default.fileExists(atPath: screenshot))
+            print("reveal page screenshot (\(locale)): \(screenshot)")
+        }
+    }
+}
