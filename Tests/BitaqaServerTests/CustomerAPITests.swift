@@ -179,12 +179,12 @@ struct CustomerAPITests {
         }
     }
 
-    @Test("reveals per user and failed sign-ins per address are limited, with Retry-After, and the window slides")
-    func rateLimits() async throws {
+    @Test("reveals per user and failed sign-ins per address are limited, with Retry-After, and the window slides", arguments: TestDatabase.available)
+    func rateLimits(database: TestDatabase) async throws {
         let limits = Self.settings.merging([
             "BITAQA_RATE_LIMIT_REVEALS": "2", "BITAQA_RATE_LIMIT_AUTH_FAILURES": "3", "BITAQA_RATE_LIMIT_WINDOW": "1.5",
         ]) { $1 }
-        try await TestApp.run(settings: limits, seed: Self.seed) { client, _ in
+        try await TestApp.run(on: database, settings: limits, seed: Self.seed) { client, _ in
             let token = try await Tokens.hs256(Tokens.claims("alice"))
             #expect(try await Self.get(client, "/api/internet-orders/a-full/card", token: token).status == .ok)
             #expect(try await Self.get(client, "/api/internet-orders/a-full/card", token: token).status == .ok)
