@@ -36,31 +36,12 @@ struct CustomerOrdersController {
     @Sendable func card(_ request: Request, context: CustomerContext) async throws -> Response {
         let order = try await owned(request, context: context)
         guard order.status == .fulfilled else { throw PublicError.notReady(order.status) }
-        let now = Timestamp.nowMillis()
-        if case .limited(let retry) = try await limiter.hit(
-            "reveal:\(context.userID.rawValue)", limit: settings.revealsPerUser, windowMillis: Int64(settings.window * 1000), now: now
-        ) {
-            throw PublicError(.rateLimited, "too many card views; try again later", retryAfter: retry)
-        }
-        guard let stored = try await CardRepository(store: store).card(of: order.topupId) else {
-            throw PublicError(.internalError, "internal error")
-        }
-        let code = try await cards.open(stored, requestID: context.requestID, logger: context.logger)
-        do {
-            try await AuditTrail(store: store).append(
-                AuditEvent(
-                    .cardViewed, topupId: order.topupId, actor: context.userID.rawValue, requestID: context.requestID,
-                    details: [
-                        "channel": "in-app", "client": context.remoteAddress,
-                        "user_agent": String((request.headers[.userAgent] ?? "").prefix(200)),
-                    ]
-                ),
-                now: now
-            )
-        } catch {
-            context.logger.error("card view not audited; card withheld", metadata: ["topup_id": "\(order.topupId)"])
-            throw PublicError(.internalError, "internal error")
-        }
+        let viewer = CardRevealer.Viewer(
+            userID: context.userID, address: context.remoteAddress, userAgent: request.headers[.userAgent],
+            requestID: context.requestID, channel: "in-app"
+        )
+        let code = try await CardRevealer(store: store, cards: cards, limiter: limiter, settings: settings)
+            .reveal(order, to: viewer, buckets: [("reveal:\(context.userID.rawValue)", settings.revealsPerUser)], logger: context.logger)
         let body = CardBody(
             topupId: order.topupId.rawValue, type: order.cardType?.rawValue, number: order.number, value: order.value,
             cardCode: code.revealForResponse, transactionNumber: order.transactionNumber, processedDate: order.processedDate,

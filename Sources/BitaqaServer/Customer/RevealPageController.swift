@@ -34,30 +34,15 @@ struct RevealPageController {
         guard order.status == .fulfilled else {
             return Self.page(RevealPage.landing(Self.summary(order), status: order.status, locale: order.locale, action: request.uri.path))
         }
-        let now = Timestamp.nowMillis()
-        let window = Int64(settings.window * 1000)
-        for (bucket, limit) in [("reveal:\(order.userId.rawValue)", settings.revealsPerUser), ("addr:\(context.remoteAddress)", settings.requestsPerAddress)] {
-            if case .limited(let retry) = try await limiter.hit(bucket, limit: limit, windowMillis: window, now: now) {
-                throw PublicError(.rateLimited, "too many card views; try again later", retryAfter: retry)
-            }
-        }
-        guard let stored = try await CardRepository(store: store).card(of: order.topupId) else { throw PublicError(.internalError, "internal error") }
-        let code = try await cards.open(stored, requestID: context.requestID, logger: context.logger)
-        do {
-            try await AuditTrail(store: store).append(
-                AuditEvent(
-                    .cardViewed, topupId: order.topupId, actor: order.userId.rawValue, requestID: context.requestID,
-                    details: [
-                        "channel": "web", "client": context.remoteAddress,
-                        "user_agent": String((request.headers[.userAgent] ?? "").prefix(200)),
-                    ]
-                ),
-                now: now
-            )
-        } catch {
-            context.logger.error("card view not audited; card withheld", metadata: ["topup_id": "\(order.topupId)"])
-            throw PublicError(.internalError, "internal error")
-        }
+        let viewer = CardRevealer.Viewer(
+            userID: order.userId, address: context.remoteAddress, userAgent: request.headers[.userAgent],
+            requestID: context.requestID, channel: "web"
+        )
+        let code = try await CardRevealer(store: store, cards: cards, limiter: limiter, settings: settings).reveal(
+            order, to: viewer,
+            buckets: [("reveal:\(order.userId.rawValue)", settings.revealsPerUser), ("addr:\(context.remoteAddress)", settings.requestsPerAddress)],
+            logger: context.logger
+        )
         return Self.page(RevealPage.revealed(Self.summary(order), code: code, steps: UsageInstructions.steps(for: order.cardType, locale: order.locale), locale: order.locale))
     }
 
