@@ -61,17 +61,7 @@ public struct Deliverer: Service {
         let claimed = try await Leases(store: store).claim(
             .deliveries, owner: owner, now: time.now(), leaseMillis: leaseMillis, limit: batchSize
         )
-        await withTaskGroup(of: Void.self) { group in
-            var running = 0
-            for id in claimed {
-                if running >= concurrency {
-                    await group.next()
-                    running -= 1
-                }
-                group.addTask { await self.attempt(id) }
-                running += 1
-            }
-        }
+        await WorkLoop.forEach(claimed, limit: concurrency) { await self.attempt($0) }
         return claimed.count
     }
 

@@ -56,18 +56,7 @@ public struct Tracker: Service {
         let now = time.now()
         let claimed = try await Leases(store: store).claim(.orderChecks, owner: owner, now: now, leaseMillis: leaseMillis, limit: batchSize)
         // The batch in hand is finished even during a graceful shutdown: it runs outside cancellation.
-        await withTaskGroup(of: Void.self) { group in
-            var running = 0
-            for key in claimed {
-                guard let topupId = TopupID(key) else { continue }
-                if running >= concurrency {
-                    await group.next()
-                    running -= 1
-                }
-                group.addTask { await self.check(topupId) }
-                running += 1
-            }
-        }
+        await WorkLoop.forEach(claimed.compactMap(TopupID.init), limit: concurrency) { await self.check($0) }
         if let depth = try? await PipelineRepository(store: store).queueDepth(now: time.now()) {
             PipelineMetrics.queueDepth(checks: depth.checks, deliveries: depth.deliveries)
         }
