@@ -93,6 +93,8 @@ struct CustomerAPITests {
             #expect(details?["channel"] == "in-app" && details?["user_agent"] == "AliceApp/1.0" && details?["client"] != nil)
             #expect(!"\(events)".contains("555666777886"))
 
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get, headers: .admin(json: false)).body)
+            #expect(metrics.contains(#"bitaqa_reveals_total{channel="in-app"}"#))
             let list = try await Self.get(client, "/api/internet-orders", token: token)
             let orders = list.json?["orders"] as? [[String: Any]] ?? []
             #expect(Set(orders.compactMap { $0["topupId"] as? String }) == ["a-full", "a-wait", "a-queue", "a-refund"])

@@ -2,6 +2,7 @@ import Audit
 import BitaqaCore
 import Delivery
 import Logging
+import Metrics
 import Storage
 
 /// The one path from a fulfilled order to its card in a response, shared by the in-app API and the
@@ -45,6 +46,7 @@ struct CardRevealer {
             logger.error("card view not audited; card withheld", metadata: ["topup_id": "\(order.topupId)"])
             throw PublicError(.internalError, "internal error")
         }
+        Counter(label: "bitaqa_reveals_total", dimensions: [("channel", viewer.channel)]).increment()
         return code
     }
 }
