@@ -307,6 +307,7 @@ let package = Package(
                 "BitaqaTestSupport",
                 "CardVault",
                 "Storage",
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
