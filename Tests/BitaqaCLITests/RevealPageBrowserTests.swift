@@ -35,6 +35,8 @@ struct RevealPageBrowserTests {
             "BITAQA_DATA_DIR": directory.path, "ENCRYPTION_KEY": Self.key, "BITAQA_ADMIN_TOKEN": Self.admin,
             "BITAQA_JWT_SECRET": Self.jwtSecret, "BITAQA_POLL_INTERVAL": "0.05",
             "BITAQA_SANDBOX_RESOLVE_MIN": "0.05", "BITAQA_SANDBOX_RESOLVE_MAX": "0.2",
+            // Every request of this test comes from 127.0.0.1; the per-address limit is tested elsewhere.
+            "BITAQA_RATE_LIMIT_ADDRESS": "0",
         ])
         defer { _ = server.stop() }
         let tokens = RevealTokens(ring: try KeyRing(keys: [SecretBytes(hex: Self.key, byteCount: 32)!]))
@@ -49,15 +51,14 @@ struct RevealPageBrowserTests {
             let order = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
             let topupId = try #require(order?["topupId"] as? String)
             let jwt = try await keys.sign(Claims(sub: .init(value: "buyer-\(locale)"), exp: .init(value: Date().addingTimeInterval(300))))
-            var code = ""
-            for _ in 0..<100 where code.isEmpty {
-                let (cardStatus, cardBody) = try HTTPProbe.request("GET", server.base + "/api/internet-orders/\(topupId)/card", headers: ["Authorization": "Bearer \(jwt)"])
-                if cardStatus == 200 {
-                    code = ((try? JSONSerialization.jsonObject(with: Data(cardBody.utf8))) as? [String: Any])?["cardCode"] as? String ?? ""
-                } else {
-                    try await Task.sleep(for: .milliseconds(100))
-                }
+            // Wait through the merchant API, then read the card once as its buyer.
+            for _ in 0..<300 {
+                let (_, orderBody) = try HTTPProbe.request("GET", server.base + "/v1/orders/\(topupId)", headers: ["Authorization": "Bearer \(Self.admin)"])
+                if orderBody.contains("\"FULFILLED\"") { break }
+                try await Task.sleep(for: .milliseconds(100))
             }
+            let (_, cardBody) = try HTTPProbe.request("GET", server.base + "/api/internet-orders/\(topupId)/card", headers: ["Authorization": "Bearer \(jwt)"])
+            let code = ((try? JSONSerialization.jsonObject(with: Data(cardBody.utf8))) as? [String: Any])?["cardCode"] as? String ?? ""
             #expect(code.count == 12)
             let token = tokens.issue(topupId: TopupID(topupId)!, userId: UserID("buyer-\(locale)")!, expiresAt: Int64(Date().timeIntervalSince1970 * 1000) + 600_000)
             let screenshot = artifacts + "/reveal-\(locale).png"
@@ -66,12 +67,14 @@ struct RevealPageBrowserTests {
             let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/browser/reveal_page.py").standardizedFileURL.path
             run.arguments = [script, server.base + "/cards/" + token, code, screenshot]
             let output = Pipe()
+            let errors = Pipe()
             run.standardOutput = output
-            run.standardError = FileHandle.nullDevice
+            run.standardError = errors
             try run.run()
             let data = output.fileHandleForReading.readDataToEndOfFile()
+            let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             run.waitUntilExit()
-            #expect(run.terminationStatus == 0)
+            #expect(run.terminationStatus == 0, "\(errorText.suffix(2_000))")
             let result = try #require((try? JSONSerialization.jsonObject(with: data)) as? [String: Any], "\(String(decoding: data, as: UTF8.self))")
             #expect(result["codeBeforeClick"] as? Bool == false)
             #expect(result["shownCode"] as? String == code)

@@ -5,6 +5,7 @@ Prints one JSON object: what the page showed before and after the click.
 """
 import json
 import sys
+import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
@@ -17,7 +18,16 @@ options.binary_location = "/usr/bin/chromium"
 for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=390,844"):
     options.add_argument(flag)
 options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+# Chromium can be slow to come up on a loaded two-core machine: give it three tries.
+driver = None
+for attempt in range(3):
+    try:
+        driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        break
+    except Exception:
+        if attempt == 2:
+            raise
+        time.sleep(2)
 try:
     driver.get(url)
     result = {
