@@ -11,6 +11,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 url, code, screenshot = sys.argv[1:4]
 options = Options()
@@ -35,8 +37,9 @@ try:
         "dir": driver.execute_script("return document.documentElement.dir"),
         "lang": driver.execute_script("return document.documentElement.lang"),
     }
-    driver.find_element(By.ID, "show").click()
-    shown = driver.find_element(By.ID, "code")
+    WebDriverWait(driver, 15).until(expected_conditions.element_to_be_clickable((By.ID, "show"))).click()
+    # The click submits a form: wait for the next page rather than reading the old one.
+    shown = WebDriverWait(driver, 15).until(expected_conditions.presence_of_element_located((By.ID, "code")))
     result["shownCode"] = shown.text
     result["selectable"] = driver.execute_script("return getComputedStyle(arguments[0]).userSelect", shown)
     driver.find_element(By.ID, "copy").click()
