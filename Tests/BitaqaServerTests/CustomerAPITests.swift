@@ -181,6 +181,30 @@ struct CustomerAPITests {
         }
     }
 
+    @Test("an RS256 deployment accepts its own tokens and refuses HS256 ones made with its public key")
+    func rs256() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", directory.path + "/rsa.pem"]
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        let privatePEM = try String(contentsOfFile: directory.path + "/rsa.pem", encoding: .utf8)
+        let privateKey = try Insecure.RSA.PrivateKey(pem: privatePEM)
+        let publicPEM = try privateKey.publicKey.pemRepresentation
+        try publicPEM.write(toFile: directory.path + "/rsa.pub.pem", atomically: true, encoding: .utf8)
+        try await TestApp.run(settings: ["BITAQA_JWT_PUBLIC_KEY_FILE": directory.path + "/rsa.pub.pem", "BITAQA_LOG_LEVEL": "critical"], seed: Self.seed) { client, _ in
+            let keys = JWTKeyCollection()
+            await keys.add(rsa: privateKey, digestAlgorithm: .sha256)
+            let valid = try await keys.sign(Tokens.claims("alice"))
+            #expect(try await Self.get(client, "/api/internet-orders/a-full/card", token: valid).status == .ok)
+            let confused = try await Tokens.hs256(Tokens.claims("alice"), secret: publicPEM)
+            #expect(try await Self.get(client, "/api/internet-orders/a-full/card", token: confused).status == .unauthorized)
+        }
+    }
+
     @Test("reveals per user and failed sign-ins per address are limited, with Retry-After, and the window slides", arguments: TestDatabase.available)
     func rateLimits(database: TestDatabase) async throws {
         let limits = Self.settings.merging([
