@@ -193,7 +193,7 @@ struct CustomerAPITests {
         openssl.waitUntilExit()
         let privatePEM = try String(contentsOfFile: directory.path + "/rsa.pem", encoding: .utf8)
         let privateKey = try Insecure.RSA.PrivateKey(pem: privatePEM)
-        let publicPEM = try privateKey.publicKey.pemRepresentation
+        let publicPEM = privateKey.publicKey.pemRepresentation
         try publicPEM.write(toFile: directory.path + "/rsa.pub.pem", atomically: true, encoding: .utf8)
         try await TestApp.run(settings: ["BITAQA_JWT_PUBLIC_KEY_FILE": directory.path + "/rsa.pub.pem", "BITAQA_LOG_LEVEL": "critical"], seed: Self.seed) { client, _ in
             let keys = JWTKeyCollection()

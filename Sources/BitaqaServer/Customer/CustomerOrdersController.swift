@@ -73,40 +73,24 @@ struct CustomerOrdersController {
 
     struct CardBody: Encodable {
         let topupId: String
-        let type: String?
-        let number: String?
-        let value: Int?
+        @NullEncoded var type: String?
+        @NullEncoded var number: String?
+        @NullEncoded var value: Int?
         let cardCode: CardCode.Reveal
-        let transactionNumber: String?
-        let processedDate: String?
+        @NullEncoded var transactionNumber: String?
+        @NullEncoded var processedDate: String?
         let instructions: [String]
-
-        enum CodingKeys: String, CodingKey {
-            case topupId, type, number, value, cardCode, transactionNumber, processedDate, instructions
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(topupId, forKey: .topupId)
-            try container.encode(type, forKey: .type)
-            try container.encode(number, forKey: .number)
-            try container.encode(value, forKey: .value)
-            try container.encode(cardCode, forKey: .cardCode)
-            try container.encode(transactionNumber, forKey: .transactionNumber)
-            try container.encode(processedDate, forKey: .processedDate)
-            try container.encode(instructions, forKey: .instructions)
-        }
     }
 
     /// An order as its buyer sees it: never the card, never the other buyers' data.
     struct CustomerOrder: Encodable {
         let topupId: String
-        let type: String?
-        let number: String?
-        let value: Int?
+        @NullEncoded var type: String?
+        @NullEncoded var number: String?
+        @NullEncoded var value: Int?
         let status: String
-        let transactionNumber: String?
-        let processedDate: String?
+        @NullEncoded var transactionNumber: String?
+        @NullEncoded var processedDate: String?
         let createdAt: String
 
         init(_ order: OrderRecord) {
@@ -118,22 +102,6 @@ struct CustomerOrdersController {
             transactionNumber = order.transactionNumber
             processedDate = order.processedDate
             createdAt = Timestamp.iso8601(order.createdAt)
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case topupId, type, number, value, status, transactionNumber, processedDate, createdAt
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(topupId, forKey: .topupId)
-            try container.encode(type, forKey: .type)
-            try container.encode(number, forKey: .number)
-            try container.encode(value, forKey: .value)
-            try container.encode(status, forKey: .status)
-            try container.encode(transactionNumber, forKey: .transactionNumber)
-            try container.encode(processedDate, forKey: .processedDate)
-            try container.encode(createdAt, forKey: .createdAt)
         }
     }
 
