@@ -12,6 +12,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import NIOCore
+import Synchronization
 import NIOSSL
 import Storage
 
@@ -33,8 +34,13 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
     let secrets = try resolveSecrets(configuration, logger: logger)
     registerSecretsForScrubbing(configuration, secrets)
     let appLogger = logger
-    let upstream = try Upstream.make(configuration, logger: logger)
-    let store = try await Store.open(configuration.storage.database, logger: logger)
+    let owner = WorkerIdentity.make()
+    let upstream = try Upstream.make(configuration, worker: owner, logger: logger)
+    let loops = System.coreCount
+    let store = try await Store.open(
+        configuration.storage.database, logger: logger,
+        maxPostgresConnectionsPerLoop: max(1, (configuration.storage.poolSize + loops - 1) / loops)
+    )
     // Before any service runs: the tracker and deliverer start with the server.
     do {
         try await Migrator(store: store, logger: logger).migrate()
@@ -58,16 +64,19 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
             return publicURL + "/cards/" + revealTokens.issue(topupId: topupId, userId: userId, expiresAt: expires)
         }
     }
-    let owner = WorkerIdentity.make()
     let tracker = Tracker(
         store: store, client: upstream.client, vault: vault,
-        limiter: UpstreamRateLimiter(perSecond: configuration.pipeline.upstreamRateLimit),
         schedule: TrackingSchedule(pollInterval: configuration.pipeline.pollInterval, queuedRecheck: configuration.pipeline.queuedRecheck),
-        logger: logger, owner: owner, leaseMillis: Int64(configuration.pipeline.leaseSeconds * 1000)
+        logger: logger, owner: owner, concurrency: configuration.pipeline.concurrency,
+        leaseMillis: Int64(configuration.pipeline.leaseSeconds * 1000)
     )
     let deliverer = Deliverer(
         store: store, cards: CardReader(vault: vault, audit: AuditTrail(store: store)), channels: channels,
-        backoff: DeliveryBackoff(maxAttempts: configuration.pipeline.deliveryMaxAttempts), emailLink: emailLink, logger: logger, owner: owner,
+        backoff: DeliveryBackoff(
+            maxAttempts: configuration.pipeline.deliveryMaxAttempts, base: configuration.pipeline.deliveryRetryBase,
+            cap: configuration.pipeline.deliveryRetryCap
+        ),
+        emailLink: emailLink, logger: logger, owner: owner, concurrency: configuration.pipeline.concurrency,
         leaseMillis: Int64(configuration.pipeline.leaseSeconds * 2000)
     )
 
@@ -245,8 +254,13 @@ public func resolveKeyRing(_ configuration: BitaqaConfiguration, logger: Logger)
 }
 
 private func makeServer(_ http: HTTPSettings) throws -> HTTPServerBuilder {
+    AppRequestContext.maxBodyBytes.store(http.maxBodyBytes, ordering: .relaxed)
+    let http1 = HTTP1Channel.Configuration(
+        idleTimeout: .milliseconds(Int64(http.idleTimeout * 1000)),
+        httpDecoderConfiguration: .init(maxHeaderFieldSize: http.maxHeaderBytes, maxHeaderListSize: http.maxHeaderBytes, maxHeaderFieldCount: 200)
+    )
     guard let certificateFile = http.tlsCertificateFile, let keyFile = http.tlsKeyFile else {
-        return .http1()
+        return .http1(configuration: http1)
     }
     let chain: [NIOSSLCertificate]
     let key: NIOSSLPrivateKey
@@ -257,5 +271,5 @@ private func makeServer(_ http: HTTPSettings) throws -> HTTPServerBuilder {
         throw ConfigurationError("BITAQA_TLS_CERT_FILE", "the certificate or key could not be read as PEM")
     }
     let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
-    return try .tls(.http1(), tlsConfiguration: tls)
+    return try .tls(.http1(configuration: http1), tlsConfiguration: tls)
 }

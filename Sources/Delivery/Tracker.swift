@@ -18,7 +18,6 @@ public struct Tracker: Service {
     let store: Store
     let client: OneClickDZClient
     let vault: CardVault
-    let limiter: UpstreamRateLimiter
     let schedule: TrackingSchedule
     let time: TimeSource
     let logger: Logger
@@ -28,14 +27,13 @@ public struct Tracker: Service {
     let leaseMillis: Int64
 
     public init(
-        store: Store, client: OneClickDZClient, vault: CardVault, limiter: UpstreamRateLimiter, schedule: TrackingSchedule,
+        store: Store, client: OneClickDZClient, vault: CardVault, schedule: TrackingSchedule,
         time: TimeSource = .system, logger: Logger, owner: String, batchSize: Int = 50, concurrency: Int = 8,
         leaseMillis: Int64 = 60_000
     ) {
         self.store = store
         self.client = client
         self.vault = vault
-        self.limiter = limiter
         self.schedule = schedule
         self.time = time
         self.logger = logger
@@ -75,7 +73,6 @@ public struct Tracker: Service {
     private func checkOrThrow(_ topupId: TopupID) async throws {
         let pipeline = PipelineRepository(store: store)
         guard let order = try await SQLOrderRepository(store: store).find(topupId) else { return }
-        try await limiter.acquire()
         let status: TopupStatus
         do {
             status = try await client.checkID(topupId.rawValue)

@@ -1,3 +1,4 @@
+import BitaqaCore
 import ArgumentParser
 import Foundation
 
@@ -7,6 +8,7 @@ struct Bitaqa: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bitaqa",
         abstract: "Follows OneClickDz internet top-ups and delivers their cards safely.",
+        version: BitaqaVersion.current,
         subcommands: [Serve.self, Migrate.self, SandboxCommand.self, Keys.self, AuditCommand.self, OrdersCommand.self]
     )
 

@@ -3,6 +3,8 @@ import BitaqaServer
 import Configuration
 import Hummingbird
 import Logging
+import ServiceLifecycle
+import UnixSignals
 
 /// `bitaqa serve`: migrates, then runs the HTTP server until SIGTERM or SIGINT.
 struct Serve: AsyncParsableCommand {
@@ -27,7 +29,12 @@ struct Serve: AsyncParsableCommand {
             let configuration = try ConfigurationSource.configuration(reader)
             ConfigurationSource.bootstrapLogging(configuration.log)
             let app = try await buildApplication(reader: reader)
-            try await app.runService()
+            // A graceful stop finishes the batch in hand; past the bound, the work is cancelled and
+            // its leases expire for another process.
+            var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "bitaqa"))
+            group.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.pipeline.shutdownTimeout * 1000))
+            group.maximumCancellationDuration = .seconds(5)
+            try await ServiceGroup(configuration: group).run()
         }
     }
 }

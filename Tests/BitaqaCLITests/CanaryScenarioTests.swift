@@ -92,19 +92,7 @@ struct CanaryScenarioTests {
             places["checkpoint file"] = Array(checkpoint)
         }
 
-        // The database: its files for SQLite; every table as text for PostgreSQL.
-        switch location {
-        case .sqlite(let path):
-            places.merge(CanarySearch.databaseFiles(path)) { $1 }
-        case .postgres:
-            let reopened = try await Store.open(location, logger: TestDatabase.quietLogger)
-            for table in ["orders", "deliveries", "audit_events", "bitaqa_migrations"] {
-                let rows = try await reopened.sql.raw("SELECT row_to_json(t)::text AS row FROM \(unsafeRaw: table) t").all()
-                let text = try rows.map { try $0.decode(column: "row", as: String.self) }.joined(separator: "\n")
-                places["table \(table)"] = Array(text.utf8)
-            }
-            await reopened.shutdown()
-        }
+        places.merge(try await CanarySearch.databaseContents(location)) { $1 }
         await drop()
 
         #expect((places["serve log"]?.count ?? 0) > 1_000, "the log should hold the requests")

@@ -10,12 +10,12 @@ struct PipelineProcessTests {
     static let sandboxKey = "pipeline-sandbox-key-01"
 
     /// A standalone `bitaqa sandbox` that outlives the servers.
-    static func startSandbox(_ directory: TemporaryDirectory, resolve: (Double, Double)) async throws -> (BitaqaProcess.Running, String) {
+    static func startSandbox(_ directory: TemporaryDirectory, resolve: (Double, Double), key: String = sandboxKey) async throws -> (BitaqaProcess.Running, String) {
         let port = try FreePort.find()
         let sandbox = try BitaqaProcess.start(
             ["sandbox", "--port", "\(port)"], workingDirectory: directory.path,
             environment: [
-                "BITAQA_DATA_DIR": directory.path, "ONECLICKDZ_API_KEY": sandboxKey,
+                "BITAQA_DATA_DIR": directory.path, "ONECLICKDZ_API_KEY": key,
                 "BITAQA_SANDBOX_RESOLVE_MIN": "\(resolve.0)", "BITAQA_SANDBOX_RESOLVE_MAX": "\(resolve.1)",
             ]
         )

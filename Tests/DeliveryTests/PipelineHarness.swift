@@ -65,7 +65,7 @@ struct PipelineHarness: Sendable {
                 let harness = PipelineHarness(
                     store: store, client: upstream, sandbox: sandbox, vault: vault, outbox: outbox.directory,
                     tracker: Tracker(
-                        store: store, client: upstream, vault: vault, limiter: UpstreamRateLimiter(perSecond: 500), schedule: schedule,
+                        store: store, client: upstream, vault: vault, schedule: schedule,
                         time: time, logger: logs.logger(), owner: "tracker-test", leaseMillis: 5_000
                     ),
                     deliverer: Deliverer(

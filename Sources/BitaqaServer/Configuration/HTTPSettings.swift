@@ -9,6 +9,12 @@ import Foundation
 /// - `BITAQA_TLS_CERT_FILE` / `BITAQA_TLS_KEY_FILE`: PEM files; when both are set the server speaks HTTPS only.
 /// - `BITAQA_BEHIND_TLS_PROXY`: `true` allows plain HTTP on a non-loopback address in production.
 /// - `BITAQA_PUBLIC_URL`: base of links in messages, default `http://127.0.0.1:8080`.
+/// - `BITAQA_HTTP_MAX_BODY_BYTES`: largest request body read, default 65536; larger ones get 413 before
+///   they are read in full.
+/// - `BITAQA_HTTP_MAX_HEADER_BYTES`: largest request head (all header lines), default 16384; the
+///   connection is closed past it.
+/// - `BITAQA_HTTP_IDLE_TIMEOUT`: seconds a connection may stay silent, including in the middle of its
+///   headers, default 30. Bounds what slow or stalled clients hold.
 public struct HTTPSettings: Sendable {
     public var host: String
     public var port: Int
@@ -16,6 +22,9 @@ public struct HTTPSettings: Sendable {
     public var tlsKeyFile: String?
     public var behindTLSProxy: Bool
     public var publicURL: String
+    public var maxBodyBytes: Int
+    public var maxHeaderBytes: Int
+    public var idleTimeout: Double
 
     init(reader: ConfigReader) throws(ConfigurationError) {
         let http = SettingsReader(reader, scope: ["bitaqa", "http"])
@@ -26,6 +35,9 @@ public struct HTTPSettings: Sendable {
         tlsCertificateFile = tls.string("cert.file")
         tlsKeyFile = tls.string("key.file")
         behindTLSProxy = try root.bool("behind.tls.proxy", default: false)
+        maxBodyBytes = try http.int("max.body.bytes", default: 65_536, range: 1_024...16_777_216)
+        maxHeaderBytes = try http.int("max.header.bytes", default: 16_384, range: 1_024...1_048_576)
+        idleTimeout = try http.double("idle.timeout", default: 30, range: 0.5...3_600)
         publicURL = root.string("public.url") ?? "http://127.0.0.1:\(port == 0 ? 8080 : port)"
         if (tlsCertificateFile == nil) != (tlsKeyFile == nil) {
             let missing = tlsCertificateFile == nil ? "BITAQA_TLS_CERT_FILE" : "BITAQA_TLS_KEY_FILE"

@@ -8,6 +8,12 @@ import Configuration
 /// - `BITAQA_QUEUED_RECHECK`: seconds before a QUEUED order is checked again (default 21600, 6 hours).
 /// - `BITAQA_UPSTREAM_RATE_LIMIT`: status checks per second this process may make (default 10).
 /// - `BITAQA_DELIVERY_MAX_ATTEMPTS`: attempts of one delivery before it is `failed` (default 10).
+/// - `BITAQA_DELIVERY_CONCURRENCY`: deliveries one process attempts at once (default 8); checks use
+///   the same bound.
+/// - `BITAQA_DELIVERY_RETRY_BASE` / `BITAQA_DELIVERY_RETRY_CAP`: seconds of the first retry delay of a
+///   temporary delivery failure (default 2, doubling with jitter) and the longest delay (default 600).
+/// - `BITAQA_SHUTDOWN_TIMEOUT`: seconds a graceful stop may take to finish the work in hand (default 30);
+///   past it the work is cancelled and its leases expire for another process.
 /// - `BITAQA_LEASE_SECONDS`: how long a claimed order check is held (default 60; deliveries get twice
 ///   that). A process that dies leaves its rows to others after this long.
 public struct PipelineSettings: Sendable {
@@ -16,6 +22,10 @@ public struct PipelineSettings: Sendable {
     public var upstreamRateLimit: Double
     public var deliveryMaxAttempts: Int
     public var leaseSeconds: Double
+    public var concurrency: Int
+    public var deliveryRetryBase: Double
+    public var deliveryRetryCap: Double
+    public var shutdownTimeout: Double
 
     init(reader: ConfigReader) throws(ConfigurationError) {
         let root = SettingsReader(reader, scope: ["bitaqa"])
@@ -24,5 +34,12 @@ public struct PipelineSettings: Sendable {
         upstreamRateLimit = try root.double("upstream.rate.limit", default: 10, range: 0.1...10_000)
         deliveryMaxAttempts = try root.int("delivery.max.attempts", default: 10, range: 1...1_000)
         leaseSeconds = try root.double("lease.seconds", default: 60, range: 1...3_600)
+        concurrency = try root.int("delivery.concurrency", default: 8, range: 1...256)
+        deliveryRetryBase = try root.double("delivery.retry.base", default: 2, range: 0.01...3_600)
+        deliveryRetryCap = try root.double("delivery.retry.cap", default: 600, range: 0.01...86_400)
+        shutdownTimeout = try root.double("shutdown.timeout", default: 30, range: 1...3_600)
+        guard deliveryRetryBase <= deliveryRetryCap else {
+            throw ConfigurationError("BITAQA_DELIVERY_RETRY_BASE", "is above BITAQA_DELIVERY_RETRY_CAP")
+        }
     }
 }

@@ -10,6 +10,9 @@ import OneClickDZ
 ///   sandbox in-process. Required in production.
 /// - `ONECLICKDZ_API_KEY_SECONDARY`: tried once on 401 (secret).
 /// - `ONECLICKDZ_BASE_URL`: default `https://api.oneclickdz.com`; the client appends `/v3`.
+/// - `ONECLICKDZ_TIMEOUT`: seconds one upstream request may take, connection included (default 15);
+///   `ONECLICKDZ_CONNECT_TIMEOUT`: seconds to connect (default 5). A request past its deadline is a
+///   retryable timeout.
 /// - `BITAQA_SANDBOX_RESOLVE_MIN` / `BITAQA_SANDBOX_RESOLVE_MAX`: seconds before a sandbox top-up leaves
 ///   HANDLING (default 3 and 45).
 /// - `BITAQA_SANDBOX_QUEUED_FOR`: seconds a QUEUED sandbox top-up waits before FULFILLED (default 120).
@@ -17,11 +20,14 @@ import OneClickDZ
 /// - `BITAQA_SANDBOX_FAULT_5XX`, `BITAQA_SANDBOX_FAULT_429`, `BITAQA_SANDBOX_FAULT_SLOW`,
 ///   `BITAQA_SANDBOX_FAULT_MALFORMED`: fractions (0 to 1) of requests answered 503, 429, slowly, or with
 ///   broken JSON; `BITAQA_SANDBOX_RETRY_AFTER` (seconds, default 1) and `BITAQA_SANDBOX_SLOW_SECONDS`
-///   (default 30) shape them.
+///   (default 30) shape them; `BITAQA_SANDBOX_FAULT_ROUTES` (comma-separated, e.g. `check-id`) limits
+///   them to those routes.
 public struct UpstreamSettings: Sendable {
     public var apiKey: Secret?
     public var secondaryKey: Secret?
     public var baseURL: String
+    public var requestTimeout: Double
+    public var connectTimeout: Double
     public var sandbox: SandboxSettings
 
     init(reader: ConfigReader) throws(ConfigurationError) {
@@ -35,6 +41,8 @@ public struct UpstreamSettings: Sendable {
         if baseURL.hasSuffix("/v3") || baseURL.hasSuffix("/v3/") {
             throw ConfigurationError("ONECLICKDZ_BASE_URL", "give the host without /v3 (the client appends it)")
         }
+        requestTimeout = try upstream.double("timeout", default: 15, range: 0.1...600)
+        connectTimeout = try upstream.double("connect.timeout", default: 5, range: 0.1...600)
         let sandbox = SettingsReader(reader, scope: ["bitaqa", "sandbox"])
         var settings = SandboxSettings()
         let low = try sandbox.double("resolve.min", default: 3, range: 0...86_400)
@@ -49,6 +57,7 @@ public struct UpstreamSettings: Sendable {
         settings.malformedRate = try sandbox.double("fault.malformed", default: 0, range: 0...1)
         settings.retryAfterSeconds = try sandbox.int("retry.after", default: 1, range: 0...3_600)
         settings.slowSeconds = try sandbox.double("slow.seconds", default: 30, range: 0...3_600)
+        settings.faultRoutes = sandbox.string("fault.routes").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         settings.requiredKey = apiKey?.unsafeRevealed
         self.sandbox = settings
     }

@@ -2,6 +2,7 @@ import BitaqaCore
 import Hummingbird
 import Logging
 import NIOCore
+import Synchronization
 
 /// The context of customer routes once authenticated: the user is not optional.
 struct CustomerContext: ChildRequestContext {
@@ -19,6 +20,6 @@ struct CustomerContext: ChildRequestContext {
         self.userID = userID
     }
 
-    var maxUploadSize: Int { 64 * 1024 }
+    var maxUploadSize: Int { AppRequestContext.maxBodyBytes.load(ordering: .relaxed) }
     var requestDecoder: StrictJSONDecoder { StrictJSONDecoder() }
 }

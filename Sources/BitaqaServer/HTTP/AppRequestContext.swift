@@ -1,10 +1,10 @@
 import HTTPTypes
 import BitaqaCore
 import Hummingbird
-import BitaqaCore
 import HummingbirdCore
 import Logging
 import NIOCore
+import Synchronization
 
 /// The context of every request: Hummingbird's core storage, the request id and the client's address.
 public struct AppRequestContext: RequestContext {
@@ -23,7 +23,11 @@ public struct AppRequestContext: RequestContext {
     }
 
     /// Bodies larger than this are refused with 413 before they are read in full.
-    public var maxUploadSize: Int { 64 * 1024 }
+    public var maxUploadSize: Int { Self.maxBodyBytes.load(ordering: .relaxed) }
+
+    /// `BITAQA_HTTP_MAX_BODY_BYTES`, set once at startup: the context is built by Hummingbird per request
+    /// from the channel alone, so the setting has to live beside the type.
+    static let maxBodyBytes = Atomic<Int>(64 * 1024)
 
     public var requestDecoder: StrictJSONDecoder { StrictJSONDecoder() }
 }

@@ -14,11 +14,21 @@ public struct Upstream: Sendable {
     /// Services to run alongside the server: the sandbox when there is one, and the client's shutdown.
     let services: [any Service]
 
-    static func make(_ configuration: BitaqaConfiguration, logger: Logger) throws -> Upstream {
+    static func make(_ configuration: BitaqaConfiguration, worker: String, logger: Logger) throws -> Upstream {
         let settings = configuration.upstream
+        // One bucket for every call of this process: checks, sends, products, and their retries.
+        let limiter = UpstreamRateLimiter(perSecond: configuration.pipeline.upstreamRateLimit)
+        func clientConfiguration(baseURL: String, key: Secret, secondary: Secret?) -> UpstreamConfiguration {
+            UpstreamConfiguration(
+                baseURL: baseURL, apiKey: key, secondaryKey: secondary,
+                connectTimeout: .milliseconds(Int64(settings.connectTimeout * 1000)),
+                requestTimeout: .milliseconds(Int64(settings.requestTimeout * 1000)),
+                userAgent: "bitaqa/\(BitaqaVersion.current) (\(worker))", rateLimiter: limiter
+            )
+        }
         if let key = settings.apiKey {
             let client = OneClickDZClient(
-                configuration: UpstreamConfiguration(baseURL: settings.baseURL, apiKey: key, secondaryKey: settings.secondaryKey),
+                configuration: clientConfiguration(baseURL: settings.baseURL, key: key, secondary: settings.secondaryKey),
                 logger: logger
             )
             return Upstream(client: client, mode: settings.baseURL, services: [ClientShutdown(client: client)])
@@ -33,7 +43,7 @@ public struct Upstream: Sendable {
         sandboxLogger[metadataKey: "component"] = "sandbox"
         let app = sandbox.application(host: "127.0.0.1", port: port, logger: sandboxLogger)
         let client = OneClickDZClient(
-            configuration: UpstreamConfiguration(baseURL: "http://127.0.0.1:\(port)", apiKey: Secret(sandboxKey)),
+            configuration: clientConfiguration(baseURL: "http://127.0.0.1:\(port)", key: Secret(sandboxKey), secondary: nil),
             logger: logger
         )
         logger.warning(

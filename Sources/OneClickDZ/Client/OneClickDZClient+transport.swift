@@ -62,10 +62,14 @@ extension OneClickDZClient {
         request.method = method
         request.headers.add(name: "X-Access-Token", value: key.unsafeRevealed)
         request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: configuration.userAgent)
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
             request.body = .bytes(ByteBuffer(bytes: data))
+        }
+        if let limiter = configuration.rateLimiter {
+            do { try await limiter.acquire() } catch { throw UpstreamError(.timeout, message: "cancelled") }
         }
         let started = ContinuousClock.now
         let status: Int

@@ -11,10 +11,16 @@ public struct UpstreamConfiguration: Sendable {
     /// The deadline of one whole request, connection included.
     public var requestTimeout: Duration
     public var retry: RetryPolicy
+    /// Sent as `User-Agent`: names this process, so the upstream's (and the sandbox's) request log tells
+    /// workers apart.
+    public var userAgent: String
+    /// Taken before every HTTP attempt, retries included; nil for no limit.
+    public var rateLimiter: UpstreamRateLimiter?
 
     public init(
         baseURL: String, apiKey: Secret, secondaryKey: Secret? = nil, connectTimeout: Duration = .seconds(5),
-        requestTimeout: Duration = .seconds(15), retry: RetryPolicy = RetryPolicy()
+        requestTimeout: Duration = .seconds(15), retry: RetryPolicy = RetryPolicy(), userAgent: String = "bitaqa",
+        rateLimiter: UpstreamRateLimiter? = nil
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
@@ -22,6 +28,8 @@ public struct UpstreamConfiguration: Sendable {
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
         self.retry = retry
+        self.userAgent = userAgent
+        self.rateLimiter = rateLimiter
     }
 }
 

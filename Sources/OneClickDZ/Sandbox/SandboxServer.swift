@@ -21,6 +21,11 @@ public struct SandboxServer: Sendable {
         await state.requests
     }
 
+    /// Every request so far, in arrival order.
+    public func requestLog() async -> [SandboxRequestRecord] {
+        await state.log
+    }
+
     /// Every card code the sandbox has issued, for leak checks.
     public func issuedCardCodes() async -> [String] {
         await state.issuedCardCodes()
@@ -45,9 +50,9 @@ public struct SandboxServer: Sendable {
     /// The application, to run as a service (in-process) or on its own (`bitaqa sandbox`).
     public func application(host: String, port: Int, logger: Logger) -> some ApplicationProtocol {
         let router = Router()
-        router.add(middleware: SandboxGate(state: state))
-        let v3 = router.group("v3")
+        let v3 = router.group("v3").add(middleware: SandboxGate(state: state))
         SandboxRoutes(state: state).add(to: v3)
+        SandboxControlRoutes(state: state).add(to: router.group("sandbox"))
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "oneclickdz-sandbox"),
@@ -62,14 +67,40 @@ struct SandboxGate: RouterMiddleware {
     let state: SandboxState
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        await state.count("\(request.method.rawValue) \(Self.route(request.uri.path))")
-        let settings = await state.faults
+        let route = "\(request.method.rawValue) \(Self.route(request.uri.path))"
+        await state.count(route)
+        let started = Date().timeIntervalSince1970
+        let agent = request.headers[.userAgent] ?? ""
+        let id = request.uri.path.split(separator: "/").last.map(String.init) ?? ""
+        func record(_ status: Int) async {
+            await state.record(
+                SandboxRequestRecord(route: route, id: id, agent: agent, start: started, end: Date().timeIntervalSince1970, status: status)
+            )
+        }
+        do {
+            let response = try await answer(request, route: route, context: context, next: next)
+            await record(response.status.code)
+            return response
+        } catch {
+            await record(500)
+            throw error
+        }
+    }
+
+    private func answer(_ request: Request, route: String, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var settings = await state.faults
         let token = request.headers[HTTPField.Name("X-Access-Token")!] ?? ""
         if token.isEmpty {
             return SandboxReply.error(.unauthorized, "MISSING_ACCESS_TOKEN", "Access token is required")
         }
         if let required = settings.requiredKey, token != required {
             return SandboxReply.error(.unauthorized, "INVALID_ACCESS_TOKEN", "Invalid or expired access token")
+        }
+        if let routes = settings.faultRoutes, !routes.contains(where: { route.contains($0) }) {
+            settings.slowRate = 0
+            settings.serverErrorRate = 0
+            settings.rateLimitRate = 0
+            settings.malformedRate = 0
         }
         if Double.random(in: 0..<1) < settings.slowRate {
             try await Task.sleep(for: .milliseconds(Int64(settings.slowSeconds * 1000)))

@@ -18,6 +18,8 @@ public struct SandboxSettings: Sendable {
     public var slowSeconds: Double = 30
     /// Fraction of requests answered 200 with a body that is not valid JSON.
     public var malformedRate: Double = 0
+    /// When set, faults hit only routes containing one of these (e.g. `check-id`); otherwise every route.
+    public var faultRoutes: [String]?
 
     public init() {}
 

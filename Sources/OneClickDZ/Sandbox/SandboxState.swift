@@ -24,6 +24,10 @@ actor SandboxState {
     private var order: [String] = []
     private var refs: [String: String] = [:]
     private(set) var requests: [String: Int] = [:]
+    /// Every request in arrival order, for tests that check who called what when (capped: a sandbox
+    /// left running for days must not grow without bound).
+    private(set) var log: [SandboxRequestRecord] = []
+    static let logCap = 2_000_000
 
     static let catalogue: [CardType: [(value: Int, available: Bool)]] = [
         .adsl: [(500, true), (1000, true), (2000, true), (3000, false)],
@@ -36,7 +40,10 @@ actor SandboxState {
         self.balance = settings.balance
     }
 
-    func setFaults(serverErrors: Double, rateLimits: Double, malformed: Double, slow: Double, slowSeconds: Double, retryAfter: Int) {
+    func setFaults(
+        serverErrors: Double, rateLimits: Double, malformed: Double, slow: Double, slowSeconds: Double, retryAfter: Int, routes: [String]? = nil
+    ) {
+        faults.faultRoutes = routes
         faults.serverErrorRate = serverErrors
         faults.rateLimitRate = rateLimits
         faults.malformedRate = malformed
@@ -47,6 +54,10 @@ actor SandboxState {
 
     func count(_ route: String) {
         requests[route, default: 0] += 1
+    }
+
+    func record(_ entry: SandboxRequestRecord) {
+        if log.count < Self.logCap { log.append(entry) }
     }
 
     func products(_ type: CardType) -> [Product] {
