@@ -1,6 +1,8 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
+import class Foundation.ProcessInfo
+
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
@@ -186,6 +188,7 @@ let package = Package(
                 "CardVault",
                 "Audit",
                 "Storage",
+                "Delivery",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -317,3 +320,23 @@ let package = Package(
         ),
     ]
 )
+
+// The micro-benchmarks (ordo-one/benchmark) join the package only for `scripts/bench micro`, which sets
+// BITAQA_BENCHMARKS=1: `swift build`, `swift test` and CI never resolve or build the harness.
+if ProcessInfo.processInfo.environment["BITAQA_BENCHMARKS"] == "1" {
+    package.dependencies.append(.package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]))
+    package.targets.append(
+        .executableTarget(
+            name: "VaultBenchmarks",
+            dependencies: [
+                "BitaqaCore",
+                "CardVault",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Benchmarks/VaultBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    )
+}

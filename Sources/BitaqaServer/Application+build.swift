@@ -64,9 +64,10 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
             return publicURL + "/cards/" + revealTokens.issue(topupId: topupId, userId: userId, expiresAt: expires)
         }
     }
+    let schedule = TrackingSchedule(pollInterval: configuration.pipeline.pollInterval, queuedRecheck: configuration.pipeline.queuedRecheck)
     let tracker = Tracker(
         store: store, client: upstream.client, vault: vault,
-        schedule: TrackingSchedule(pollInterval: configuration.pipeline.pollInterval, queuedRecheck: configuration.pipeline.queuedRecheck),
+        schedule: schedule,
         logger: logger, owner: owner, concurrency: configuration.pipeline.concurrency,
         leaseMillis: Int64(configuration.pipeline.leaseSeconds * 1000)
     )
@@ -87,7 +88,8 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
             authenticator: authenticator, settings: configuration.customer,
             cards: CardReader(vault: vault, audit: AuditTrail(store: store)), tokens: revealTokens
         ),
-        usesTLS: configuration.http.usesTLS
+        usesTLS: configuration.http.usesTLS,
+        firstCheckDelay: Int64(schedule.firstCheckDelay * 1000)
     )
     var app = Application(
         router: router,
@@ -125,7 +127,7 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
 /// The routes and middleware; split out so the structure is readable in one place.
 func buildRouter(
     store: Store, secrets: ResolvedSecrets, upstream: OneClickDZClient, availableChannels: Set<DeliveryChannel>,
-    customer: CustomerRoutes, usesTLS: Bool = false
+    customer: CustomerRoutes, usesTLS: Bool = false, firstCheckDelay: Int64 = 0
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     _ = MetricsRegistry.shared
@@ -137,7 +139,7 @@ func buildRouter(
     let merchant = router.group("v1").add(middleware: AdminAuthMiddleware(token: secrets.adminToken))
     MerchantOrdersController(
         store: store, orders: SQLOrderRepository(store: store), audit: AuditTrail(store: store), upstream: upstream,
-        availableChannels: availableChannels, products: ProductCache(client: upstream)
+        availableChannels: availableChannels, products: ProductCache(client: upstream), firstCheckDelay: firstCheckDelay
     ).addRoutes(to: merchant)
     AuditController(trail: AuditTrail(store: store)).addRoutes(to: merchant)
     let limiter = RateLimiter(store: store)

@@ -22,6 +22,14 @@ public struct TrackingSchedule: Sendable {
     /// Seconds before a QUEUED order is checked again (the upstream says 12 to 48 hours).
     public var queuedRecheck: Double
 
+    /// The upstream documents HANDLING as lasting 3 to 45 s: a check sooner than 3 s after `send` can
+    /// only answer HANDLING.
+    public static let minimumHandling = 3.0
+
+    /// Seconds from registration to the first check: the upstream's minimum HANDLING time, or the poll
+    /// interval when that is shorter (tests and impatient sandboxes).
+    public var firstCheckDelay: Double { min(Self.minimumHandling, pollInterval) }
+
     public init(pollInterval: Double, queuedRecheck: Double = 6 * 3600) {
         self.pollInterval = pollInterval
         self.queuedRecheck = queuedRecheck

@@ -18,6 +18,8 @@ struct MerchantOrdersController {
     let upstream: OneClickDZClient
     let availableChannels: Set<DeliveryChannel>
     let products: ProductCache
+    /// Milliseconds from registration to the first status check.
+    var firstCheckDelay: Int64 = 0
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("orders", use: register)
@@ -61,7 +63,7 @@ struct MerchantOrdersController {
         let requestID = context.requestID
         // The order and its ORDER_REGISTERED event commit together or not at all.
         let outcome = try await store.transaction { [orders, audit] sql in
-            let outcome = try await orders.register(order, now: now, firstCheckAt: now, in: sql)
+            let outcome = try await orders.register(order, now: now, firstCheckAt: now + firstCheckDelay, in: sql)
             if case .created = outcome {
                 try await audit.append(
                     AuditEvent(

@@ -22,6 +22,8 @@ public struct SandboxRequestRecord: Sendable, Codable, Equatable {
 ///   "routes"}` (fractions and seconds; missing fields are 0, except slowSeconds 30 and retryAfter 1;
 ///   `routes`, e.g. `["check-id"]`, limits the faults to routes containing one of them).
 /// - `GET /sandbox/cards`: every card code issued, for leak searches.
+/// - `GET /sandbox/topups`: every top-up with the instant it leaves HANDLING (`resolvesAt`, Unix seconds),
+///   for measuring the time from fulfilment to delivery.
 struct SandboxControlRoutes {
     let state: SandboxState
 
@@ -56,6 +58,12 @@ struct SandboxControlRoutes {
                 slowSeconds: faults.slowSeconds ?? 30, retryAfter: faults.retryAfter ?? 1, routes: faults.routes
             )
             return SandboxReply.ok(["serverErrors": rates[0], "rateLimits": rates[1], "malformed": rates[2], "slow": rates[3]])
+        }
+        guarded.get("topups") { _, _ in
+            let topups = await state.allTopups().map {
+                ["id": $0.id, "ref": $0.ref, "resolvesAt": $0.resolvesAt.timeIntervalSince1970, "outcome": "\($0.outcome)"] as [String: Any]
+            }
+            return SandboxReply.json(.ok, ["topups": topups])
         }
         guarded.get("cards") { _, _ in
             SandboxReply.ok(["codes": await state.issuedCardCodes()])

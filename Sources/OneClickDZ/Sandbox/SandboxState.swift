@@ -97,6 +97,9 @@ actor SandboxState {
 
     func issuedCardCodes() -> [String] { topups.values.map(\.cardCode) }
 
+    /// Every top-up in the order it was sent.
+    func allTopups() -> [Topup] { order.compactMap { topups[$0] } }
+
     func topup(ref: String) -> Topup? { refs[ref].flatMap { topups[$0] } }
 
     func page(_ page: Int, size: Int) -> (items: [Topup], total: Int) {

@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""The card API under wrk, beside the same server's /health, as the orders table grows.
+
+  card_api.py --bitaqa BIN --bench BIN [--database sqlite|postgres] [--postgres-url URL]
+              [--sizes 10000,1000000] [--duration 10] [--connections 16] [--results FILE]
+
+For each size the table is seeded (`bitaqa-bench seed`: fulfilled orders with really sealed cards, and
+1,000 (order, owner's JWT) pairs spread over the table), `bitaqa serve` is started on it with the
+reveal rate limits off, and wrk measures GET /health and GET /api/internet-orders/{id}/card (JWT check,
+ownership query, decryption, CARD_VIEWED audit append) for the same duration and connections.
+Prints Markdown rows; records figures with results.py.
+"""
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+KEY = "5c" * 32
+JWT_SECRET = "bench-jwt-secret-" + "x" * 32
+ADMIN = "bench-admin-token-0001"
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(url, process, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("serve exited early")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("serve did not become ready")
+
+
+def wrk(url, duration, connections, script=None, script_args=()):
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency"]
+    if script:
+        command += ["-s", script]
+    command += [url]
+    if script_args:
+        command += ["--"] + list(script_args)
+    out = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60).stdout
+
+    def latency(label):
+        m = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if not m:
+            return None
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    non200 = re.search(r"^non200 (\d+)", out, re.M)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(rps.group(1)) if rps else 0.0, "p50": latency("50"), "p99": latency("99"),
+        "errors": int(non200.group(1)) if non200 else int(non2xx.group(1)) if non2xx else 0, "raw": out,
+    }
+
+
+def record(results, key, value, better):
+    if results and value is not None:
+        subprocess.run([sys.executable, os.path.join(HERE, "results.py"), "record", results, key, str(value), better], check=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bitaqa", required=True)
+    parser.add_argument("--bench", required=True)
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--postgres-url")
+    parser.add_argument("--sizes", default="10000,1000000")
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--results")
+    args = parser.parse_args()
+    if args.database == "postgres" and not args.postgres_url:
+        parser.error("--postgres-url is required for postgres")
+
+    scratch = tempfile.mkdtemp(prefix="bitaqa-api-bench-")
+    dbname = None
+    try:
+        if args.database == "sqlite":
+            url = f"sqlite://{scratch}/bench.sqlite"
+        else:
+            dbname = "bench_api_" + uuid.uuid4().hex[:8]
+            subprocess.run(["psql", args.postgres_url, "-q", "-c", f"CREATE DATABASE {dbname}"], check=True)
+            url = args.postgres_url.rsplit("/", 1)[0] + "/" + dbname
+        targets = os.path.join(scratch, "targets.tsv")
+        for size in sorted(int(s) for s in args.sizes.split(",")):
+            seed = subprocess.run(
+                [args.bench, "seed", "--database-url", url, "--orders", str(size), "--key", KEY,
+                 "--jwt-secret", JWT_SECRET, "--targets", targets], capture_output=True, text=True)
+            if seed.returncode != 0:
+                raise RuntimeError("seed failed: " + seed.stderr[-2000:])
+            print(seed.stdout.strip(), file=sys.stderr)
+            port = free_port()
+            env = {
+                "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/root"),
+                "BITAQA_DATA_DIR": scratch, "BITAQA_DATABASE_URL": url, "BITAQA_ADMIN_TOKEN": ADMIN,
+                "ENCRYPTION_KEY": KEY, "BITAQA_JWT_SECRET": JWT_SECRET, "BITAQA_RATE_LIMIT_REVEALS": "0",
+                "BITAQA_RATE_LIMIT_ADDRESS": "0", "BITAQA_LOG_LEVEL": "error",
+            }
+            log = open(os.path.join(scratch, f"serve-{size}.log"), "w")
+            serve = subprocess.Popen([args.bitaqa, "serve", "--http-port", str(port)], env=env, stdout=log, stderr=log)
+            try:
+                base = f"http://127.0.0.1:{port}"
+                wait_ready(base + "/ready", serve)
+                card_script = os.path.join(HERE, "card.lua")
+                wrk(base, 2, args.connections, card_script, [targets])  # warm-up
+                health = wrk(base + "/health", args.duration, args.connections)
+                card = wrk(base, args.duration, args.connections, card_script, [targets])
+            finally:
+                serve.send_signal(signal.SIGTERM)
+                serve.wait(timeout=60)
+                log.close()
+            ratio = card["rps"] / health["rps"] * 100 if health["rps"] else 0
+            print(f"| {args.database} | {size:,} | {health['rps']:,.0f} | {health['p50']:.2f} / {health['p99']:.2f} | "
+                  f"{card['rps']:,.0f} | {card['p50']:.2f} / {card['p99']:.2f} | {ratio:.0f}% | {card['errors']} |", flush=True)
+            label = f"api.{args.database}.{size}"
+            record(args.results, label + ".health_rps", health["rps"], "higher")
+            record(args.results, label + ".card_rps", card["rps"], "higher")
+            record(args.results, label + ".card_p99_ms", card["p99"], "lower")
+            if card["errors"]:
+                print(f"card API answered {card['errors']} non-200 responses", file=sys.stderr)
+                return 1
+        return 0
+    finally:
+        if dbname:
+            subprocess.run(["psql", args.postgres_url, "-q", "-c", f"DROP DATABASE IF EXISTS {dbname}"], check=False)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
