@@ -65,11 +65,12 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
         }
     }
     let schedule = TrackingSchedule(pollInterval: configuration.pipeline.pollInterval, queuedRecheck: configuration.pipeline.queuedRecheck)
+    let cardStored = WorkSignal()
     let tracker = Tracker(
         store: store, client: upstream.client, vault: vault,
         schedule: schedule,
         logger: logger, owner: owner, concurrency: configuration.pipeline.concurrency,
-        leaseMillis: Int64(configuration.pipeline.leaseSeconds * 1000)
+        leaseMillis: Int64(configuration.pipeline.leaseSeconds * 1000), cardStored: cardStored
     )
     let deliverer = Deliverer(
         store: store, cards: CardReader(vault: vault, audit: AuditTrail(store: store)), channels: channels,
@@ -78,7 +79,7 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
             cap: configuration.pipeline.deliveryRetryCap
         ),
         emailLink: emailLink, logger: logger, owner: owner, concurrency: configuration.pipeline.concurrency,
-        leaseMillis: Int64(configuration.pipeline.leaseSeconds * 2000)
+        leaseMillis: Int64(configuration.pipeline.leaseSeconds * 2000), wake: cardStored
     )
 
     let authenticator = try await customerAuthenticator(configuration, logger: logger)

@@ -31,11 +31,12 @@ public struct Deliverer: Service {
     let concurrency: Int
     let leaseMillis: Int64
     let idle: Duration
+    let wake: WorkSignal?
 
     public init(
         store: Store, cards: CardReader, channels: [DeliveryChannel: any MessageChannel], backoff: DeliveryBackoff = DeliveryBackoff(),
         emailLink: (@Sendable (TopupID, UserID) -> String)? = nil, time: TimeSource = .system, logger: Logger, owner: String, batchSize: Int = 20, concurrency: Int = 8,
-        leaseMillis: Int64 = 120_000, idle: Duration = .milliseconds(250)
+        leaseMillis: Int64 = 120_000, idle: Duration = .milliseconds(250), wake: WorkSignal? = nil
     ) {
         self.store = store
         self.cards = cards
@@ -49,10 +50,11 @@ public struct Deliverer: Service {
         self.concurrency = concurrency
         self.leaseMillis = leaseMillis
         self.idle = idle
+        self.wake = wake
     }
 
     public func run() async throws {
-        await WorkLoop.run(name: "delivery", idle: idle, logger: logger) { try await pass() }
+        await WorkLoop.run(name: "delivery", logger: logger, wake: wake, rest: { idle }) { try await pass() }
     }
 
     /// Claims one batch of due deliveries and attempts each; returns how many were claimed.

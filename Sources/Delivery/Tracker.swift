@@ -25,11 +25,13 @@ public struct Tracker: Service {
     let batchSize: Int
     let concurrency: Int
     let leaseMillis: Int64
+    /// Rung after a card is stored, to wake this process's deliverer.
+    let cardStored: WorkSignal?
 
     public init(
         store: Store, client: OneClickDZClient, vault: CardVault, schedule: TrackingSchedule,
         time: TimeSource = .system, logger: Logger, owner: String, batchSize: Int = 50, concurrency: Int = 8,
-        leaseMillis: Int64 = 60_000
+        leaseMillis: Int64 = 60_000, cardStored: WorkSignal? = nil
     ) {
         self.store = store
         self.client = client
@@ -41,11 +43,19 @@ public struct Tracker: Service {
         self.batchSize = batchSize
         self.concurrency = concurrency
         self.leaseMillis = leaseMillis
+        self.cardStored = cardStored
     }
 
     public func run() async throws {
-        let idle = Duration.milliseconds(Int64(min(1, max(0.02, schedule.pollInterval / 4)) * 1000))
-        await WorkLoop.run(name: "tracker", idle: idle, logger: logger) { try await pass() }
+        await WorkLoop.run(name: "tracker", logger: logger, rest: restUntilNextCheck) { try await pass() }
+    }
+
+    /// Rests until the earliest order falls due (so a check happens on its schedule, not up to a rest
+    /// later), at least 5 ms and at most a second, which also bounds how late new orders are seen.
+    func restUntilNextCheck() async -> Duration {
+        let now = time.now()
+        guard let next = try? await Leases(store: store).nextDue(.orderChecks, now: now) else { return .seconds(1) }
+        return .milliseconds(min(1_000, max(5, next - now)))
     }
 
     /// Claims one batch of due orders and checks each; returns how many were claimed.
@@ -150,6 +160,7 @@ public struct Tracker: Service {
                     now: now, in: sql
                 )
             }
+            cardStored?.notify()
             logger.info("card stored", metadata: ["topup_id": "\(topupId)", "key_id": "\(sealed.keyID.hex)"])
         case .unknown(let raw):
             PipelineMetrics.check("UNKNOWN")

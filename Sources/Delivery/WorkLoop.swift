@@ -5,7 +5,10 @@ import ServiceLifecycle
 /// found nothing to do. A failed pass is logged and the loop goes on; the rows it held come back when
 /// their leases expire.
 enum WorkLoop {
-    static func run(name: String, idle: Duration, logger: Logger, pass: () async throws -> Int) async {
+    /// - Parameter rest: how long to rest after a pass that found nothing; `wake` cuts the rest short.
+    static func run(
+        name: String, logger: Logger, wake: WorkSignal? = nil, rest: () async -> Duration, pass: () async throws -> Int
+    ) async {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let handled: Int
             do {
@@ -15,7 +18,10 @@ enum WorkLoop {
                 handled = 0
             }
             if handled == 0 {
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: idle) }
+                let idle = await rest()
+                try? await cancelWhenGracefulShutdown {
+                    if let wake { try await wake.rest(upTo: idle) } else { try await Task.sleep(for: idle) }
+                }
             }
         }
     }

@@ -50,6 +50,18 @@ public struct Leases: Sendable {
             .map(\.0)
     }
 
+    /// When the next row becomes claimable: its due time, or the end of the lease someone else holds on
+    /// it. Nil when no row is due ever again. Lets a worker rest exactly until there is work.
+    public func nextDue(_ table: LeaseTable, now: Int64) async throws -> Int64? {
+        let row = try await store.sql.raw(
+            SQLQueryString("SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > \(bind: now) ")
+                + "AND lease_until > \(unsafeRaw: table.due) THEN lease_until ELSE \(unsafeRaw: table.due) END) AS next_due "
+                + "FROM \(unsafeRaw: table.table) WHERE \(unsafeRaw: table.due) IS NOT NULL"
+        ).first()
+        guard let row, try !row.decodeNil(column: "next_due") else { return nil }
+        return try row.decode(column: "next_due", as: Int64.self)
+    }
+
     /// Ends `owner`'s lease on `key` and sets when the row is next due (nil: never again).
     /// Returns false when the lease had already passed to someone else, whose work then wins.
     @discardableResult

@@ -103,4 +103,28 @@ struct ReliabilityInputTests {
                 + "health \(health); RSS \((before?.current ?? 0) / 1024) MiB before, peak \(peakMiB) MiB; statuses by case \(statuses)"
         )
     }
+
+    @Test("the configured body and header limits are the ones applied")
+    func configuredLimits() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try await ServerProcess.start(
+            directory: directory.path,
+            environment: [
+                "BITAQA_DATA_DIR": directory.path, "BITAQA_ADMIN_TOKEN": PipelineProcessTests.adminToken,
+                "BITAQA_HTTP_MAX_BODY_BYTES": "2048", "BITAQA_HTTP_MAX_HEADER_BYTES": "4096",
+            ]
+        )
+        let admin = ["Authorization": "Bearer \(PipelineProcessTests.adminToken)", "Content-Type": "application/json"]
+        func post(_ size: Int) throws -> Int {
+            try HTTPProbe.request("POST", server.base + "/v1/orders", headers: admin, body: #"{"topupId":"\#(String(repeating: "x", count: size))"}"#).0
+        }
+        #expect(try post(3_000) == 413)
+        #expect(try post(1_500) == 400, "under the limit the body is read (and refused for its content)")
+        let (bigHeader, _) = try HTTPProbe.request("GET", server.base + "/health", headers: ["X-Big": String(repeating: "h", count: 6_000)])
+        #expect(bigHeader == 400 || bigHeader == 431 || bigHeader == 0, "a head over 4 KiB is refused: \(bigHeader)")
+        let (smallHeader, _) = try HTTPProbe.request("GET", server.base + "/health", headers: ["X-Big": String(repeating: "h", count: 2_000)])
+        #expect(smallHeader == 200)
+        _ = server.stop()
+    }
 }

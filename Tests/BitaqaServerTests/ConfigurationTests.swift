@@ -50,6 +50,21 @@ struct ConfigurationTests {
         #expect(configuration.log.format == .json)
     }
 
+    @Test("the limits are read, with their defaults")
+    func limits() throws {
+        let defaults = try Self.read([:])
+        #expect(defaults.http.maxBodyBytes == 65_536 && defaults.http.maxHeaderBytes == 16_384 && defaults.http.idleTimeout == 30)
+        #expect(defaults.pipeline.concurrency == 8 && defaults.storage.poolSize == 8 && defaults.pipeline.shutdownTimeout == 30)
+        let set = try Self.read([
+            "BITAQA_HTTP_MAX_BODY_BYTES": "2048", "BITAQA_HTTP_MAX_HEADER_BYTES": "4096", "BITAQA_HTTP_IDLE_TIMEOUT": "2.5",
+            "BITAQA_DELIVERY_CONCURRENCY": "16", "BITAQA_DATABASE_POOL_SIZE": "20", "BITAQA_SHUTDOWN_TIMEOUT": "5",
+            "BITAQA_DELIVERY_RETRY_BASE": "0.5", "BITAQA_DELIVERY_RETRY_CAP": "30", "ONECLICKDZ_TIMEOUT": "3",
+        ])
+        #expect(set.http.maxBodyBytes == 2_048 && set.http.maxHeaderBytes == 4_096 && set.http.idleTimeout == 2.5)
+        #expect(set.pipeline.concurrency == 16 && set.storage.poolSize == 20 && set.pipeline.shutdownTimeout == 5)
+        #expect(set.pipeline.deliveryRetryBase == 0.5 && set.pipeline.deliveryRetryCap == 30 && set.upstream.requestTimeout == 3)
+    }
+
     @Test("bad values stop startup naming the setting and never echoing a secret", arguments: [
         (["BITAQA_HTTP_PORT": "abc"], "BITAQA_HTTP_PORT"),
         (["BITAQA_HTTP_PORT": "70000"], "BITAQA_HTTP_PORT"),
@@ -77,6 +92,14 @@ struct ConfigurationTests {
         (["BITAQA_POLL_INTERVAL": "0"], "BITAQA_POLL_INTERVAL"),
         (["BITAQA_LEASE_SECONDS": "-1"], "BITAQA_LEASE_SECONDS"),
         (["BITAQA_SANDBOX_RESOLVE_MIN": "10", "BITAQA_SANDBOX_RESOLVE_MAX": "5"], "BITAQA_SANDBOX_RESOLVE_MIN"),
+        (["BITAQA_HTTP_MAX_BODY_BYTES": "10"], "BITAQA_HTTP_MAX_BODY_BYTES"),
+        (["BITAQA_HTTP_MAX_HEADER_BYTES": "lots"], "BITAQA_HTTP_MAX_HEADER_BYTES"),
+        (["BITAQA_HTTP_IDLE_TIMEOUT": "0"], "BITAQA_HTTP_IDLE_TIMEOUT"),
+        (["BITAQA_DATABASE_POOL_SIZE": "0"], "BITAQA_DATABASE_POOL_SIZE"),
+        (["BITAQA_DELIVERY_CONCURRENCY": "1000"], "BITAQA_DELIVERY_CONCURRENCY"),
+        (["BITAQA_DELIVERY_RETRY_BASE": "60", "BITAQA_DELIVERY_RETRY_CAP": "10"], "BITAQA_DELIVERY_RETRY_BASE"),
+        (["BITAQA_SHUTDOWN_TIMEOUT": "0"], "BITAQA_SHUTDOWN_TIMEOUT"),
+        (["ONECLICKDZ_TIMEOUT": "0"], "ONECLICKDZ_TIMEOUT"),
         (["BITAQA_TLS_CERT_FILE": "/nonexistent.pem"], "BITAQA_TLS_KEY_FILE"),
         (["BITAQA_TLS_CERT_FILE": "/nonexistent.pem", "BITAQA_TLS_KEY_FILE": "/nonexistent.key"], "BITAQA_TLS_CERT_FILE"),
     ])

@@ -104,6 +104,25 @@ struct TrackerTests {
         }
     }
 
+    @Test("a rung signal cuts a worker's rest short; an unrung one lets it rest in full")
+    func wakeSignal() async throws {
+        let signal = WorkSignal()
+        var start = ContinuousClock.now
+        try await signal.rest(upTo: .milliseconds(150))
+        #expect(ContinuousClock.now - start >= .milliseconds(150))
+        signal.notify()
+        start = ContinuousClock.now
+        try await signal.rest(upTo: .seconds(5))
+        #expect(ContinuousClock.now - start < .seconds(1))
+        Task {
+            try await Task.sleep(for: .milliseconds(50))
+            signal.notify()
+        }
+        start = ContinuousClock.now
+        try await signal.rest(upTo: .seconds(5))
+        #expect(ContinuousClock.now - start < .seconds(2), "woken while resting")
+    }
+
     @Test("a global limit caps upstream checks per second")
     func rateLimit() async throws {
         let limiter = UpstreamRateLimiter(perSecond: 20, burst: 1)

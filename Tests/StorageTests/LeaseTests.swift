@@ -17,6 +17,25 @@ struct LeaseTests {
         }
     }
 
+    @Test("the next due moment: the earliest due row, or the end of a lease someone holds on it", arguments: TestDatabase.available)
+    func nextDue(database: TestDatabase) async throws {
+        try await database.withStore { store, _ in
+            let leases = Leases(store: store)
+            #expect(try await leases.nextDue(.orderChecks, now: 0) == nil, "an empty table has nothing due")
+            try await Self.insertOrders(store, count: 3, due: 500)
+            #expect(try await leases.nextDue(.orderChecks, now: 0) == 500)
+            // The row due at 500 is claimed at 600 for 1,000 ms: it comes back at 1,600; the next row is due at 501.
+            #expect(try await leases.claim(.orderChecks, owner: "w", now: 600, leaseMillis: 1_000, limit: 3).count == 3)
+            #expect(try await leases.nextDue(.orderChecks, now: 700) == 1_600)
+            try await leases.release(.orderChecks, key: "claim-0", owner: "w", nextDue: 900)
+            #expect(try await leases.nextDue(.orderChecks, now: 700) == 900)
+            // Done for good: the others' lease end is next.
+            #expect(try await leases.claim(.orderChecks, owner: "w", now: 950, leaseMillis: 10, limit: 1) == ["claim-0"])
+            try await leases.release(.orderChecks, key: "claim-0", owner: "w", nextDue: nil)
+            #expect(try await leases.nextDue(.orderChecks, now: 960) == 1_600)
+        }
+    }
+
     @Test("concurrent claimers never receive the same row", arguments: TestDatabase.available)
     func exclusive(database: TestDatabase) async throws {
         try await database.withStore { store, location in

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Pipeline benchmark: time from upstream fulfilment to the card email accepted by the mail server.
 
-  scripts/bench_pipeline.py ttc --orders N [--processes P] [--database sqlite|postgres]
+  scripts/bench.d/pipeline.py ttc --orders N [--processes P] [--database sqlite|postgres]
         [--postgres-url URL] [--resolve MIN MAX] [--poll-interval S] [--concurrency C] [--json OUT]
-  scripts/bench_pipeline.py smtp --messages N [--threads T] [--json OUT]
+  scripts/bench.d/pipeline.py smtp --messages N [--threads T] [--json OUT]
 
 ttc: starts the test mail server (scripts/reliability/smtp_faults.py, under /usr/bin/python3 for
 aiosmtpd), `bitaqa sandbox` and P `bitaqa serve` processes, places N orders, waits for the N card
@@ -389,7 +389,7 @@ def create_postgres_database(scratch, server_url):
     if not shutil.which("psql"):
         raise BenchError("psql not found")
     name = "bench_" + "".join(random.choice("0123456789abcdef") for _ in range(12))
-    psql = ["psql", server_url, "-v", "ON_ERROR_STOP=1", "-q", "-X"]
+    psql = ["psql", server_url, "-v", "ON_ERROR_STOP=1", "-q", "-X", "-w"]
     env = dict(os.environ)
     result = subprocess.run(psql + ["-c", f"CREATE DATABASE {name}"], env=env, capture_output=True, text=True)
     if result.returncode != 0:
@@ -472,7 +472,7 @@ def run_ttc(args, scratch):
         BITAQA_DATA_DIR=data_dir, BITAQA_DATABASE_URL=database_url, BITAQA_ADMIN_TOKEN=ADMIN_TOKEN,
         ENCRYPTION_KEY=ENCRYPTION_KEY, ONECLICKDZ_API_KEY=key, ONECLICKDZ_BASE_URL=f"http://127.0.0.1:{sandbox_port}",
         BITAQA_SMTP_URL=f"smtp+insecure://127.0.0.1:{smtp_port}", BITAQA_SMTP_FROM="Cards <cards@shop.dz>",
-        BITAQA_POLL_INTERVAL=args.poll_interval, BITAQA_UPSTREAM_RATE_LIMIT=5000, BITAQA_LOG_LEVEL="warning",
+        BITAQA_POLL_INTERVAL=args.poll_interval, BITAQA_UPSTREAM_RATE_LIMIT=5000, BITAQA_LOG_LEVEL=args.log_level,
         BITAQA_DELIVERY_CONCURRENCY=args.concurrency)
     serves = []
     for k in range(processes):
@@ -556,6 +556,7 @@ def run_ttc(args, scratch):
 
     ttc, poll_wait, own, accepted_times, fulfil_times = [], [], [], [], []
     missing_topup, fallback = 0, 0
+    per_order = [] if args.per_order else None
     for tid in placed:
         topup = topups.get(tid)
         if topup is None:
@@ -573,11 +574,19 @@ def run_ttc(args, scratch):
                 continue
             detect = late[-1]
             fallback += 1
+        if per_order is not None:
+            per_order.append({"id": tid, "index": placed[tid], "fulfil": fulfil, "detect_start": detect["start"],
+                              "detect_end": detect["end"], "agent": detect["agent"], "accepted": accepted,
+                              "checks": len(checks_by_id.get(tid, []))})
         ttc.append(accepted - fulfil)
         poll_wait.append(detect["start"] - fulfil)
         own.append(accepted - detect["start"])
         accepted_times.append(accepted)
         fulfil_times.append(fulfil)
+    if per_order is not None:
+        with open(args.per_order, "w") as f:
+            for row in per_order:
+                f.write(json.dumps(row) + "\n")
     if missing_topup:
         log(f"warning: {missing_topup} orders without a sandbox top-up or a check-id call; left out")
     accepted_times.sort()
@@ -767,7 +776,11 @@ def parse_args(argv):
     ttc.add_argument("--concurrency", type=positive_int, default=8, help="BITAQA_DELIVERY_CONCURRENCY (default 8)")
     ttc.add_argument("--binary", default=DEFAULT_BINARY, help=f"bitaqa release binary (default {DEFAULT_BINARY})")
     ttc.add_argument("--json", metavar="OUT", help="also write the JSON result here")
+    ttc.add_argument("--per-order", metavar="OUT", help="write one JSON line per order (unix times of fulfil, "
+                                                        "detect start/end, accepted; agent; check count)")
     ttc.add_argument("--keep", action="store_true", help="keep the scratch directory (logs, spool, database)")
+    ttc.add_argument("--log-level", default="warning", help="BITAQA_LOG_LEVEL of the serve processes (default "
+                                                            "warning; debug logs cost time and disk)")
     smtp = sub.add_parser("smtp", help="messages per second the test mail server accepts")
     smtp.add_argument("--messages", type=positive_int, required=True)
     smtp.add_argument("--threads", type=positive_int, default=8)
