@@ -40,7 +40,7 @@ import threading
 import time
 import urllib.parse
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SMTP_SERVER = os.path.join(ROOT, "scripts", "reliability", "smtp_faults.py")
 SMTP_PYTHON = "/usr/bin/python3"  # aiosmtpd is Debian's python3-aiosmtpd
 DEFAULT_BINARY = os.environ.get("BITAQA_BENCH_BIN", "/tmp/bench-bin/bitaqa")
