@@ -13,10 +13,18 @@ import Storage
 public struct CardReader: Sendable {
     let vault: CardVault
     let audit: AuditTrail
+    /// Card views from every request of the process share transactions (group commit).
+    let views: AuditBatcher
 
     public init(vault: CardVault, audit: AuditTrail) {
         self.vault = vault
         self.audit = audit
+        self.views = AuditBatcher(trail: audit)
+    }
+
+    /// Records that a card was shown; returns once the event is committed, so the caller may show it.
+    public func recordView(_ event: AuditEvent, now: Int64) async throws {
+        try await views.append(event, now: now)
     }
 
     public func open(_ card: StoredCard, requestID: String?, logger: Logger) async throws -> CardCode {

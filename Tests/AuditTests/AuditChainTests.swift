@@ -25,6 +25,56 @@ struct AuditChainTests {
         return trail
     }
 
+    @Test("group commit: 300 concurrent appends all commit, each once, and the chain verifies", arguments: TestDatabase.available)
+    func batched(database: TestDatabase) async throws {
+        try await database.withStore { store, _ in
+            let trail = AuditTrail(store: store)
+            let batcher = AuditBatcher(trail: trail, maxBatch: 32)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<300 {
+                    group.addTask {
+                        try await batcher.append(
+                            AuditEvent(.cardViewed, topupId: TopupID("t-\(index % 11)"), actor: "u\(index)", requestID: "r-\(index)"),
+                            now: Int64(1_700_000_000_000 + index)
+                        )
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let outcome = try await AuditVerifier(trail: trail, pageSize: 100).verify()
+            guard case .intact(let count, _) = outcome else {
+                Issue.record("expected intact, got \(outcome)")
+                return
+            }
+            #expect(count == 300)
+            let requests = try await trail.events(after: 0, limit: 1_000).compactMap(\.event.requestID)
+            #expect(Set(requests).count == 300)
+        }
+    }
+
+    @Test("a failed group commit fails every caller in it, and nothing is half written", arguments: TestDatabase.available)
+    func batchFailure(database: TestDatabase) async throws {
+        try await database.withStore { store, _ in
+            let trail = AuditTrail(store: store)
+            try await store.sql.raw("DROP TABLE audit_events").run()
+            let batcher = AuditBatcher(trail: trail)
+            let failures = await withTaskGroup(of: Bool.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        do {
+                            try await batcher.append(AuditEvent(.cardViewed, topupId: TopupID("t"), actor: "u\(index)"), now: 1)
+                            return false
+                        } catch {
+                            return true
+                        }
+                    }
+                }
+                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(failures == 20, "every caller learns its event was not recorded")
+        }
+    }
+
     @Test("a long chain verifies, and links each event to the one before", arguments: TestDatabase.available)
     func intact(database: TestDatabase) async throws {
         try await database.withStore { store, _ in

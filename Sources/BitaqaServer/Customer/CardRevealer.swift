@@ -35,7 +35,7 @@ struct CardRevealer {
         }
         let code = try await cards.open(stored, requestID: viewer.requestID, logger: logger)
         do {
-            try await AuditTrail(store: store).append(
+            try await cards.recordView(
                 AuditEvent(
                     .cardViewed, topupId: order.topupId, actor: viewer.userID.rawValue, requestID: viewer.requestID,
                     details: ["channel": viewer.channel, "client": viewer.address, "user_agent": String((viewer.userAgent ?? "").prefix(200))]
