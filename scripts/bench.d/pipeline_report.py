@@ -33,9 +33,15 @@ def record(results, key, value, better):
         subprocess.run([sys.executable, os.path.join(HERE, "results.py"), "record", results, key, str(value), better], check=True)
 
 
+def peak_rss(r):
+    peaks = r.get("peak_rss_mib") or []
+    values = list(peaks.values()) if isinstance(peaks, dict) else list(peaks)
+    return max(values) if values else 0
+
+
 def row(label, r):
     t, w, o, th = r["time_to_card_ms"], r["poll_wait_ms"], r["own_ms"], r["throughput"]
-    peak = max(r["peak_rss_mib"].values()) if r.get("peak_rss_mib") else 0
+    peak = peak_rss(r)
     return (f"| {label} | {r['orders']:,} | {t['p50']:,.0f} / {t['p99']:,.0f} | {w['p50']:,.0f} / {w['p99']:,.0f} | "
             f"{o['p50']:,.1f} / {o['p99']:,.1f} | {th['deliveries_per_second']:,.0f} (best 1 s: {th['best_1s_window_per_second']:,.0f}) | "
             f"{r['checks']['per_delivered_order']:.2f} | {peak:.0f} |")
@@ -60,7 +66,7 @@ def main():
     print(row("burst, 1 process, SQLite", burst), flush=True)
     record(args.results, "ttc.burst.sqlite.own_p99_ms", burst["own_ms"]["p99"], "lower")
     record(args.results, "throughput.sqlite.1.deliveries_per_second", burst["throughput"]["deliveries_per_second"], "higher")
-    record(args.results, "memory.burst.peak_rss_mib", max(burst["peak_rss_mib"].values()), "lower")
+    record(args.results, "memory.burst.peak_rss_mib", peak_rss(burst), "lower")
 
     if args.postgres_url:
         for processes in (1, 2, 3):
