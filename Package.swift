@@ -159,8 +159,11 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedOpenAPI"]
         ),
+        .executableTarget(name: "EmbedFile", swiftSettings: swiftSettings),
+        .plugin(name: "EmbedOpenAPI", capability: .buildTool(), dependencies: ["EmbedFile"]),
         .executableTarget(
             name: "bitaqa",
             dependencies: [
@@ -177,6 +180,11 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                "SMTP",
                 "Storage",
             ],
             swiftSettings: swiftSettings
@@ -310,6 +318,7 @@ let package = Package(
             dependencies: [
                 "bitaqa",
                 "BitaqaTestSupport",
+                "BitaqaCore",
                 "CardVault",
                 "Storage",
                 .product(name: "SQLKit", package: "sql-kit"),

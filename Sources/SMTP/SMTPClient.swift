@@ -23,6 +23,23 @@ public struct SMTPClient: Sendable {
         self.logger = logger ?? Logger(label: "smtp", factory: { _ in SwiftLogNoOpLogHandler() })
     }
 
+    /// Connects, greets, upgrades to TLS and authenticates as a delivery would, then quits without
+    /// sending anything: what `bitaqa doctor` checks.
+    ///
+    /// - Returns: What was established, e.g. `STARTTLS, AUTH` or `plain text`.
+    public func verify() async throws(SMTPError) -> String {
+        let session = try await SMTPSession.open(configuration: self.configuration, group: self.eventLoopGroup, logger: self.logger)
+        await session.quit()
+        var steps: [String] = []
+        switch configuration.security {
+        case .startTLS: steps.append("STARTTLS")
+        case .implicitTLS: steps.append("implicit TLS")
+        case .insecure: steps.append("plain text")
+        }
+        if configuration.username != nil { steps.append("AUTH") }
+        return steps.joined(separator: ", ")
+    }
+
     /// Sends one email in its own session.
     ///
     /// - Returns: The server's reply text to the end of the data, often holding its queue id.

@@ -52,14 +52,17 @@ struct AuditCommand: AsyncParsableCommand {
                                 "note: no checkpoint at \(file.path); removal of the newest events cannot be detected\n"
                                     .utf8))
                     }
-                    let outcome = try await AuditVerifier(trail: AuditTrail(store: store)).verify(
-                        checkpoint: checkpoint
-                    ) { checked in
-                        FileHandle.standardError.write(Data("… \(checked) events checked\n".utf8))
+                    let trail = AuditTrail(store: store)
+                    let progress = Progress(total: Int(try await trail.head()?.sequence ?? 0), unit: "events checked")
+                    let outcome = try await AuditVerifier(trail: trail).verify(checkpoint: checkpoint) { checked in
+                        progress.report(Int(checked))
                     }
                     switch outcome {
                     case .intact(let events, _):
                         print("audit OK: \(events) events")
+                        FileHandle.standardError.write(
+                            Data("verified \(events) events in \(Progress.format(seconds: progress.elapsed))\(checkpoint.map { ", up to the signed checkpoint at event \($0.sequence)" } ?? "")\n".utf8)
+                        )
                     case .broken(let sequence, let reason):
                         print("audit BROKEN at event \(sequence): \(reason)")
                         throw ExitCode(1)

@@ -9,7 +9,7 @@ struct Bitaqa: AsyncParsableCommand {
         commandName: "bitaqa",
         abstract: "Follows OneClickDz internet top-ups and delivers their cards safely.",
         version: BitaqaVersion.current,
-        subcommands: [Serve.self, Migrate.self, SandboxCommand.self, Keys.self, AuditCommand.self, OrdersCommand.self]
+        subcommands: [Serve.self, Migrate.self, Doctor.self, SandboxCommand.self, Keys.self, AuditCommand.self, OrdersCommand.self]
     )
 
     /// Parses and runs like ArgumentParser's own `main`, but reports bad usage with exit code 2,

@@ -5,6 +5,7 @@ import BitaqaServer
 import CardVault
 import Foundation
 import Logging
+import SQLKit
 import Storage
 
 /// `bitaqa keys`: encryption key management.
@@ -51,11 +52,15 @@ struct Keys: AsyncParsableCommand {
             try await reportingFailures {
                 let (configuration, logger) = try await ConfigurationSource.prepare(common)
                 let ring = try resolveKeyRing(configuration, logger: logger)
+                let elapsed = Progress(total: 0, unit: "")
                 let report = try await ConfigurationSource.withStore(configuration, logger: logger) { store in
                     let rotator = KeyRotator(store: store, vault: CardVault(keyRing: ring))
-                    let report = try await rotator.rotate(batchSize: batchSize, logger: logger) { moved in
-                        FileHandle.standardError.write(Data("… \(moved) cards re-encrypted so far\n".utf8))
-                    }
+                    let total = try await store.sql.raw(
+                        "SELECT COUNT(*) AS n FROM orders WHERE sealed_card IS NOT NULL AND card_key_id <> \(bind: ring.activeKeyID.hex)"
+                    ).first()?.decode(column: "n", as: Int.self) ?? 0
+                    FileHandle.standardError.write(Data("\(total) cards to re-encrypt under key \(ring.activeKeyID.hex)\n".utf8))
+                    let progress = Progress(total: total, unit: "cards re-encrypted")
+                    let report = try await rotator.rotate(batchSize: batchSize, logger: logger) { moved in progress.report(moved) }
                     // Sign the trail's new head, KEY_ROTATED included.
                     try await CheckpointWriter(
                         trail: AuditTrail(store: store), keys: CheckpointKeys(ring: ring),
@@ -64,6 +69,7 @@ struct Keys: AsyncParsableCommand {
                     return report
                 }
                 print(Self.summary(report))
+                print("took \(Progress.format(seconds: elapsed.elapsed))")
                 if !report.unreadable.isEmpty { throw ExitCode(1) }
             }
         }

@@ -102,6 +102,8 @@ struct AuditCommandTests {
         _ = second.stop()
         let verified = try BitaqaProcess.run(["audit", "verify"], environment: environment)
         #expect(verified.stdout == "audit OK: 60 events\n", "\(verified.stderr)")
+        #expect(verified.stderr.contains("of 60 events checked (100%"), "progress: \(verified.stderr)")
+        #expect(verified.stderr.contains("verified 60 events in "))
         await drop()
     }
 }

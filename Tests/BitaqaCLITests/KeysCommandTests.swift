@@ -50,7 +50,9 @@ struct KeysCommandTests {
         let newID = try KeyRing(keys: [new]).activeKeyID.hex
         #expect(result.stdout.contains("re-encrypted 25 cards under key \(newID)"))
         #expect(result.stdout.contains("remaining under other keys: none"))
-        #expect(result.stderr.contains("20 cards re-encrypted so far"))
+        #expect(result.stderr.contains("25 cards to re-encrypt"))
+        #expect(result.stderr.contains("… 20 of 25 cards re-encrypted (80%"), "progress: \(result.stderr)")
+        #expect(result.stdout.contains("took "))
         for secret in [new.unsafeHex, old.unsafeHex] {
             #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret))
         }

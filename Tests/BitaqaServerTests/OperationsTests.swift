@@ -19,6 +19,20 @@ struct OperationsTests {
         }
     }
 
+    @Test("the OpenAPI document is served, byte for byte the repository's openapi.yaml")
+    func openAPI() async throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("openapi.yaml")
+        let expected = try Data(contentsOf: file)
+        try await TestApp.run { client, _ in
+            let response = try await client.execute(uri: "/openapi.yaml", method: .get)
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType]?.hasPrefix("application/yaml") == true)
+            #expect(Data(buffer: response.body) == expected)
+            #expect(String(decoding: expected, as: UTF8.self).hasPrefix("openapi: 3.1"))
+        }
+    }
+
     @Test("metrics need the admin token and count requests per route pattern")
     func metrics() async throws {
         try await TestApp.run { client, _ in

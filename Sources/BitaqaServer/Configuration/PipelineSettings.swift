@@ -6,7 +6,7 @@ import Configuration
 /// - `BITAQA_POLL_INTERVAL`: seconds between checks of a HANDLING order in its first five minutes
 ///   (default 5, decimals allowed); afterwards the interval doubles every five minutes up to 15 minutes.
 /// - `BITAQA_QUEUED_RECHECK`: seconds before a QUEUED order is checked again (default 21600, 6 hours).
-/// - `BITAQA_UPSTREAM_RATE_LIMIT`: status checks per second this process may make (default 10).
+/// - `BITAQA_UPSTREAM_RATE_LIMIT`: upstream calls per second this process may make, retries included (default 10).
 /// - `BITAQA_DELIVERY_MAX_ATTEMPTS`: attempts of one delivery before it is `failed` (default 10).
 /// - `BITAQA_DELIVERY_CONCURRENCY`: deliveries one process attempts at once (default 8); checks use
 ///   the same bound.

@@ -7,7 +7,7 @@ import Logging
 import NIOCore
 import Storage
 
-/// `GET /health`, `GET /ready` and `GET /metrics`.
+/// `GET /health`, `GET /ready`, `GET /metrics` and `GET /openapi.yaml`.
 struct OperationsController {
     let store: Store
     /// When set, `/metrics` asks for it as a bearer token.
@@ -25,6 +25,12 @@ struct OperationsController {
                 context.logger.warning("readiness check failed: the database does not answer", metadata: ["error.type": "\(type(of: error))"])
                 throw PublicError(.serviceUnavailable, "the database does not answer")
             }
+        }
+        router.get("openapi.yaml") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes))
+            )
         }
         router.get("metrics") { request, _ in
             if let adminToken {
@@ -57,4 +63,9 @@ struct JSONResponse: ResponseGenerator {
             body: .init(byteBuffer: ByteBuffer(bytes: data))
         )
     }
+}
+
+/// The OpenAPI document of the repository's `openapi.yaml`, embedded at build time (EmbedOpenAPI plugin).
+enum OpenAPIDocument {
+    static let bytes: [UInt8] = Array(Data(base64Encoded: openAPIDocumentBase64) ?? Data())
 }

@@ -1,0 +1,62 @@
+import BitaqaTestSupport
+import Foundation
+import JWTKit
+import Testing
+
+/// The documents a merchant's developer reads first, kept true by running them: every command of
+/// `docs/integration.md`, and schemathesis checking the live server against `openapi.yaml`.
+@Suite("Documentation kept true")
+struct DocumentationTests {
+    struct Claims: JWTPayload {
+        var sub: SubjectClaim
+        var exp: ExpirationClaim
+        func verify(using algorithm: some JWTAlgorithm) async throws {}
+    }
+
+    @Test("every command in docs/integration.md runs, in order, against the built binary")
+    func integrationGuide() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let binaries = BitaqaProcess.executable.deletingLastPathComponent().path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Reliability.repository.appendingPathComponent("scripts/run_doc_commands.py").path,
+                             Reliability.repository.appendingPathComponent("docs/integration.md").path]
+        process.environment = BitaqaProcess.environment([
+            "PATH": binaries + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
+            "DOC_SKIP_BUILD": "1", "BITAQA_HTTP_PORT": "\(try FreePort.find())", "BITAQA_DATA_DIR": directory.path + "/data",
+        ])
+        process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
+        let running = BitaqaProcess.Running(process: process)
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(running.stdout().suffix(3_000))\n\(running.stderr().suffix(3_000))")
+        #expect(running.stdout().contains("audit OK"), "the walkthrough ends by verifying the audit trail")
+    }
+
+    @Test("schemathesis finds no response outside openapi.yaml and no 5xx")
+    func openAPIConformance() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard environment["BITAQA_TEST_SCHEMATHESIS"] == "1" else {
+            #expect(environment["BITAQA_TEST_REQUIRE_POSTGRES"] != "1", "scripts/test must run schemathesis")
+            return
+        }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let jwtSecret = String(repeating: "o", count: 40)
+        let admin = "openapi-admin-token-0001"
+        let server = try await ServerProcess.start(directory: directory.path, environment: [
+            "BITAQA_DATA_DIR": directory.path, "BITAQA_ADMIN_TOKEN": admin, "BITAQA_JWT_SECRET": jwtSecret,
+            "BITAQA_RATE_LIMIT_ADDRESS": "0", "BITAQA_RATE_LIMIT_AUTH_FAILURES": "0", "BITAQA_LOG_LEVEL": "warning",
+        ])
+        let keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: jwtSecret), digestAlgorithm: .sha256)
+        let token = try await keys.sign(Claims(sub: .init(value: "buyer-1"), exp: .init(value: Date().addingTimeInterval(3_600))))
+        let check = try Reliability.start("/bin/bash", [
+            Reliability.repository.appendingPathComponent("scripts/openapi_check.sh").path, server.base, admin, token,
+        ])
+        check.process.waitUntilExit()
+        _ = server.stop()
+        #expect(check.process.terminationStatus == 0, "\(check.stdout().suffix(4_000))\n\(check.stderr().suffix(2_000))")
+    }
+}
