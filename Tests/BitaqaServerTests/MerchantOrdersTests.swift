@@ -92,6 +92,20 @@ struct MerchantOrdersTests {
             let large = try await client.execute(uri: "/v1/orders", method: .post, headers: .admin(), body: ByteBuffer(string: huge))
             #expect(large.status == .contentTooLarge)
             #expect(try ErrorReply(large).error == "PAYLOAD_TOO_LARGE")
+            for hostile in [
+                #"{"topupId":"t-1","userId":"u-1","emial":"typo@shop.dz"}"#,
+                #"{"topupId":"t-1","userId":"u-1","topupRef":"a\u0000b"}"#,
+                #"{"topupId":"t\u0007","userId":"u-1"}"#,
+                String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000),
+            ] {
+                let refused = try await client.execute(uri: "/v1/orders", method: .post, headers: .admin(), body: ByteBuffer(string: hostile))
+                #expect(refused.status == .badRequest, "\(hostile.prefix(60))")
+                #expect(try ErrorReply(refused).error == "BAD_REQUEST")
+            }
+            let resendTypo = try await client.execute(
+                uri: "/v1/orders/t-1/resend", method: .post, headers: .admin(), body: ByteBuffer(string: #"{"channel":"sms","x":1}"#)
+            )
+            #expect(resendTypo.status == .badRequest)
             let unknown = try await client.execute(uri: "/v2/nothing", method: .get)
             #expect(unknown.status == .notFound)
             #expect(try ErrorReply(unknown).error == "NOT_FOUND")

@@ -101,7 +101,10 @@ struct MerchantOrdersController {
         guard let topupId = TopupID(try context.parameters.require("topupId")) else {
             throw PublicError(.orderNotFound, "no such order")
         }
-        struct Body: Decodable { let channel: String? }
+        struct Body: ClosedJSONObject {
+            static let fields: Set<String> = ["channel"]
+            let channel: String?
+        }
         let body = try await request.decode(as: Body.self, context: context)
         var channel: DeliveryChannel?
         if let raw = body.channel {

@@ -4,7 +4,9 @@ import Foundation
 import Storage
 
 /// The body of `POST /v1/orders`, checked and normalised into a ``NewOrder``.
-struct OrderRegistration: Decodable {
+struct OrderRegistration: ClosedJSONObject {
+    static let fields: Set<String> = ["topupId", "userId", "email", "phone", "locale", "channels", "topupRef"]
+
     var topupId: String
     var userId: String
     var email: String?

@@ -3,7 +3,9 @@ import OneClickDZ
 import Storage
 
 /// The body of `POST /v1/orders/send`: the top-up to place and the buyer to deliver to.
-struct SendOrderRequest: Decodable {
+struct SendOrderRequest: ClosedJSONObject {
+    static let fields: Set<String> = ["type", "number", "value", "ref", "userId", "email", "phone", "locale", "channels"]
+
     var type: String
     var number: String
     var value: Int

@@ -15,14 +15,63 @@ public struct StrictJSONDecoder: RequestDecoder {
             throw PublicError.badRequest("the body must be JSON (Content-Type: application/json)")
         }
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let data = Data(buffer.readableBytesView)
+        guard Self.nestingDepth(data) <= Self.maxDepth else { throw PublicError.badRequest("the body is nested too deeply") }
+        guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+            throw PublicError.badRequest("the body is not valid JSON")
+        }
+        // A NUL or other control character would be cut or misread by the database and the logs.
+        if Self.containsControlCharacter(object) {
+            throw PublicError.badRequest("text fields must not contain control characters")
+        }
+        if let closed = T.self as? any ClosedJSONObject.Type, let fields = object as? [String: Any],
+            fields.keys.contains(where: { !closed.fields.contains($0) })
+        {
+            throw PublicError.badRequest("the body has a field this request does not take")
+        }
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+            return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
             throw PublicError.badRequest(Self.explain(error))
         } catch let error as PublicError {
             throw error
         } catch {
             throw PublicError.badRequest("the body is not valid JSON")
+        }
+    }
+
+    /// Deeper JSON than any request of ours is refused before a parser sees it.
+    static let maxDepth = 32
+
+    /// The deepest nesting of arrays and objects, ignoring brackets inside strings.
+    static func nestingDepth(_ data: Data) -> Int {
+        var depth = 0
+        var deepest = 0
+        var inString = false
+        var escaped = false
+        for byte in data {
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                deepest = max(deepest, depth)
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+        return deepest
+    }
+
+    static func containsControlCharacter(_ value: Any) -> Bool {
+        switch value {
+        case let text as String: text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+        case let list as [Any]: list.contains(where: containsControlCharacter)
+        case let object as [String: Any]: object.contains { containsControlCharacter($0.key) || containsControlCharacter($0.value) }
+        default: false
         }
     }
 
@@ -53,4 +102,10 @@ public struct StrictJSONDecoder: RequestDecoder {
         default: "of another type"
         }
     }
+}
+
+/// A request body whose JSON object may hold only these fields: anything else is a 400, so a typo such
+/// as `emial` is reported instead of silently ignored.
+protocol ClosedJSONObject: Decodable {
+    static var fields: Set<String> { get }
 }
