@@ -1,18 +1,11 @@
 import BitaqaTestSupport
 import Foundation
-import JWTKit
 import Testing
 
 /// The documents a merchant's developer reads first, kept true by running them: every command of
 /// `docs/integration.md`, and schemathesis checking the live server against `openapi.yaml`.
 @Suite("Documentation kept true")
 struct DocumentationTests {
-    struct Claims: JWTPayload {
-        var sub: SubjectClaim
-        var exp: ExpirationClaim
-        func verify(using algorithm: some JWTAlgorithm) async throws {}
-    }
-
     @Test("every command in docs/integration.md runs, in order, against the built binary")
     func integrationGuide() throws {
         let directory = try TemporaryDirectory()
@@ -49,9 +42,7 @@ struct DocumentationTests {
             "BITAQA_DATA_DIR": directory.path, "BITAQA_ADMIN_TOKEN": admin, "BITAQA_JWT_SECRET": jwtSecret,
             "BITAQA_RATE_LIMIT_ADDRESS": "0", "BITAQA_RATE_LIMIT_AUTH_FAILURES": "0", "BITAQA_LOG_LEVEL": "warning",
         ])
-        let keys = JWTKeyCollection()
-        await keys.add(hmac: HMACKey(from: jwtSecret), digestAlgorithm: .sha256)
-        let token = try await keys.sign(Claims(sub: .init(value: "buyer-1"), exp: .init(value: Date().addingTimeInterval(3_600))))
+        let token = try await CustomerToken.hs256(subject: "buyer-1", secret: jwtSecret)
         let check = try Reliability.start("/bin/bash", [
             Reliability.repository.appendingPathComponent("scripts/openapi_check.sh").path, server.base, admin, token,
         ])

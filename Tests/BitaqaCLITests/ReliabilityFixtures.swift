@@ -139,6 +139,9 @@ struct FaultyMailServer {
 
     var url: String { "smtp+insecure://127.0.0.1:\(port)" }
 
+    /// The settings that point `serve` at this server.
+    var environment: [String: String] { ["BITAQA_SMTP_URL": url, "BITAQA_SMTP_FROM": "Cards <cards@shop.dz>"] }
+
     func stop() { running.terminateIfRunning() }
 }
 

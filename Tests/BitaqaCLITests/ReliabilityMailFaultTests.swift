@@ -25,8 +25,7 @@ struct ReliabilityMailFaultTests {
         defer { sandbox.terminateIfRunning() }
         var environment = PipelineProcessTests.serverEnvironment(directory, database: TestDatabase.url(of: location), sandbox: sandboxURL)
         environment.merge(sms.environment) { $1 }
-        environment["BITAQA_SMTP_URL"] = mail.url
-        environment["BITAQA_SMTP_FROM"] = "Cards <cards@shop.dz>"
+        environment.merge(mail.environment) { $1 }
         environment["BITAQA_DELIVERY_RETRY_BASE"] = "0.5"
         environment["BITAQA_DELIVERY_RETRY_CAP"] = "4"
         environment["BITAQA_DELIVERY_MAX_ATTEMPTS"] = "200"

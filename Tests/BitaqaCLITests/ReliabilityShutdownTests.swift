@@ -18,8 +18,7 @@ struct ReliabilityShutdownTests {
         let (sandbox, sandboxURL) = try await PipelineProcessTests.startSandbox(directory, resolve: (3, 4))
         defer { sandbox.terminateIfRunning() }
         var environment = PipelineProcessTests.serverEnvironment(directory, database: TestDatabase.url(of: location), sandbox: sandboxURL)
-        environment["BITAQA_SMTP_URL"] = mail.url
-        environment["BITAQA_SMTP_FROM"] = "Cards <cards@shop.dz>"
+        environment.merge(mail.environment) { $1 }
         environment["BITAQA_UPSTREAM_RATE_LIMIT"] = "500"
         environment["BITAQA_SHUTDOWN_TIMEOUT"] = "10"
         environment["BITAQA_LOG_LEVEL"] = "warning"

@@ -2,7 +2,6 @@ import BitaqaCore
 import BitaqaTestSupport
 import CardVault
 import Foundation
-import JWTKit
 import Testing
 
 /// The reveal page in a real browser: headless Chromium through Selenium, started by `scripts/test`
@@ -13,12 +12,6 @@ struct RevealPageBrowserTests {
     static let key = String(repeating: "4c", count: 32)
     static let jwtSecret = String(repeating: "j", count: 40)
     static let admin = "browser-admin-token-001"
-
-    struct Claims: JWTPayload {
-        let sub: SubjectClaim
-        let exp: ExpirationClaim
-        func verify(using algorithm: some JWTAlgorithm) async throws {}
-    }
 
     @Test("the code is absent until the click, then shown and copyable; Arabic reads right to left")
     func browser() async throws {
@@ -40,8 +33,6 @@ struct RevealPageBrowserTests {
         ])
         defer { _ = server.stop() }
         let tokens = RevealTokens(ring: try KeyRing(keys: [SecretBytes(hex: Self.key, byteCount: 32)!]))
-        let keys = JWTKeyCollection()
-        await keys.add(hmac: HMACKey(from: Self.jwtSecret), digestAlgorithm: .sha256)
         for locale in ["ar", "fr", "en"] {
             let (status, body) = try HTTPProbe.request(
                 "POST", server.base + "/v1/orders/send", headers: ["Authorization": "Bearer \(Self.admin)", "Content-Type": "application/json"],
@@ -50,7 +41,7 @@ struct RevealPageBrowserTests {
             #expect(status == 201)
             let order = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
             let topupId = try #require(order?["topupId"] as? String)
-            let jwt = try await keys.sign(Claims(sub: .init(value: "buyer-\(locale)"), exp: .init(value: Date().addingTimeInterval(300))))
+            let jwt = try await CustomerToken.hs256(subject: "buyer-\(locale)", secret: Self.jwtSecret, expiresIn: 300)
             // Wait through the merchant API, then read the card once as its buyer.
             for _ in 0..<300 {
                 let (_, orderBody) = try HTTPProbe.request("GET", server.base + "/v1/orders/\(topupId)", headers: ["Authorization": "Bearer \(Self.admin)"])

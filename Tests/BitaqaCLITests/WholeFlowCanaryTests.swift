@@ -1,7 +1,6 @@
 import BitaqaCore
 import BitaqaTestSupport
 import Foundation
-import JWTKit
 import SQLKit
 import Storage
 import Testing
@@ -11,12 +10,6 @@ import Testing
 /// answers that reveal a card to its buyer are the only places a card may appear.
 @Suite("Whole-flow canary run")
 struct WholeFlowCanaryTests {
-    struct Claims: JWTPayload {
-        var sub: SubjectClaim
-        var exp: ExpirationClaim
-        func verify(using algorithm: some JWTAlgorithm) async throws {}
-    }
-
     /// The `/cards/{token}` link of an email, from its quoted-printable or base64 parts.
     static func revealToken(inEmail raw: String) -> String? {
         var texts = [raw.replacingOccurrences(of: "=\r\n", with: "").replacingOccurrences(of: "=\n", with: "")]
@@ -95,10 +88,8 @@ struct WholeFlowCanaryTests {
         #expect(codes.count == 3)
 
         // In-app reveal, by the buyer and by someone else.
-        let keys = JWTKeyCollection()
-        await keys.add(hmac: HMACKey(from: jwtSecret), digestAlgorithm: .sha256)
-        let buyer = try await keys.sign(Claims(sub: .init(value: "u0"), exp: .init(value: Date().addingTimeInterval(600))))
-        let stranger = try await keys.sign(Claims(sub: .init(value: "u9"), exp: .init(value: Date().addingTimeInterval(600))))
+        let buyer = try await CustomerToken.hs256(subject: "u0", secret: jwtSecret)
+        let stranger = try await CustomerToken.hs256(subject: "u9", secret: jwtSecret)
         let (cardStatus, card) = try HTTPProbe.request("GET", server.base + "/api/internet-orders/\(orders[0])/card", headers: ["Authorization": "Bearer \(buyer)"])
         #expect(cardStatus == 200 && codes.contains { card.contains($0) }, "the buyer reads the card")
         let (strangerStatus, strangerBody) = try HTTPProbe.request(
@@ -133,7 +124,7 @@ struct WholeFlowCanaryTests {
 
         // Tamper: order 2's card replaced by order 0's sealed card. Reading it is an error, not a card.
         try await store.sql.raw("UPDATE orders SET sealed_card = (SELECT sealed_card FROM orders WHERE topup_id = \(bind: orders[0])) WHERE topup_id = \(bind: orders[2])").run()
-        let thief = try await keys.sign(Claims(sub: .init(value: "u2"), exp: .init(value: Date().addingTimeInterval(600))))
+        let thief = try await CustomerToken.hs256(subject: "u2", secret: jwtSecret)
         let (tamperStatus, tamperBody) = try HTTPProbe.request("GET", server.base + "/api/internet-orders/\(orders[2])/card", headers: ["Authorization": "Bearer \(thief)"])
         #expect(tamperStatus == 500 && !codes.contains { tamperBody.contains($0) })
         keep("tamper error", tamperBody)
