@@ -90,7 +90,7 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
             cards: CardReader(vault: vault, audit: AuditTrail(store: store)), tokens: revealTokens
         ),
         usesTLS: configuration.http.usesTLS,
-        firstCheckDelay: Int64(schedule.firstCheckDelay * 1000)
+        firstCheckDelay: Int64(schedule.firstCheckDelay * 1000), trustedProxies: configuration.http.trustedProxies
     )
     var app = Application(
         router: router,
@@ -128,10 +128,11 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
 /// The routes and middleware; split out so the structure is readable in one place.
 func buildRouter(
     store: Store, secrets: ResolvedSecrets, upstream: OneClickDZClient, availableChannels: Set<DeliveryChannel>,
-    customer: CustomerRoutes, usesTLS: Bool = false, firstCheckDelay: Int64 = 0
+    customer: CustomerRoutes, usesTLS: Bool = false, firstCheckDelay: Int64 = 0, trustedProxies: Set<String> = []
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     _ = MetricsRegistry.shared
+    if !trustedProxies.isEmpty { router.add(middleware: ForwardedForMiddleware(trusted: trustedProxies)) }
     router.add(middleware: RequestLoggingMiddleware())
     if usesTLS { router.add(middleware: StrictTransportMiddleware()) }
     router.add(middleware: ErrorMiddleware())

@@ -100,6 +100,7 @@ struct ConfigurationTests {
         (["BITAQA_DELIVERY_RETRY_BASE": "60", "BITAQA_DELIVERY_RETRY_CAP": "10"], "BITAQA_DELIVERY_RETRY_BASE"),
         (["BITAQA_SHUTDOWN_TIMEOUT": "0"], "BITAQA_SHUTDOWN_TIMEOUT"),
         (["ONECLICKDZ_TIMEOUT": "0"], "ONECLICKDZ_TIMEOUT"),
+        (["BITAQA_TRUSTED_PROXIES": "10.0.0.1, proxy.local"], "BITAQA_TRUSTED_PROXIES"),
         (["BITAQA_TLS_CERT_FILE": "/nonexistent.pem"], "BITAQA_TLS_KEY_FILE"),
         (["BITAQA_TLS_CERT_FILE": "/nonexistent.pem", "BITAQA_TLS_KEY_FILE": "/nonexistent.key"], "BITAQA_TLS_CERT_FILE"),
     ])

@@ -13,6 +13,8 @@ import Foundation
 ///   they are read in full.
 /// - `BITAQA_HTTP_MAX_HEADER_BYTES`: largest request head (all header lines), default 16384; the
 ///   connection is closed past it.
+/// - `BITAQA_TRUSTED_PROXIES`: comma-separated addresses of reverse proxies whose `X-Forwarded-For`
+///   names the client (for rate limits, logs and audit events); unset, the header is ignored.
 /// - `BITAQA_HTTP_IDLE_TIMEOUT`: seconds a connection may stay silent, including in the middle of its
 ///   headers, default 30. Bounds what slow or stalled clients hold.
 public struct HTTPSettings: Sendable {
@@ -25,6 +27,7 @@ public struct HTTPSettings: Sendable {
     public var maxBodyBytes: Int
     public var maxHeaderBytes: Int
     public var idleTimeout: Double
+    public var trustedProxies: Set<String>
 
     init(reader: ConfigReader) throws(ConfigurationError) {
         let http = SettingsReader(reader, scope: ["bitaqa", "http"])
@@ -38,6 +41,10 @@ public struct HTTPSettings: Sendable {
         maxBodyBytes = try http.int("max.body.bytes", default: 65_536, range: 1_024...16_777_216)
         maxHeaderBytes = try http.int("max.header.bytes", default: 16_384, range: 1_024...1_048_576)
         idleTimeout = try http.double("idle.timeout", default: 30, range: 0.5...3_600)
+        trustedProxies = Set((root.string("trusted.proxies") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        for proxy in trustedProxies where !proxy.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) {
+            throw ConfigurationError("BITAQA_TRUSTED_PROXIES", "'\(proxy.prefix(45))' is not an IP address")
+        }
         publicURL = root.string("public.url") ?? "http://127.0.0.1:\(port == 0 ? 8080 : port)"
         if (tlsCertificateFile == nil) != (tlsKeyFile == nil) {
             let missing = tlsCertificateFile == nil ? "BITAQA_TLS_CERT_FILE" : "BITAQA_TLS_KEY_FILE"

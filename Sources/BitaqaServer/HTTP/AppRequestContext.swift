@@ -11,8 +11,9 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The id logged with every line of this request and returned in `X-Request-Id`.
     public var requestID: String
-    /// The peer's IP address, without port; `unknown` for a Unix socket or a test client.
-    public let remoteAddress: String
+    /// The client's IP address, without port: the TCP peer's, or, when that peer is a trusted proxy,
+    /// the one it forwarded (``ForwardedForMiddleware``); `unknown` for a Unix socket or a test client.
+    public internal(set) var remoteAddress: String
     /// The authenticated customer, set by the customer authentication middleware.
     public var customer: UserID?
 
