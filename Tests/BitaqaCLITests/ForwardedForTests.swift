@@ -46,7 +46,9 @@ struct ForwardedForTests {
             "BITAQA_DATA_DIR": directory.path, "BITAQA_LOG_FORMAT": "json",
         ])
         _ = try HTTPProbe.request("GET", server.base + "/health", headers: ["X-Forwarded-For": "203.0.113.9"])
-        let clients = Self.logClients(server.stop())
+        let log = server.stop()
+        let clients = Self.logClients(log)
         #expect(clients == ["127.0.0.1"], "\(clients)")
+        #expect(!log.contains("hb.request.id"), "one request id per line, ours")
     }
 }

@@ -23,6 +23,9 @@ struct RequestLoggingMiddleware: RouterMiddleware {
         let requestID = Self.acceptableID(request.headers[Self.requestIDHeader]) ?? UUID().uuidString.lowercased()
         context.requestID = requestID
         context.logger[metadataKey: "request_id"] = .string(requestID)
+        // One id per request: Hummingbird's own would only duplicate it, and its long digit runs look
+        // like card codes to the log scrubber, which mangles them.
+        context.logger[metadataKey: "hb.request.id"] = nil
         let start = ContinuousClock.now
         var response = try await next(request, context)
         response.headers[Self.requestIDHeader] = requestID
