@@ -24,37 +24,59 @@ public struct ResolvedSecrets: Sendable {
 
 /// Builds the whole service from configuration: storage, routes, middleware and background services.
 ///
+/// Everything opened here (the database pool, HTTP clients) is owned by the application's services and
+/// closed after they stop; a startup that fails halfway closes what it had opened before rethrowing.
+///
 /// - Parameters:
 ///   - reader: the configuration (command-line options, environment, `.env`; an in-memory provider in tests).
 ///   - logger: the logger to use; by default one labelled `bitaqa` at the configured level.
-public func buildApplication(reader: ConfigReader, logger providedLogger: Logger? = nil) async throws -> some ApplicationProtocol {
+///   - scrubber: the log scrubber, told every secret this application resolves.
+///   - metrics: the registry `/metrics` shows and the pipeline records into.
+public func buildApplication(
+    reader: ConfigReader, logger providedLogger: Logger? = nil, scrubber: SecretScrubber = SecretScrubber(),
+    metrics: MetricsRegistry = MetricsRegistry()
+) async throws -> some ApplicationProtocol {
     let configuration = try BitaqaConfiguration(reader: reader)
     var logger = providedLogger ?? Logger(label: "bitaqa")
     logger.logLevel = configuration.log.level
     let secrets = try resolveSecrets(configuration, logger: logger)
-    registerSecretsForScrubbing(configuration, secrets)
+    registerSecretsForScrubbing(configuration, secrets, in: scrubber)
+    let resources = Resources()
+    do {
+        return try await assembleApplication(
+            configuration, secrets: secrets, resources: resources, scrubber: scrubber, metrics: metrics, logger: logger
+        )
+    } catch {
+        await resources.closeAll(logger: logger)
+        throw error
+    }
+}
+
+/// The body of ``buildApplication(reader:logger:scrubber:metrics:)`` once the configuration is known;
+/// every resource it opens is registered with `resources` at once.
+private func assembleApplication(
+    _ configuration: BitaqaConfiguration, secrets: ResolvedSecrets, resources: Resources, scrubber: SecretScrubber,
+    metrics: MetricsRegistry, logger: Logger
+) async throws -> some ApplicationProtocol {
     let appLogger = logger
     let owner = WorkerIdentity.make()
-    let upstream = try Upstream.make(configuration, worker: owner, logger: logger)
     let loops = System.coreCount
     let store = try await Store.open(
         configuration.storage.database, logger: logger,
         maxPostgresConnectionsPerLoop: max(1, (configuration.storage.poolSize + loops - 1) / loops)
     )
+    resources.own("database") { await store.shutdown() }
     // Before any service runs: the tracker and deliverer start with the server.
-    do {
-        try await Migrator(store: store, logger: logger).migrate()
-    } catch {
-        await store.shutdown()
-        throw error
-    }
+    try await Migrator(store: store, logger: logger).migrate()
+    let upstream = try Upstream.make(configuration, worker: owner, resources: resources, scrubber: scrubber, logger: logger)
+    let channels = try messageChannels(configuration, resources: resources, logger: logger)
+    let authenticator = try await customerAuthenticator(configuration, scrubber: scrubber, logger: logger)
     let checkpoints = CheckpointWriter(
         trail: AuditTrail(store: store), keys: CheckpointKeys(ring: secrets.keyRing),
         file: CheckpointFile(path: configuration.audit.checkpointFile), logger: logger
     )
 
     let vault = CardVault(keyRing: secrets.keyRing)
-    let channels = try messageChannels(configuration, logger: logger)
     let revealTokens = RevealTokens(ring: secrets.keyRing)
     let publicURL = configuration.http.publicURL
     var emailLink: (@Sendable (TopupID, UserID) -> String)?
@@ -64,33 +86,44 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
             return publicURL + "/cards/" + revealTokens.issue(topupId: topupId, userId: userId, expiresAt: expires)
         }
     }
+    let pipelineMetrics = PipelineMetrics(factory: metrics.factory)
     let schedule = TrackingSchedule(pollInterval: configuration.pipeline.pollInterval, queuedRecheck: configuration.pipeline.queuedRecheck)
     let cardStored = WorkSignal()
     let tracker = Tracker(
         store: store, client: upstream.client, vault: vault,
         schedule: schedule,
-        logger: logger, owner: owner, concurrency: configuration.pipeline.concurrency,
+        logger: logger, metrics: pipelineMetrics, owner: owner, concurrency: configuration.pipeline.concurrency,
         leaseMillis: Int64(configuration.pipeline.leaseSeconds * 1000), cardStored: cardStored
     )
+    let views = AuditBatcher(trail: AuditTrail(store: store))
+    let cards = CardReader(vault: vault, audit: AuditTrail(store: store), views: views)
     let deliverer = Deliverer(
-        store: store, cards: CardReader(vault: vault, audit: AuditTrail(store: store)), channels: channels,
+        store: store, cards: cards, channels: channels,
         backoff: DeliveryBackoff(
             maxAttempts: configuration.pipeline.deliveryMaxAttempts, base: configuration.pipeline.deliveryRetryBase,
             cap: configuration.pipeline.deliveryRetryCap
         ),
-        emailLink: emailLink, logger: logger, owner: owner, concurrency: configuration.pipeline.concurrency,
+        emailLink: emailLink, logger: logger, metrics: pipelineMetrics, owner: owner, concurrency: configuration.pipeline.concurrency,
         leaseMillis: Int64(configuration.pipeline.leaseSeconds * 2000), wake: cardStored
     )
 
-    let authenticator = try await customerAuthenticator(configuration, logger: logger)
     let router = buildRouter(
         store: store, secrets: secrets, upstream: upstream.client, availableChannels: Set(channels.keys),
         customer: CustomerRoutes(
-            authenticator: authenticator, settings: configuration.customer,
-            cards: CardReader(vault: vault, audit: AuditTrail(store: store)), tokens: revealTokens
+            authenticator: authenticator, settings: configuration.customer, cards: cards, tokens: revealTokens,
+            metrics: pipelineMetrics
         ),
-        usesTLS: configuration.http.usesTLS,
+        metrics: metrics, maxBodyBytes: configuration.http.maxBodyBytes, usesTLS: configuration.http.usesTLS,
         firstCheckDelay: Int64(schedule.firstCheckDelay * 1000), trustedProxies: configuration.http.trustedProxies
+    )
+    // Stopped in reverse order once the HTTP server has stopped: the deliverer and tracker finish the
+    // work in hand, card views are flushed, the last checkpoint is written; then the resources close.
+    let services = OwnedServices(
+        services: upstream.services + [
+            CheckpointService(writer: checkpoints, interval: .milliseconds(Int64(configuration.audit.checkpointInterval * 1000))),
+            views, tracker, deliverer,
+        ],
+        resources: resources, logger: logger
     )
     var app = Application(
         router: router,
@@ -99,11 +132,7 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
             address: .hostname(configuration.http.host, port: configuration.http.port),
             serverName: "Bitaqa"
         ),
-        // Stopped in reverse order: the server first, then the last checkpoint, then the database.
-        services: [StoreService(store: store)] + upstream.services + [
-            CheckpointService(writer: checkpoints, interval: .milliseconds(Int64(configuration.audit.checkpointInterval * 1000))),
-            tracker, deliverer,
-        ],
+        services: [services],
         logger: logger
     )
     app.beforeServerStarts {
@@ -128,16 +157,17 @@ public func buildApplication(reader: ConfigReader, logger providedLogger: Logger
 /// The routes and middleware; split out so the structure is readable in one place.
 func buildRouter(
     store: Store, secrets: ResolvedSecrets, upstream: OneClickDZClient, availableChannels: Set<DeliveryChannel>,
-    customer: CustomerRoutes, usesTLS: Bool = false, firstCheckDelay: Int64 = 0, trustedProxies: Set<String> = []
+    customer: CustomerRoutes, metrics: MetricsRegistry, maxBodyBytes: Int, usesTLS: Bool = false, firstCheckDelay: Int64 = 0,
+    trustedProxies: Set<String> = []
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
-    _ = MetricsRegistry.shared
     if !trustedProxies.isEmpty { router.add(middleware: ForwardedForMiddleware(trusted: trustedProxies)) }
     router.add(middleware: RequestLoggingMiddleware())
     if usesTLS { router.add(middleware: StrictTransportMiddleware()) }
     router.add(middleware: ErrorMiddleware())
-    router.add(middleware: MetricsMiddleware())
-    OperationsController(store: store, adminToken: secrets.adminToken).addRoutes(to: router)
+    router.add(middleware: RequestMetricsMiddleware(factory: metrics.factory))
+    router.add(middleware: BodyLimitMiddleware(maxBytes: maxBodyBytes))
+    OperationsController(store: store, adminToken: secrets.adminToken, metrics: metrics).addRoutes(to: router)
     let merchant = router.group("v1").add(middleware: AdminAuthMiddleware(token: secrets.adminToken))
     MerchantOrdersController(
         store: store, orders: SQLOrderRepository(store: store), audit: AuditTrail(store: store), upstream: upstream,
@@ -148,9 +178,9 @@ func buildRouter(
     let customers = router.group("api/internet-orders")
         .add(middleware: CustomerAuthMiddleware(authenticator: customer.authenticator, limiter: limiter, settings: customer.settings))
         .group(context: CustomerContext.self)
-    CustomerOrdersController(store: store, cards: customer.cards, limiter: limiter, settings: customer.settings).addRoutes(to: customers)
-    RevealPageController(store: store, tokens: customer.tokens, cards: customer.cards, limiter: limiter, settings: customer.settings)
-        .addRoutes(to: router)
+    let revealer = CardRevealer(store: store, cards: customer.cards, limiter: limiter, settings: customer.settings, metrics: customer.metrics)
+    CustomerOrdersController(store: store, revealer: revealer, settings: customer.settings).addRoutes(to: customers)
+    RevealPageController(store: store, tokens: customer.tokens, revealer: revealer, settings: customer.settings).addRoutes(to: router)
     return router
 }
 
@@ -160,13 +190,21 @@ struct CustomerRoutes {
     let settings: CustomerSettings
     let cards: CardReader
     let tokens: RevealTokens
+    let metrics: PipelineMetrics
 }
 
 /// The customer token verifier from configuration; development without one gets a generated HS256 secret.
-func customerAuthenticator(_ configuration: BitaqaConfiguration, logger: Logger) async throws -> CustomerAuthenticator {
+func customerAuthenticator(
+    _ configuration: BitaqaConfiguration, scrubber: SecretScrubber, logger: Logger
+) async throws -> CustomerAuthenticator {
     let settings = configuration.customer
     if let file = settings.jwtPublicKeyFile {
-        let pem = try String(contentsOfFile: file, encoding: .utf8)
+        let pem: String
+        do {
+            pem = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw ConfigurationError("BITAQA_JWT_PUBLIC_KEY_FILE", "cannot be read: \(file)")
+        }
         do {
             return try await CustomerAuthenticator.publicKey(pem: pem, issuer: settings.issuer, audience: settings.audience)
         } catch {
@@ -174,25 +212,33 @@ func customerAuthenticator(_ configuration: BitaqaConfiguration, logger: Logger)
         }
     }
     let secret = try settings.jwtSecret ?? DevelopmentSecrets.jwtSecret(dataDirectory: configuration.storage.dataDirectory, logger: logger)
-    SecretScrubber.shared.register(secret.unsafeRevealed)
+    scrubber.register(secret.unsafeRevealed)
     return await CustomerAuthenticator.hmac(secret: secret, issuer: settings.issuer, audience: settings.audience)
 }
 
 /// The channels this process can deliver on. In development, without SMTP or SMS settings, each writes
 /// files under `<data dir>/outbox/`; in production an unconfigured channel does not exist, and orders
-/// asking for it are refused.
-func messageChannels(_ configuration: BitaqaConfiguration, logger: Logger) throws -> [DeliveryChannel: any MessageChannel] {
+/// asking for it are refused. A channel with a connection pool registers its shutdown with `resources`.
+func messageChannels(
+    _ configuration: BitaqaConfiguration, resources: Resources, logger: Logger
+) throws -> [DeliveryChannel: any MessageChannel] {
     var channels: [DeliveryChannel: any MessageChannel] = [:]
     let messaging = configuration.messaging
     let outbox = OutboxChannel(directory: configuration.storage.dataDirectory + "/outbox", emailFrom: messaging.smtpFrom)
     if let url = messaging.smtpURL, let from = messaging.smtpFrom {
-        channels[.email] = try EmailChannel(url: url, from: from, caFile: messaging.smtpCAFile, logger: logger)
+        do {
+            channels[.email] = try EmailChannel(url: url, from: from, caFile: messaging.smtpCAFile, logger: logger)
+        } catch let error as EmailChannel.SettingsError {
+            throw ConfigurationError(error.setting, error.reason)
+        }
     } else if configuration.environment == .development {
         channels[.email] = outbox
         logger.warning("no BITAQA_SMTP_URL: emails are written to files", metadata: ["outbox": "\(outbox.directory)/email"])
     }
     if let sms = messaging.sms {
-        channels[.sms] = SMSChannel(baseURL: sms.url, accountSID: sms.accountSID, authToken: sms.authToken, sender: sms.sender)
+        let channel = SMSChannel(baseURL: sms.url, accountSID: sms.accountSID, authToken: sms.authToken, sender: sms.sender)
+        resources.own("sms client") { await channel.shutdown() }
+        channels[.sms] = channel
     } else if configuration.environment == .development {
         channels[.sms] = outbox
         logger.warning("no BITAQA_SMS_URL: SMS are written to files", metadata: ["outbox": "\(outbox.directory)/sms"])
@@ -209,8 +255,9 @@ enum WorkerIdentity {
 }
 
 /// Tells the log scrubber every secret value this process knows, as text and as hex.
-public func registerSecretsForScrubbing(_ configuration: BitaqaConfiguration, _ secrets: ResolvedSecrets?) {
-    let scrubber = SecretScrubber.shared
+public func registerSecretsForScrubbing(
+    _ configuration: BitaqaConfiguration, _ secrets: ResolvedSecrets?, in scrubber: SecretScrubber
+) {
     if let token = secrets?.adminToken ?? configuration.security.adminToken { scrubber.register(token.unsafeRevealed) }
     for key in configuration.security.encryptionKeys {
         scrubber.register(key.unsafeHex)
@@ -258,7 +305,6 @@ public func resolveKeyRing(_ configuration: BitaqaConfiguration, logger: Logger)
 }
 
 private func makeServer(_ http: HTTPSettings) throws -> HTTPServerBuilder {
-    AppRequestContext.maxBodyBytes.store(http.maxBodyBytes, ordering: .relaxed)
     let http1 = HTTP1Channel.Configuration(
         idleTimeout: .milliseconds(Int64(http.idleTimeout * 1000)),
         httpDecoderConfiguration: .init(maxHeaderFieldSize: http.maxHeaderBytes, maxHeaderListSize: http.maxHeaderBytes, maxHeaderFieldCount: 200)

@@ -16,10 +16,12 @@ public struct CardReader: Sendable {
     /// Card views from every request of the process share transactions (group commit).
     let views: AuditBatcher
 
-    public init(vault: CardVault, audit: AuditTrail) {
+    /// - Parameter views: the group-commit writer of `CARD_VIEWED`, a service of the application; by
+    ///   default one that is never started and so writes each view in a transaction of its own.
+    public init(vault: CardVault, audit: AuditTrail, views: AuditBatcher? = nil) {
         self.vault = vault
         self.audit = audit
-        self.views = AuditBatcher(trail: audit)
+        self.views = views ?? AuditBatcher(trail: audit)
     }
 
     /// Records that a card was shown; returns once the event is committed, so the caller may show it.

@@ -26,6 +26,7 @@ public struct Deliverer: Service {
     let emailLink: (@Sendable (TopupID, UserID) -> String)?
     let time: TimeSource
     let logger: Logger
+    let metrics: PipelineMetrics
     let owner: String
     let batchSize: Int
     let concurrency: Int
@@ -35,7 +36,7 @@ public struct Deliverer: Service {
 
     public init(
         store: Store, cards: CardReader, channels: [DeliveryChannel: any MessageChannel], backoff: DeliveryBackoff = DeliveryBackoff(),
-        emailLink: (@Sendable (TopupID, UserID) -> String)? = nil, time: TimeSource = .system, logger: Logger, owner: String, batchSize: Int = 20, concurrency: Int = 8,
+        emailLink: (@Sendable (TopupID, UserID) -> String)? = nil, time: TimeSource = .system, logger: Logger, metrics: PipelineMetrics = PipelineMetrics(), owner: String, batchSize: Int = 20, concurrency: Int = 8,
         leaseMillis: Int64 = 120_000, idle: Duration = .milliseconds(250), wake: WorkSignal? = nil
     ) {
         self.store = store
@@ -45,6 +46,7 @@ public struct Deliverer: Service {
         self.emailLink = emailLink
         self.time = time
         self.logger = logger
+        self.metrics = metrics
         self.owner = owner
         self.batchSize = batchSize
         self.concurrency = concurrency
@@ -124,7 +126,7 @@ public struct Deliverer: Service {
                 let now = time.now()
                 let next = now + Int64(backoff.delay(afterAttempts: delivery.attempts + 1) * 1000)
                 try await pipeline.markRetry(id, owner: owner, error: error.reason, nextAttemptAt: next, now: now)
-                PipelineMetrics.delivery(delivery.channel, outcome: "retry")
+                metrics.delivery(delivery.channel, outcome: "retry")
                 logger.info(
                     "delivery will be retried",
                     metadata: ["topup_id": "\(order.topupId)", "channel": "\(delivery.channel.rawValue)", "reason": "\(error.reason)"]
@@ -146,9 +148,9 @@ public struct Deliverer: Service {
                 now: now, in: sql
             )
         }
-        PipelineMetrics.delivery(delivery.channel, outcome: "delivered")
+        metrics.delivery(delivery.channel, outcome: "delivered")
         if delivery.purpose == .card, let fulfilledAt = try await pipeline.fulfilledAt(order.topupId) {
-            PipelineMetrics.timeToDelivery(delivery.channel, milliseconds: now - fulfilledAt)
+            metrics.timeToDelivery(delivery.channel, milliseconds: now - fulfilledAt)
         }
         logger.info(
             "delivered",
@@ -169,7 +171,7 @@ public struct Deliverer: Service {
                 now: now, in: sql
             )
         }
-        PipelineMetrics.delivery(delivery.channel, outcome: "failed")
+        metrics.delivery(delivery.channel, outcome: "failed")
         logger.warning("delivery failed", metadata: ["topup_id": "\(delivery.topupId)", "channel": "\(delivery.channel.rawValue)", "reason": "\(reason)"])
     }
 }

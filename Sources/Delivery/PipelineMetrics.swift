@@ -1,27 +1,44 @@
 import BitaqaCore
-import Metrics
+import CoreMetrics
 
-/// The pipeline's metrics. Labels are fixed words (statuses, classes, channels), never ids.
-enum PipelineMetrics {
-    static func check(_ status: String) {
-        Counter(label: "bitaqa_checks_total", dimensions: [("status", status)]).increment()
+/// The pipeline's metrics, recorded into the application's registry. Labels are fixed words (statuses,
+/// classes, channels), never ids.
+public struct PipelineMetrics: Sendable {
+    let factory: any MetricsFactory
+
+    /// - Parameter factory: where the figures go; by default nowhere (unit tests).
+    public init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
+        self.factory = factory
     }
 
-    static func upstreamError(_ errorClass: String) {
-        Counter(label: "bitaqa_upstream_errors_total", dimensions: [("class", errorClass)]).increment()
+    func check(_ status: String) {
+        Counter(label: "bitaqa_checks_total", dimensions: [("status", status)], factory: factory).increment()
     }
 
-    static func delivery(_ channel: DeliveryChannel, outcome: String) {
-        Counter(label: "bitaqa_deliveries_total", dimensions: [("channel", channel.rawValue), ("outcome", outcome)]).increment()
+    func upstreamError(_ errorClass: String) {
+        Counter(label: "bitaqa_upstream_errors_total", dimensions: [("class", errorClass)], factory: factory).increment()
     }
 
-    static func timeToDelivery(_ channel: DeliveryChannel, milliseconds: Int64) {
-        Timer(label: "bitaqa_time_to_delivery", dimensions: [("channel", channel.rawValue)], preferredDisplayUnit: .seconds)
-            .recordMilliseconds(max(0, milliseconds))
+    func delivery(_ channel: DeliveryChannel, outcome: String) {
+        Counter(
+            label: "bitaqa_deliveries_total", dimensions: [("channel", channel.rawValue), ("outcome", outcome)], factory: factory
+        ).increment()
     }
 
-    static func queueDepth(checks: Int, deliveries: Int) {
-        Gauge(label: "bitaqa_queue_depth", dimensions: [("queue", "checks")]).record(checks)
-        Gauge(label: "bitaqa_queue_depth", dimensions: [("queue", "deliveries")]).record(deliveries)
+    func timeToDelivery(_ channel: DeliveryChannel, milliseconds: Int64) {
+        Timer(
+            label: "bitaqa_time_to_delivery", dimensions: [("channel", channel.rawValue)], preferredDisplayUnit: .seconds,
+            factory: factory
+        ).recordMilliseconds(max(0, milliseconds))
+    }
+
+    func queueDepth(checks: Int, deliveries: Int) {
+        Gauge(label: "bitaqa_queue_depth", dimensions: [("queue", "checks")], factory: factory).record(checks)
+        Gauge(label: "bitaqa_queue_depth", dimensions: [("queue", "deliveries")], factory: factory).record(deliveries)
+    }
+
+    /// A card shown to its buyer, by channel (`in-app`, `reveal-page`).
+    public func reveal(channel: String) {
+        Counter(label: "bitaqa_reveals_total", dimensions: [("channel", channel)], factory: factory).increment()
     }
 }

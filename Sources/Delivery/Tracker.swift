@@ -21,6 +21,7 @@ public struct Tracker: Service {
     let schedule: TrackingSchedule
     let time: TimeSource
     let logger: Logger
+    let metrics: PipelineMetrics
     let owner: String
     let batchSize: Int
     let concurrency: Int
@@ -30,7 +31,7 @@ public struct Tracker: Service {
 
     public init(
         store: Store, client: OneClickDZClient, vault: CardVault, schedule: TrackingSchedule,
-        time: TimeSource = .system, logger: Logger, owner: String, batchSize: Int = 50, concurrency: Int = 8,
+        time: TimeSource = .system, logger: Logger, metrics: PipelineMetrics = PipelineMetrics(), owner: String, batchSize: Int = 50, concurrency: Int = 8,
         leaseMillis: Int64 = 60_000, cardStored: WorkSignal? = nil
     ) {
         self.store = store
@@ -39,6 +40,7 @@ public struct Tracker: Service {
         self.schedule = schedule
         self.time = time
         self.logger = logger
+        self.metrics = metrics
         self.owner = owner
         self.batchSize = batchSize
         self.concurrency = concurrency
@@ -66,7 +68,7 @@ public struct Tracker: Service {
         // The batch in hand is finished even during a graceful shutdown: it runs outside cancellation.
         await WorkLoop.forEach(claimed.compactMap(TopupID.init), limit: concurrency) { await self.check($0) }
         if let depth = try? await PipelineRepository(store: store).queueDepth(now: time.now()) {
-            PipelineMetrics.queueDepth(checks: depth.checks, deliveries: depth.deliveries)
+            metrics.queueDepth(checks: depth.checks, deliveries: depth.deliveries)
         }
         return claimed.count
     }
@@ -88,7 +90,7 @@ public struct Tracker: Service {
             status = try await client.checkID(topupId.rawValue)
         } catch {
             let errorClass = Self.errorClass(error)
-            PipelineMetrics.upstreamError(errorClass)
+            metrics.upstreamError(errorClass)
             let now = time.now()
             let next = schedule.nextAfterError(failures: order.checkCount, retryAfter: error.retryAfter, now: now)
             logger.info("order check deferred", metadata: ["topup_id": "\(topupId)", "error": "\(errorClass)", "retry_in_ms": "\(next - now)"])
@@ -98,7 +100,7 @@ public struct Tracker: Service {
         let now = time.now()
         switch status.status {
         case .known(.handling):
-            PipelineMetrics.check("HANDLING")
+            metrics.check("HANDLING")
             let next = schedule.nextHandlingCheck(createdAt: order.createdAt, now: now)
             if now - order.createdAt > Int64(schedule.fastWindow * 1000) {
                 logger.warning(
@@ -108,7 +110,7 @@ public struct Tracker: Service {
             }
             try await pipeline.recordCheck(topupId, owner: owner, status: .handling, nextCheckAt: next, error: nil, now: now)
         case .known(.queued):
-            PipelineMetrics.check("QUEUED")
+            metrics.check("QUEUED")
             try await store.transaction { [owner, schedule] sql in
                 guard try await pipeline.recordCheck(
                     topupId, owner: owner, status: .queued, nextCheckAt: schedule.nextQueuedCheck(now: now), error: nil, now: now, in: sql
@@ -121,7 +123,7 @@ public struct Tracker: Service {
                 }
             }
         case .known(.refunded):
-            PipelineMetrics.check("REFUNDED")
+            metrics.check("REFUNDED")
             try await store.transaction { [owner] sql in
                 guard try await pipeline.markRefunded(topupId, owner: owner, now: now, in: sql) else { return }
                 try await pipeline.insertDeliveries(topupId, channels: order.channels, purpose: .refundNotice, now: now, in: sql)
@@ -131,7 +133,7 @@ public struct Tracker: Service {
                 )
             }
         case .known(.fulfilled):
-            PipelineMetrics.check("FULFILLED")
+            metrics.check("FULFILLED")
             guard let card = status.card else {
                 logger.warning("order FULFILLED without a card code; checking again", metadata: ["topup_id": "\(topupId)"])
                 try await pipeline.recordCheck(
@@ -163,7 +165,7 @@ public struct Tracker: Service {
             cardStored?.notify()
             logger.info("card stored", metadata: ["topup_id": "\(topupId)", "key_id": "\(sealed.keyID.hex)"])
         case .unknown(let raw):
-            PipelineMetrics.check("UNKNOWN")
+            metrics.check("UNKNOWN")
             logger.warning("upstream reported an unknown status", metadata: ["topup_id": "\(topupId)", "status": "\(raw.prefix(40))"])
             try await pipeline.recordCheck(
                 topupId, owner: owner, status: nil, nextCheckAt: schedule.nextHandlingCheck(createdAt: order.createdAt, now: now),

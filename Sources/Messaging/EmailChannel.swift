@@ -13,7 +13,11 @@ public struct EmailChannel: MessageChannel {
 
     /// Why the SMTP settings cannot be used; the text never holds the password.
     public struct SettingsError: Error, CustomStringConvertible {
-        public let description: String
+        /// The environment variable at fault.
+        public let setting: String
+        public let reason: String
+
+        public var description: String { "\(setting): \(reason)" }
     }
 
     public init(url: Secret, from: String, caFile: String?, heloName: String = "bitaqa", logger: Logger) throws {
@@ -21,12 +25,12 @@ public struct EmailChannel: MessageChannel {
             let configuration = try SMTPConfiguration(url: url.unsafeRevealed, caFile: caFile, heloName: heloName)
             self.client = SMTPClient(configuration: configuration, logger: logger)
         } catch {
-            throw SettingsError(description: "BITAQA_SMTP_URL: \(error.description)")
+            throw SettingsError(setting: "BITAQA_SMTP_URL", reason: error.description)
         }
         do {
             self.from = try Mailbox(parsing: from)
         } catch {
-            throw SettingsError(description: "BITAQA_SMTP_FROM: not an address like `Cards <cards@shop.dz>`")
+            throw SettingsError(setting: "BITAQA_SMTP_FROM", reason: "not an address like `Cards <cards@shop.dz>`")
         }
     }
 

@@ -46,3 +46,4 @@ public protocol MessageChannel: Sendable {
     /// Sends one message; returns the provider's message id when it gives one.
     func send(_ message: OutgoingMessage) async throws(DeliveryFailure) -> String?
 }
+

@@ -118,4 +118,10 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
     public static func corruptRow(table: String) -> StorageError {
         StorageError(description: "a row of \(table) holds a value this version cannot read")
     }
+
+    /// The store was asked for a connection after ``Store/shutdown()``.
+    public static let closed = StorageError(description: "the database pool is closed")
+
+    /// The driver handed back a connection that does not speak SQL (never for SQLite or PostgreSQL).
+    static let notSQL = StorageError(description: "the database driver does not support SQL")
 }

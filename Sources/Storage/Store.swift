@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import SQLKit
+import Synchronization
 
 /// The service's database: a pool of connections to SQLite or PostgreSQL, and the few operations
 /// every repository builds on (a query handle, transactions, a health probe).
@@ -23,6 +24,7 @@ public final class Store: Sendable {
     private let eventLoopGroup: any EventLoopGroup
     private let ownThreadPool: NIOThreadPool?
     private let logger: Logger
+    private let isShutDown = Atomic<Bool>(false)
 
     /// Opens the pool. For SQLite it creates the directory (mode 0700), switches the file to WAL mode
     /// and sets a busy timeout on every pooled connection.
@@ -95,16 +97,22 @@ public final class Store: Sendable {
         self.logger = logger
     }
 
-    /// A handle for one statement at a time, on any pooled connection.
+    /// A handle for one statement at a time, on any pooled connection. Throws ``StorageError/closed``
+    /// once the pool is shut down, rather than trapping.
     public var sql: any SQLDatabase {
-        database() as! any SQLDatabase
+        get throws { try Self.sqlDatabase(database()) }
     }
 
-    private func database(on eventLoop: (any EventLoop)? = nil) -> any Database {
+    private func database(on eventLoop: (any EventLoop)? = nil) throws -> any Database {
         guard let database = databases.database(logger: logger, on: eventLoop ?? eventLoopGroup.any()) else {
-            preconditionFailure("the store was used after shutdown")
+            throw StorageError.closed
         }
         return database
+    }
+
+    private static func sqlDatabase(_ database: any Database) throws -> any SQLDatabase {
+        guard let sql = database as? any SQLDatabase else { throw StorageError.notSQL }
+        return sql
     }
 
     /// Runs `body` in one transaction on one connection; commits when it returns, rolls back when it throws.
@@ -116,7 +124,7 @@ public final class Store: Sendable {
     ) async throws -> T {
         let begin = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
         return try await database().withConnection { connection in
-            let sql = connection as! any SQLDatabase
+            let sql = try Self.sqlDatabase(connection)
             try await sql.raw(SQLQueryString(begin)).run()
             do {
                 let result = try await body(sql)
@@ -134,7 +142,9 @@ public final class Store: Sendable {
         _ = try await sql.raw("SELECT 1 AS ok").all()
     }
 
+    /// Closes the pool; a second call does nothing.
     public func shutdown() async {
+        guard !isShutDown.exchange(true, ordering: .acquiringAndReleasing) else { return }
         await databases.shutdownAsync()
         try? await ownThreadPool?.shutdownGracefully()
     }
@@ -148,7 +158,7 @@ public final class Store: Sendable {
         // keeps one connection per event loop, so each loop's connection is configured once here.
         _ = try await sql.raw("PRAGMA journal_mode = WAL").all()
         for eventLoop in eventLoopGroup.makeIterator() {
-            let connection = database(on: eventLoop) as! any SQLDatabase
+            let connection = try Self.sqlDatabase(database(on: eventLoop))
             _ = try await connection.raw("PRAGMA busy_timeout = 5000").all()
             _ = try await connection.raw("PRAGMA synchronous = NORMAL").all()
         }

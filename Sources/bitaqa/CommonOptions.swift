@@ -1,6 +1,7 @@
 import ArgumentParser
 import BitaqaServer
 import Configuration
+import BitaqaCore
 import Foundation
 import Logging
 import Storage
@@ -53,11 +54,12 @@ enum ConfigurationSource {
         ])
     }
 
-    /// Reads the configuration or stops with exit code 2 and a one-line reason.
-    static func configuration(_ reader: ConfigReader) throws -> BitaqaConfiguration {
+    /// Reads the configuration or stops with exit code 2 and a one-line reason; every configured
+    /// secret is registered with `scrubber`.
+    static func configuration(_ reader: ConfigReader, scrubber: SecretScrubber) throws -> BitaqaConfiguration {
         do {
             let configuration = try BitaqaConfiguration(reader: reader)
-            registerSecretsForScrubbing(configuration, nil)
+            registerSecretsForScrubbing(configuration, nil, in: scrubber)
             return configuration
         } catch {
             throw StartupFailure.configuration(error)
@@ -67,8 +69,9 @@ enum ConfigurationSource {
     /// Reads the configuration, installs logging and returns both with a logger for a command.
     static func prepare(_ common: CommonOptions) async throws -> (BitaqaConfiguration, Logger) {
         let reader = try await reader(options: common.values())
-        let configuration = try configuration(reader)
-        bootstrapLogging(configuration.log)
+        let scrubber = SecretScrubber()
+        let configuration = try configuration(reader, scrubber: scrubber)
+        bootstrapLogging(configuration.log, scrubber: scrubber)
         var logger = Logger(label: "bitaqa")
         logger.logLevel = configuration.log.level
         return (configuration, logger)
@@ -90,8 +93,8 @@ enum ConfigurationSource {
         }
     }
 
-    /// Installs the log format and level for the whole process.
-    static func bootstrapLogging(_ settings: LogSettings) {
+    /// Installs the log format and level for the whole process, every line passing through `scrubber`.
+    static func bootstrapLogging(_ settings: LogSettings, scrubber: SecretScrubber) {
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler
             switch settings.format {
@@ -100,7 +103,7 @@ enum ConfigurationSource {
             }
             handler.logLevel = settings.level
             // The last line of defence: known secrets and secret shapes never reach the output.
-            return ScrubbingLogHandler(wrapping: handler)
+            return ScrubbingLogHandler(wrapping: handler, scrubber: scrubber)
         }
     }
 }
@@ -116,6 +119,11 @@ enum StartupFailure: Error, CustomStringConvertible {
     }
 }
 
+/// A failure while running, reported as one line on stderr with exit code 1.
+struct RuntimeFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
 extension AsyncParsableCommand {
     /// Runs `body`, turning startup failures into the documented exit codes.
     func reportingFailures(_ body: () async throws -> Void) async throws {
@@ -129,6 +137,9 @@ extension AsyncParsableCommand {
             throw ExitCode(2)
         } catch let exit as ExitCode {
             throw exit
+        } catch let failure as RuntimeFailure {
+            FileHandle.standardError.write(Data("bitaqa: \(failure.description)\n".utf8))
+            throw ExitCode(1)
         } catch {
             FileHandle.standardError.write(Data("bitaqa: \(StartupMessage.describe(error))\n".utf8))
             throw ExitCode(1)

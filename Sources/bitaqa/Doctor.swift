@@ -39,10 +39,11 @@ struct Doctor: AsyncParsableCommand {
         do {
             configuration = try BitaqaConfiguration(reader: reader)
         } catch {
-            Self.print([Row(check: "configuration", state: .notReady, detail: error.description)])
+            Self.print([Row(check: "configuration", state: .notReady, detail: error.description)], scrubber: SecretScrubber())
             throw ExitCode(2)
         }
-        registerSecretsForScrubbing(configuration, nil)
+        let scrubber = SecretScrubber()
+        registerSecretsForScrubbing(configuration, nil, in: scrubber)
         var logger = Logger(label: "doctor", factory: { _ in SwiftLogNoOpLogHandler() })
         logger.logLevel = .critical
 
@@ -52,11 +53,11 @@ struct Doctor: AsyncParsableCommand {
         rows.append(await upstream(configuration, logger: logger))
         rows.append(await smtp(configuration, logger: logger))
         rows.append(await sms(configuration))
-        Self.print(rows)
+        Self.print(rows, scrubber: scrubber)
         if rows.contains(where: { $0.state == .notReady }) { throw ExitCode(1) }
     }
 
-    static func print(_ rows: [Row]) {
+    static func print(_ rows: [Row], scrubber: SecretScrubber) {
         let width = max(13, rows.map(\.check.count).max() ?? 0)
         let stateWidth = 9
         Swift.print("\("check".padding(toLength: width, withPad: " ", startingAt: 0))  \("state".padding(toLength: stateWidth, withPad: " ", startingAt: 0))  detail")
@@ -64,7 +65,7 @@ struct Doctor: AsyncParsableCommand {
             Swift.print(
                 "\(row.check.padding(toLength: width, withPad: " ", startingAt: 0))  "
                     + "\(row.state.rawValue.padding(toLength: stateWidth, withPad: " ", startingAt: 0))  "
-                    + SecretScrubber.shared.scrub(row.detail)
+                    + scrubber.scrub(row.detail)
             )
         }
     }

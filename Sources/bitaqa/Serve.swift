@@ -1,8 +1,11 @@
 import ArgumentParser
+import BitaqaCore
 import BitaqaServer
 import Configuration
+import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 import UnixSignals
 
@@ -21,20 +24,37 @@ struct Serve: AsyncParsableCommand {
     var httpPort: String?
 
     func run() async throws {
+        // First, before anything slow: from here on SIGTERM and SIGINT are caught, and one that arrives
+        // during startup waits in the sequence until the services exist, then stops them gracefully.
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         try await reportingFailures {
             var values = common.values()
             if let httpHost { values[AbsoluteConfigKey(["bitaqa", "http", "host"])] = .init(.string(httpHost), isSecret: false) }
             if let httpPort { values[AbsoluteConfigKey(["bitaqa", "http", "port"])] = .init(.string(httpPort), isSecret: false) }
             let reader = try await ConfigurationSource.reader(options: values)
-            let configuration = try ConfigurationSource.configuration(reader)
-            ConfigurationSource.bootstrapLogging(configuration.log)
-            let app = try await buildApplication(reader: reader)
+            let scrubber = SecretScrubber()
+            let configuration = try ConfigurationSource.configuration(reader, scrubber: scrubber)
+            ConfigurationSource.bootstrapLogging(configuration.log, scrubber: scrubber)
+            let app = try await buildApplication(reader: reader, scrubber: scrubber)
             // A graceful stop finishes the batch in hand; past the bound, the work is cancelled and
             // its leases expire for another process.
-            var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "bitaqa"))
-            group.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.pipeline.shutdownTimeout * 1000))
-            group.maximumCancellationDuration = .seconds(5)
-            try await ServiceGroup(configuration: group).run()
+            var settings = ServiceGroupConfiguration(services: [app], logger: Logger(label: "bitaqa"))
+            settings.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.pipeline.shutdownTimeout * 1000))
+            settings.maximumCancellationDuration = .seconds(5)
+            let group = ServiceGroup(configuration: settings)
+            do {
+                try await withThrowingTaskGroup(of: Void.self) { tasks in
+                    tasks.addTask { try await group.run() }
+                    tasks.addTask {
+                        for await _ in signals { await group.triggerGracefulShutdown() }
+                    }
+                    try await tasks.next()
+                    tasks.cancelAll()
+                }
+            } catch let error as IOError where error.errnoCode == EADDRINUSE {
+                let http = configuration.http
+                throw RuntimeFailure(description: "the HTTP port \(http.port) on \(http.host) is already in use (BITAQA_HTTP_PORT)")
+            }
         }
     }
 }

@@ -30,7 +30,8 @@ struct AuditChainTests {
         try await database.withStore { store, _ in
             let trail = AuditTrail(store: store)
             let batcher = AuditBatcher(trail: trail, maxBatch: 32)
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            try await Self.running(batcher) {
+              try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<300 {
                     group.addTask {
                         try await batcher.append(
@@ -40,6 +41,7 @@ struct AuditChainTests {
                     }
                 }
                 try await group.waitForAll()
+              }
             }
             let outcome = try await AuditVerifier(trail: trail, pageSize: 100).verify()
             guard case .intact(let count, _) = outcome else {
@@ -58,7 +60,8 @@ struct AuditChainTests {
             let trail = AuditTrail(store: store)
             try await store.sql.raw("DROP TABLE audit_events").run()
             let batcher = AuditBatcher(trail: trail)
-            let failures = await withTaskGroup(of: Bool.self) { group in
+            let failures = try await Self.running(batcher) {
+              await withTaskGroup(of: Bool.self) { group in
                 for index in 0..<20 {
                     group.addTask {
                         do {
@@ -70,8 +73,40 @@ struct AuditChainTests {
                     }
                 }
                 return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+              }
             }
             #expect(failures == 20, "every caller learns its event was not recorded")
+        }
+    }
+
+    @Test("the batcher writes directly when its service is not running, and flushes what is queued when it stops", arguments: TestDatabase.available)
+    func batcherLifecycle(database: TestDatabase) async throws {
+        try await database.withStore { store, _ in
+            let trail = AuditTrail(store: store)
+            let batcher = AuditBatcher(trail: trail)
+            try await batcher.append(AuditEvent(.cardViewed, topupId: TopupID("before"), actor: "u"), now: 1)
+            try await Self.running(batcher) {
+                try await batcher.append(AuditEvent(.cardViewed, topupId: TopupID("during"), actor: "u"), now: 2)
+            }
+            try await batcher.append(AuditEvent(.cardViewed, topupId: TopupID("after"), actor: "u"), now: 3)
+            let order = try await trail.events(after: 0, limit: 10).compactMap(\.event.topupId?.rawValue)
+            #expect(order == ["before", "during", "after"])
+        }
+    }
+
+    /// Runs `body` while the batcher's service runs, then stops the service and waits for it.
+    static func running<T: Sendable>(_ batcher: AuditBatcher, _ body: @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await batcher.run()
+                return nil
+            }
+            // Give the service a moment to start, so the appends below go through the batch writer.
+            try await Task.sleep(for: .milliseconds(20))
+            let result = try await body()
+            group.cancelAll()
+            try await group.waitForAll()
+            return result
         }
     }
 

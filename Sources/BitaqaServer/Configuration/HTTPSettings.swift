@@ -29,6 +29,9 @@ public struct HTTPSettings: Sendable {
     public var idleTimeout: Double
     public var trustedProxies: Set<String>
 
+    /// What `BITAQA_HTTP_MAX_BODY_BYTES` may be set to.
+    static let bodyLimitRange = 1_024...16_777_216
+
     init(reader: ConfigReader) throws(ConfigurationError) {
         let http = SettingsReader(reader, scope: ["bitaqa", "http"])
         let tls = SettingsReader(reader, scope: ["bitaqa", "tls"])
@@ -38,7 +41,7 @@ public struct HTTPSettings: Sendable {
         tlsCertificateFile = tls.string("cert.file")
         tlsKeyFile = tls.string("key.file")
         behindTLSProxy = try root.bool("behind.tls.proxy", default: false)
-        maxBodyBytes = try http.int("max.body.bytes", default: 65_536, range: 1_024...16_777_216)
+        maxBodyBytes = try http.int("max.body.bytes", default: 65_536, range: Self.bodyLimitRange)
         maxHeaderBytes = try http.int("max.header.bytes", default: 16_384, range: 1_024...1_048_576)
         idleTimeout = try http.double("idle.timeout", default: 30, range: 0.5...3_600)
         trustedProxies = Set((root.string("trusted.proxies") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })

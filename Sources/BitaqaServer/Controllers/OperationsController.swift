@@ -12,6 +12,7 @@ struct OperationsController {
     let store: Store
     /// When set, `/metrics` asks for it as a bearer token.
     let adminToken: Secret?
+    let metrics: MetricsRegistry
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("health") { _, _ in
@@ -41,7 +42,7 @@ struct OperationsController {
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: MetricsRegistry.render()))
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.render()))
             )
         }
     }

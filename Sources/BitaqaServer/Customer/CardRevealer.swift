@@ -2,7 +2,6 @@ import Audit
 import BitaqaCore
 import Delivery
 import Logging
-import Metrics
 import Storage
 
 /// The one path from a fulfilled order to its card in a response, shared by the in-app API and the
@@ -12,6 +11,7 @@ struct CardRevealer {
     let cards: CardReader
     let limiter: RateLimiter
     let settings: CustomerSettings
+    let metrics: PipelineMetrics
 
     /// Who is looking, from where, through which channel.
     struct Viewer {
@@ -46,7 +46,7 @@ struct CardRevealer {
             logger.error("card view not audited; card withheld", metadata: ["topup_id": "\(order.topupId)"])
             throw PublicError(.internalError, "internal error")
         }
-        Counter(label: "bitaqa_reveals_total", dimensions: [("channel", viewer.channel)]).increment()
+        metrics.reveal(channel: viewer.channel)
         return code
     }
 }

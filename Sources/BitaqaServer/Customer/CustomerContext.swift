@@ -2,7 +2,6 @@ import BitaqaCore
 import Hummingbird
 import Logging
 import NIOCore
-import Synchronization
 
 /// The context of customer routes once authenticated: the user is not optional.
 struct CustomerContext: ChildRequestContext {
@@ -20,6 +19,6 @@ struct CustomerContext: ChildRequestContext {
         self.userID = userID
     }
 
-    var maxUploadSize: Int { AppRequestContext.maxBodyBytes.load(ordering: .relaxed) }
+    var maxUploadSize: Int { HTTPSettings.bodyLimitRange.upperBound }
     var requestDecoder: StrictJSONDecoder { StrictJSONDecoder() }
 }

@@ -11,8 +11,7 @@ import Storage
 /// The in-app display: a customer's orders and, for a fulfilled one, its card.
 struct CustomerOrdersController {
     let store: Store
-    let cards: CardReader
-    let limiter: RateLimiter
+    let revealer: CardRevealer
     let settings: CustomerSettings
 
     func addRoutes(to group: RouterGroup<CustomerContext>) {
@@ -40,8 +39,7 @@ struct CustomerOrdersController {
             userID: context.userID, address: context.remoteAddress, userAgent: request.headers[.userAgent],
             requestID: context.requestID, channel: "in-app"
         )
-        let code = try await CardRevealer(store: store, cards: cards, limiter: limiter, settings: settings)
-            .reveal(order, to: viewer, buckets: [("reveal:\(context.userID.rawValue)", settings.revealsPerUser)], logger: context.logger)
+        let code = try await revealer.reveal(order, to: viewer, buckets: [("reveal:\(context.userID.rawValue)", settings.revealsPerUser)], logger: context.logger)
         let body = CardBody(
             topupId: order.topupId.rawValue, type: order.cardType?.rawValue, number: order.number, value: order.value,
             cardCode: code.revealForResponse, transactionNumber: order.transactionNumber, processedDate: order.processedDate,

@@ -14,8 +14,7 @@ import Storage
 struct RevealPageController {
     let store: Store
     let tokens: RevealTokens
-    let cards: CardReader
-    let limiter: RateLimiter
+    let revealer: CardRevealer
     let settings: CustomerSettings
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -38,7 +37,7 @@ struct RevealPageController {
             userID: order.userId, address: context.remoteAddress, userAgent: request.headers[.userAgent],
             requestID: context.requestID, channel: "web"
         )
-        let code = try await CardRevealer(store: store, cards: cards, limiter: limiter, settings: settings).reveal(
+        let code = try await revealer.reveal(
             order, to: viewer,
             buckets: [("reveal:\(order.userId.rawValue)", settings.revealsPerUser), ("addr:\(context.remoteAddress)", settings.requestsPerAddress)],
             logger: context.logger

@@ -4,7 +4,6 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
-import Synchronization
 
 /// The context of every request: Hummingbird's core storage, the request id and the client's address.
 public struct AppRequestContext: RequestContext {
@@ -23,12 +22,9 @@ public struct AppRequestContext: RequestContext {
         remoteAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
-    /// Bodies larger than this are refused with 413 before they are read in full.
-    public var maxUploadSize: Int { Self.maxBodyBytes.load(ordering: .relaxed) }
-
-    /// `BITAQA_HTTP_MAX_BODY_BYTES`, set once at startup: the context is built by Hummingbird per request
-    /// from the channel alone, so the setting has to live beside the type.
-    static let maxBodyBytes = Atomic<Int>(64 * 1024)
+    /// The largest body any configuration allows; ``BodyLimitMiddleware`` enforces the configured limit
+    /// (`BITAQA_HTTP_MAX_BODY_BYTES`) before a handler reads the body.
+    public var maxUploadSize: Int { HTTPSettings.bodyLimitRange.upperBound }
 
     public var requestDecoder: StrictJSONDecoder { StrictJSONDecoder() }
 }

@@ -1,21 +1,23 @@
-import Metrics
+import CoreMetrics
 import Prometheus
 
-/// The process's one Prometheus registry, installed as the swift-metrics backend on first use.
+/// The application's Prometheus registry and the swift-metrics factory that records into it.
 ///
-/// swift-metrics can be bootstrapped once per process; tests build many applications in one process,
-/// so the bootstrap lives in a lazily initialised global rather than in `buildApplication`.
-enum MetricsRegistry {
-    static let shared: PrometheusCollectorRegistry = {
-        let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        return registry
-    }()
+/// A value handed to whatever records metrics, never the process-wide `MetricsSystem`: tests build many
+/// applications in one process, and each one's `/metrics` shows only its own figures.
+public struct MetricsRegistry: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    public let factory: PrometheusMetricsFactory
+
+    public init() {
+        registry = PrometheusCollectorRegistry()
+        factory = PrometheusMetricsFactory(registry: registry)
+    }
 
     /// The metrics in Prometheus text format.
-    static func render() -> [UInt8] {
+    func render() -> [UInt8] {
         var buffer: [UInt8] = []
-        shared.emit(into: &buffer)
+        registry.emit(into: &buffer)
         return buffer
     }
 }

@@ -6,7 +6,7 @@ public struct ScrubbingLogHandler: LogHandler {
     private var inner: any LogHandler
     private let scrubber: SecretScrubber
 
-    public init(wrapping inner: any LogHandler, scrubber: SecretScrubber = .shared) {
+    public init(wrapping inner: any LogHandler, scrubber: SecretScrubber) {
         self.inner = inner
         self.scrubber = scrubber
     }

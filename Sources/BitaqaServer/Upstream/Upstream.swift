@@ -11,56 +11,49 @@ public struct Upstream: Sendable {
     public let client: OneClickDZClient
     /// `production host` or `in-process sandbox at …`, for the startup summary.
     public let mode: String
-    /// Services to run alongside the server: the sandbox when there is one, and the client's shutdown.
+    /// Services to run alongside the server: the sandbox when there is one.
     let services: [any Service]
 
-    static func make(_ configuration: BitaqaConfiguration, worker: String, logger: Logger) throws -> Upstream {
+    /// Builds the client and registers its shutdown with `resources`; the in-process sandbox's key is
+    /// registered with `scrubber`.
+    public static func make(
+        _ configuration: BitaqaConfiguration, worker: String, resources: Resources, scrubber: SecretScrubber, logger: Logger,
+        requestTimeout: Duration? = nil, retry: RetryPolicy? = nil
+    ) throws -> Upstream {
         let settings = configuration.upstream
         // One bucket for every call of this process: checks, sends, products, and their retries.
         let limiter = UpstreamRateLimiter(perSecond: configuration.pipeline.upstreamRateLimit)
-        func clientConfiguration(baseURL: String, key: Secret, secondary: Secret?) -> UpstreamConfiguration {
-            UpstreamConfiguration(
+        func makeClient(baseURL: String, key: Secret, secondary: Secret?) -> OneClickDZClient {
+            var client = UpstreamConfiguration(
                 baseURL: baseURL, apiKey: key, secondaryKey: secondary,
                 connectTimeout: .milliseconds(Int64(settings.connectTimeout * 1000)),
-                requestTimeout: .milliseconds(Int64(settings.requestTimeout * 1000)),
+                requestTimeout: requestTimeout ?? .milliseconds(Int64(settings.requestTimeout * 1000)),
                 userAgent: "bitaqa/\(BitaqaVersion.current) (\(worker))", rateLimiter: limiter
             )
+            if let retry { client.retry = retry }
+            let made = OneClickDZClient(configuration: client, logger: logger)
+            resources.own("upstream client") { await made.shutdown() }
+            return made
         }
         if let key = settings.apiKey {
-            let client = OneClickDZClient(
-                configuration: clientConfiguration(baseURL: settings.baseURL, key: key, secondary: settings.secondaryKey),
-                logger: logger
-            )
-            return Upstream(client: client, mode: settings.baseURL, services: [ClientShutdown(client: client)])
+            let client = makeClient(baseURL: settings.baseURL, key: key, secondary: settings.secondaryKey)
+            return Upstream(client: client, mode: settings.baseURL, services: [])
         }
         let port = try LoopbackPort.free()
         let sandboxKey = "sandbox-" + UUID().uuidString.lowercased()
         var sandboxSettings = settings.sandbox
         sandboxSettings.requiredKey = sandboxKey
-        SecretScrubber.shared.register(sandboxKey)
+        scrubber.register(sandboxKey)
         let sandbox = SandboxServer(settings: sandboxSettings)
         var sandboxLogger = logger
         sandboxLogger[metadataKey: "component"] = "sandbox"
         let app = sandbox.application(host: "127.0.0.1", port: port, logger: sandboxLogger)
-        let client = OneClickDZClient(
-            configuration: clientConfiguration(baseURL: "http://127.0.0.1:\(port)", key: Secret(sandboxKey), secondary: nil),
-            logger: logger
-        )
+        let client = makeClient(baseURL: "http://127.0.0.1:\(port)", key: Secret(sandboxKey), secondary: nil)
         logger.warning(
             "⚠️  NO ONECLICKDZ_API_KEY: running the OneClickDz SANDBOX in-process; no real card will be bought",
             metadata: ["sandbox": "http://127.0.0.1:\(port)/v3"]
         )
-        return Upstream(client: client, mode: "in-process sandbox at http://127.0.0.1:\(port)", services: [app, ClientShutdown(client: client)])
-    }
-}
-
-/// Closes the client's connection pool after graceful shutdown.
-struct ClientShutdown: Service {
-    let client: OneClickDZClient
-
-    func run() async throws {
-        try? await gracefulShutdown()
-        await client.shutdown()
+        return Upstream(client: client, mode: "in-process sandbox at http://127.0.0.1:\(port)", services: [app])
     }
 }
 

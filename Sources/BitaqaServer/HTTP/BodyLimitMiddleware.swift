@@ -1,0 +1,15 @@
+import Hummingbird
+
+/// Refuses bodies larger than `BITAQA_HTTP_MAX_BODY_BYTES` with 413, reading at most that many bytes.
+///
+/// A middleware rather than the request context's `maxUploadSize`, because Hummingbird builds the
+/// context from the channel alone: the limit belongs to the application, not to a process-wide value.
+struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
+    let maxBytes: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var request = request
+        _ = try await request.collectBody(upTo: maxBytes)
+        return try await next(request, context)
+    }
+}
