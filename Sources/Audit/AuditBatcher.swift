@@ -89,8 +89,8 @@ public final class AuditBatcher: Service, Sendable {
             guard let batch else { return }
             guard !batch.isEmpty else { continue }
             do {
-                try await trail.store.transaction { [trail] sql in
-                    for item in batch { try await trail.append(item.event, now: item.now, in: sql) }
+                try await trail.transactions.transaction { [trail] transaction in
+                    for item in batch { try await trail.append(item.event, now: item.now, in: transaction) }
                 }
                 for item in batch { item.done.resume() }
             } catch {

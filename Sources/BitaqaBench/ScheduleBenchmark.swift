@@ -1,4 +1,4 @@
-import Delivery
+import Orders
 import Foundation
 
 /// `bitaqa-bench schedule`: upstream cost of polling. For fulfilment times spread evenly over the

@@ -2,7 +2,7 @@ import Audit
 import BitaqaCore
 import CardVault
 import Configuration
-import Delivery
+import Orders
 import Messaging
 import OneClickDZ
 import Foundation
@@ -76,13 +76,14 @@ private func assembleApplication(
         file: CheckpointFile(path: configuration.audit.checkpointFile), logger: logger
     )
 
+    let time = TimeSource.system
     let vault = CardVault(keyRing: secrets.keyRing)
     let revealTokens = RevealTokens(ring: secrets.keyRing)
     let publicURL = configuration.http.publicURL
     var emailLink: (@Sendable (TopupID, UserID) -> String)?
     if configuration.messaging.emailMode == .link {
         emailLink = { topupId, userId in
-            let expires = Timestamp.nowMillis() + 7 * 24 * 3_600_000
+            let expires = time.now() + Duration.seconds(7 * 24 * 3_600).inMilliseconds
             return publicURL + "/cards/" + revealTokens.issue(topupId: topupId, userId: userId, expiresAt: expires)
         }
     }
@@ -96,7 +97,7 @@ private func assembleApplication(
         leaseMillis: Int64(configuration.pipeline.leaseSeconds * 1000), cardStored: cardStored
     )
     let views = AuditBatcher(trail: AuditTrail(store: store))
-    let cards = CardReader(vault: vault, audit: AuditTrail(store: store), views: views)
+    let cards = CardReader(vault: vault, audit: AuditTrail(store: store), views: views, time: time)
     let deliverer = Deliverer(
         store: store, cards: cards, channels: channels,
         backoff: DeliveryBackoff(
@@ -114,7 +115,7 @@ private func assembleApplication(
             metrics: pipelineMetrics
         ),
         metrics: metrics, maxBodyBytes: configuration.http.maxBodyBytes, usesTLS: configuration.http.usesTLS,
-        firstCheckDelay: Int64(schedule.firstCheckDelay * 1000), trustedProxies: configuration.http.trustedProxies
+        firstCheckDelay: .seconds(decimal: schedule.firstCheckDelay), trustedProxies: configuration.http.trustedProxies, time: time
     )
     // Stopped in reverse order once the HTTP server has stopped: the deliverer and tracker finish the
     // work in hand, card views are flushed, the last checkpoint is written; then the resources close.
@@ -157,9 +158,10 @@ private func assembleApplication(
 /// The routes and middleware; split out so the structure is readable in one place.
 func buildRouter(
     store: Store, secrets: ResolvedSecrets, upstream: OneClickDZClient, availableChannels: Set<DeliveryChannel>,
-    customer: CustomerRoutes, metrics: MetricsRegistry, maxBodyBytes: Int, usesTLS: Bool = false, firstCheckDelay: Int64 = 0,
-    trustedProxies: Set<String> = []
+    customer: CustomerRoutes, metrics: MetricsRegistry, maxBodyBytes: Int, usesTLS: Bool = false,
+    firstCheckDelay: Duration = .zero, trustedProxies: Set<String> = [], time: TimeSource = .system
 ) -> Router<AppRequestContext> {
+    let domain = DomainContext(store: store, time: time)
     let router = Router(context: AppRequestContext.self)
     if !trustedProxies.isEmpty { router.add(middleware: ForwardedForMiddleware(trusted: trustedProxies)) }
     router.add(middleware: RequestLoggingMiddleware())
@@ -170,17 +172,23 @@ func buildRouter(
     OperationsController(store: store, adminToken: secrets.adminToken, metrics: metrics).addRoutes(to: router)
     let merchant = router.group("v1").add(middleware: AdminAuthMiddleware(token: secrets.adminToken))
     MerchantOrdersController(
-        store: store, orders: SQLOrderRepository(store: store), audit: AuditTrail(store: store), upstream: upstream,
-        availableChannels: availableChannels, products: ProductCache(client: upstream), firstCheckDelay: firstCheckDelay
+        domain: domain, registrar: OrderRegistrar(context: domain, firstCheckDelay: firstCheckDelay), upstream: upstream,
+        availableChannels: availableChannels, products: ProductCache(client: upstream)
     ).addRoutes(to: merchant)
-    AuditController(trail: AuditTrail(store: store)).addRoutes(to: merchant)
-    let limiter = RateLimiter(store: store)
+    AuditController(trail: domain.trail).addRoutes(to: merchant)
     let customers = router.group("api/internet-orders")
-        .add(middleware: CustomerAuthMiddleware(authenticator: customer.authenticator, limiter: limiter, settings: customer.settings))
+        .add(
+            middleware: CustomerAuthMiddleware(
+                authenticator: customer.authenticator, limiter: domain.repositories.rateLimits, settings: customer.settings, time: time
+            )
+        )
         .group(context: CustomerContext.self)
-    let revealer = CardRevealer(store: store, cards: customer.cards, limiter: limiter, settings: customer.settings, metrics: customer.metrics)
-    CustomerOrdersController(store: store, revealer: revealer, settings: customer.settings).addRoutes(to: customers)
-    RevealPageController(store: store, tokens: customer.tokens, revealer: revealer, settings: customer.settings).addRoutes(to: router)
+    let revealer = CardRevealer(
+        context: domain, cards: customer.cards, window: .seconds(decimal: customer.settings.window), metrics: customer.metrics
+    )
+    CustomerOrdersController(orders: CustomerOrders(context: domain), revealer: revealer, settings: customer.settings)
+        .addRoutes(to: customers)
+    RevealPageController(domain: domain, tokens: customer.tokens, revealer: revealer, settings: customer.settings).addRoutes(to: router)
     return router
 }
 

@@ -53,8 +53,8 @@ public enum MessageComposer {
 
     /// The card message. With `link`, the email carries the link to the reveal page instead of the code
     /// (`BITAQA_EMAIL_MODE=link`); SMS always carries the code.
-    public static func card(_ card: CardDetails, channel: DeliveryChannel, recipient: String, link: String? = nil) -> OutgoingMessage {
-        let set = Compiled.set(card.locale)
+    public static func card(_ card: CardDetails, channel: DeliveryChannel, recipient: String, link: String? = nil) throws -> OutgoingMessage {
+        let set = try Compiled.set(card.locale)
         var context = facts(type: card.type, number: card.number, locale: card.locale)
         let showLink = channel == .email && link != nil
         context["hasCode"] = !showLink
@@ -78,8 +78,8 @@ public enum MessageComposer {
     }
 
     /// "Your order failed and was refunded".
-    public static func refundNotice(_ order: OrderFacts, channel: DeliveryChannel, recipient: String) -> OutgoingMessage {
-        let set = Compiled.set(order.locale)
+    public static func refundNotice(_ order: OrderFacts, channel: DeliveryChannel, recipient: String) throws -> OutgoingMessage {
+        let set = try Compiled.set(order.locale)
         let context = facts(type: order.type, number: order.number, locale: order.locale)
         let id = messageID(topupId: order.topupId, channel: channel, purpose: "refund")
         switch channel {
@@ -94,8 +94,8 @@ public enum MessageComposer {
     }
 
     /// "Your order is queued" (optional; the service does not send it by default).
-    public static func queuedNotice(_ order: OrderFacts, channel: DeliveryChannel, recipient: String) -> OutgoingMessage {
-        let set = Compiled.set(order.locale)
+    public static func queuedNotice(_ order: OrderFacts, channel: DeliveryChannel, recipient: String) throws -> OutgoingMessage {
+        let set = try Compiled.set(order.locale)
         let context = facts(type: order.type, number: order.number, locale: order.locale)
         let id = messageID(topupId: order.topupId, channel: channel, purpose: "queued")
         let text = channel == .email ? set.queuedText.render(context) : set.queuedSMS.render(context)
@@ -115,31 +115,41 @@ public enum MessageComposer {
         ]
     }
 
-    /// Templates parsed once.
+    /// Templates parsed once. They are constants of this target, so a parse failure is a programming
+    /// error that the template tests catch; here it becomes an error of the message, never a trap.
     enum Compiled {
-        struct Set: Sendable {
+        struct TemplateSet: Sendable {
             let cardSubject, cardText, cardHTML, cardSMS: MustacheTemplate
             let refundSubject, refundText, refundHTML, refundSMS: MustacheTemplate
             let queuedSubject, queuedText, queuedSMS: MustacheTemplate
         }
 
-        static let sets: [CustomerLocale: Set] = {
-            var sets: [CustomerLocale: Set] = [:]
+        static let sets: Result<[CustomerLocale: TemplateSet], any Error> = Result {
+            var sets: [CustomerLocale: TemplateSet] = [:]
             for locale in CustomerLocale.allCases {
-                let source = TemplateSource.sets[locale.rawValue]!
-                // The templates are constants of this file: a parse failure is a programming error caught by the tests.
-                func compile(_ text: String) -> MustacheTemplate { try! MustacheTemplate(string: text) }
-                sets[locale] = Set(
-                    cardSubject: compile(source.cardSubject), cardText: compile(source.cardText), cardHTML: compile(source.cardHTML),
-                    cardSMS: compile(source.cardSMS), refundSubject: compile(source.refundSubject), refundText: compile(source.refundText),
-                    refundHTML: compile(source.refundHTML), refundSMS: compile(source.refundSMS),
-                    queuedSubject: compile(source.queuedSubject), queuedText: compile(source.queuedText), queuedSMS: compile(source.queuedSMS)
+                let source = TemplateSource.set(locale)
+                func compile(_ text: String) throws -> MustacheTemplate { try MustacheTemplate(string: text) }
+                sets[locale] = TemplateSet(
+                    cardSubject: try compile(source.cardSubject), cardText: try compile(source.cardText),
+                    cardHTML: try compile(source.cardHTML), cardSMS: try compile(source.cardSMS),
+                    refundSubject: try compile(source.refundSubject), refundText: try compile(source.refundText),
+                    refundHTML: try compile(source.refundHTML), refundSMS: try compile(source.refundSMS),
+                    queuedSubject: try compile(source.queuedSubject), queuedText: try compile(source.queuedText),
+                    queuedSMS: try compile(source.queuedSMS)
                 )
             }
             return sets
-        }()
+        }
 
-        static func set(_ locale: CustomerLocale) -> Set { sets[locale]! }
+        static func set(_ locale: CustomerLocale) throws -> TemplateSet {
+            guard let set = try sets.get()[locale] else { throw TemplateMissing(locale: locale) }
+            return set
+        }
+    }
+
+    /// No template set for a locale (every locale has one; the template tests check it).
+    struct TemplateMissing: Error {
+        let locale: CustomerLocale
     }
 }
 
@@ -160,7 +170,12 @@ public enum AlgiersTime {
         case .ar, .fr: formatter.dateFormat = "dd/MM/yyyy HH:mm"
         case .en: formatter.dateFormat = "d MMM yyyy, HH:mm"
         }
-        let suffix = ["ar": " (بتوقيت الجزائر)", "fr": " (heure d'Alger)", "en": " (Algiers time)"][locale.rawValue]!
+        let suffix: String
+        switch locale {
+        case .ar: suffix = " (بتوقيت الجزائر)"
+        case .fr: suffix = " (heure d'Alger)"
+        case .en: suffix = " (Algiers time)"
+        }
         return formatter.string(from: date) + suffix
     }
 

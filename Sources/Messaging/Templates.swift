@@ -1,9 +1,11 @@
+import BitaqaCore
+
 /// The message templates, one set per locale, compiled into the binary so a deployment cannot lose them.
 ///
 /// Text and SMS templates use triple braces: they are not HTML, and escaping would garble the code.
 /// HTML templates use double braces, so every value is escaped.
 enum TemplateSource {
-    struct Set {
+    struct TemplateSet {
         let cardSubject: String
         let cardText: String
         let cardHTML: String
@@ -30,9 +32,15 @@ enum TemplateSource {
         """
     }
 
-    static let sets: [String: Set] = ["ar": arabic, "fr": french, "en": english]
+    static func set(_ locale: CustomerLocale) -> TemplateSet {
+        switch locale {
+        case .ar: arabic
+        case .fr: french
+        case .en: english
+        }
+    }
 
-    static let arabic = Set(
+    static let arabic = TemplateSet(
         cardSubject: "بطاقة تعبئة الإنترنت {{{service}}} الخاصة بك",
         cardText: """
             بطاقة تعبئة الإنترنت {{{service}}} بقيمة {{{value}}} دج جاهزة.
@@ -69,7 +77,7 @@ enum TemplateSource {
         queuedSMS: "طلب تعبئة {{{service}}} للخط {{{number}}} قيد الانتظار، سيُنفَّذ خلال 12 إلى 48 ساعة."
     )
 
-    static let french = Set(
+    static let french = TemplateSet(
         cardSubject: "Votre carte de recharge Internet {{{service}}}",
         cardText: """
             Votre carte de recharge Internet {{{service}}} de {{{value}}} DA est prête.
@@ -106,7 +114,7 @@ enum TemplateSource {
         queuedSMS: "Recharge {{{service}}} de la ligne {{{number}}} en attente: effectuee sous 12 a 48 h."
     )
 
-    static let english = Set(
+    static let english = TemplateSet(
         cardSubject: "Your {{{service}}} internet recharge card",
         cardText: """
             Your {{{value}}} DA {{{service}}} internet recharge card is ready.

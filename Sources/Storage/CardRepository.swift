@@ -2,7 +2,7 @@ import BitaqaCore
 import Foundation
 import SQLKit
 
-/// A sealed card as stored: opaque bytes, the key id that sealed them, and what binds them to an order.
+/// A sealed card as stored: the blob, the key it is under and the ids it is bound to.
 public struct StoredCard: Sendable, Equatable {
     public let topupId: TopupID
     public let userId: UserID
@@ -10,31 +10,41 @@ public struct StoredCard: Sendable, Equatable {
     public let keyID: String
 }
 
-/// Where sealed cards live (columns of `orders`). Knows nothing of cryptography.
-///
-/// Blobs are bound as `Data`: both drivers store that as `BLOB`/`BYTEA`, whereas `[UInt8]` would be
-/// encoded as a JSON array in a text column.
-public struct CardRepository: Sendable {
+/// Sealed cards at rest. Cards are written when an order is fulfilled (``PipelineRepository``); this
+/// reads them and moves them between keys.
+public protocol CardRepository: Sendable {
+    /// The sealed card of a fulfilled order; nil when it has none.
+    func card(of topupId: TopupID) async throws -> StoredCard?
+    /// Cards not under `keyID`, after `cursor` in topupId order: one batch of a key rotation.
+    func cards(notUnder keyID: String, after cursor: String?, limit: Int, in transaction: Transaction) async throws -> [StoredCard]
+    /// Replaces a card's blob and key id together, only if the blob is still `expected`.
+    func replace(
+        _ topupId: TopupID, expected: [UInt8], with sealed: [UInt8], keyID: String, now: Int64, in transaction: Transaction
+    ) async throws -> Bool
+    /// How many cards are under each key id.
+    func countByKey() async throws -> [String: Int]
+}
+
+extension CardRepository {
+    /// Stored cards in all.
+    public func countStored() async throws -> Int {
+        try await countByKey().values.reduce(0, +)
+    }
+
+    /// Stored cards under a key other than `keyID`.
+    public func count(notUnder keyID: String) async throws -> Int {
+        try await countByKey().filter { $0.key != keyID }.values.reduce(0, +)
+    }
+}
+
+/// The one implementation.
+public struct SQLCardRepository: CardRepository {
     let store: Store
 
     public init(store: Store) {
         self.store = store
     }
 
-    /// Records a fulfilled card on its order.
-    public func storeCard(
-        _ topupId: TopupID, sealed: [UInt8], keyID: String, transactionNumber: String?, processedDate: String?,
-        now: Int64, in sql: (any SQLDatabase)? = nil
-    ) async throws {
-        try await (sql ?? store.sql).raw("""
-            UPDATE orders SET sealed_card = \(bind: Data(sealed)), card_key_id = \(bind: keyID),
-                transaction_number = \(bind: transactionNumber), processed_date = \(bind: processedDate),
-                status = \(bind: OrderStatus.fulfilled.rawValue), updated_at = \(bind: now)
-            WHERE topup_id = \(bind: topupId.rawValue)
-            """).run()
-    }
-
-    /// The sealed card of an order, if it has one.
     public func card(of topupId: TopupID) async throws -> StoredCard? {
         try await store.sql.raw("""
             SELECT topup_id, user_id, sealed_card, card_key_id FROM orders
@@ -42,23 +52,18 @@ public struct CardRepository: Sendable {
             """).first().map(Self.decode)
     }
 
-    /// Up to `limit` cards not sealed under `keyID`, in `topup_id` order after `cursor`; a rotation walks
-    /// the table with this so each card is visited once per run, whatever happens to the ones it skips.
-    public func cards(notUnder keyID: String, after cursor: String?, limit: Int, in sql: any SQLDatabase) async throws -> [StoredCard] {
-        try await sql.raw("""
+    public func cards(notUnder keyID: String, after cursor: String?, limit: Int, in transaction: Transaction) async throws -> [StoredCard] {
+        try await transaction.sql.raw("""
             SELECT topup_id, user_id, sealed_card, card_key_id FROM orders
             WHERE sealed_card IS NOT NULL AND card_key_id <> \(bind: keyID) AND topup_id > \(bind: cursor ?? "")
             ORDER BY topup_id LIMIT \(bind: limit)
             """).all().map(Self.decode)
     }
 
-    /// Replaces a sealed card only if it still holds `expected`: a concurrent rotation or write wins
-    /// instead of being overwritten. Returns whether the row changed. One `UPDATE` of both columns, so
-    /// a reader sees the old pair or the new pair, never a mix.
     public func replace(
-        _ topupId: TopupID, expected: [UInt8], with sealed: [UInt8], keyID: String, now: Int64, in sql: any SQLDatabase
+        _ topupId: TopupID, expected: [UInt8], with sealed: [UInt8], keyID: String, now: Int64, in transaction: Transaction
     ) async throws -> Bool {
-        let rows = try await sql.raw("""
+        let rows = try await transaction.sql.raw("""
             UPDATE orders SET sealed_card = \(bind: Data(sealed)), card_key_id = \(bind: keyID), updated_at = \(bind: now)
             WHERE topup_id = \(bind: topupId.rawValue) AND sealed_card = \(bind: Data(expected))
             RETURNING topup_id
@@ -66,7 +71,6 @@ public struct CardRepository: Sendable {
         return !rows.isEmpty
     }
 
-    /// How many cards each key id holds.
     public func countByKey() async throws -> [String: Int] {
         let rows = try await store.sql.raw("""
             SELECT card_key_id, COUNT(*) AS cards FROM orders WHERE sealed_card IS NOT NULL GROUP BY card_key_id

@@ -19,7 +19,18 @@ public struct LeaseTable: Sendable {
 /// waiting; on SQLite the single statement runs under the database's write lock, which gives the same
 /// guarantee. A lease that its holder did not release (the process died) expires and the row becomes
 /// claimable again, so nothing is lost on a crash.
-public struct Leases: Sendable {
+/// Claiming due rows for one worker at a time (see ``SQLLeases``).
+public protocol LeaseRepository: Sendable {
+    /// Takes up to `limit` due, unclaimed rows for `owner` until `now + leaseMillis`; returns their keys, most overdue first.
+    func claim(_ table: LeaseTable, owner: String, now: Int64, leaseMillis: Int64, limit: Int) async throws -> [String]
+    /// The earliest time a row falls due or its lease ends; nil when nothing is scheduled.
+    func nextDue(_ table: LeaseTable, now: Int64) async throws -> Int64?
+    /// Gives a row back with its next due time; false when `owner` no longer held it.
+    @discardableResult
+    func release(_ table: LeaseTable, key: String, owner: String, nextDue: Int64?) async throws -> Bool
+}
+
+public struct SQLLeases: LeaseRepository {
     let store: Store
 
     public init(store: Store) {
@@ -64,7 +75,6 @@ public struct Leases: Sendable {
 
     /// Ends `owner`'s lease on `key` and sets when the row is next due (nil: never again).
     /// Returns false when the lease had already passed to someone else, whose work then wins.
-    @discardableResult
     public func release(_ table: LeaseTable, key: String, owner: String, nextDue: Int64?) async throws -> Bool {
         let rows = try await store.sql.raw(
             SQLQueryString("UPDATE \(unsafeRaw: table.table) SET lease_owner = NULL, lease_until = NULL, ")

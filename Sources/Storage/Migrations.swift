@@ -28,7 +28,8 @@ public struct Migrator: Sendable {
     public func migrate() async throws -> [Int] {
         var applied: [Int] = []
         for migration in Schema.migrations {
-            let didApply = try await store.transaction { sql in
+            let didApply = try await store.transaction { transaction in
+                let sql = transaction.sql
                 try await Self.lock(sql, kind: store.kind)
                 try await Self.createVersionTable(sql, kind: store.kind)
                 let rows = try await sql.raw(
@@ -55,7 +56,8 @@ public struct Migrator: Sendable {
 
     /// The versions recorded as applied, in order.
     public func appliedVersions() async throws -> [Int] {
-        try await store.transaction { sql in
+        try await store.transaction { transaction in
+            let sql = transaction.sql
             try await Self.createVersionTable(sql, kind: store.kind)
             return try await sql.raw("SELECT version FROM bitaqa_migrations ORDER BY version").all()
                 .map { try $0.decode(column: "version", as: Int.self) }

@@ -15,12 +15,15 @@ public enum RegistrationOutcome: Sendable, Equatable {
 
 /// Orders and their deliveries.
 public protocol OrderRepository: Sendable {
-    /// Stores `order` as HANDLING with its first check due at `firstCheckAt`, unless its `topupId` is known.
-    func register(_ order: NewOrder, now: Int64, firstCheckAt: Int64) async throws -> RegistrationOutcome
+    /// Stores `order` as HANDLING with its first check due at `firstCheckAt`, unless its `topupId` is
+    /// known; inside the caller's transaction, so other writes (the audit event) share its fate.
+    func register(_ order: NewOrder, now: Int64, firstCheckAt: Int64, in transaction: Transaction) async throws -> RegistrationOutcome
     /// The order with this id, whoever owns it.
     func find(_ topupId: TopupID) async throws -> OrderRecord?
     /// The order with this id only when `userId` owns it; the check is part of the query.
     func find(_ topupId: TopupID, ownedBy userId: UserID) async throws -> OrderRecord?
+    /// A buyer's orders, newest first.
+    func orders(ownedBy userId: UserID, limit: Int) async throws -> [OrderRecord]
     /// The deliveries of one order, oldest first.
     func deliveries(of topupId: TopupID) async throws -> [DeliveryRecord]
 }
@@ -33,12 +36,13 @@ public struct SQLOrderRepository: OrderRepository {
         self.store = store
     }
 
+    /// Registers in a transaction of its own.
     public func register(_ order: NewOrder, now: Int64, firstCheckAt: Int64) async throws -> RegistrationOutcome {
-        try await store.transaction { sql in try await register(order, now: now, firstCheckAt: firstCheckAt, in: sql) }
+        try await store.transaction { transaction in try await register(order, now: now, firstCheckAt: firstCheckAt, in: transaction) }
     }
 
-    /// Registers inside the caller's transaction, so other writes (the audit event) share its fate.
-    public func register(_ order: NewOrder, now: Int64, firstCheckAt: Int64, in sql: any SQLDatabase) async throws -> RegistrationOutcome {
+    public func register(_ order: NewOrder, now: Int64, firstCheckAt: Int64, in transaction: Transaction) async throws -> RegistrationOutcome {
+        let sql = transaction.sql
         let inserted = try await sql.raw("""
             INSERT INTO orders (topup_id, topup_ref, user_id, card_type, number, value, email, phone, locale,
                 channels, fingerprint, status, created_at, updated_at, next_check_at, check_count)
@@ -67,7 +71,6 @@ public struct SQLOrderRepository: OrderRepository {
         )
     }
 
-    /// A buyer's orders, newest first.
     public func orders(ownedBy userId: UserID, limit: Int = 100) async throws -> [OrderRecord] {
         try await store.sql.raw("""
             SELECT \(unsafeRaw: OrderRecord.columns) FROM orders WHERE user_id = \(bind: userId.rawValue)

@@ -4,8 +4,55 @@ import SQLKit
 
 /// The writes of the tracker and the deliverer. Every one that ends a lease checks that the caller still
 /// holds it, so a worker whose lease expired (it was slow, or presumed dead) cannot overwrite the work of
-/// the worker that took over.
-public struct PipelineRepository: Sendable {
+/// the worker that took over; each returns whether it did.
+public protocol PipelineRepository: Sendable {
+    // MARK: Tracking
+    /// Records a check's outcome, sets the next check (nil: none) and releases the lease.
+    @discardableResult
+    func recordCheck(
+        _ topupId: TopupID, owner: String, status: OrderStatus?, nextCheckAt: Int64?, error: String?, now: Int64,
+        in transaction: Transaction?
+    ) async throws -> Bool
+    /// Stores the sealed card and marks the order FULFILLED, unless it already is.
+    func markFulfilled(
+        _ topupId: TopupID, owner: String, sealed: [UInt8], keyID: String, transactionNumber: String?,
+        processedDate: String?, type: CardType?, number: String?, value: Int?, now: Int64, in transaction: Transaction
+    ) async throws -> Bool
+    /// Marks the order REFUNDED, unless it already is.
+    func markRefunded(_ topupId: TopupID, owner: String, now: Int64, in transaction: Transaction) async throws -> Bool
+    /// Queues one delivery per channel, due now; returns their ids.
+    @discardableResult
+    func insertDeliveries(
+        _ topupId: TopupID, channels: [DeliveryChannel], purpose: DeliveryPurpose, now: Int64, in transaction: Transaction
+    ) async throws -> [String]
+
+    // MARK: Delivering
+    func delivery(_ id: String) async throws -> DeliveryRecord?
+    func markSending(_ id: String, owner: String, now: Int64) async throws
+    func markDelivered(_ id: String, owner: String, providerMessageID: String?, now: Int64, in transaction: Transaction) async throws -> Bool
+    @discardableResult
+    func markRetry(_ id: String, owner: String, error: String, nextAttemptAt: Int64, now: Int64) async throws -> Bool
+    func markFailed(_ id: String, owner: String, error: String, now: Int64, in transaction: Transaction) async throws -> Bool
+
+    // MARK: Figures
+    /// Checks and deliveries due now.
+    func queueDepth(now: Int64) async throws -> (checks: Int, deliveries: Int)
+    /// When the order was fulfilled; nil when it is not.
+    func fulfilledAt(_ topupId: TopupID) async throws -> Int64?
+}
+
+extension PipelineRepository {
+    /// Records a check in a transaction of its own.
+    @discardableResult
+    public func recordCheck(
+        _ topupId: TopupID, owner: String, status: OrderStatus?, nextCheckAt: Int64?, error: String?, now: Int64
+    ) async throws -> Bool {
+        try await recordCheck(topupId, owner: owner, status: status, nextCheckAt: nextCheckAt, error: error, now: now, in: nil)
+    }
+}
+
+/// The one implementation.
+public struct SQLPipelineRepository: PipelineRepository {
     let store: Store
 
     public init(store: Store) {
@@ -16,13 +63,12 @@ public struct PipelineRepository: Sendable {
 
     /// Records a check that did not finish the order: its status (when known), when to check next, and
     /// the error of the check, if any. Releases the lease. Returns false if the lease was lost.
-    @discardableResult
     public func recordCheck(
         _ topupId: TopupID, owner: String, status: OrderStatus?, nextCheckAt: Int64?, error: String?, now: Int64,
-        in sql: (any SQLDatabase)? = nil
+        in transaction: Transaction?
     ) async throws -> Bool {
         let statusClause: SQLQueryString = status.map { "status = \(bind: $0.rawValue), " } ?? ""
-        let rows = try await (sql ?? store.sql).raw(
+        let rows = try await Transaction.sql(transaction, store).raw(
             SQLQueryString("UPDATE orders SET ") + statusClause
                 + "next_check_at = \(bind: nextCheckAt), check_count = check_count + 1, last_check_error = \(bind: error), "
                 + "updated_at = \(bind: now), lease_owner = NULL, lease_until = NULL "
@@ -34,9 +80,9 @@ public struct PipelineRepository: Sendable {
     /// Stores a fulfilled card on its order and ends tracking, inside the caller's transaction.
     public func markFulfilled(
         _ topupId: TopupID, owner: String, sealed: [UInt8], keyID: String, transactionNumber: String?,
-        processedDate: String?, type: CardType?, number: String?, value: Int?, now: Int64, in sql: any SQLDatabase
+        processedDate: String?, type: CardType?, number: String?, value: Int?, now: Int64, in transaction: Transaction
     ) async throws -> Bool {
-        let rows = try await sql.raw("""
+        let rows = try await transaction.sql.raw("""
             UPDATE orders SET status = \(bind: OrderStatus.fulfilled.rawValue), sealed_card = \(bind: Data(sealed)),
                 card_key_id = \(bind: keyID), transaction_number = \(bind: transactionNumber),
                 processed_date = \(bind: processedDate), card_type = COALESCE(card_type, \(bind: type?.rawValue)),
@@ -51,8 +97,8 @@ public struct PipelineRepository: Sendable {
     }
 
     /// Records a refund and ends tracking, inside the caller's transaction.
-    public func markRefunded(_ topupId: TopupID, owner: String, now: Int64, in sql: any SQLDatabase) async throws -> Bool {
-        let rows = try await sql.raw("""
+    public func markRefunded(_ topupId: TopupID, owner: String, now: Int64, in transaction: Transaction) async throws -> Bool {
+        let rows = try await transaction.sql.raw("""
             UPDATE orders SET status = \(bind: OrderStatus.refunded.rawValue), next_check_at = NULL,
                 check_count = check_count + 1, last_check_error = NULL, updated_at = \(bind: now),
                 lease_owner = NULL, lease_until = NULL
@@ -64,14 +110,13 @@ public struct PipelineRepository: Sendable {
     }
 
     /// One pending delivery per channel, due now; returns their ids.
-    @discardableResult
     public func insertDeliveries(
-        _ topupId: TopupID, channels: [DeliveryChannel], purpose: DeliveryPurpose, now: Int64, in sql: any SQLDatabase
+        _ topupId: TopupID, channels: [DeliveryChannel], purpose: DeliveryPurpose, now: Int64, in transaction: Transaction
     ) async throws -> [String] {
         var ids: [String] = []
         for channel in channels {
             let id = UUID().uuidString.lowercased()
-            try await sql.raw("""
+            try await transaction.sql.raw("""
                 INSERT INTO deliveries (id, topup_id, channel, purpose, state, attempts, created_at, updated_at, next_attempt_at)
                 VALUES (\(bind: id), \(bind: topupId.rawValue), \(bind: channel.rawValue), \(bind: purpose.rawValue),
                     \(bind: DeliveryState.pending.rawValue), 0, \(bind: now), \(bind: now), \(bind: now))
@@ -99,9 +144,9 @@ public struct PipelineRepository: Sendable {
 
     /// The attempt succeeded; inside the caller's transaction, with its audit event.
     public func markDelivered(
-        _ id: String, owner: String, providerMessageID: String?, now: Int64, in sql: any SQLDatabase
+        _ id: String, owner: String, providerMessageID: String?, now: Int64, in transaction: Transaction
     ) async throws -> Bool {
-        let rows = try await sql.raw("""
+        let rows = try await transaction.sql.raw("""
             UPDATE deliveries SET state = \(bind: DeliveryState.delivered.rawValue), attempts = attempts + 1,
                 provider_message_id = \(bind: providerMessageID), delivered_at = \(bind: now), last_error = NULL,
                 next_attempt_at = NULL, updated_at = \(bind: now), lease_owner = NULL, lease_until = NULL
@@ -111,7 +156,6 @@ public struct PipelineRepository: Sendable {
     }
 
     /// A temporary failure: back to `pending`, due again at `nextAttemptAt`.
-    @discardableResult
     public func markRetry(_ id: String, owner: String, error: String, nextAttemptAt: Int64, now: Int64) async throws -> Bool {
         let rows = try await store.sql.raw("""
             UPDATE deliveries SET state = \(bind: DeliveryState.pending.rawValue), attempts = attempts + 1,
@@ -123,8 +167,8 @@ public struct PipelineRepository: Sendable {
     }
 
     /// A permanent failure, or too many attempts; inside the caller's transaction, with its audit event.
-    public func markFailed(_ id: String, owner: String, error: String, now: Int64, in sql: any SQLDatabase) async throws -> Bool {
-        let rows = try await sql.raw("""
+    public func markFailed(_ id: String, owner: String, error: String, now: Int64, in transaction: Transaction) async throws -> Bool {
+        let rows = try await transaction.sql.raw("""
             UPDATE deliveries SET state = \(bind: DeliveryState.failed.rawValue), attempts = attempts + 1,
                 last_error = \(bind: error), next_attempt_at = NULL, updated_at = \(bind: now),
                 lease_owner = NULL, lease_until = NULL

@@ -6,25 +6,36 @@ import SQLKit
 /// A request is allowed when fewer than `limit` events of its bucket happened in the last `window`; an
 /// allowed request is recorded. On PostgreSQL the check and the insert take a transaction-level
 /// advisory lock on the bucket, so two processes cannot both take the last slot.
-public struct RateLimiter: Sendable {
+public protocol RateLimiter: Sendable {
+    /// Counts one hit on `bucket` unless it already had `limit` in the window.
+    func hit(_ bucket: String, limit: Int, windowMillis: Int64, now: Int64) async throws -> RateLimitDecision
+    /// Counts one hit without checking.
+    func record(_ bucket: String, now: Int64) async throws
+    /// Whether `bucket` is at its limit, without counting.
+    func isOver(_ bucket: String, limit: Int, windowMillis: Int64, now: Int64) async throws -> RateLimitDecision
+}
+
+/// What a limit said.
+public enum RateLimitDecision: Sendable, Equatable {
+    case allowed
+    /// Refused; the caller may try again after this many seconds.
+    case limited(retryAfter: Int)
+}
+
+/// The one implementation: a row per allowed event, trimmed now and then.
+public struct SQLRateLimiter: RateLimiter {
     let store: Store
 
     public init(store: Store) {
         self.store = store
     }
 
-    /// The outcome of a check.
-    public enum Decision: Sendable, Equatable {
-        case allowed
-        /// Refused; the caller may try again after this many seconds.
-        case limited(retryAfter: Int)
-    }
-
     /// Checks and, when allowed, records one event in `bucket`. A `limit` of 0 turns the limit off.
-    public func hit(_ bucket: String, limit: Int, windowMillis: Int64, now: Int64) async throws -> Decision {
+    public func hit(_ bucket: String, limit: Int, windowMillis: Int64, now: Int64) async throws -> RateLimitDecision {
         guard limit > 0 else { return .allowed }
-        return try await store.transaction { [kind = store.kind] sql in
-            if kind == .postgres {
+        return try await store.transaction { transaction in
+            let sql = transaction.sql
+            if transaction.kind == .postgres {
                 _ = try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: bucket))) AS locked").all()
             }
             let since = now - windowMillis
@@ -50,7 +61,7 @@ public struct RateLimiter: Sendable {
     }
 
     /// Whether `bucket` already holds `limit` events in the window (without recording anything).
-    public func isOver(_ bucket: String, limit: Int, windowMillis: Int64, now: Int64) async throws -> Decision {
+    public func isOver(_ bucket: String, limit: Int, windowMillis: Int64, now: Int64) async throws -> RateLimitDecision {
         guard limit > 0 else { return .allowed }
         let rows = try await store.sql.raw("""
             SELECT at FROM rate_events WHERE bucket = \(bind: bucket) AND at > \(bind: now - windowMillis) ORDER BY at LIMIT \(bind: limit)

@@ -11,6 +11,9 @@ import Synchronization
 
 /// The service's database: a pool of connections to SQLite or PostgreSQL, and the few operations
 /// every repository builds on (a query handle, transactions, a health probe).
+///
+/// Only Storage speaks SQL: the handle is `package`, so other targets reach the database through the
+/// repositories (``Repositories``) and the ``Transaction`` values they hand around.
 public final class Store: Sendable {
     /// The two databases Bitaqa supports; SQL that differs between them switches on this.
     public enum Kind: String, Sendable {
@@ -99,7 +102,7 @@ public final class Store: Sendable {
 
     /// A handle for one statement at a time, on any pooled connection. Throws ``StorageError/closed``
     /// once the pool is shut down, rather than trapping.
-    public var sql: any SQLDatabase {
+    package var sql: any SQLDatabase {
         get throws { try Self.sqlDatabase(database()) }
     }
 
@@ -120,14 +123,14 @@ public final class Store: Sendable {
     /// On SQLite the transaction starts with `BEGIN IMMEDIATE`, taking the write lock at once, so that
     /// two processes never both read and then fail to upgrade to a write (`SQLITE_BUSY`).
     public func transaction<T: Sendable>(
-        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+        _ body: @escaping @Sendable (Transaction) async throws -> T
     ) async throws -> T {
         let begin = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
         return try await database().withConnection { connection in
             let sql = try Self.sqlDatabase(connection)
             try await sql.raw(SQLQueryString(begin)).run()
             do {
-                let result = try await body(sql)
+                let result = try await body(Transaction(sql: sql, kind: self.kind))
                 try await sql.raw("COMMIT").run()
                 return result
             } catch {

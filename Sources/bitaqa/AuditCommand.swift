@@ -1,10 +1,7 @@
 import ArgumentParser
-import Audit
 import BitaqaCore
 import BitaqaServer
 import Foundation
-import Logging
-import Storage
 
 /// `bitaqa audit`: check and read the audit trail.
 struct AuditCommand: AsyncParsableCommand {
@@ -30,43 +27,28 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 let (configuration, logger) = try await ConfigurationSource.prepare(common)
-                let ring = try resolveKeyRing(configuration, logger: logger)
-                let file = CheckpointFile(path: checkpointFile ?? configuration.audit.checkpointFile)
-                try await ConfigurationSource.withStore(configuration, logger: logger) { store in
-                    var checkpoint: AuditCheckpoint?
-                    do {
-                        checkpoint = try file.read()
-                    } catch {
-                        print("audit BROKEN at event 0: the checkpoint file \(file.path) cannot be read")
-                        throw ExitCode(1)
-                    }
-                    if let found = checkpoint, !CheckpointKeys(ring: ring).isValid(found) {
-                        print(
-                            "audit BROKEN at event \(found.sequence): the checkpoint's signature is invalid (forged, or its key is no longer in the ring)"
-                        )
-                        throw ExitCode(1)
-                    }
-                    if checkpoint == nil {
+                let counter = ProgressBox()
+                let elapsed = Progress(total: 0, unit: "")
+                let verdict = try await AuditTasks.verify(
+                    configuration, checkpointPath: checkpointFile, logger: logger,
+                    noCheckpoint: { path in
                         FileHandle.standardError.write(
-                            Data(
-                                "note: no checkpoint at \(file.path); removal of the newest events cannot be detected\n"
-                                    .utf8))
-                    }
-                    let trail = AuditTrail(store: store)
-                    let progress = Progress(total: Int(try await trail.head()?.sequence ?? 0), unit: "events checked")
-                    let outcome = try await AuditVerifier(trail: trail).verify(checkpoint: checkpoint) { checked in
-                        progress.report(Int(checked))
-                    }
-                    switch outcome {
-                    case .intact(let events, _):
-                        print("audit OK: \(events) events")
-                        FileHandle.standardError.write(
-                            Data("verified \(events) events in \(Progress.format(seconds: progress.elapsed))\(checkpoint.map { ", up to the signed checkpoint at event \($0.sequence)" } ?? "")\n".utf8)
+                            Data("note: no checkpoint at \(path); removal of the newest events cannot be detected\n".utf8)
                         )
-                    case .broken(let sequence, let reason):
-                        print("audit BROKEN at event \(sequence): \(reason)")
-                        throw ExitCode(1)
-                    }
+                    },
+                    started: { total in counter.start(Progress(total: Int(total), unit: "events checked")) },
+                    progress: { checked in counter.report(Int(checked)) }
+                )
+                switch verdict {
+                case .intact(let events, let checkpoint):
+                    print("audit OK: \(events) events")
+                    let upTo = checkpoint.map { ", up to the signed checkpoint at event \($0)" } ?? ""
+                    FileHandle.standardError.write(
+                        Data("verified \(events) events in \(Progress.format(seconds: elapsed.elapsed))\(upTo)\n".utf8)
+                    )
+                case .broken(let sequence, let reason):
+                    print("audit BROKEN at event \(sequence): \(reason)")
+                    throw ExitCode(1)
                 }
             }
         }
@@ -96,28 +78,15 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 let (configuration, logger) = try await ConfigurationSource.prepare(common)
-                try await ConfigurationSource.withStore(configuration, logger: logger) { store in
-                    let trail = AuditTrail(store: store)
-                    var after: Int64 = 0
-                    while true {
-                        let page = try await trail.events(
-                            after: after, limit: 1_000, from: from.flatMap(ISOTime.millis),
-                            to: to.flatMap(ISOTime.millis),
-                            topupId: order.flatMap(TopupID.init)
-                        )
-                        for record in page {
-                            print(try record.jsonLine())
-                            after = record.sequence
-                        }
-                        if page.count < 1_000 { break }
-                    }
-                }
+                try await AuditTasks.export(
+                    configuration, from: from.flatMap(ISOTime.millis), to: to.flatMap(ISOTime.millis),
+                    order: order.flatMap(TopupID.init), logger: logger
+                ) { line in print(line) }
             }
         }
     }
 }
 
-/// ISO 8601 dates and times as milliseconds since 1970 (UTC when no zone is given).
 enum ISOTime {
     static func millis(_ text: String) -> Int64? {
         let candidates = [text, text + "T00:00:00Z", text + "Z"]

@@ -15,6 +15,7 @@ struct Bitaqa: AsyncParsableCommand {
     /// Parses and runs like ArgumentParser's own `main`, but reports bad usage with exit code 2,
     /// the code the interface promises, instead of ArgumentParser's 64.
     static func main() async {
+        EarlySignals.install()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

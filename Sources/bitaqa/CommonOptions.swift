@@ -4,7 +4,6 @@ import Configuration
 import BitaqaCore
 import Foundation
 import Logging
-import Storage
 import SystemPackage
 
 /// Options shared by every command that reads the configuration; each overrides its environment variable.
@@ -77,22 +76,6 @@ enum ConfigurationSource {
         return (configuration, logger)
     }
 
-    /// Opens the database, migrates it, runs `body`, and closes the pool whether `body` succeeds or throws.
-    static func withStore<T>(
-        _ configuration: BitaqaConfiguration, logger: Logger, _ body: (Store) async throws -> T
-    ) async throws -> T {
-        let store = try await Store.open(configuration.storage.database, logger: logger)
-        do {
-            try await Migrator(store: store, logger: logger).migrate()
-            let result = try await body(store)
-            await store.shutdown()
-            return result
-        } catch {
-            await store.shutdown()
-            throw error
-        }
-    }
-
     /// Installs the log format and level for the whole process, every line passing through `scrubber`.
     static func bootstrapLogging(_ settings: LogSettings, scrubber: SecretScrubber) {
         LoggingSystem.bootstrap { label in
@@ -141,7 +124,7 @@ extension AsyncParsableCommand {
             FileHandle.standardError.write(Data("bitaqa: \(failure.description)\n".utf8))
             throw ExitCode(1)
         } catch {
-            FileHandle.standardError.write(Data("bitaqa: \(StartupMessage.describe(error))\n".utf8))
+            FileHandle.standardError.write(Data("bitaqa: \(describeStartupError(error))\n".utf8))
             throw ExitCode(1)
         }
     }

@@ -1,12 +1,8 @@
 import ArgumentParser
-import Audit
 import BitaqaCore
 import BitaqaServer
-import CardVault
+import Orders
 import Foundation
-import Logging
-import SQLKit
-import Storage
 
 /// `bitaqa keys`: encryption key management.
 struct Keys: AsyncParsableCommand {
@@ -51,23 +47,16 @@ struct Keys: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 let (configuration, logger) = try await ConfigurationSource.prepare(common)
-                let ring = try resolveKeyRing(configuration, logger: logger)
                 let elapsed = Progress(total: 0, unit: "")
-                let report = try await ConfigurationSource.withStore(configuration, logger: logger) { store in
-                    let rotator = KeyRotator(store: store, vault: CardVault(keyRing: ring))
-                    let total = try await store.sql.raw(
-                        "SELECT COUNT(*) AS n FROM orders WHERE sealed_card IS NOT NULL AND card_key_id <> \(bind: ring.activeKeyID.hex)"
-                    ).first()?.decode(column: "n", as: Int.self) ?? 0
-                    FileHandle.standardError.write(Data("\(total) cards to re-encrypt under key \(ring.activeKeyID.hex)\n".utf8))
-                    let progress = Progress(total: total, unit: "cards re-encrypted")
-                    let report = try await rotator.rotate(batchSize: batchSize, logger: logger) { moved in progress.report(moved) }
-                    // Sign the trail's new head, KEY_ROTATED included.
-                    try await CheckpointWriter(
-                        trail: AuditTrail(store: store), keys: CheckpointKeys(ring: ring),
-                        file: CheckpointFile(path: configuration.audit.checkpointFile), logger: logger
-                    ).writeIfMoved(since: 0)
-                    return report
-                }
+                let counter = ProgressBox()
+                let report = try await KeyRotationTask.run(
+                    configuration, batchSize: batchSize, logger: logger,
+                    started: { total, activeKeyID in
+                        FileHandle.standardError.write(Data("\(total) cards to re-encrypt under key \(activeKeyID)\n".utf8))
+                        counter.start(Progress(total: total, unit: "cards re-encrypted"))
+                    },
+                    progress: { moved in counter.report(moved) }
+                )
                 print(Self.summary(report))
                 print("took \(Progress.format(seconds: elapsed.elapsed))")
                 if !report.unreadable.isEmpty { throw ExitCode(1) }

@@ -1,9 +1,8 @@
 import ArgumentParser
 import BitaqaCore
 import BitaqaServer
-import Delivery
+import Orders
 import Foundation
-import Storage
 
 /// `bitaqa orders`: operations on orders.
 struct OrdersCommand: AsyncParsableCommand {
@@ -35,11 +34,11 @@ struct OrdersCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 let (configuration, logger) = try await ConfigurationSource.prepare(common)
-                try await ConfigurationSource.withStore(configuration, logger: logger) { store in
+                guard let id = TopupID(topupId) else { throw ValidationError("TOPUP_ID is not a topupId") }
+                try await withDomain(configuration, logger: logger) { domain in
                     do {
-                        let queued = try await Resender(store: store).resend(
-                            TopupID(topupId)!, channel: channel.flatMap(DeliveryChannel.init(rawValue:)), actor: "bitaqa orders resend",
-                            requestID: nil, now: Clock.nowMillis()
+                        let queued = try await Resender(context: domain).resend(
+                            id, channel: channel.flatMap(DeliveryChannel.init(rawValue:)), actor: "bitaqa orders resend", requestID: nil
                         )
                         print("queued \(topupId) on \(queued.map(\.rawValue).joined(separator: ", "))")
                     } catch let refusal as Resender.Refusal {

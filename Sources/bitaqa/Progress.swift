@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Progress lines on stderr for long commands (`keys rotate`, `audit verify`): how far, how fast, and
 /// about how long is left. stdout keeps only the result, for scripts.
@@ -29,5 +30,18 @@ struct Progress: Sendable {
         if seconds < 1 { return String(format: "%.0f ms", seconds * 1000) }
         if seconds < 120 { return String(format: "%.1f s", seconds) }
         return "\(Int(seconds) / 60) min \(Int(seconds) % 60) s"
+    }
+}
+
+/// A progress reporter made once the total is known, shared with the `@Sendable` progress callback.
+final class ProgressBox: Sendable {
+    private let progress = Mutex<Progress?>(nil)
+
+    func start(_ progress: Progress) {
+        self.progress.withLock { $0 = progress }
+    }
+
+    func report(_ done: Int) {
+        progress.withLock { $0 }?.report(done)
     }
 }

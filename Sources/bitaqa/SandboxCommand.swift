@@ -1,9 +1,6 @@
 import ArgumentParser
 import BitaqaServer
 import Configuration
-import Hummingbird
-import Logging
-import OneClickDZ
 
 /// `bitaqa sandbox`: a local server that behaves like the OneClickDz v3 internet API.
 struct SandboxCommand: AsyncParsableCommand {
@@ -32,15 +29,7 @@ struct SandboxCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let (configuration, logger) = try await ConfigurationSource.prepare(common)
-            let sandbox = SandboxServer(settings: configuration.upstream.sandbox)
-            logger.info(
-                "OneClickDz sandbox",
-                metadata: [
-                    "url": "http://\(host):\(port)/v3",
-                    "keys": "\(configuration.upstream.apiKey == nil ? "any non-empty key" : "ONECLICKDZ_API_KEY only")",
-                ]
-            )
-            try await sandbox.application(host: host, port: port, logger: logger).runService()
+            try await SandboxTask.run(configuration, host: host, port: port, logger: logger)
         }
     }
 }

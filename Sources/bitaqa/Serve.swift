@@ -3,7 +3,6 @@ import BitaqaCore
 import BitaqaServer
 import Configuration
 import Foundation
-import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -24,8 +23,9 @@ struct Serve: AsyncParsableCommand {
     var httpPort: String?
 
     func run() async throws {
-        // First, before anything slow: from here on SIGTERM and SIGINT are caught, and one that arrives
-        // during startup waits in the sequence until the services exist, then stops them gracefully.
+        // First, before anything slow: from here on SIGTERM and SIGINT go to this sequence, and one that
+        // arrives during startup waits there until the services exist, then stops them gracefully. One
+        // that came even earlier, since `main` began, was caught by `EarlySignals`.
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         try await reportingFailures {
             var values = common.values()
@@ -42,6 +42,7 @@ struct Serve: AsyncParsableCommand {
             settings.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.pipeline.shutdownTimeout * 1000))
             settings.maximumCancellationDuration = .seconds(5)
             let group = ServiceGroup(configuration: settings)
+            if EarlySignals.stopRequested { await group.triggerGracefulShutdown() }
             do {
                 try await withThrowingTaskGroup(of: Void.self) { tasks in
                     tasks.addTask { try await group.run() }

@@ -36,9 +36,8 @@ struct CanaryScenarioTests {
                 NewOrder(topupId: topup, userId: UserID("buyer-\(index)")!, locale: .ar, channels: [], fingerprint: "f\(index)"),
                 now: 1, firstCheckAt: 1
             )
-            let sealed = try vault.seal(CardCode(code), topupId: topup, userId: UserID("buyer-\(index)")!)
-            blobs.append(sealed.bytes)
-            try await CardRepository(store: store).storeCard(topup, sealed: sealed.bytes, keyID: sealed.keyID.hex, transactionNumber: "AT-\(index)", processedDate: nil, now: 2)
+            let sealed = try await CardStoring.store(CardCode(code), for: topup, transactionNumber: "AT-\(index)", vault: vault, in: store)
+            blobs.append(sealed.sealed)
         }
         try await store.sql.raw("UPDATE orders SET sealed_card = \(bind: Data(blobs[0])) WHERE topup_id = 'canary-2'").run()
         await store.shutdown()

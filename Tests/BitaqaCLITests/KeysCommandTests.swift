@@ -36,8 +36,7 @@ struct KeysCommandTests {
                 NewOrder(topupId: topup, userId: UserID("u\(index)")!, locale: .en, channels: [], fingerprint: "f"),
                 now: 1, firstCheckAt: 1
             )
-            let sealed = try oldVault.seal(CardCode("12345678901\(index % 10)"), topupId: topup, userId: UserID("u\(index)")!)
-            try await CardRepository(store: store).storeCard(topup, sealed: sealed.bytes, keyID: sealed.keyID.hex, transactionNumber: nil, processedDate: nil, now: 1)
+            try await CardStoring.store(CardCode("12345678901\(index % 10)"), for: topup, vault: oldVault, in: store)
         }
         await store.shutdown()
 
@@ -62,7 +61,7 @@ struct KeysCommandTests {
         let reopened = try await Store.open(location, logger: TestDatabase.quietLogger)
         let newVault = CardVault(keyRing: try KeyRing(keys: [new]))
         for index in 0..<25 {
-            let card = try #require(try await CardRepository(store: reopened).card(of: TopupID("rot-\(index)")!))
+            let card = try #require(try await SQLCardRepository(store: reopened).card(of: TopupID("rot-\(index)")!))
             #expect(try newVault.open(card.sealed, topupId: card.topupId, userId: card.userId).revealed == "12345678901\(index % 10)")
         }
         await reopened.shutdown()

@@ -77,7 +77,11 @@ struct LifecycleProcessTests {
         #expect(!stderr.contains("used after shutdown"), "\(stderr.suffix(1_500))")
     }
 
-    @Test("SIGTERM during startup is a graceful stop, however early it comes", arguments: [10, 50, 200, 600])
+    /// Before the program's first instruction runs (the loader relocating the binary: a few ms, about 10
+    /// for a debug build on a loaded machine) nothing can catch a signal, and SIGTERM ends the process by
+    /// its default action: status 143, documented in the README; nothing was opened yet. From `main` on,
+    /// it is a graceful stop with exit 0. Never a trap (signal 4, 6 or 11).
+    @Test("SIGTERM during startup is a graceful stop, however early it comes", arguments: [0, 5, 10, 50, 200, 600])
     func earlySigterm(milliseconds: Int) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -89,7 +93,11 @@ struct LifecycleProcessTests {
         try await Task.sleep(for: .milliseconds(milliseconds))
         kill(running.process.processIdentifier, SIGTERM)
         running.process.waitUntilExit()
-        Self.expectCleanExit(running, status: 0, "SIGTERM after \(milliseconds) ms")
+        if milliseconds <= 10 && running.process.terminationReason == .uncaughtSignal {
+            #expect(running.process.terminationStatus == SIGTERM, "SIGTERM after \(milliseconds) ms: signal \(running.process.terminationStatus)")
+        } else {
+            Self.expectCleanExit(running, status: 0, "SIGTERM after \(milliseconds) ms")
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 import BitaqaCore
 import CardVault
 import Foundation
+import BitaqaTestSupport
 import Storage
 
 /// Puts fulfilled orders with sealed cards into a database, as the tracker will.
@@ -19,16 +20,14 @@ enum CardSeeding {
     /// Registers `count` orders and stores each one's sealed card under the vault's active key.
     static func seed(_ store: Store, vault: CardVault, count: Int, from start: Int = 0) async throws {
         let orders = SQLOrderRepository(store: store)
-        let cards = CardRepository(store: store)
         for index in start..<(start + count) {
             let order = NewOrder(
                 topupId: topup(index), userId: user(index), locale: .fr, channels: [], fingerprint: "fp\(index)"
             )
             _ = try await orders.register(order, now: 1, firstCheckAt: 1)
-            let sealed = try vault.seal(code(index), topupId: topup(index), userId: user(index))
-            try await cards.storeCard(
-                topup(index), sealed: sealed.bytes, keyID: sealed.keyID.hex, transactionNumber: "AT-2025-\(index)",
-                processedDate: "2025-11-01T12:00:45.000Z", now: 2
+            try await CardStoring.store(
+                code(index), for: topup(index), transactionNumber: "AT-2025-\(index)", processedDate: "2025-11-01T12:00:45.000Z",
+                vault: vault, in: store
             )
         }
     }

@@ -3,7 +3,7 @@ import BitaqaCore
 import BitaqaServer
 import BitaqaTestSupport
 import CardVault
-import Delivery
+import Orders
 import Foundation
 import Logging
 import SQLKit
@@ -21,7 +21,7 @@ struct CardStorageTests {
         try await database.withStore { store, _ in
             let vault = CardVault(keyRing: try KeyRing(keys: [CardSeeding.keyA]))
             try await CardSeeding.seed(store, vault: vault, count: 3)
-            let card = try #require(try await CardRepository(store: store).card(of: CardSeeding.topup(1)))
+            let card = try #require(try await SQLCardRepository(store: store).card(of: CardSeeding.topup(1)))
             #expect(card.keyID == vault.keyRing.activeKeyID.hex)
             let code = try await Self.reader(store, CardSeeding.keyA).open(card, requestID: nil, logger: TestDatabase.quietLogger)
             #expect(code == CardSeeding.code(1))
@@ -37,7 +37,7 @@ struct CardStorageTests {
             let vault = CardVault(keyRing: try KeyRing(keys: [CardSeeding.keyA]))
             try await CardSeeding.seed(store, vault: vault, count: 4)
             // A database thief moves order 1's ciphertext onto order 0 and the other way round.
-            let cards = CardRepository(store: store)
+            let cards = SQLCardRepository(store: store)
             let zero = try #require(try await cards.card(of: CardSeeding.topup(0)))
             let one = try #require(try await cards.card(of: CardSeeding.topup(1)))
             try await store.sql.raw("UPDATE orders SET sealed_card = \(bind: Data(one.sealed)) WHERE topup_id = \(bind: zero.topupId.rawValue)").run()
@@ -84,11 +84,7 @@ struct CardStorageTests {
                 NewOrder(topupId: TopupID("canary-order")!, userId: UserID("u")!, locale: .fr, channels: [], fingerprint: "f"),
                 now: 1, firstCheckAt: 1
             )
-            let sealed = try vault.seal(canary, topupId: TopupID("canary-order")!, userId: UserID("u")!)
-            try await CardRepository(store: store).storeCard(
-                TopupID("canary-order")!, sealed: sealed.bytes, keyID: sealed.keyID.hex, transactionNumber: "AT-1",
-                processedDate: nil, now: 2
-            )
+            let sealed = try await CardStoring.store(canary, for: TopupID("canary-order")!, transactionNumber: "AT-1", vault: vault, in: store)
             guard case .sqlite(let path) = location else { return }
             var haystack: [UInt8] = []
             for file in [path, path + "-wal"] {
@@ -97,7 +93,7 @@ struct CardStorageTests {
             let size = haystack.count
             #expect(size > 4096)
             // The sealed blob itself is there, so the search does look at the right bytes.
-            let blobFound = haystack.containsSubsequence(sealed.bytes)
+            let blobFound = haystack.containsSubsequence(sealed.sealed)
             #expect(blobFound, "the sealed blob is not stored as raw bytes")
             let clear = canary.revealed
             let needles: [[UInt8]] = [

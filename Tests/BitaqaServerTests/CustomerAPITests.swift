@@ -57,8 +57,10 @@ struct CustomerAPITests {
                 now: 1, firstCheckAt: 1
             )
             if status == "FULFILLED" {
-                let sealed = try vault.seal(CardCode("55566677788\(id.count)"), topupId: topup, userId: UserID(user)!)
-                try await CardRepository(store: store).storeCard(topup, sealed: sealed.bytes, keyID: sealed.keyID.hex, transactionNumber: "AT-9", processedDate: "2025-10-29T01:05:30.000Z", now: 2)
+                try await CardStoring.store(
+                    CardCode("55566677788\(id.count)"), for: topup, transactionNumber: "AT-9", processedDate: "2025-10-29T01:05:30.000Z",
+                    vault: vault, in: store
+                )
             } else {
                 try await store.sql.raw("UPDATE orders SET status = \(bind: status), next_check_at = NULL WHERE topup_id = \(bind: id)").run()
             }

@@ -3,7 +3,7 @@ import BitaqaCore
 import BitaqaServer
 import BitaqaTestSupport
 import CardVault
-import Delivery
+import Orders
 import Foundation
 import NIOConcurrencyHelpers
 import Storage
@@ -26,7 +26,7 @@ struct KeyRotationTests {
             // Half-way, every card still opens with the full ring.
             let reader = CardReader(vault: ring, audit: AuditTrail(store: store))
             for index in 0..<95 {
-                let card = try #require(try await CardRepository(store: store).card(of: CardSeeding.topup(index)))
+                let card = try #require(try await SQLCardRepository(store: store).card(of: CardSeeding.topup(index)))
                 #expect(try await reader.open(card, requestID: nil, logger: TestDatabase.quietLogger) == CardSeeding.code(index))
             }
 
@@ -41,7 +41,7 @@ struct KeyRotationTests {
             // With the old key removed, every card still opens.
             let newOnly = CardReader(vault: CardVault(keyRing: try KeyRing(keys: [CardSeeding.keyB])), audit: AuditTrail(store: store))
             for index in 0..<95 {
-                let card = try #require(try await CardRepository(store: store).card(of: CardSeeding.topup(index)))
+                let card = try #require(try await SQLCardRepository(store: store).card(of: CardSeeding.topup(index)))
                 #expect(card.keyID == ring.keyRing.activeKeyID.hex)
                 #expect(try await newOnly.open(card, requestID: nil, logger: TestDatabase.quietLogger) == CardSeeding.code(index))
             }
@@ -58,7 +58,7 @@ struct KeyRotationTests {
             try await CardSeeding.seed(store, vault: old, count: 60)
             let ring = CardVault(keyRing: try KeyRing(keys: [CardSeeding.keyB, CardSeeding.keyA]))
             let reader = CardReader(vault: ring, audit: AuditTrail(store: store))
-            let cards = CardRepository(store: store)
+            let cards = SQLCardRepository(store: store)
             let reads = NIOLockedValueBox(0)
             let report = try await withThrowingTaskGroup(of: KeyRotator.Report?.self) { group in
                 group.addTask {

@@ -42,7 +42,7 @@ struct EmailChannelTests {
         let channel = try EmailChannel(
             url: Secret("smtp+insecure://127.0.0.1:\(port)"), from: "Cartes <cards@shop.dz>", caFile: nil, logger: TestDatabase.quietLogger
         )
-        let message = MessageComposer.card(
+        let message = try MessageComposer.card(
             CardDetails(
                 topupId: TopupID("6901616fe9e88196b4eb64b2")!, code: CardCode("123456789012"), transactionNumber: "AT-2025-12345",
                 processedDate: "2025-10-29T01:05:30.000Z", type: .adsl, number: "036362608", value: 1000, locale: .ar

@@ -54,8 +54,8 @@ struct SMSChannelTests {
         return form
     }
 
-    static func message(_ locale: CustomerLocale) -> OutgoingMessage {
-        MessageComposer.card(
+    static func message(_ locale: CustomerLocale) throws -> OutgoingMessage {
+        try MessageComposer.card(
             CardDetails(
                 topupId: TopupID("t-9")!, code: CardCode("123456789012"), transactionNumber: "AT-1", processedDate: nil, type: .adsl,
                 number: "036362608", value: 500, locale: locale
@@ -67,7 +67,7 @@ struct SMSChannelTests {
     @Test("posts the form with Basic auth and keeps the returned sid", arguments: CustomerLocale.allCases)
     func delivered(locale: CustomerLocale) async throws {
         try await Self.run(statuses: [201]) { channel, received in
-            let message = Self.message(locale)
+            let message = try Self.message(locale)
             let sid = try await channel.send(message)
             #expect(sid == "SM1")
             let request = try #require(received.withLockedValue { $0.first })
@@ -99,8 +99,9 @@ struct SMSChannelTests {
     @Test("no answer is temporary")
     func unreachable() async throws {
         let channel = SMSChannel(baseURL: "http://127.0.0.1:1", accountSID: "AC1", authToken: Secret("t"), sender: "B", timeout: .seconds(2))
+        let message = try Self.message(.en)
         do {
-            _ = try await channel.send(Self.message(.en))
+            _ = try await channel.send(message)
             Issue.record("accepted")
         } catch {
             #expect(!error.isPermanent)

@@ -20,7 +20,7 @@ struct LeaseTests {
     @Test("the next due moment: the earliest due row, or the end of a lease someone holds on it", arguments: TestDatabase.available)
     func nextDue(database: TestDatabase) async throws {
         try await database.withStore { store, _ in
-            let leases = Leases(store: store)
+            let leases = SQLLeases(store: store)
             #expect(try await leases.nextDue(.orderChecks, now: 0) == nil, "an empty table has nothing due")
             try await Self.insertOrders(store, count: 3, due: 500)
             #expect(try await leases.nextDue(.orderChecks, now: 0) == 500)
@@ -45,7 +45,7 @@ struct LeaseTests {
                     group.addTask {
                         // Each worker has its own pool, as separate processes would.
                         let own = try await Store.open(location, logger: TestDatabase.quietLogger, maxPostgresConnectionsPerLoop: 1)
-                        let leases = Leases(store: own)
+                        let leases = SQLLeases(store: own)
                         var mine: [String] = []
                         do {
                             while true {
@@ -72,7 +72,7 @@ struct LeaseTests {
     func dueAndLeased(database: TestDatabase) async throws {
         try await database.withStore { store, _ in
             try await Self.insertOrders(store, count: 14, due: 100)
-            let leases = Leases(store: store)
+            let leases = SQLLeases(store: store)
             let notYet = try await leases.claim(.orderChecks, owner: "a", now: 99, leaseMillis: 1_000, limit: 50)
             #expect(notYet.isEmpty)
             let first = try await leases.claim(.orderChecks, owner: "a", now: 101, leaseMillis: 1_000, limit: 50)
@@ -87,7 +87,7 @@ struct LeaseTests {
     func expiry(database: TestDatabase) async throws {
         try await database.withStore { store, _ in
             try await Self.insertOrders(store, count: 1, due: 0)
-            let leases = Leases(store: store)
+            let leases = SQLLeases(store: store)
             #expect(try await leases.claim(.orderChecks, owner: "dead", now: 10, leaseMillis: 100, limit: 1) == ["claim-0"])
             #expect(try await leases.claim(.orderChecks, owner: "other", now: 50, leaseMillis: 100, limit: 1).isEmpty)
             #expect(try await leases.claim(.orderChecks, owner: "other", now: 111, leaseMillis: 100, limit: 1) == ["claim-0"])

@@ -48,15 +48,14 @@ public struct MessagingSettings: Sendable {
             throw ConfigurationError("BITAQA_SMTP_CA_FILE", "cannot read the file \(file)")
         }
         let values = [sms.string("url"), sms.string("account.sid"), sms.string("auth.token", secret: true), sms.string("from")]
-        if values.allSatisfy({ $0 != nil }) {
-            guard let url = URL(string: values[0]!), ["http", "https"].contains(url.scheme ?? "") else {
+        let names = ["BITAQA_SMS_URL", "BITAQA_SMS_ACCOUNT_SID", "BITAQA_SMS_AUTH_TOKEN", "BITAQA_SMS_FROM"]
+        if let smsURL = values[0], let accountSID = values[1], let authToken = values[2], let sender = values[3] {
+            guard let url = URL(string: smsURL), ["http", "https"].contains(url.scheme ?? "") else {
                 throw ConfigurationError("BITAQA_SMS_URL", "is not an http or https URL")
             }
-            self.sms = SMS(url: values[0]!, accountSID: values[1]!, authToken: Secret(values[2]!), sender: values[3]!)
-        } else if values.contains(where: { $0 != nil }) {
-            let names = ["BITAQA_SMS_URL", "BITAQA_SMS_ACCOUNT_SID", "BITAQA_SMS_AUTH_TOKEN", "BITAQA_SMS_FROM"]
-            let missing = zip(names, values).first { $0.1 == nil }!.0
-            throw ConfigurationError(missing, "is required with the other BITAQA_SMS_* settings")
+            self.sms = SMS(url: smsURL, accountSID: accountSID, authToken: Secret(authToken), sender: sender)
+        } else if let missing = zip(names, values).first(where: { $0.1 == nil }), values.contains(where: { $0 != nil }) {
+            throw ConfigurationError(missing.0, "is required with the other BITAQA_SMS_* settings")
         } else {
             self.sms = nil
         }

@@ -23,18 +23,11 @@ struct AuditController {
             throw PublicError.badRequest("order must be a topupId: 1 to 128 printable characters without spaces or '/'")
         }
         let events = try await trail.events(of: topupId)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         struct Body: Encodable {
             let success = true
             let topupId: String
             let events: [AuditRecord]
         }
-        let data = try encoder.encode(Body(topupId: topupId.rawValue, events: events))
-        return Response(
-            status: .ok,
-            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
-        )
+        return try ResponseJSON.response(Body(topupId: topupId.rawValue, events: events))
     }
 }

@@ -1,25 +1,19 @@
 import Audit
 import BitaqaCore
-import Delivery
-import Foundation
-import OneClickDZ
-import HTTPTypes
 import Hummingbird
-import HummingbirdCore
 import Logging
-import NIOCore
+import OneClickDZ
+import Orders
 import Storage
 
-/// The merchant's order routes under `/v1`: register an order and read it back.
+/// The merchant's order routes under `/v1`: register an order, send one, read it back, resend its card,
+/// and the upstream catalogue. Each handler decodes, calls a use case, and encodes the answer.
 struct MerchantOrdersController {
-    let store: Store
-    let orders: SQLOrderRepository
-    let audit: AuditTrail
+    let domain: DomainContext
+    let registrar: OrderRegistrar
     let upstream: OneClickDZClient
     let availableChannels: Set<DeliveryChannel>
     let products: ProductCache
-    /// Milliseconds from registration to the first status check.
-    var firstCheckDelay: Int64 = 0
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("orders", use: register)
@@ -32,68 +26,26 @@ struct MerchantOrdersController {
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decode(as: OrderRegistration.self, context: context)
         let order = try body.validated(availableChannels: availableChannels)
-        return try await store(order, event: .orderRegistered, context: context)
+        let registered = try await registrar.register(order, event: .orderRegistered, actor: "merchant", requestID: context.requestID)
+        return try await respond(registered, context: context)
     }
 
     /// Validates, places the top-up upstream with a unique `ref`, and registers it.
     @Sendable func send(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decode(as: SendOrderRequest.self, context: context)
         let (sendRequest, contact) = try body.validated(availableChannels: availableChannels)
-        let result: SendResult
-        do throws(UpstreamError) {
-            result = try await upstream.send(sendRequest)
-        } catch {
-            context.logger.info("upstream refused a send", metadata: ["error": "\(error)"])
-            throw PublicError(upstream: error)
-        }
-        guard let topupId = TopupID(result.topupId) else {
-            throw PublicError(.upstreamUnavailable, "OneClickDz answered with an unusable topupId")
-        }
-        var order = NewOrder(
-            topupId: topupId, topupRef: result.topupRef, userId: contact.userId, cardType: sendRequest.type,
-            number: sendRequest.number, value: sendRequest.value, email: contact.email, phone: contact.phone,
-            locale: contact.locale, channels: contact.channels, fingerprint: ""
+        let registered = try await registrar.send(
+            sendRequest, contact: contact, through: upstream, actor: "merchant", requestID: context.requestID, logger: context.logger
         )
-        order.fingerprint = OrderRegistration.fingerprint(of: order)
-        return try await store(order, event: .orderSent, context: context)
-    }
-
-    private func store(_ order: NewOrder, event: AuditKind, context: AppRequestContext) async throws -> Response {
-        let now = Timestamp.nowMillis()
-        let requestID = context.requestID
-        // The order and its ORDER_REGISTERED event commit together or not at all.
-        let outcome = try await store.transaction { [orders, audit] sql in
-            let outcome = try await orders.register(order, now: now, firstCheckAt: now + firstCheckDelay, in: sql)
-            if case .created = outcome {
-                try await audit.append(
-                    AuditEvent(
-                        event, topupId: order.topupId, actor: "merchant", requestID: requestID,
-                        details: ["channels": order.channels.map(\.rawValue).joined(separator: ","), "locale": order.locale.rawValue]
-                    ),
-                    now: now, in: sql
-                )
-            }
-            return outcome
-        }
-        switch outcome {
-        case .created(let record):
-            context.logger.info("order registered", metadata: ["topup_id": "\(record.topupId)"])
-            return try await respond(record, status: .created, context: context)
-        case .existing(let record):
-            return try await respond(record, status: .ok, context: context)
-        case .conflict:
-            throw PublicError(.conflict, "this topupId is already registered with different details")
-        case .refTaken:
-            throw PublicError(.conflict, "this topupRef belongs to another order")
-        }
+        return try await respond(registered, context: context)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let raw = try context.parameters.require("topupId")
-        guard let topupId = TopupID(raw), let record = try await orders.find(topupId) else {
+        guard let topupId = TopupID(raw), let record = try await domain.repositories.orders.find(topupId) else {
             throw PublicError(.orderNotFound, "no such order")
         }
-        return try await respond(record, status: .ok, context: context)
+        return try await respond(record, status: .ok)
     }
 
     /// Queues the card again on a channel: a deliberate new attempt, audited.
@@ -112,12 +64,15 @@ struct MerchantOrdersController {
             guard availableChannels.contains(parsed) else { throw PublicError.badRequest("the \(raw) channel is not configured") }
             channel = parsed
         }
+        struct Queued: Encodable {
+            let success = true
+            let queued: [String]
+        }
         do {
-            let queued = try await Resender(store: store).resend(
-                topupId, channel: channel, actor: "merchant", requestID: context.requestID, now: Timestamp.nowMillis()
+            let queued = try await Resender(context: domain).resend(
+                topupId, channel: channel, actor: "merchant", requestID: context.requestID
             )
-            let data = try ResponseJSON.encoder.encode(["success": AnyEncodable(true), "queued": AnyEncodable(queued.map(\.rawValue))])
-            return Response(status: .accepted, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            return try ResponseJSON.response(Queued(queued: queued.map(\.rawValue)), status: .accepted)
         } catch let refusal as Resender.Refusal {
             switch refusal {
             case .orderNotFound: throw PublicError(.orderNotFound, "no such order")
@@ -138,24 +93,23 @@ struct MerchantOrdersController {
         } catch {
             throw PublicError(upstream: error)
         }
-        do {
-            struct Body: Encodable {
-                let success = true
-                let type: String
-                let products: [Product]
-            }
-            let data = try ResponseJSON.encoder.encode(Body(type: type.rawValue, products: list))
-            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        struct Body: Encodable {
+            let success = true
+            let type: String
+            let products: [Product]
         }
+        return try ResponseJSON.response(Body(type: type.rawValue, products: list))
     }
 
-    private func respond(_ record: OrderRecord, status: HTTPResponse.Status, context: AppRequestContext) async throws -> Response {
-        let deliveries = try await orders.deliveries(of: record.topupId)
-        let data = try ResponseJSON.encoder.encode(OrderResponse(order: record, deliveries: deliveries))
-        return Response(
-            status: status,
-            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
-        )
+    private func respond(_ registered: OrderRegistrar.Registered, context: AppRequestContext) async throws -> Response {
+        if registered.created {
+            context.logger.info("order registered", metadata: ["topup_id": "\(registered.order.topupId)"])
+        }
+        return try await respond(registered.order, status: registered.created ? .created : .ok)
+    }
+
+    private func respond(_ record: OrderRecord, status: HTTPResponse.Status) async throws -> Response {
+        let deliveries = try await domain.repositories.orders.deliveries(of: record.topupId)
+        return try ResponseJSON.response(OrderResponse(order: record, deliveries: deliveries), status: status)
     }
 }

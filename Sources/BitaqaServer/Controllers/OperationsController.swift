@@ -16,12 +16,12 @@ struct OperationsController {
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("health") { _, _ in
-            JSONResponse(["status": "ok"])
+            try ResponseJSON.response(["status": "ok"])
         }
         router.get("ready") { _, context in
             do {
                 try await store.ping()
-                return JSONResponse(["status": "ready", "database": store.kind.rawValue])
+                return try ResponseJSON.response(["status": "ready", "database": store.kind.rawValue])
             } catch {
                 context.logger.warning("readiness check failed: the database does not answer", metadata: ["error.type": "\(type(of: error))"])
                 throw PublicError(.serviceUnavailable, "the database does not answer")
@@ -45,24 +45,6 @@ struct OperationsController {
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.render()))
             )
         }
-    }
-}
-
-/// A small JSON object response.
-struct JSONResponse: ResponseGenerator {
-    let fields: [String: String]
-
-    init(_ fields: [String: String]) {
-        self.fields = fields
-    }
-
-    func response(from request: Request, context: some RequestContext) throws -> Response {
-        let data = try ResponseJSON.encoder.encode(fields)
-        return Response(
-            status: .ok,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
-        )
     }
 }
 

@@ -1,6 +1,6 @@
 import BitaqaCore
-import Crypto
 import Foundation
+import Orders
 import Storage
 
 /// The body of `POST /v1/orders`, checked and normalised into a ``NewOrder``.
@@ -64,18 +64,7 @@ struct OrderRegistration: ClosedJSONObject {
             topupId: topupId, topupRef: topupRef, userId: userId, email: email, phone: phone, locale: locale,
             channels: channels, fingerprint: ""
         )
-        order.fingerprint = Self.fingerprint(of: order)
+        order.fingerprint = OrderFingerprint.of(order)
         return order
-    }
-
-    /// SHA-256 over the normalised fields, so `+213…` and `0…` spellings of one request match.
-    static func fingerprint(of order: NewOrder) -> String {
-        let fields = [
-            order.topupId.rawValue, order.topupRef ?? "", order.userId.rawValue, order.email ?? "",
-            order.phone ?? "", order.locale.rawValue, order.channels.map(\.rawValue).sorted().joined(separator: ","),
-        ]
-        // Length-prefixed, so no two different field lists encode to the same bytes.
-        let canonical = fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
-        return Hex.encode(SHA256.hash(data: Data(canonical.utf8)))
     }
 }

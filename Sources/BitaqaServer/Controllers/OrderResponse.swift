@@ -45,14 +45,3 @@ struct OrderResponse: Encodable {
         }
     }
 }
-
-/// Times as stored (milliseconds since 1970) and as shown (ISO 8601, UTC).
-enum Timestamp {
-    static func nowMillis() -> Int64 {
-        Int64((Date().timeIntervalSince1970 * 1000).rounded())
-    }
-
-    static func iso8601(_ millis: Int64) -> String {
-        Date(timeIntervalSince1970: Double(millis) / 1000).formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
-    }
-}

@@ -1,5 +1,6 @@
 import BitaqaCore
 import OneClickDZ
+import Orders
 import Storage
 
 /// The body of `POST /v1/orders/send`: the top-up to place and the buyer to deliver to.
@@ -17,15 +18,7 @@ struct SendOrderRequest: ClosedJSONObject {
     var channels: [String]?
 
     /// Who gets the card, and how.
-    struct Contact {
-        let userId: UserID
-        let email: String?
-        let phone: String?
-        let locale: CustomerLocale
-        let channels: [DeliveryChannel]
-    }
-
-    func validated(availableChannels: Set<DeliveryChannel>) throws(PublicError) -> (SendRequest, Contact) {
+    func validated(availableChannels: Set<DeliveryChannel>) throws(PublicError) -> (SendRequest, OrderRegistrar.Contact) {
         guard let cardType = CardType(rawValue: type) else { throw .badRequest("type must be ADSL or 4G") }
         guard NumberFormat.isValid(number, for: cardType) else {
             throw PublicError(
@@ -45,7 +38,7 @@ struct SendOrderRequest: ClosedJSONObject {
         let reference = ref ?? "bitaqa-" + String(UInt64.random(in: .min ... .max), radix: 36) + "-" + String(UInt32.random(in: .min ... .max), radix: 36)
         return (
             SendRequest(type: cardType, number: number, value: value, ref: reference),
-            Contact(userId: order.userId, email: order.email, phone: order.phone, locale: order.locale, channels: order.channels)
+            OrderRegistrar.Contact(userId: order.userId, email: order.email, phone: order.phone, locale: order.locale, channels: order.channels)
         )
     }
 }

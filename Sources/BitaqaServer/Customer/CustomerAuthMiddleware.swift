@@ -10,12 +10,13 @@ import Storage
 struct CustomerAuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let authenticator: CustomerAuthenticator
-    let limiter: RateLimiter
+    let limiter: any RateLimiter
     let settings: CustomerSettings
+    let time: TimeSource
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let now = Timestamp.nowMillis()
-        let window = Int64(settings.window * 1000)
+        let now = time.now()
+        let window = Duration.seconds(decimal: settings.window).inMilliseconds
         let address = context.remoteAddress
         if case .limited(let retry) = try await limiter.hit("addr:\(address)", limit: settings.requestsPerAddress, windowMillis: window, now: now) {
             throw PublicError(.rateLimited, "too many requests; try again later", retryAfter: retry)

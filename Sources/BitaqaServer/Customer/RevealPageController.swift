@@ -1,7 +1,6 @@
-import Audit
 import BitaqaCore
 import CardVault
-import Delivery
+import Orders
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -12,7 +11,7 @@ import Storage
 /// `GET /cards/{token}` shows the order with the card hidden; `POST /cards/{token}` reveals it.
 /// Link scanners that fetch the page reveal nothing; each reveal is rate limited and audited.
 struct RevealPageController {
-    let store: Store
+    let domain: DomainContext
     let tokens: RevealTokens
     let revealer: CardRevealer
     let settings: CustomerSettings
@@ -48,8 +47,8 @@ struct RevealPageController {
     /// The order a valid token names, owned by the token's user; nil for anything else.
     private func order(_ request: Request, context: AppRequestContext) async throws -> OrderRecord? {
         let token = try context.parameters.require("token")
-        guard let named = tokens.verify(token, now: Timestamp.nowMillis()) else { return nil }
-        return try await SQLOrderRepository(store: store).find(named.topupId, ownedBy: named.userId)
+        guard let named = tokens.verify(token, now: domain.time.now()) else { return nil }
+        return try await domain.repositories.orders.find(named.topupId, ownedBy: named.userId)
     }
 
     static func summary(_ order: OrderRecord) -> RevealPage.OrderSummary {
@@ -64,10 +63,8 @@ struct RevealPageController {
             status: status,
             headers: [
                 .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
-                HTTPField.Name("Content-Security-Policy")!: RevealPage.policy,
-                HTTPField.Name("Referrer-Policy")!: "no-referrer",
-                HTTPField.Name("X-Frame-Options")!: "DENY",
-                HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+                .contentSecurityPolicy: RevealPage.policy, .referrerPolicy: "no-referrer", .frameOptions: "DENY",
+                .xContentTypeOptions: "nosniff",
             ],
             body: .init(byteBuffer: ByteBuffer(string: html))
         )
@@ -80,7 +77,7 @@ struct StrictTransportMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        response.headers[HTTPField.Name("Strict-Transport-Security")!] = "max-age=31536000; includeSubDomains"
+        response.headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains"
         return response
     }
 }

@@ -26,7 +26,3 @@ struct ForwardedForMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 }
-
-extension HTTPField.Name {
-    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
-}

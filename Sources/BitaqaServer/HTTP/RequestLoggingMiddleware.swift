@@ -13,7 +13,7 @@ import NIOCore
 struct RequestLoggingMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    static let requestIDHeader = HTTPField.Name("X-Request-Id")!
+    static let requestIDHeader = HTTPField.Name.requestID
     /// Headers whose values are credentials: their presence is logged, never their value.
     static let redactedHeaders: Set<HTTPField.Name> = [.authorization, .cookie, .proxyAuthorization, HTTPField.Name("X-Access-Token")!]
     static let loggedHeaders: [HTTPField.Name] = [.userAgent, .contentType, .contentLength]

@@ -56,6 +56,12 @@ public struct FulfilledCard: Sendable, Equatable {
     public let code: CardCode
     public let transactionNumber: String?
     public let processedDate: String?
+
+    public init(code: CardCode, transactionNumber: String?, processedDate: String?) {
+        self.code = code
+        self.transactionNumber = transactionNumber
+        self.processedDate = processedDate
+    }
 }
 
 /// A top-up as `check-id`, `check-ref` and `list` describe it.

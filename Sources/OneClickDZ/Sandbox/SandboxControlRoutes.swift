@@ -77,7 +77,7 @@ struct SandboxKeyCheck: RouterMiddleware {
     let state: SandboxState
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let token = request.headers[HTTPField.Name("X-Access-Token")!] ?? ""
+        let token = request.headers[.accessToken] ?? ""
         let required = state.settings.requiredKey
         guard !token.isEmpty, required == nil || token == required else {
             return SandboxReply.error(.unauthorized, "INVALID_ACCESS_TOKEN", "Invalid or expired access token")

@@ -89,7 +89,7 @@ struct SandboxGate: RouterMiddleware {
 
     private func answer(_ request: Request, route: String, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var settings = await state.faults
-        let token = request.headers[HTTPField.Name("X-Access-Token")!] ?? ""
+        let token = request.headers[.accessToken] ?? ""
         if token.isEmpty {
             return SandboxReply.error(.unauthorized, "MISSING_ACCESS_TOKEN", "Access token is required")
         }

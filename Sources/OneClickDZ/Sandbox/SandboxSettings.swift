@@ -1,3 +1,4 @@
+import HTTPTypes
 /// How the sandbox behaves: timings, money, and faults to inject.
 public struct SandboxSettings: Sendable {
     /// A HANDLING top-up resolves after a random time in this range (the upstream says 3 to 45 s).
@@ -56,4 +57,10 @@ public enum SandboxNumbers {
         default: .fulfilled
         }
     }
+}
+
+extension HTTPField.Name {
+    /// The upstream's key header. The literal is a valid token, so the fallback is never taken; it keeps
+    /// a trap out of the code.
+    static let accessToken = HTTPField.Name("X-Access-Token") ?? .authorization
 }

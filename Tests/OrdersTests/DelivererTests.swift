@@ -1,7 +1,7 @@
 import Audit
 import BitaqaCore
 import BitaqaTestSupport
-import Delivery
+import Orders
 import Foundation
 import Messaging
 import NIOConcurrencyHelpers
@@ -52,7 +52,7 @@ struct DelivererTests {
             #expect(!codes.contains { failed.lastError?.contains($0) == true })
             #expect(try await h.auditKinds(id).contains(.deliveryFailed))
 
-            let queued = try await Resender(store: h.store).resend(id, channel: .email, actor: "test", requestID: "r-1", now: Clock.nowMillis())
+            let queued = try await Resender(store: h.store).resend(id, channel: .email, actor: "test", requestID: "r-1")
             #expect(queued == [.email])
             #expect(try await h.runUntil { try await h.deliveries(id).contains { $0.state == .delivered } })
             #expect(try await h.auditKinds(id).contains(.resendRequested))
@@ -81,15 +81,15 @@ struct DelivererTests {
             let stuck = try await h.place(number: SandboxNumbers.stuck.adsl, channels: [.email])
             let resender = Resender(store: h.store)
             await #expect(throws: Resender.Refusal.notReady(.handling)) {
-                _ = try await resender.resend(stuck, channel: .email, actor: "t", requestID: nil, now: 1)
+                _ = try await resender.resend(stuck, channel: .email, actor: "t", requestID: nil)
             }
             await #expect(throws: Resender.Refusal.orderNotFound) {
-                _ = try await resender.resend(TopupID("nope")!, channel: nil, actor: "t", requestID: nil, now: 1)
+                _ = try await resender.resend(TopupID("nope")!, channel: nil, actor: "t", requestID: nil)
             }
             let done = try await h.place(channels: [.email])
             #expect(try await h.runUntil { try await h.allDelivered([done]) })
             await #expect(throws: Resender.Refusal.noContact(.sms)) {
-                _ = try await resender.resend(done, channel: .sms, actor: "t", requestID: nil, now: 1)
+                _ = try await resender.resend(done, channel: .sms, actor: "t", requestID: nil)
             }
         }
     }
@@ -105,7 +105,7 @@ struct DelivererTests {
             }
             #expect(try await h.order(id).status == .fulfilled)
             // A worker claims the delivery and dies before sending.
-            _ = try await Leases(store: h.store).claim(.deliveries, owner: "dead-worker", now: Clock.nowMillis() + 1_000, leaseMillis: 1_000, limit: 10)
+            _ = try await SQLLeases(store: h.store).claim(.deliveries, owner: "dead-worker", now: TimeSource.system.now() + 1_000, leaseMillis: 1_000, limit: 10)
             try await h.deliverer.pass()
             #expect(try await h.deliveries(id).first?.state != .delivered, "the dead worker's lease holds")
             try await Task.sleep(for: .milliseconds(2_100))

@@ -5,7 +5,6 @@ import Foundation
 import Logging
 import Messaging
 import ServiceLifecycle
-import SQLKit
 import Storage
 
 /// Hands due deliveries to their channels.
@@ -18,13 +17,13 @@ import Storage
 /// A crash between the channel accepting a message and the success being recorded sends that one message
 /// again after the lease expires: the only case of a repeat, and recognisable by its stable message id.
 public struct Deliverer: Service {
-    let store: Store
+    let context: DomainContext
     let cards: CardReader
     let channels: [DeliveryChannel: any MessageChannel]
     let backoff: DeliveryBackoff
     /// When set (`BITAQA_EMAIL_MODE=link`), emails carry this link to the reveal page instead of the code.
     let emailLink: (@Sendable (TopupID, UserID) -> String)?
-    let time: TimeSource
+    var time: TimeSource { context.time }
     let logger: Logger
     let metrics: PipelineMetrics
     let owner: String
@@ -39,12 +38,11 @@ public struct Deliverer: Service {
         emailLink: (@Sendable (TopupID, UserID) -> String)? = nil, time: TimeSource = .system, logger: Logger, metrics: PipelineMetrics = PipelineMetrics(), owner: String, batchSize: Int = 20, concurrency: Int = 8,
         leaseMillis: Int64 = 120_000, idle: Duration = .milliseconds(250), wake: WorkSignal? = nil
     ) {
-        self.store = store
+        self.context = DomainContext(store: store, time: time)
         self.cards = cards
         self.channels = channels
         self.backoff = backoff
         self.emailLink = emailLink
-        self.time = time
         self.logger = logger
         self.metrics = metrics
         self.owner = owner
@@ -62,7 +60,7 @@ public struct Deliverer: Service {
     /// Claims one batch of due deliveries and attempts each; returns how many were claimed.
     @discardableResult
     public func pass() async throws -> Int {
-        let claimed = try await Leases(store: store).claim(
+        let claimed = try await context.repositories.leases.claim(
             .deliveries, owner: owner, now: time.now(), leaseMillis: leaseMillis, limit: batchSize
         )
         await WorkLoop.forEach(claimed, limit: concurrency) { await self.attempt($0) }
@@ -78,10 +76,11 @@ public struct Deliverer: Service {
     }
 
     private func attemptOrThrow(_ id: String) async throws {
-        let pipeline = PipelineRepository(store: store)
+        let repositories = context.repositories
+        let pipeline = repositories.pipeline
         try await pipeline.markSending(id, owner: owner, now: time.now())
         guard let delivery = try await pipeline.delivery(id),
-            let order = try await SQLOrderRepository(store: store).find(delivery.topupId)
+            let order = try await repositories.orders.find(delivery.topupId)
         else { return }
         let recipient = delivery.channel == .email ? order.email : order.phone
         guard let recipient else {
@@ -90,10 +89,10 @@ public struct Deliverer: Service {
         guard let channel = channels[delivery.channel] else {
             return try await fail(delivery, reason: "the \(delivery.channel.rawValue) channel is not configured", reasonClass: "no_channel")
         }
-        let message: OutgoingMessage
+        let composed: OutgoingMessage?
         switch delivery.purpose {
         case .card:
-            guard let stored = try await CardRepository(store: store).card(of: order.topupId) else {
+            guard let stored = try await repositories.cards.card(of: order.topupId) else {
                 return try await fail(delivery, reason: "the order has no stored card", reasonClass: "no_card")
             }
             let code: CardCode
@@ -102,7 +101,7 @@ public struct Deliverer: Service {
             } catch {
                 return try await fail(delivery, reason: "the stored card cannot be read (see CARD_UNREADABLE)", reasonClass: "card_unreadable")
             }
-            message = MessageComposer.card(
+            composed = try? MessageComposer.card(
                 CardDetails(
                     topupId: order.topupId, code: code, transactionNumber: order.transactionNumber, processedDate: order.processedDate,
                     type: order.cardType, number: order.number, value: order.value, locale: order.locale
@@ -110,10 +109,13 @@ public struct Deliverer: Service {
                 channel: delivery.channel, recipient: recipient, link: emailLink?(order.topupId, order.userId)
             )
         case .refundNotice:
-            message = MessageComposer.refundNotice(
+            composed = try? MessageComposer.refundNotice(
                 OrderFacts(topupId: order.topupId, type: order.cardType, number: order.number, locale: order.locale),
                 channel: delivery.channel, recipient: recipient
             )
+        }
+        guard let message = composed else {
+            return try await fail(delivery, reason: "the message could not be rendered", reasonClass: "template")
         }
         let providerID: String?
         do throws(DeliveryFailure) {
@@ -135,9 +137,9 @@ public struct Deliverer: Service {
             return
         }
         let now = time.now()
-        try await store.transaction { [owner] sql in
-            guard try await pipeline.markDelivered(id, owner: owner, providerMessageID: providerID, now: now, in: sql) else { return }
-            try await AuditTrail(store: store).append(
+        try await repositories.transaction { [owner, trail = context.trail] transaction in
+            guard try await pipeline.markDelivered(id, owner: owner, providerMessageID: providerID, now: now, in: transaction) else { return }
+            try await trail.append(
                 AuditEvent(
                     .cardDelivered, topupId: order.topupId, actor: "deliverer",
                     details: [
@@ -145,7 +147,7 @@ public struct Deliverer: Service {
                         "message_id": message.messageID, "provider_message_id": providerID ?? "",
                     ]
                 ),
-                now: now, in: sql
+                now: now, in: transaction
             )
         }
         metrics.delivery(delivery.channel, outcome: "delivered")
@@ -160,15 +162,15 @@ public struct Deliverer: Service {
 
     private func fail(_ delivery: DeliveryRecord, reason: String, reasonClass: String) async throws {
         let now = time.now()
-        let pipeline = PipelineRepository(store: store)
-        try await store.transaction { [owner] sql in
-            guard try await pipeline.markFailed(delivery.id, owner: owner, error: reason, now: now, in: sql) else { return }
-            try await AuditTrail(store: store).append(
+        let pipeline = context.repositories.pipeline
+        try await context.repositories.transaction { [owner, trail = context.trail] transaction in
+            guard try await pipeline.markFailed(delivery.id, owner: owner, error: reason, now: now, in: transaction) else { return }
+            try await trail.append(
                 AuditEvent(
                     .deliveryFailed, topupId: delivery.topupId, actor: "deliverer",
                     details: ["channel": delivery.channel.rawValue, "purpose": delivery.purpose.rawValue, "reason": reasonClass]
                 ),
-                now: now, in: sql
+                now: now, in: transaction
             )
         }
         metrics.delivery(delivery.channel, outcome: "failed")

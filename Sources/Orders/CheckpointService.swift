@@ -1,8 +1,8 @@
 import Audit
+import BitaqaCore
 import Foundation
 import Logging
 import ServiceLifecycle
-import Storage
 
 /// Writes a signed checkpoint of the audit trail's head to the checkpoint file and the log, every
 /// interval while the head moves, and once more at shutdown.
@@ -35,12 +35,14 @@ public struct CheckpointWriter: Sendable {
     let keys: CheckpointKeys
     let file: CheckpointFile
     let logger: Logger
+    let time: TimeSource
 
-    public init(trail: AuditTrail, keys: CheckpointKeys, file: CheckpointFile, logger: Logger) {
+    public init(trail: AuditTrail, keys: CheckpointKeys, file: CheckpointFile, logger: Logger, time: TimeSource = .system) {
         self.trail = trail
         self.keys = keys
         self.file = file
         self.logger = logger
+        self.time = time
     }
 
     /// Writes a checkpoint when the head is past `sequence`; returns the head's sequence.
@@ -51,7 +53,7 @@ public struct CheckpointWriter: Sendable {
         if let existing = try? file.read(), existing.sequence >= head.sequence, keys.isValid(existing) {
             return head.sequence
         }
-        let checkpoint = keys.sign(sequence: head.sequence, hash: head.hash, at: Timestamp.nowMillis())
+        let checkpoint = keys.sign(sequence: head.sequence, hash: head.hash, at: time.now())
         try file.write(checkpoint)
         logger.info(
             "audit checkpoint",

@@ -1,15 +1,17 @@
 import Audit
 import BitaqaCore
-import Foundation
-import SQLKit
 import Storage
 
 /// A deliberate new delivery of a card: the merchant's `resend`, from the API or the command line.
 public struct Resender: Sendable {
-    let store: Store
+    let context: DomainContext
+
+    public init(context: DomainContext) {
+        self.context = context
+    }
 
     public init(store: Store) {
-        self.store = store
+        self.init(context: DomainContext(store: store))
     }
 
     /// Why a resend was refused.
@@ -24,9 +26,11 @@ public struct Resender: Sendable {
     /// Queues the card again on `channel`, or on every channel the order has a contact for.
     /// Returns the channels queued.
     public func resend(
-        _ topupId: TopupID, channel: DeliveryChannel?, actor: String, requestID: String?, now: Int64
+        _ topupId: TopupID, channel: DeliveryChannel?, actor: String, requestID: String?
     ) async throws -> [DeliveryChannel] {
-        guard let order = try await SQLOrderRepository(store: store).find(topupId) else { throw Refusal.orderNotFound }
+        let now = context.time.now()
+        let repositories = context.repositories
+        guard let order = try await repositories.orders.find(topupId) else { throw Refusal.orderNotFound }
         guard order.status == .fulfilled else { throw Refusal.notReady(order.status) }
         let channels: [DeliveryChannel]
         if let channel {
@@ -36,14 +40,14 @@ public struct Resender: Sendable {
             channels = DeliveryChannel.allCases.filter { ($0 == .email ? order.email : order.phone) != nil }
             guard !channels.isEmpty else { throw Refusal.noContact(.email) }
         }
-        try await store.transaction { sql in
-            try await PipelineRepository(store: store).insertDeliveries(topupId, channels: channels, purpose: .card, now: now, in: sql)
-            try await AuditTrail(store: store).append(
+        try await repositories.transaction { [trail = context.trail] transaction in
+            try await repositories.pipeline.insertDeliveries(topupId, channels: channels, purpose: .card, now: now, in: transaction)
+            try await trail.append(
                 AuditEvent(
                     .resendRequested, topupId: topupId, actor: actor, requestID: requestID,
                     details: ["channels": channels.map(\.rawValue).joined(separator: ",")]
                 ),
-                now: now, in: sql
+                now: now, in: transaction
             )
         }
         return channels

@@ -15,13 +15,15 @@ public struct CardReader: Sendable {
     let audit: AuditTrail
     /// Card views from every request of the process share transactions (group commit).
     let views: AuditBatcher
+    let time: TimeSource
 
     /// - Parameter views: the group-commit writer of `CARD_VIEWED`, a service of the application; by
     ///   default one that is never started and so writes each view in a transaction of its own.
-    public init(vault: CardVault, audit: AuditTrail, views: AuditBatcher? = nil) {
+    public init(vault: CardVault, audit: AuditTrail, views: AuditBatcher? = nil, time: TimeSource = .system) {
         self.vault = vault
         self.audit = audit
         self.views = views ?? AuditBatcher(trail: audit)
+        self.time = time
     }
 
     /// Records that a card was shown; returns once the event is committed, so the caller may show it.
@@ -43,14 +45,9 @@ public struct CardReader: Sendable {
                     .cardUnreadable, topupId: card.topupId, requestID: requestID,
                     details: ["key_id": keyID, "reason": error.reason.rawValue]
                 ),
-                now: Clock.nowMillis()
+                now: time.now()
             )
             throw PublicError(.cardUnreadable, "this card cannot be read; the merchant has been alerted")
         }
     }
-}
-
-/// Wall-clock milliseconds, the unit of every stored time.
-public enum Clock {
-    public static func nowMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 }

@@ -1,7 +1,7 @@
 import Audit
 import BitaqaCore
 import BitaqaTestSupport
-import Delivery
+import Orders
 import Foundation
 import OneClickDZ
 import Storage
@@ -20,7 +20,7 @@ struct TrackerTests {
                 #expect(order.status == .fulfilled)
                 #expect(order.transactionNumber?.hasPrefix("AT-") == true)
                 #expect(order.nextCheckAt == nil)
-                let card = try #require(try await CardRepository(store: h.store).card(of: id))
+                let card = try #require(try await SQLCardRepository(store: h.store).card(of: id))
                 #expect(codes.contains(try h.vault.open(card.sealed, topupId: id, userId: card.userId).revealed))
                 let deliveries = try await h.deliveries(id)
                 #expect(deliveries.allSatisfy { $0.attempts == 1 && $0.deliveredAt != nil && $0.purpose == .card })
@@ -56,7 +56,7 @@ struct TrackerTests {
             let deliveries = try await h.deliveries(id)
             #expect(deliveries.count == 2 && deliveries.allSatisfy { $0.purpose == .refundNotice })
             #expect(h.outboxFiles(id).allSatisfy { $0.1.contains("rembours") })
-            #expect(try await CardRepository(store: h.store).card(of: id) == nil)
+            #expect(try await SQLCardRepository(store: h.store).card(of: id) == nil)
         }
     }
 

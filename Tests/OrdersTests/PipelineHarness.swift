@@ -2,7 +2,7 @@ import Audit
 import BitaqaCore
 import BitaqaTestSupport
 import CardVault
-import Delivery
+import Orders
 import Foundation
 import HummingbirdTesting
 import Logging
@@ -15,7 +15,7 @@ import Storage
 final class ManualClock: Sendable {
     private let value: NIOLockedValueBox<Int64>
 
-    init(_ start: Int64 = Clock.nowMillis()) {
+    init(_ start: Int64 = TimeSource.system.now()) {
         value = NIOLockedValueBox(start)
     }
 
@@ -94,7 +94,7 @@ struct PipelineHarness: Sendable {
     /// Places a top-up upstream and registers it, as `POST /v1/orders/send` does.
     func place(
         number: String = "036362608", type: CardType = .adsl, value: Int = 500, channels: [DeliveryChannel] = [.email, .sms],
-        now: Int64 = Clock.nowMillis()
+        now: Int64 = TimeSource.system.now()
     ) async throws -> TopupID {
         let sent = try await client.send(SendRequest(type: type, number: number, value: value))
         let topupId = TopupID(sent.topupId)!

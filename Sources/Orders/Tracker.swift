@@ -5,7 +5,6 @@ import Foundation
 import Logging
 import OneClickDZ
 import ServiceLifecycle
-import SQLKit
 import Storage
 
 /// Follows orders until the upstream settles them.
@@ -15,11 +14,11 @@ import Storage
 /// lease. A fulfilled card is sealed, stored, queued for delivery on every channel and audited in one
 /// transaction. A worker that dies leaves leases that expire, and the orders come back.
 public struct Tracker: Service {
-    let store: Store
+    let context: DomainContext
     let client: OneClickDZClient
-    let vault: CardVault
+    let intake: CardIntake
     let schedule: TrackingSchedule
-    let time: TimeSource
+    var time: TimeSource { context.time }
     let logger: Logger
     let metrics: PipelineMetrics
     let owner: String
@@ -34,11 +33,10 @@ public struct Tracker: Service {
         time: TimeSource = .system, logger: Logger, metrics: PipelineMetrics = PipelineMetrics(), owner: String, batchSize: Int = 50, concurrency: Int = 8,
         leaseMillis: Int64 = 60_000, cardStored: WorkSignal? = nil
     ) {
-        self.store = store
+        self.context = DomainContext(store: store, time: time)
         self.client = client
-        self.vault = vault
+        self.intake = CardIntake(context: context, vault: vault)
         self.schedule = schedule
-        self.time = time
         self.logger = logger
         self.metrics = metrics
         self.owner = owner
@@ -56,7 +54,7 @@ public struct Tracker: Service {
     /// later), at least 5 ms and at most a second, which also bounds how late new orders are seen.
     func restUntilNextCheck() async -> Duration {
         let now = time.now()
-        guard let next = try? await Leases(store: store).nextDue(.orderChecks, now: now) else { return .seconds(1) }
+        guard let next = try? await context.repositories.leases.nextDue(.orderChecks, now: now) else { return .seconds(1) }
         return .milliseconds(min(1_000, max(5, next - now)))
     }
 
@@ -64,10 +62,10 @@ public struct Tracker: Service {
     @discardableResult
     public func pass() async throws -> Int {
         let now = time.now()
-        let claimed = try await Leases(store: store).claim(.orderChecks, owner: owner, now: now, leaseMillis: leaseMillis, limit: batchSize)
+        let claimed = try await context.repositories.leases.claim(.orderChecks, owner: owner, now: now, leaseMillis: leaseMillis, limit: batchSize)
         // The batch in hand is finished even during a graceful shutdown: it runs outside cancellation.
         await WorkLoop.forEach(claimed.compactMap(TopupID.init), limit: concurrency) { await self.check($0) }
-        if let depth = try? await PipelineRepository(store: store).queueDepth(now: time.now()) {
+        if let depth = try? await context.repositories.pipeline.queueDepth(now: time.now()) {
             metrics.queueDepth(checks: depth.checks, deliveries: depth.deliveries)
         }
         return claimed.count
@@ -83,8 +81,9 @@ public struct Tracker: Service {
     }
 
     private func checkOrThrow(_ topupId: TopupID) async throws {
-        let pipeline = PipelineRepository(store: store)
-        guard let order = try await SQLOrderRepository(store: store).find(topupId) else { return }
+        let repositories = context.repositories
+        let pipeline = repositories.pipeline
+        guard let order = try await repositories.orders.find(topupId) else { return }
         let status: TopupStatus
         do {
             status = try await client.checkID(topupId.rawValue)
@@ -111,25 +110,26 @@ public struct Tracker: Service {
             try await pipeline.recordCheck(topupId, owner: owner, status: .handling, nextCheckAt: next, error: nil, now: now)
         case .known(.queued):
             metrics.check("QUEUED")
-            try await store.transaction { [owner, schedule] sql in
+            try await repositories.transaction { [owner, schedule, trail = context.trail] transaction in
                 guard try await pipeline.recordCheck(
-                    topupId, owner: owner, status: .queued, nextCheckAt: schedule.nextQueuedCheck(now: now), error: nil, now: now, in: sql
+                    topupId, owner: owner, status: .queued, nextCheckAt: schedule.nextQueuedCheck(now: now), error: nil, now: now,
+                    in: transaction
                 ) else { return }
                 if order.status != .queued {
-                    try await AuditTrail(store: store).append(
+                    try await trail.append(
                         AuditEvent(.statusChanged, topupId: topupId, actor: "tracker", details: ["from": order.status.rawValue, "to": "QUEUED"]),
-                        now: now, in: sql
+                        now: now, in: transaction
                     )
                 }
             }
         case .known(.refunded):
             metrics.check("REFUNDED")
-            try await store.transaction { [owner] sql in
-                guard try await pipeline.markRefunded(topupId, owner: owner, now: now, in: sql) else { return }
-                try await pipeline.insertDeliveries(topupId, channels: order.channels, purpose: .refundNotice, now: now, in: sql)
-                try await AuditTrail(store: store).append(
+            try await repositories.transaction { [owner, trail = context.trail] transaction in
+                guard try await pipeline.markRefunded(topupId, owner: owner, now: now, in: transaction) else { return }
+                try await pipeline.insertDeliveries(topupId, channels: order.channels, purpose: .refundNotice, now: now, in: transaction)
+                try await trail.append(
                     AuditEvent(.statusChanged, topupId: topupId, actor: "tracker", details: ["from": order.status.rawValue, "to": "REFUNDED"]),
-                    now: now, in: sql
+                    now: now, in: transaction
                 )
             }
         case .known(.fulfilled):
@@ -142,28 +142,14 @@ public struct Tracker: Service {
                 )
                 return
             }
-            let sealed = try vault.seal(card.code, topupId: topupId, userId: order.userId)
-            try await store.transaction { [owner] sql in
-                guard try await pipeline.markFulfilled(
-                    topupId, owner: owner, sealed: sealed.bytes, keyID: sealed.keyID.hex, transactionNumber: card.transactionNumber,
-                    processedDate: card.processedDate, type: status.type, number: status.number, value: status.amount, now: now, in: sql
-                ) else { return }
-                try await pipeline.insertDeliveries(topupId, channels: order.channels, purpose: .card, now: now, in: sql)
-                let trail = AuditTrail(store: store)
-                try await trail.append(
-                    AuditEvent(.statusChanged, topupId: topupId, actor: "tracker", details: ["from": order.status.rawValue, "to": "FULFILLED"]),
-                    now: now, in: sql
-                )
-                try await trail.append(
-                    AuditEvent(
-                        .cardStored, topupId: topupId, actor: "tracker",
-                        details: ["key_id": sealed.keyID.hex, "channels": order.channels.map(\.rawValue).joined(separator: ",")]
-                    ),
-                    now: now, in: sql
-                )
+            let keyID: String
+            do {
+                keyID = try await intake.store(card, of: order, reported: status, owner: owner, now: now)
+            } catch is CardIntake.NotStored {
+                return  // another worker took the order over, or stored the card first
             }
             cardStored?.notify()
-            logger.info("card stored", metadata: ["topup_id": "\(topupId)", "key_id": "\(sealed.keyID.hex)"])
+            logger.info("card stored", metadata: ["topup_id": "\(topupId)", "key_id": "\(keyID)"])
         case .unknown(let raw):
             metrics.check("UNKNOWN")
             logger.warning("upstream reported an unknown status", metadata: ["topup_id": "\(topupId)", "status": "\(raw.prefix(40))"])

@@ -1,9 +1,8 @@
 import Audit
-import Delivery
+import Orders
 import BitaqaCore
 import CardVault
 import Logging
-import SQLKit
 import Storage
 
 /// Re-encrypts every card that is not under the active key, in batches, each batch its own transaction.
@@ -12,16 +11,21 @@ import Storage
 /// running server: each card changes in one `UPDATE` of blob and key id together, guarded by the old blob,
 /// so a reader sees the old or the new sealed card, never half of one, and a concurrent writer wins.
 public struct KeyRotator: Sendable {
-    let store: Store
+    let context: DomainContext
     let vault: CardVault
-    let cards: CardRepository
-    let audit: AuditTrail
+
+    public init(context: DomainContext, vault: CardVault) {
+        self.context = context
+        self.vault = vault
+    }
 
     public init(store: Store, vault: CardVault) {
-        self.store = store
-        self.vault = vault
-        self.cards = CardRepository(store: store)
-        self.audit = AuditTrail(store: store)
+        self.init(context: DomainContext(store: store), vault: vault)
+    }
+
+    /// Stored cards that a rotation would move: those under a key other than the active one.
+    public func pending() async throws -> Int {
+        try await context.repositories.cards.count(notUnder: vault.keyRing.activeKeyID.hex)
     }
 
     /// What a rotation run did.
@@ -55,9 +59,9 @@ public struct KeyRotator: Sendable {
                 report.interrupted = true
                 break
             }
-            let outcome = try await store.transaction { [cursor, vault, cards, audit] sql in
+            let outcome = try await context.repositories.transaction { [cursor, vault, context] transaction in
                 try await Self.rotateBatch(
-                    after: cursor, size: batchSize, active: active, vault: vault, cards: cards, audit: audit, sql: sql
+                    after: cursor, size: batchSize, active: active, vault: vault, context: context, transaction: transaction
                 )
             }
             batches += 1
@@ -67,8 +71,8 @@ public struct KeyRotator: Sendable {
             cursor = last
             progress(report.moved)
         }
-        report.remaining = try await cards.countByKey().filter { $0.key != active }
-        try await audit.append(
+        report.remaining = try await context.repositories.cards.countByKey().filter { $0.key != active }
+        try await context.trail.append(
             AuditEvent(
                 .keyRotated, actor: "bitaqa keys rotate",
                 details: [
@@ -76,7 +80,7 @@ public struct KeyRotator: Sendable {
                     "remaining": String(report.remaining.values.reduce(0, +)), "interrupted": String(report.interrupted),
                 ]
             ),
-            now: Clock.nowMillis()
+            now: context.time.now()
         )
         logger.info(
             "key rotation finished",
@@ -92,29 +96,29 @@ public struct KeyRotator: Sendable {
     }
 
     private static func rotateBatch(
-        after cursor: String?, size: Int, active: String, vault: CardVault, cards: CardRepository, audit: AuditTrail,
-        sql: any SQLDatabase
+        after cursor: String?, size: Int, active: String, vault: CardVault, context: DomainContext, transaction: Transaction
     ) async throws -> BatchOutcome {
         var outcome = BatchOutcome()
-        let batch = try await cards.cards(notUnder: active, after: cursor, limit: size, in: sql)
+        let cards = context.repositories.cards
+        let batch = try await cards.cards(notUnder: active, after: cursor, limit: size, in: transaction)
         for card in batch {
             outcome.lastKey = card.topupId.rawValue
             do {
                 guard let resealed = try vault.reseal(card.sealed, topupId: card.topupId, userId: card.userId) else { continue }
                 if try await cards.replace(
                     card.topupId, expected: card.sealed, with: resealed.bytes, keyID: resealed.keyID.hex,
-                    now: Clock.nowMillis(), in: sql
+                    now: context.time.now(), in: transaction
                 ) {
                     outcome.moved += 1
                 }
             } catch let error as VaultError {
                 outcome.unreadable[card.topupId.rawValue] = error.reason.rawValue
-                try await audit.append(
+                try await context.trail.append(
                     AuditEvent(
                         .cardUnreadable, topupId: card.topupId, actor: "bitaqa keys rotate",
                         details: ["key_id": error.keyID?.hex ?? card.keyID, "reason": error.reason.rawValue]
                     ),
-                    now: Clock.nowMillis(), in: sql
+                    now: context.time.now(), in: transaction
                 )
             }
         }

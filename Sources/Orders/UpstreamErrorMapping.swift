@@ -3,7 +3,7 @@ import OneClickDZ
 
 extension PublicError {
     /// The public form of an upstream refusal: the upstream's own code where the interface names it.
-    init(upstream error: UpstreamError) {
+    public init(upstream error: UpstreamError) {
         switch error.code {
         case "ERR_PHONE":
             self.init(.invalidPhone, "the number does not match its type, or the line does not exist")

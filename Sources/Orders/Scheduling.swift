@@ -1,16 +1,5 @@
 import Foundation
 
-/// Where "now" comes from: the wall clock, or a clock a test moves by hand.
-public struct TimeSource: Sendable {
-    public let now: @Sendable () -> Int64
-
-    public init(now: @escaping @Sendable () -> Int64) {
-        self.now = now
-    }
-
-    public static let system = TimeSource { Clock.nowMillis() }
-}
-
 /// When to check an order again.
 public struct TrackingSchedule: Sendable {
     /// Seconds between checks while HANDLING in the first five minutes (`BITAQA_POLL_INTERVAL`).

@@ -1,0 +1,12 @@
+import HTTPTypes
+
+/// The header names the service uses that HTTPTypes does not define, made once. `HTTPField.Name(_:)` is
+/// failable only for invalid tokens; these literals are valid (a test checks each one's spelling), so
+/// the fallback exists only to keep a trap out of the code.
+extension HTTPField.Name {
+    static let requestID = HTTPField.Name("X-Request-Id") ?? .via
+    static let forwardedFor = HTTPField.Name("X-Forwarded-For") ?? .via
+    static let frameOptions = HTTPField.Name("X-Frame-Options") ?? .via
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy") ?? .via
+    static let pragma = HTTPField.Name("Pragma") ?? .via
+}

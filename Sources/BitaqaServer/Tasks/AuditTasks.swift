@@ -1,0 +1,66 @@
+import Audit
+import BitaqaCore
+import Logging
+import Orders
+
+/// `bitaqa audit verify` and `bitaqa audit export`.
+public enum AuditTasks {
+    /// What verification found.
+    public enum Verdict: Sendable, Equatable {
+        /// Every event links and hashes, and the trail reaches the checkpoint (when there is one).
+        case intact(events: Int64, checkpoint: Int64?)
+        case broken(sequence: Int64, reason: String)
+    }
+
+    /// Checks every event's link and hash, and the trail's length against the signed checkpoint.
+    ///
+    /// - Parameters:
+    ///   - checkpointPath: the checkpoint file; by default `BITAQA_AUDIT_CHECKPOINT_FILE`.
+    ///   - noCheckpoint: told when there is no checkpoint file (removing the newest events goes unseen).
+    ///   - started: told how many events there are to check.
+    ///   - progress: told how many were checked so far.
+    public static func verify(
+        _ configuration: BitaqaConfiguration, checkpointPath: String?, logger: Logger, noCheckpoint: (String) -> Void,
+        started: (Int64) -> Void, progress: @escaping @Sendable (Int64) -> Void
+    ) async throws -> Verdict {
+        let ring = try resolveKeyRing(configuration, logger: logger)
+        let file = CheckpointFile(path: checkpointPath ?? configuration.audit.checkpointFile)
+        return try await withDomain(configuration, logger: logger) { domain in
+            let checkpoint: AuditCheckpoint?
+            do {
+                checkpoint = try file.read()
+            } catch {
+                return .broken(sequence: 0, reason: "the checkpoint file \(file.path) cannot be read")
+            }
+            if let found = checkpoint, !CheckpointKeys(ring: ring).isValid(found) {
+                return .broken(
+                    sequence: found.sequence,
+                    reason: "the checkpoint's signature is invalid (forged, or its key is no longer in the ring)"
+                )
+            }
+            if checkpoint == nil { noCheckpoint(file.path) }
+            started(try await domain.trail.head()?.sequence ?? 0)
+            switch try await AuditVerifier(trail: domain.trail).verify(checkpoint: checkpoint, progress: progress) {
+            case .intact(let events, _): return .intact(events: Int64(events), checkpoint: checkpoint?.sequence)
+            case .broken(let sequence, let reason): return .broken(sequence: sequence, reason: reason)
+            }
+        }
+    }
+
+    /// Every event in the window (and of one order), oldest first, as one JSON line each.
+    public static func export(
+        _ configuration: BitaqaConfiguration, from: Int64?, to: Int64?, order: TopupID?, logger: Logger, line: (String) -> Void
+    ) async throws {
+        try await withDomain(configuration, logger: logger) { domain in
+            var after: Int64 = 0
+            while true {
+                let page = try await domain.trail.events(after: after, limit: 1_000, from: from, to: to, topupId: order)
+                for record in page {
+                    line(try record.jsonLine())
+                    after = record.sequence
+                }
+                if page.count < 1_000 { break }
+            }
+        }
+    }
+}

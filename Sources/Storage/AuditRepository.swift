@@ -1,0 +1,109 @@
+import SQLKit
+
+/// One event of the audit trail as stored; the Audit target builds and checks the chain over these.
+public struct AuditRow: Sendable, Equatable {
+    public let sequence: Int64
+    public let at: Int64
+    public let kind: String
+    public let topupId: String?
+    public let actor: String?
+    public let requestID: String?
+    /// Canonical JSON of the event's details.
+    public let details: String
+    public let previousHash: String
+    public let hash: String
+
+    public init(
+        sequence: Int64, at: Int64, kind: String, topupId: String?, actor: String?, requestID: String?, details: String,
+        previousHash: String, hash: String
+    ) {
+        self.sequence = sequence
+        self.at = at
+        self.kind = kind
+        self.topupId = topupId
+        self.actor = actor
+        self.requestID = requestID
+        self.details = details
+        self.previousHash = previousHash
+        self.hash = hash
+    }
+}
+
+/// The `audit_events` table: append-only, read in sequence order.
+public protocol AuditRepository: Sendable {
+    /// Serialises appenders for the rest of `transaction` and returns the newest event's sequence and hash.
+    func lockHead(in transaction: Transaction) async throws -> (sequence: Int64, hash: String)?
+    /// Appends one row inside `transaction`.
+    func insert(_ row: AuditRow, in transaction: Transaction) async throws
+    /// The newest event's sequence and hash; nil for an empty trail.
+    func head() async throws -> (sequence: Int64, hash: String)?
+    /// Rows after `sequence`, oldest first, optionally in a time window and of one order.
+    func rows(after sequence: Int64, limit: Int, from: Int64?, to: Int64?, topupId: String?) async throws -> [AuditRow]
+}
+
+/// The one implementation. Appends are serialised so the chain stays one line even with several
+/// processes: on PostgreSQL by a transaction-level advisory lock, on SQLite by the write lock that
+/// `BEGIN IMMEDIATE` took.
+public struct SQLAuditRepository: AuditRepository {
+    let store: Store
+
+    public init(store: Store) {
+        self.store = store
+    }
+
+    public func lockHead(in transaction: Transaction) async throws -> (sequence: Int64, hash: String)? {
+        if transaction.kind == .postgres {
+            // A fixed number that names "the audit chain" among advisory locks.
+            _ = try await transaction.sql.raw("SELECT pg_advisory_xact_lock(80121702) AS locked").all()
+        }
+        return try await Self.head(transaction.sql)
+    }
+
+    public func insert(_ row: AuditRow, in transaction: Transaction) async throws {
+        try await transaction.sql.raw("""
+            INSERT INTO audit_events (seq, at, kind, topup_id, actor, request_id, details, prev_hash, hash)
+            VALUES (\(bind: row.sequence), \(bind: row.at), \(bind: row.kind), \(bind: row.topupId),
+                \(bind: row.actor), \(bind: row.requestID), \(bind: row.details), \(bind: row.previousHash), \(bind: row.hash))
+            """).run()
+    }
+
+    public func head() async throws -> (sequence: Int64, hash: String)? {
+        try await Self.head(store.sql)
+    }
+
+    public func rows(after sequence: Int64, limit: Int, from: Int64?, to: Int64?, topupId: String?) async throws -> [AuditRow] {
+        var query = SQLQueryString("""
+            SELECT seq, at, kind, topup_id, actor, request_id, details, prev_hash, hash FROM audit_events
+            WHERE seq > \(bind: sequence)
+            """)
+        if let from { query = query + " AND at >= \(bind: from)" }
+        if let to { query = query + " AND at < \(bind: to)" }
+        if let topupId { query = query + " AND topup_id = \(bind: topupId)" }
+        query = query + " ORDER BY seq LIMIT \(bind: limit)"
+        return try await store.sql.raw(query).all().map(Self.decode)
+    }
+
+    private static func head(_ sql: any SQLDatabase) async throws -> (sequence: Int64, hash: String)? {
+        guard let row = try await sql.raw("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").first() else {
+            return nil
+        }
+        return (try row.decode(column: "seq", as: Int64.self), try row.decode(column: "hash", as: String.self))
+    }
+
+    private static func decode(_ row: any SQLRow) throws -> AuditRow {
+        func optional(_ column: String) throws -> String? {
+            try row.decodeNil(column: column) ? nil : row.decode(column: column, as: String.self)
+        }
+        return AuditRow(
+            sequence: try row.decode(column: "seq", as: Int64.self),
+            at: try row.decode(column: "at", as: Int64.self),
+            kind: try row.decode(column: "kind", as: String.self),
+            topupId: try optional("topup_id"),
+            actor: try optional("actor"),
+            requestID: try optional("request_id"),
+            details: try row.decode(column: "details", as: String.self),
+            previousHash: try row.decode(column: "prev_hash", as: String.self),
+            hash: try row.decode(column: "hash", as: String.self)
+        )
+    }
+}
