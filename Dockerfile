@@ -20,10 +20,10 @@ FROM ${SWIFT_IMAGE} AS build
 WORKDIR /build
 
 # Dependencies first, in their own layer: it is rebuilt only when Package.swift or Package.resolved
-# changes. `Package.*` brings Package.resolved along when the context has one; it is in .gitignore,
-# so a fresh clone has none and gets the newest versions that Package.swift allows.
+# changes. `Package.*` brings the committed Package.resolved along, so the image builds exactly the
+# versions CI and every machine build (`--force-resolved-versions` below refuses to drift from it).
 COPY Package.* ./
-RUN swift package resolve
+RUN swift package --force-resolved-versions resolve
 
 # Then what the `bitaqa` product is built from. SwiftPM wants the folder of every declared target,
 # tests included, and the EmbedOpenAPI build plugin embeds openapi.yaml into the binary. If

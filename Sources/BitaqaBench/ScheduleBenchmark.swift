@@ -1,3 +1,4 @@
+import BitaqaCore
 import Orders
 import Foundation
 
@@ -46,10 +47,13 @@ struct ScheduleBenchmark {
     func run() {
         var outcomes = [outcome("guide: check at send, then every 5 s", first: 0) { $0 + 5 }]
         for interval in [2.0, 3.0, 4.0, 4.5, 5.0, 10.0] {
-            let schedule = TrackingSchedule(pollInterval: interval)
+            let schedule = TrackingSchedule(pollInterval: .seconds(decimal: interval))
             outcomes.append(
-                outcome("Bitaqa, BITAQA_POLL_INTERVAL=\(String(format: "%g", interval))\(interval == 5 ? " (default)" : "")", first: schedule.firstCheckDelay) {
-                    $0 + schedule.handlingInterval(elapsed: $0)
+                outcome(
+                    "Bitaqa, BITAQA_POLL_INTERVAL=\(String(format: "%g", interval))\(interval == 5 ? " (default)" : "")",
+                    first: schedule.firstCheckDelay.inSeconds
+                ) {
+                    $0 + schedule.handlingInterval(elapsed: .seconds(decimal: $0)).inSeconds
                 }
             )
         }

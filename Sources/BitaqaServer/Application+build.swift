@@ -94,7 +94,7 @@ private func assembleApplication(
         store: store, client: upstream.client, vault: vault,
         schedule: schedule,
         logger: logger, metrics: pipelineMetrics, owner: owner, concurrency: configuration.pipeline.concurrency,
-        leaseMillis: Int64(configuration.pipeline.leaseSeconds * 1000), cardStored: cardStored
+        lease: configuration.pipeline.lease, cardStored: cardStored
     )
     let views = AuditBatcher(trail: AuditTrail(store: store))
     let cards = CardReader(vault: vault, audit: AuditTrail(store: store), views: views, time: time)
@@ -105,7 +105,7 @@ private func assembleApplication(
             cap: configuration.pipeline.deliveryRetryCap
         ),
         emailLink: emailLink, logger: logger, metrics: pipelineMetrics, owner: owner, concurrency: configuration.pipeline.concurrency,
-        leaseMillis: Int64(configuration.pipeline.leaseSeconds * 2000), wake: cardStored
+        lease: configuration.pipeline.lease * 2, wake: cardStored
     )
 
     let router = buildRouter(
@@ -115,13 +115,13 @@ private func assembleApplication(
             metrics: pipelineMetrics
         ),
         metrics: metrics, maxBodyBytes: configuration.http.maxBodyBytes, usesTLS: configuration.http.usesTLS,
-        firstCheckDelay: .seconds(decimal: schedule.firstCheckDelay), trustedProxies: configuration.http.trustedProxies, time: time
+        firstCheckDelay: schedule.firstCheckDelay, trustedProxies: configuration.http.trustedProxies, time: time
     )
     // Stopped in reverse order once the HTTP server has stopped: the deliverer and tracker finish the
     // work in hand, card views are flushed, the last checkpoint is written; then the resources close.
     let services = OwnedServices(
         services: upstream.services + [
-            CheckpointService(writer: checkpoints, interval: .milliseconds(Int64(configuration.audit.checkpointInterval * 1000))),
+            CheckpointService(writer: checkpoints, interval: configuration.audit.checkpointInterval),
             views, tracker, deliverer,
         ],
         resources: resources, logger: logger
@@ -184,7 +184,7 @@ func buildRouter(
         )
         .group(context: CustomerContext.self)
     let revealer = CardRevealer(
-        context: domain, cards: customer.cards, window: .seconds(decimal: customer.settings.window), metrics: customer.metrics
+        context: domain, cards: customer.cards, window: customer.settings.window, metrics: customer.metrics
     )
     CustomerOrdersController(orders: CustomerOrders(context: domain), revealer: revealer, settings: customer.settings)
         .addRoutes(to: customers)
@@ -314,7 +314,7 @@ public func resolveKeyRing(_ configuration: BitaqaConfiguration, logger: Logger)
 
 private func makeServer(_ http: HTTPSettings) throws -> HTTPServerBuilder {
     let http1 = HTTP1Channel.Configuration(
-        idleTimeout: .milliseconds(Int64(http.idleTimeout * 1000)),
+        idleTimeout: TimeAmount(http.idleTimeout),
         httpDecoderConfiguration: .init(maxHeaderFieldSize: http.maxHeaderBytes, maxHeaderListSize: http.maxHeaderBytes, maxHeaderFieldCount: 200)
     )
     guard let certificateFile = http.tlsCertificateFile, let keyFile = http.tlsKeyFile else {

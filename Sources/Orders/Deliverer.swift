@@ -29,14 +29,14 @@ public struct Deliverer: Service {
     let owner: String
     let batchSize: Int
     let concurrency: Int
-    let leaseMillis: Int64
+    let lease: Duration
     let idle: Duration
     let wake: WorkSignal?
 
     public init(
         store: Store, cards: CardReader, channels: [DeliveryChannel: any MessageChannel], backoff: DeliveryBackoff = DeliveryBackoff(),
         emailLink: (@Sendable (TopupID, UserID) -> String)? = nil, time: TimeSource = .system, logger: Logger, metrics: PipelineMetrics = PipelineMetrics(), owner: String, batchSize: Int = 20, concurrency: Int = 8,
-        leaseMillis: Int64 = 120_000, idle: Duration = .milliseconds(250), wake: WorkSignal? = nil
+        lease: Duration = .seconds(120), idle: Duration = .milliseconds(250), wake: WorkSignal? = nil
     ) {
         self.context = DomainContext(store: store, time: time)
         self.cards = cards
@@ -48,7 +48,7 @@ public struct Deliverer: Service {
         self.owner = owner
         self.batchSize = batchSize
         self.concurrency = concurrency
-        self.leaseMillis = leaseMillis
+        self.lease = lease
         self.idle = idle
         self.wake = wake
     }
@@ -61,7 +61,7 @@ public struct Deliverer: Service {
     @discardableResult
     public func pass() async throws -> Int {
         let claimed = try await context.repositories.leases.claim(
-            .deliveries, owner: owner, now: time.now(), leaseMillis: leaseMillis, limit: batchSize
+            .deliveries, owner: owner, now: time.now(), leaseMillis: lease.inMilliseconds, limit: batchSize
         )
         await WorkLoop.forEach(claimed, limit: concurrency) { await self.attempt($0) }
         return claimed.count
@@ -126,7 +126,7 @@ public struct Deliverer: Service {
                 try await fail(delivery, reason: reason, reasonClass: error.isPermanent ? "permanent" : "attempts_exhausted")
             } else {
                 let now = time.now()
-                let next = now + Int64(backoff.delay(afterAttempts: delivery.attempts + 1) * 1000)
+                let next = now + backoff.delay(afterAttempts: delivery.attempts + 1).inMilliseconds
                 try await pipeline.markRetry(id, owner: owner, error: error.reason, nextAttemptAt: next, now: now)
                 metrics.delivery(delivery.channel, outcome: "retry")
                 logger.info(

@@ -24,14 +24,14 @@ public struct Tracker: Service {
     let owner: String
     let batchSize: Int
     let concurrency: Int
-    let leaseMillis: Int64
+    let lease: Duration
     /// Rung after a card is stored, to wake this process's deliverer.
     let cardStored: WorkSignal?
 
     public init(
         store: Store, client: OneClickDZClient, vault: CardVault, schedule: TrackingSchedule,
         time: TimeSource = .system, logger: Logger, metrics: PipelineMetrics = PipelineMetrics(), owner: String, batchSize: Int = 50, concurrency: Int = 8,
-        leaseMillis: Int64 = 60_000, cardStored: WorkSignal? = nil
+        lease: Duration = .seconds(60), cardStored: WorkSignal? = nil
     ) {
         self.context = DomainContext(store: store, time: time)
         self.client = client
@@ -42,7 +42,7 @@ public struct Tracker: Service {
         self.owner = owner
         self.batchSize = batchSize
         self.concurrency = concurrency
-        self.leaseMillis = leaseMillis
+        self.lease = lease
         self.cardStored = cardStored
     }
 
@@ -62,7 +62,7 @@ public struct Tracker: Service {
     @discardableResult
     public func pass() async throws -> Int {
         let now = time.now()
-        let claimed = try await context.repositories.leases.claim(.orderChecks, owner: owner, now: now, leaseMillis: leaseMillis, limit: batchSize)
+        let claimed = try await context.repositories.leases.claim(.orderChecks, owner: owner, now: now, leaseMillis: lease.inMilliseconds, limit: batchSize)
         // The batch in hand is finished even during a graceful shutdown: it runs outside cancellation.
         await WorkLoop.forEach(claimed.compactMap(TopupID.init), limit: concurrency) { await self.check($0) }
         if let depth = try? await context.repositories.pipeline.queueDepth(now: time.now()) {
@@ -101,10 +101,10 @@ public struct Tracker: Service {
         case .known(.handling):
             metrics.check("HANDLING")
             let next = schedule.nextHandlingCheck(createdAt: order.createdAt, now: now)
-            if now - order.createdAt > Int64(schedule.fastWindow * 1000) {
+            if .milliseconds(now - order.createdAt) > schedule.fastWindow {
                 logger.warning(
                     "order still HANDLING after five minutes; checking less often",
-                    metadata: ["topup_id": "\(topupId)", "next_check_in_s": "\((next - now) / 1000)"]
+                    metadata: ["topup_id": "\(topupId)", "next_check_in": "\(Duration.milliseconds(next - now))"]
                 )
             }
             try await pipeline.recordCheck(topupId, owner: owner, status: .handling, nextCheckAt: next, error: nil, now: now)
@@ -137,7 +137,7 @@ public struct Tracker: Service {
             guard let card = status.card else {
                 logger.warning("order FULFILLED without a card code; checking again", metadata: ["topup_id": "\(topupId)"])
                 try await pipeline.recordCheck(
-                    topupId, owner: owner, status: nil, nextCheckAt: now + Int64(schedule.pollInterval * 1000),
+                    topupId, owner: owner, status: nil, nextCheckAt: now + schedule.pollInterval.inMilliseconds,
                     error: "fulfilled without card", now: now
                 )
                 return

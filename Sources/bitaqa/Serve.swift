@@ -39,7 +39,7 @@ struct Serve: AsyncParsableCommand {
             // A graceful stop finishes the batch in hand; past the bound, the work is cancelled and
             // its leases expire for another process.
             var settings = ServiceGroupConfiguration(services: [app], logger: Logger(label: "bitaqa"))
-            settings.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.pipeline.shutdownTimeout * 1000))
+            settings.maximumGracefulShutdownDuration = configuration.pipeline.shutdownTimeout
             settings.maximumCancellationDuration = .seconds(5)
             let group = ServiceGroup(configuration: settings)
             if EarlySignals.stopRequested { await group.triggerGracefulShutdown() }

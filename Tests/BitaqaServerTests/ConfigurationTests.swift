@@ -53,16 +53,19 @@ struct ConfigurationTests {
     @Test("the limits are read, with their defaults")
     func limits() throws {
         let defaults = try Self.read([:])
-        #expect(defaults.http.maxBodyBytes == 65_536 && defaults.http.maxHeaderBytes == 16_384 && defaults.http.idleTimeout == 30)
-        #expect(defaults.pipeline.concurrency == 8 && defaults.storage.poolSize == 8 && defaults.pipeline.shutdownTimeout == 30)
+        #expect(defaults.http.maxBodyBytes == 65_536 && defaults.http.maxHeaderBytes == 16_384 && defaults.http.idleTimeout == .seconds(30))
+        #expect(defaults.pipeline.concurrency == 8 && defaults.storage.poolSize == 8 && defaults.pipeline.shutdownTimeout == .seconds(30))
         let set = try Self.read([
             "BITAQA_HTTP_MAX_BODY_BYTES": "2048", "BITAQA_HTTP_MAX_HEADER_BYTES": "4096", "BITAQA_HTTP_IDLE_TIMEOUT": "2.5",
             "BITAQA_DELIVERY_CONCURRENCY": "16", "BITAQA_DATABASE_POOL_SIZE": "20", "BITAQA_SHUTDOWN_TIMEOUT": "5",
             "BITAQA_DELIVERY_RETRY_BASE": "0.5", "BITAQA_DELIVERY_RETRY_CAP": "30", "ONECLICKDZ_TIMEOUT": "3",
         ])
-        #expect(set.http.maxBodyBytes == 2_048 && set.http.maxHeaderBytes == 4_096 && set.http.idleTimeout == 2.5)
-        #expect(set.pipeline.concurrency == 16 && set.storage.poolSize == 20 && set.pipeline.shutdownTimeout == 5)
-        #expect(set.pipeline.deliveryRetryBase == 0.5 && set.pipeline.deliveryRetryCap == 30 && set.upstream.requestTimeout == 3)
+        #expect(set.http.maxBodyBytes == 2_048 && set.http.maxHeaderBytes == 4_096 && set.http.idleTimeout == .milliseconds(2_500))
+        #expect(set.pipeline.concurrency == 16 && set.storage.poolSize == 20 && set.pipeline.shutdownTimeout == .seconds(5))
+        #expect(
+            set.pipeline.deliveryRetryBase == .milliseconds(500) && set.pipeline.deliveryRetryCap == .seconds(30)
+                && set.upstream.requestTimeout == .seconds(3)
+        )
     }
 
     @Test("bad values stop startup naming the setting and never echoing a secret", arguments: [

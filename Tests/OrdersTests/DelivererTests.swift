@@ -65,7 +65,7 @@ struct DelivererTests {
         let email = ScriptedChannel(failFirst: Array(repeating: .temporary("451"), count: 10))
         try await PipelineHarness.run(
             on: database, channels: { channels in channels.merging([.email: email]) { $1 } },
-            backoff: DeliveryBackoff(maxAttempts: 3, base: 0.01, cap: 0.02)
+            backoff: DeliveryBackoff(maxAttempts: 3, base: .milliseconds(10), cap: .milliseconds(20))
         ) { h in
             let id = try await h.place(channels: [.email])
             #expect(try await h.runUntil { try await h.deliveries(id).first?.state == .failed })

@@ -39,10 +39,10 @@ struct PipelineHarness: Sendable {
     static func run(
         on database: TestDatabase,
         sandbox settings: SandboxSettings = .fast(),
-        schedule: TrackingSchedule = TrackingSchedule(pollInterval: 0.02, queuedRecheck: 0.1),
+        schedule: TrackingSchedule = TrackingSchedule(pollInterval: .milliseconds(20), queuedRecheck: .milliseconds(100)),
         time: TimeSource = .system,
         channels: (@Sendable ([DeliveryChannel: any MessageChannel]) -> [DeliveryChannel: any MessageChannel])? = nil,
-        backoff: DeliveryBackoff = DeliveryBackoff(maxAttempts: 5, base: 0.01, cap: 0.05),
+        backoff: DeliveryBackoff = DeliveryBackoff(maxAttempts: 5, base: .milliseconds(10), cap: .milliseconds(50)),
         _ body: @Sendable (PipelineHarness) async throws -> Void
     ) async throws {
         let sandbox = SandboxServer(settings: settings)
@@ -66,12 +66,12 @@ struct PipelineHarness: Sendable {
                     store: store, client: upstream, sandbox: sandbox, vault: vault, outbox: outbox.directory,
                     tracker: Tracker(
                         store: store, client: upstream, vault: vault, schedule: schedule,
-                        time: time, logger: logs.logger(), owner: "tracker-test", leaseMillis: 5_000
+                        time: time, logger: logs.logger(), owner: "tracker-test", lease: .seconds(5)
                     ),
                     deliverer: Deliverer(
                         store: store, cards: CardReader(vault: vault, audit: AuditTrail(store: store)),
                         channels: channels?(defaultChannels) ?? defaultChannels, backoff: backoff, time: time,
-                        logger: logs.logger(), owner: "deliverer-test", leaseMillis: 5_000
+                        logger: logs.logger(), owner: "deliverer-test", lease: .seconds(5)
                     ),
                     logs: logs
                 )

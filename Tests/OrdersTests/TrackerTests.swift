@@ -64,7 +64,7 @@ struct TrackerTests {
     func stuck(database: TestDatabase) async throws {
         let clock = ManualClock()
         try await PipelineHarness.run(
-            on: database, schedule: TrackingSchedule(pollInterval: 5), time: clock.source
+            on: database, schedule: TrackingSchedule(pollInterval: .seconds(5)), time: clock.source
         ) { h in
             let id = try await h.place(number: SandboxNumbers.stuck.adsl, now: clock.now)
             try await h.tracker.pass()
@@ -133,13 +133,13 @@ struct TrackerTests {
 
     @Test("the HANDLING schedule: poll interval for five minutes, then doubling up to a cap")
     func schedule() {
-        let schedule = TrackingSchedule(pollInterval: 5)
-        #expect(schedule.handlingInterval(elapsed: 0) == 5)
-        #expect(schedule.handlingInterval(elapsed: 299) == 5)
-        #expect(schedule.handlingInterval(elapsed: 300) == 10)
-        #expect(schedule.handlingInterval(elapsed: 600) == 20)
-        #expect(schedule.handlingInterval(elapsed: 900) == 40)
-        #expect(schedule.handlingInterval(elapsed: 100_000) == 900)
+        let schedule = TrackingSchedule(pollInterval: .seconds(5))
+        #expect(schedule.handlingInterval(elapsed: .zero) == .seconds(5))
+        #expect(schedule.handlingInterval(elapsed: .seconds(299)) == .seconds(5))
+        #expect(schedule.handlingInterval(elapsed: .seconds(300)) == .seconds(10))
+        #expect(schedule.handlingInterval(elapsed: .seconds(600)) == .seconds(20))
+        #expect(schedule.handlingInterval(elapsed: .seconds(900)) == .seconds(40))
+        #expect(schedule.handlingInterval(elapsed: .seconds(100_000)) == .seconds(900))
         let next = schedule.nextAfterError(failures: 3, retryAfter: 30, now: 0)
         #expect(next >= 30_000)
     }

@@ -7,11 +7,11 @@ import Configuration
 /// - `BITAQA_AUDIT_CHECKPOINT_INTERVAL`: seconds between checkpoints while serving, default `60`.
 public struct AuditSettings: Sendable {
     public var checkpointFile: String
-    public var checkpointInterval: Double
+    public var checkpointInterval: Duration
 
     init(reader: ConfigReader, dataDirectory: String) throws(ConfigurationError) {
         let audit = SettingsReader(reader, scope: ["bitaqa", "audit"])
         checkpointFile = audit.string("checkpoint.file") ?? dataDirectory + "/audit-checkpoint.json"
-        checkpointInterval = try audit.double("checkpoint.interval", default: 60, range: 0.05...86_400)
+        checkpointInterval = try audit.duration("checkpoint.interval", default: 60, range: 0.05...86_400)
     }
 }

@@ -21,7 +21,7 @@ public struct CustomerSettings: Sendable {
     public var revealsPerUser: Int
     public var requestsPerAddress: Int
     public var authFailuresPerAddress: Int
-    public var window: Double
+    public var window: Duration
 
     init(reader: ConfigReader) throws(ConfigurationError) {
         let jwt = SettingsReader(reader, scope: ["bitaqa", "jwt"])
@@ -42,6 +42,6 @@ public struct CustomerSettings: Sendable {
         revealsPerUser = try limits.int("reveals", default: 30, range: 0...1_000_000)
         requestsPerAddress = try limits.int("address", default: 120, range: 0...1_000_000)
         authFailuresPerAddress = try limits.int("auth.failures", default: 20, range: 0...1_000_000)
-        window = try limits.double("window", default: 60, range: 0.1...86_400)
+        window = try limits.duration("window", default: 60, range: 0.1...86_400)
     }
 }

@@ -26,7 +26,7 @@ public struct HTTPSettings: Sendable {
     public var publicURL: String
     public var maxBodyBytes: Int
     public var maxHeaderBytes: Int
-    public var idleTimeout: Double
+    public var idleTimeout: Duration
     public var trustedProxies: Set<String>
 
     /// What `BITAQA_HTTP_MAX_BODY_BYTES` may be set to.
@@ -43,7 +43,7 @@ public struct HTTPSettings: Sendable {
         behindTLSProxy = try root.bool("behind.tls.proxy", default: false)
         maxBodyBytes = try http.int("max.body.bytes", default: 65_536, range: Self.bodyLimitRange)
         maxHeaderBytes = try http.int("max.header.bytes", default: 16_384, range: 1_024...1_048_576)
-        idleTimeout = try http.double("idle.timeout", default: 30, range: 0.5...3_600)
+        idleTimeout = try http.duration("idle.timeout", default: 30, range: 0.5...3_600)
         trustedProxies = Set((root.string("trusted.proxies") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         for proxy in trustedProxies where !proxy.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) {
             throw ConfigurationError("BITAQA_TRUSTED_PROXIES", "'\(proxy.prefix(45))' is not an IP address")

@@ -17,27 +17,27 @@ import Configuration
 /// - `BITAQA_LEASE_SECONDS`: how long a claimed order check is held (default 60; deliveries get twice
 ///   that). A process that dies leaves its rows to others after this long.
 public struct PipelineSettings: Sendable {
-    public var pollInterval: Double
-    public var queuedRecheck: Double
+    public var pollInterval: Duration
+    public var queuedRecheck: Duration
     public var upstreamRateLimit: Double
     public var deliveryMaxAttempts: Int
-    public var leaseSeconds: Double
+    public var lease: Duration
     public var concurrency: Int
-    public var deliveryRetryBase: Double
-    public var deliveryRetryCap: Double
-    public var shutdownTimeout: Double
+    public var deliveryRetryBase: Duration
+    public var deliveryRetryCap: Duration
+    public var shutdownTimeout: Duration
 
     init(reader: ConfigReader) throws(ConfigurationError) {
         let root = SettingsReader(reader, scope: ["bitaqa"])
-        pollInterval = try root.double("poll.interval", default: 5, range: 0.01...3_600)
-        queuedRecheck = try root.double("queued.recheck", default: 6 * 3_600, range: 0.01...604_800)
+        pollInterval = try root.duration("poll.interval", default: 5, range: 0.01...3_600)
+        queuedRecheck = try root.duration("queued.recheck", default: 6 * 3_600, range: 0.01...604_800)
         upstreamRateLimit = try root.double("upstream.rate.limit", default: 10, range: 0.1...10_000)
         deliveryMaxAttempts = try root.int("delivery.max.attempts", default: 10, range: 1...1_000)
-        leaseSeconds = try root.double("lease.seconds", default: 60, range: 1...3_600)
+        lease = try root.duration("lease.seconds", default: 60, range: 1...3_600)
         concurrency = try root.int("delivery.concurrency", default: 8, range: 1...256)
-        deliveryRetryBase = try root.double("delivery.retry.base", default: 2, range: 0.01...3_600)
-        deliveryRetryCap = try root.double("delivery.retry.cap", default: 600, range: 0.01...86_400)
-        shutdownTimeout = try root.double("shutdown.timeout", default: 30, range: 1...3_600)
+        deliveryRetryBase = try root.duration("delivery.retry.base", default: 2, range: 0.01...3_600)
+        deliveryRetryCap = try root.duration("delivery.retry.cap", default: 600, range: 0.01...86_400)
+        shutdownTimeout = try root.duration("shutdown.timeout", default: 30, range: 1...3_600)
         guard deliveryRetryBase <= deliveryRetryCap else {
             throw ConfigurationError("BITAQA_DELIVERY_RETRY_BASE", "is above BITAQA_DELIVERY_RETRY_CAP")
         }

@@ -1,3 +1,4 @@
+import BitaqaCore
 import Foundation
 import Configuration
 
@@ -40,6 +41,11 @@ struct SettingsReader {
             throw ConfigurationError(variable(name), "'\(raw)' is not a number from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
+    }
+
+    /// A duration written in seconds, decimals allowed (`0.5`), within `range` seconds.
+    func duration(_ name: String, default defaultSeconds: Double, range: ClosedRange<Double>) throws(ConfigurationError) -> Duration {
+        .seconds(decimal: try double(name, default: defaultSeconds, range: range))
     }
 
     func bool(_ name: String, default defaultValue: Bool) throws(ConfigurationError) -> Bool {

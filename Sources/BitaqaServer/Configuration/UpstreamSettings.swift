@@ -26,8 +26,8 @@ public struct UpstreamSettings: Sendable {
     public var apiKey: Secret?
     public var secondaryKey: Secret?
     public var baseURL: String
-    public var requestTimeout: Double
-    public var connectTimeout: Double
+    public var requestTimeout: Duration
+    public var connectTimeout: Duration
     public var sandbox: SandboxSettings
 
     init(reader: ConfigReader) throws(ConfigurationError) {
@@ -41,8 +41,8 @@ public struct UpstreamSettings: Sendable {
         if baseURL.hasSuffix("/v3") || baseURL.hasSuffix("/v3/") {
             throw ConfigurationError("ONECLICKDZ_BASE_URL", "give the host without /v3 (the client appends it)")
         }
-        requestTimeout = try upstream.double("timeout", default: 15, range: 0.1...600)
-        connectTimeout = try upstream.double("connect.timeout", default: 5, range: 0.1...600)
+        requestTimeout = try upstream.duration("timeout", default: 15, range: 0.1...600)
+        connectTimeout = try upstream.duration("connect.timeout", default: 5, range: 0.1...600)
         let sandbox = SettingsReader(reader, scope: ["bitaqa", "sandbox"])
         var settings = SandboxSettings()
         let low = try sandbox.double("resolve.min", default: 3, range: 0...86_400)

@@ -16,7 +16,7 @@ struct CustomerAuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let now = time.now()
-        let window = Duration.seconds(decimal: settings.window).inMilliseconds
+        let window = settings.window.inMilliseconds
         let address = context.remoteAddress
         if case .limited(let retry) = try await limiter.hit("addr:\(address)", limit: settings.requestsPerAddress, windowMillis: window, now: now) {
             throw PublicError(.rateLimited, "too many requests; try again later", retryAfter: retry)

@@ -26,8 +26,8 @@ public struct Upstream: Sendable {
         func makeClient(baseURL: String, key: Secret, secondary: Secret?) -> OneClickDZClient {
             var client = UpstreamConfiguration(
                 baseURL: baseURL, apiKey: key, secondaryKey: secondary,
-                connectTimeout: .milliseconds(Int64(settings.connectTimeout * 1000)),
-                requestTimeout: requestTimeout ?? .milliseconds(Int64(settings.requestTimeout * 1000)),
+                connectTimeout: settings.connectTimeout,
+                requestTimeout: requestTimeout ?? settings.requestTimeout,
                 userAgent: "bitaqa/\(BitaqaVersion.current) (\(worker))", rateLimiter: limiter
             )
             if let retry { client.retry = retry }
