@@ -1,8 +1,8 @@
 import HTTPTypes
 
 /// The header names the service uses that HTTPTypes does not define, made once. `HTTPField.Name(_:)` is
-/// failable only for invalid tokens; these literals are valid (a test checks each one's spelling), so
-/// the fallback exists only to keep a trap out of the code.
+/// failable only for invalid tokens; these literals are valid (the API tests read each header by its
+/// literal name), so the fallback exists only to keep a trap out of the code.
 extension HTTPField.Name {
     static let requestID = HTTPField.Name("X-Request-Id") ?? .via
     static let forwardedFor = HTTPField.Name("X-Forwarded-For") ?? .via
