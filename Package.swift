@@ -11,7 +11,7 @@ let swiftSettings: [SwiftSetting] = [
 /// Tests keep only `ExistentialAny`: member import visibility would make every test file import
 /// HTTPTypes, NIOCore and Logging for the types the code under test hands back.
 let testSwiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
@@ -23,7 +23,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
-        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "CommandLineArguments"]),
+        .package(
+            url: "https://github.com/apple/swift-configuration", from: "1.4.0",
+            traits: [.defaults, "CommandLineArguments"]),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
@@ -329,7 +331,8 @@ let package = Package(
 // The micro-benchmarks (ordo-one/benchmark) join the package only for `scripts/bench micro`, which sets
 // BITAQA_BENCHMARKS=1: `swift build`, `swift test` and CI never resolve or build the harness.
 if ProcessInfo.processInfo.environment["BITAQA_BENCHMARKS"] == "1" {
-    package.dependencies.append(.package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]))
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]))
     package.targets.append(
         .executableTarget(
             name: "VaultBenchmarks",

@@ -41,7 +41,8 @@ public struct CheckpointKeys: Sendable {
     /// A signed checkpoint of the given head.
     public func sign(sequence: Int64, hash: String, at: Int64) -> AuditCheckpoint {
         let (id, key) = keys[0]
-        let mac = HMAC<SHA256>.authenticationCode(for: AuditCheckpoint.message(sequence: sequence, hash: hash, at: at, keyID: id), using: key)
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: AuditCheckpoint.message(sequence: sequence, hash: hash, at: at, keyID: id), using: key)
         return AuditCheckpoint(sequence: sequence, hash: hash, at: at, keyID: id, mac: Hex.encode(mac))
     }
 
@@ -50,7 +51,8 @@ public struct CheckpointKeys: Sendable {
         guard let key = keys.first(where: { $0.id == checkpoint.keyID })?.key,
             let mac = SecretBytes(hex: checkpoint.mac, byteCount: 32)
         else { return false }
-        let message = AuditCheckpoint.message(sequence: checkpoint.sequence, hash: checkpoint.hash, at: checkpoint.at, keyID: checkpoint.keyID)
+        let message = AuditCheckpoint.message(
+            sequence: checkpoint.sequence, hash: checkpoint.hash, at: checkpoint.at, keyID: checkpoint.keyID)
         return HMAC<SHA256>.isValidAuthenticationCode(mac.unsafeBytes, authenticating: message, using: key)
     }
 }
@@ -68,9 +70,11 @@ public struct CheckpointFile: Sendable {
         encoder.outputFormatting = [.sortedKeys]
         let data = try encoder.encode(checkpoint) + Data("\n".utf8)
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let temporary = path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600])
+        else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
         }
         guard rename(temporary, path) == 0 else {

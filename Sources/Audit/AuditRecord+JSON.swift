@@ -22,7 +22,8 @@ extension AuditRecord: Encodable {
 
     static func iso8601(_ millis: Int64) -> String {
         Date(timeIntervalSince1970: Double(millis) / 1000)
-            .formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+            .formatted(
+                .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 
     /// The record as one line of JSON with sorted keys.

@@ -39,7 +39,8 @@ public struct AuditTrail: Sendable {
         let hash = Self.hash(previous: previous, sequence: sequence, at: now, event: event, details: details)
         try await repository.insert(
             AuditRow(
-                sequence: sequence, at: now, kind: event.kind.rawValue, topupId: event.topupId?.rawValue, actor: event.actor,
+                sequence: sequence, at: now, kind: event.kind.rawValue, topupId: event.topupId?.rawValue,
+                actor: event.actor,
                 requestID: event.requestID, details: details, previousHash: previous, hash: hash
             ),
             in: transaction
@@ -49,7 +50,8 @@ public struct AuditTrail: Sendable {
 
     /// The events of one order, oldest first.
     public func events(of topupId: TopupID) async throws -> [AuditRecord] {
-        try await repository.rows(after: 0, limit: Int(Int32.max), from: nil, to: nil, topupId: topupId.rawValue).map(Self.decode)
+        try await repository.rows(after: 0, limit: Int(Int32.max), from: nil, to: nil, topupId: topupId.rawValue).map(
+            Self.decode)
     }
 
     /// The newest event's sequence number and hash; nil for an empty trail.
@@ -61,7 +63,8 @@ public struct AuditTrail: Sendable {
     public func events(
         after sequence: Int64, limit: Int, from: Int64?, to: Int64?, topupId: TopupID?
     ) async throws -> [AuditRecord] {
-        try await repository.rows(after: sequence, limit: limit, from: from, to: to, topupId: topupId?.rawValue).map(Self.decode)
+        try await repository.rows(after: sequence, limit: limit, from: from, to: to, topupId: topupId?.rawValue).map(
+            Self.decode)
     }
 
     /// Every event, oldest first, in pages.
@@ -102,6 +105,7 @@ public struct AuditTrail: Sendable {
             requestID: row.requestID,
             details: (try? JSONDecoder().decode([String: String].self, from: Data(row.details.utf8))) ?? [:]
         )
-        return AuditRecord(sequence: row.sequence, at: row.at, event: event, previousHash: row.previousHash, hash: row.hash)
+        return AuditRecord(
+            sequence: row.sequence, at: row.at, event: event, previousHash: row.previousHash, hash: row.hash)
     }
 }

@@ -24,7 +24,9 @@ public struct AuditVerifier: Sendable {
     ///   - checkpoint: the newest signed checkpoint, already checked for its signature; it proves the
     ///     events up to its sequence existed with that hash, so removing the newest events shows.
     ///   - progress: called after each page with the number of events checked so far.
-    public func verify(checkpoint: AuditCheckpoint? = nil, progress: @Sendable (Int64) -> Void = { _ in }) async throws -> Outcome {
+    public func verify(checkpoint: AuditCheckpoint? = nil, progress: @Sendable (Int64) -> Void = { _ in }) async throws
+        -> Outcome
+    {
         var expectedSequence: Int64 = 1
         var previousHash = AuditTrail.genesis
         var checkpointSeen = false
@@ -38,7 +40,8 @@ public struct AuditVerifier: Sendable {
                     )
                 }
                 if record.previousHash != previousHash {
-                    return .broken(sequence: record.sequence, reason: "does not link to the event before it (changed or removed)")
+                    return .broken(
+                        sequence: record.sequence, reason: "does not link to the event before it (changed or removed)")
                 }
                 let recomputed = AuditTrail.hash(
                     previous: record.previousHash, sequence: record.sequence, at: record.at, event: record.event,
@@ -50,7 +53,8 @@ public struct AuditVerifier: Sendable {
                 if let checkpoint, checkpoint.sequence == record.sequence {
                     checkpointSeen = true
                     if checkpoint.hash != record.hash {
-                        return .broken(sequence: record.sequence, reason: "differs from the signed checkpoint (rewritten)")
+                        return .broken(
+                            sequence: record.sequence, reason: "differs from the signed checkpoint (rewritten)")
                     }
                 }
                 previousHash = record.hash
@@ -62,7 +66,8 @@ public struct AuditVerifier: Sendable {
         if let checkpoint, !checkpointSeen, checkpoint.sequence > 0 {
             return .broken(
                 sequence: expectedSequence,
-                reason: "events \(expectedSequence) to \(checkpoint.sequence) are missing (a signed checkpoint records \(checkpoint.sequence) events)"
+                reason:
+                    "events \(expectedSequence) to \(checkpoint.sequence) are missing (a signed checkpoint records \(checkpoint.sequence) events)"
             )
         }
         return .intact(events: expectedSequence - 1, lastHash: previousHash)

@@ -18,27 +18,32 @@ struct AuditBenchmark {
         logger.logLevel = .error
         let store = try await Store.open(location, logger: logger)
         try await Migrator(store: store, logger: logger).migrate()
-        try await store.sql.raw("""
+        try await store.sql.raw(
+            """
             CREATE TABLE IF NOT EXISTS bench_plain (id TEXT PRIMARY KEY, at BIGINT NOT NULL, kind TEXT NOT NULL,
                 topup_id TEXT, details TEXT NOT NULL, hash TEXT NOT NULL)
-            """).run()
+            """
+        ).run()
         await store.shutdown()
 
         print("| database | writers | plain insert (rows/s) | chained append (events/s) | append p50 / p99 (ms) |")
         print("| --- | ---: | ---: | ---: | ---: |")
         for writerCount in Array(Set([1, writers])).sorted() {
             let plain = try await measure(writers: writerCount, logger: logger) { sql, kind, writer, index in
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO bench_plain (id, at, kind, topup_id, details, hash)
                     VALUES (\(bind: "\(UUID())"), \(bind: Int64(index)), 'STATUS_CHANGED', \(bind: "t-\(writer)"),
                         '{"n":"1"}', \(bind: String(repeating: "a", count: 64)))
-                    """).run()
+                    """
+                ).run()
             }
             let chain = try await measureChain(writers: writerCount, logger: logger)
-            print(String(
-                format: "| %@ | %d | %.0f | %.0f | %.2f / %.2f |",
-                kindName, writerCount, plain.rate, chain.rate, chain.p50, chain.p99
-            ))
+            print(
+                String(
+                    format: "| %@ | %d | %.0f | %.0f | %.2f / %.2f |",
+                    kindName, writerCount, plain.rate, chain.rate, chain.p50, chain.p99
+                ))
         }
         print("\n\(appends) rows per writer per measurement.")
     }
@@ -67,7 +72,8 @@ struct AuditBenchmark {
     private func measureChain(writers: Int, logger: Logger) async throws -> Result {
         try await timed(writers: writers, logger: logger) { store, writer, index in
             try await AuditTrail(store: store).append(
-                AuditEvent(.statusChanged, topupId: TopupID("t-\(writer)"), details: ["n": String(index)]), now: Int64(index)
+                AuditEvent(.statusChanged, topupId: TopupID("t-\(writer)"), details: ["n": String(index)]),
+                now: Int64(index)
             )
         }
     }

@@ -1,6 +1,6 @@
 import BitaqaCore
-import Orders
 import Foundation
+import Orders
 
 /// `bitaqa-bench schedule`: upstream cost of polling. For fulfilment times spread evenly over the
 /// reference's 3 to 45 s, how many `check-id` calls each order costs and how long a fulfilled card
@@ -40,7 +40,8 @@ struct ScheduleBenchmark {
         waits.sort()
         return Outcome(
             name: name, callsMean: Double(calls.reduce(0, +)) / Double(samples), callsMax: calls.max() ?? 0,
-            waitMean: waits.reduce(0, +) / Double(samples), waitP99: waits[min(waits.count - 1, Int(Double(waits.count) * 0.99))]
+            waitMean: waits.reduce(0, +) / Double(samples),
+            waitP99: waits[min(waits.count - 1, Int(Double(waits.count) * 0.99))]
         )
     }
 
@@ -62,7 +63,10 @@ struct ScheduleBenchmark {
         print("| schedule | check calls per order (mean / max) | wait after fulfilment, s (mean / p99) |")
         print("| --- | ---: | ---: |")
         for item in outcomes {
-            print(String(format: "| %@ | %.2f / %d | %.2f / %.2f |", item.name, item.callsMean, item.callsMax, item.waitMean, item.waitP99))
+            print(
+                String(
+                    format: "| %@ | %.2f / %d | %.2f / %.2f |", item.name, item.callsMean, item.callsMax, item.waitMean,
+                    item.waitP99))
         }
     }
 }

@@ -26,7 +26,8 @@ struct SeedCommand {
         let store = try await Store.open(location, logger: logger)
         try await Migrator(store: store, logger: logger).migrate()
         let vault = CardVault(keyRing: try KeyRing(keys: [key]))
-        let existing = try await store.sql.raw("SELECT COUNT(*) AS n FROM orders").first()?.decode(column: "n", as: Int.self) ?? 0
+        let existing =
+            try await store.sql.raw("SELECT COUNT(*) AS n FROM orders").first()?.decode(column: "n", as: Int.self) ?? 0
         let started = ContinuousClock.now
         var index = existing
         while index < orders {
@@ -37,18 +38,21 @@ struct SeedCommand {
                 let user = UserID("user-\(number)")!
                 let sealed = try vault.seal(CardCode(String(format: "%012d", number)), topupId: topup, userId: user)
                 let now = Int64(1_700_000_000_000 + number)
-                rows.append("""
+                rows.append(
+                    """
                     (\(bind: topup.rawValue), \(bind: "seed-\(number)"), \(bind: user.rawValue), 'ADSL', '036000000', 500, 'fr', '',
                      'seed', \(bind: OrderStatus.fulfilled.rawValue), \(bind: Data(sealed.bytes)), \(bind: sealed.keyID.hex),
                      \(bind: "AT-2026-\(number % 100_000)"), '2026-11-29 10:00:00', \(bind: now), \(bind: now), \(bind: now), 1)
                     """)
             }
             let values = rows.joined(separator: ",")
-            try await store.sql.raw("""
+            try await store.sql.raw(
+                """
                 INSERT INTO orders (topup_id, topup_ref, user_id, card_type, number, value, locale, channels, fingerprint,
                     status, sealed_card, card_key_id, transaction_number, processed_date, created_at, updated_at, fulfilled_at,
                     check_count) VALUES \(values)
-                """).run()
+                """
+            ).run()
             index = upper
             if index % 100_000 == 0 || index == orders {
                 FileHandle.standardError.write(Data("seeded \(index) of \(orders) orders\n".utf8))
@@ -64,7 +68,9 @@ struct SeedCommand {
             lines.append("\(Self.topupID(number))\t\(try Self.jwt(subject: "user-\(number)", secret: jwtSecret))")
         }
         try (lines.joined(separator: "\n") + "\n").write(toFile: targets, atomically: true, encoding: .utf8)
-        print("seeded \(orders - existing) orders (table now \(orders)) in \(elapsed); \(lines.count) targets in \(targets)")
+        print(
+            "seeded \(orders - existing) orders (table now \(orders)) in \(elapsed); \(lines.count) targets in \(targets)"
+        )
     }
 
     /// 24 hex digits, the upstream's id shape.
@@ -79,7 +85,8 @@ struct SeedCommand {
         let header = encode(Data(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
         let expiry = Int(Date().timeIntervalSince1970) + 86_400
         let payload = encode(Data(#"{"sub":"\#(subject)","exp":\#(expiry)}"#.utf8))
-        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(header).\(payload)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: Data("\(header).\(payload)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
         return "\(header).\(payload).\(encode(Data(mac)))"
     }
 }

@@ -19,7 +19,8 @@ struct VaultBenchmark {
         let key = SymmetricKey(data: keyBytes.unsafeBytes)
         let plain = code.utf8Bytes
         // The bare primitive gets associated data of the vault's size, so only the vault's own work differs.
-        let aad = [UInt8](repeating: 7, count: 11 + 1 + 8 + 4 + topup.rawValue.utf8.count + 4 + user.rawValue.utf8.count)
+        let aad = [UInt8](
+            repeating: 7, count: 11 + 1 + 8 + 4 + topup.rawValue.utf8.count + 4 + user.rawValue.utf8.count)
         let sealedBlob = try vault.seal(code, topupId: topup, userId: user).bytes
         let bareBox = try AES.GCM.seal(plain, using: key, nonce: AES.GCM.Nonce(), authenticating: aad)
         let storedCombined = Array(bareBox.combined!)
@@ -27,23 +28,28 @@ struct VaultBenchmark {
         var results: [String: [Double]] = [:]
         var sink = 0
         for _ in 0..<rounds {
-            results["bare seal", default: []].append(try rate {
-                let box = try AES.GCM.seal(plain, using: key, nonce: AES.GCM.Nonce(), authenticating: aad)
-                sink &+= box.tag.count
-            })
-            results["vault seal", default: []].append(try rate {
-                sink &+= try vault.seal(code, topupId: topup, userId: user).bytes.count
-            })
-            results["bare open", default: []].append(try rate {
-                sink &+= try AES.GCM.open(bareBox, using: key, authenticating: aad).count
-            })
-            results["bare open from stored bytes", default: []].append(try rate {
-                let box = try AES.GCM.SealedBox(combined: storedCombined)
-                sink &+= try AES.GCM.open(box, using: key, authenticating: aad).count
-            })
-            results["vault open", default: []].append(try rate {
-                sink &+= try vault.open(sealedBlob, topupId: topup, userId: user).utf8Bytes.count
-            })
+            results["bare seal", default: []].append(
+                try rate {
+                    let box = try AES.GCM.seal(plain, using: key, nonce: AES.GCM.Nonce(), authenticating: aad)
+                    sink &+= box.tag.count
+                })
+            results["vault seal", default: []].append(
+                try rate {
+                    sink &+= try vault.seal(code, topupId: topup, userId: user).bytes.count
+                })
+            results["bare open", default: []].append(
+                try rate {
+                    sink &+= try AES.GCM.open(bareBox, using: key, authenticating: aad).count
+                })
+            results["bare open from stored bytes", default: []].append(
+                try rate {
+                    let box = try AES.GCM.SealedBox(combined: storedCombined)
+                    sink &+= try AES.GCM.open(box, using: key, authenticating: aad).count
+                })
+            results["vault open", default: []].append(
+                try rate {
+                    sink &+= try vault.open(sealedBlob, topupId: topup, userId: user).utf8Bytes.count
+                })
         }
         let median = results.mapValues { values in values.sorted()[values.count / 2] }
         print("| operation | bare swift-crypto (ops/s) | vault (ops/s) | vault cost over bare |")
@@ -51,10 +57,17 @@ struct VaultBenchmark {
         for operation in ["seal", "open"] {
             let bare = median["bare \(operation)"]!
             let wrapped = median["vault \(operation)"]!
-            print(String(format: "| %@ | %.0f | %.0f | %+.1f%% |", operation, bare, wrapped, (bare / wrapped - 1) * 100))
+            print(
+                String(format: "| %@ | %.0f | %.0f | %+.1f%% |", operation, bare, wrapped, (bare / wrapped - 1) * 100))
         }
-        print(String(format: "\nFor scale: bare open starting from stored bytes (SealedBox(combined:) first) runs at %.0f ops/s.", median["bare open from stored bytes"]!))
-        print("\n\(iterations) operations per measurement, median of \(rounds) interleaved rounds (checksum \(sink % 10)).")
+        print(
+            String(
+                format:
+                    "\nFor scale: bare open starting from stored bytes (SealedBox(combined:) first) runs at %.0f ops/s.",
+                median["bare open from stored bytes"]!))
+        print(
+            "\n\(iterations) operations per measurement, median of \(rounds) interleaved rounds (checksum \(sink % 10))."
+        )
     }
 
     private func rate(_ body: () throws -> Void) throws -> Double {
@@ -65,4 +78,3 @@ struct VaultBenchmark {
         return Double(iterations) / (elapsed / .seconds(1))
     }
 }
-

@@ -7,13 +7,15 @@ import Storage
 /// `bitaqa-bench seed --database-url URL --orders N --key HEX --jwt-secret S --targets FILE [--sample K]`
 /// `bitaqa-bench schedule [--samples N]`
 func usage() -> Never {
-    FileHandle.standardError.write(Data("""
-        usage: bitaqa-bench vault [--iterations N] [--rounds R]
-               bitaqa-bench audit --database-url URL [--appends N] [--writers W]
-               bitaqa-bench seed --database-url URL --orders N --key HEX --jwt-secret S --targets FILE [--sample K]
-               bitaqa-bench schedule [--samples N]
+    FileHandle.standardError.write(
+        Data(
+            """
+            usage: bitaqa-bench vault [--iterations N] [--rounds R]
+                   bitaqa-bench audit --database-url URL [--appends N] [--writers W]
+                   bitaqa-bench seed --database-url URL --orders N --key HEX --jwt-secret S --targets FILE [--sample K]
+                   bitaqa-bench schedule [--samples N]
 
-        """.utf8))
+            """.utf8))
     exit(2)
 }
 
@@ -41,7 +43,8 @@ case "audit":
     try await AuditBenchmark(location: location, appends: number("appends", 2_000), writers: number("writers", 3)).run()
 case "seed":
     guard let url = parsed["database-url"], let location = try? DatabaseLocation(url: url), let hex = parsed["key"],
-        let key = SecretBytes(hex: hex, byteCount: 32), let secret = parsed["jwt-secret"], let targets = parsed["targets"]
+        let key = SecretBytes(hex: hex, byteCount: 32), let secret = parsed["jwt-secret"],
+        let targets = parsed["targets"]
     else { usage() }
     try await SeedCommand(
         location: location, orders: number("orders", 10_000), key: key, jwtSecret: secret, targets: targets,

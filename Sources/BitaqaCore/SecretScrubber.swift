@@ -98,23 +98,33 @@ enum SecretShapes {
     /// `eyJ…` `.` `…` `.` `…` in base64url.
     static func jsonWebToken(_ bytes: [UInt8], _ start: Int) -> (end: Int, replacement: [UInt8])? {
         let prefix = Array("eyJ".utf8)
-        guard start + prefix.count < bytes.count, Array(bytes[start..<start + prefix.count]) == prefix else { return nil }
+        guard start + prefix.count < bytes.count, Array(bytes[start..<start + prefix.count]) == prefix else {
+            return nil
+        }
         let headerEnd = skip(bytes, from: start + prefix.count, while: isBase64URL)
-        guard headerEnd > start + prefix.count, headerEnd < bytes.count, bytes[headerEnd] == UInt8(ascii: ".") else { return nil }
+        guard headerEnd > start + prefix.count, headerEnd < bytes.count, bytes[headerEnd] == UInt8(ascii: ".") else {
+            return nil
+        }
         let payloadEnd = skip(bytes, from: headerEnd + 1, while: isBase64URL)
-        guard payloadEnd > headerEnd + 1, payloadEnd < bytes.count, bytes[payloadEnd] == UInt8(ascii: ".") else { return nil }
+        guard payloadEnd > headerEnd + 1, payloadEnd < bytes.count, bytes[payloadEnd] == UInt8(ascii: ".") else {
+            return nil
+        }
         return (skip(bytes, from: payloadEnd + 1, while: isBase64URL), Array("[redacted-jwt]".utf8))
     }
 
     /// `://user:password@`, keeping the user.
     static func urlPassword(_ bytes: [UInt8], _ start: Int) -> (end: Int, replacement: [UInt8])? {
         let scheme = Array("://".utf8)
-        guard start + scheme.count < bytes.count, Array(bytes[start..<start + scheme.count]) == scheme else { return nil }
+        guard start + scheme.count < bytes.count, Array(bytes[start..<start + scheme.count]) == scheme else {
+            return nil
+        }
         let userStart = start + scheme.count
         let userEnd = skip(bytes, from: userStart) { !isWhitespace($0) && !":/@".utf8.contains($0) }
         guard userEnd > userStart, userEnd < bytes.count, bytes[userEnd] == UInt8(ascii: ":") else { return nil }
         let passwordEnd = skip(bytes, from: userEnd + 1) { !isWhitespace($0) && !"@/".utf8.contains($0) }
-        guard passwordEnd > userEnd + 1, passwordEnd < bytes.count, bytes[passwordEnd] == UInt8(ascii: "@") else { return nil }
+        guard passwordEnd > userEnd + 1, passwordEnd < bytes.count, bytes[passwordEnd] == UInt8(ascii: "@") else {
+            return nil
+        }
         return (passwordEnd + 1, scheme + bytes[userStart..<userEnd] + Array(":[redacted]@".utf8))
     }
 
@@ -135,6 +145,8 @@ enum SecretShapes {
     private static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
     private static func lowercased(_ byte: UInt8) -> UInt8 { isLetter(byte) ? byte | 0x20 : byte }
     private static func isWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
-    private static func isBase64URL(_ byte: UInt8) -> Bool { isDigit(byte) || isLetter(byte) || byte == 0x2D || byte == 0x5F }
+    private static func isBase64URL(_ byte: UInt8) -> Bool {
+        isDigit(byte) || isLetter(byte) || byte == 0x2D || byte == 0x5F
+    }
     private static func isTokenCharacter(_ byte: UInt8) -> Bool { isBase64URL(byte) || "._~+/=".utf8.contains(byte) }
 }

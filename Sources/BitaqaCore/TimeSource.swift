@@ -18,7 +18,8 @@ public struct TimeSource: Sendable {
 public enum Timestamp {
     public static func iso8601(_ millis: Int64) -> String {
         Date(timeIntervalSince1970: Double(millis) / 1000)
-            .formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+            .formatted(
+                .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 }
 

@@ -2,19 +2,19 @@ import Audit
 import BitaqaCore
 import CardVault
 import Configuration
-import Orders
-import Messaging
-import OneClickDZ
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
+import Messaging
 import NIOCore
-import Synchronization
 import NIOSSL
+import OneClickDZ
+import Orders
 import Storage
+import Synchronization
 
 /// What the running service resolved at startup, beyond the raw configuration.
 public struct ResolvedSecrets: Sendable {
@@ -68,7 +68,8 @@ private func assembleApplication(
     resources.own("database") { await store.shutdown() }
     // Before any service runs: the tracker and deliverer start with the server.
     try await Migrator(store: store, logger: logger).migrate()
-    let upstream = try Upstream.make(configuration, worker: owner, resources: resources, scrubber: scrubber, logger: logger)
+    let upstream = try Upstream.make(
+        configuration, worker: owner, resources: resources, scrubber: scrubber, logger: logger)
     let channels = try messageChannels(configuration, resources: resources, logger: logger)
     let authenticator = try await customerAuthenticator(configuration, scrubber: scrubber, logger: logger)
     let checkpoints = CheckpointWriter(
@@ -88,7 +89,8 @@ private func assembleApplication(
         }
     }
     let pipelineMetrics = PipelineMetrics(factory: metrics.factory)
-    let schedule = TrackingSchedule(pollInterval: configuration.pipeline.pollInterval, queuedRecheck: configuration.pipeline.queuedRecheck)
+    let schedule = TrackingSchedule(
+        pollInterval: configuration.pipeline.pollInterval, queuedRecheck: configuration.pipeline.queuedRecheck)
     let cardStored = WorkSignal()
     let tracker = Tracker(
         store: store, client: upstream.client, vault: vault,
@@ -104,7 +106,8 @@ private func assembleApplication(
             maxAttempts: configuration.pipeline.deliveryMaxAttempts, base: configuration.pipeline.deliveryRetryBase,
             cap: configuration.pipeline.deliveryRetryCap
         ),
-        emailLink: emailLink, logger: logger, metrics: pipelineMetrics, owner: owner, concurrency: configuration.pipeline.concurrency,
+        emailLink: emailLink, logger: logger, metrics: pipelineMetrics, owner: owner,
+        concurrency: configuration.pipeline.concurrency,
         lease: configuration.pipeline.lease * 2, wake: cardStored
     )
 
@@ -172,14 +175,16 @@ func buildRouter(
     OperationsController(store: store, adminToken: secrets.adminToken, metrics: metrics).addRoutes(to: router)
     let merchant = router.group("v1").add(middleware: AdminAuthMiddleware(token: secrets.adminToken))
     MerchantOrdersController(
-        domain: domain, registrar: OrderRegistrar(context: domain, firstCheckDelay: firstCheckDelay), upstream: upstream,
+        domain: domain, registrar: OrderRegistrar(context: domain, firstCheckDelay: firstCheckDelay),
+        upstream: upstream,
         availableChannels: availableChannels, products: ProductCache(client: upstream)
     ).addRoutes(to: merchant)
     AuditController(trail: domain.trail).addRoutes(to: merchant)
     let customers = router.group("api/internet-orders")
         .add(
             middleware: CustomerAuthMiddleware(
-                authenticator: customer.authenticator, limiter: domain.repositories.rateLimits, settings: customer.settings, time: time
+                authenticator: customer.authenticator, limiter: domain.repositories.rateLimits,
+                settings: customer.settings, time: time
             )
         )
         .group(context: CustomerContext.self)
@@ -188,7 +193,8 @@ func buildRouter(
     )
     CustomerOrdersController(orders: CustomerOrders(context: domain), revealer: revealer, settings: customer.settings)
         .addRoutes(to: customers)
-    RevealPageController(domain: domain, tokens: customer.tokens, revealer: revealer, settings: customer.settings).addRoutes(to: router)
+    RevealPageController(domain: domain, tokens: customer.tokens, revealer: revealer, settings: customer.settings)
+        .addRoutes(to: router)
     return router
 }
 
@@ -214,12 +220,15 @@ func customerAuthenticator(
             throw ConfigurationError("BITAQA_JWT_PUBLIC_KEY_FILE", "cannot be read: \(file)")
         }
         do {
-            return try await CustomerAuthenticator.publicKey(pem: pem, issuer: settings.issuer, audience: settings.audience)
+            return try await CustomerAuthenticator.publicKey(
+                pem: pem, issuer: settings.issuer, audience: settings.audience)
         } catch {
             throw ConfigurationError("BITAQA_JWT_PUBLIC_KEY_FILE", "is not a PEM ES256 (P-256) or RSA public key")
         }
     }
-    let secret = try settings.jwtSecret ?? DevelopmentSecrets.jwtSecret(dataDirectory: configuration.storage.dataDirectory, logger: logger)
+    let secret =
+        try settings.jwtSecret
+        ?? DevelopmentSecrets.jwtSecret(dataDirectory: configuration.storage.dataDirectory, logger: logger)
     scrubber.register(secret.unsafeRevealed)
     return await CustomerAuthenticator.hmac(secret: secret, issuer: settings.issuer, audience: settings.audience)
 }
@@ -232,7 +241,8 @@ func messageChannels(
 ) throws -> [DeliveryChannel: any MessageChannel] {
     var channels: [DeliveryChannel: any MessageChannel] = [:]
     let messaging = configuration.messaging
-    let outbox = OutboxChannel(directory: configuration.storage.dataDirectory + "/outbox", emailFrom: messaging.smtpFrom)
+    let outbox = OutboxChannel(
+        directory: configuration.storage.dataDirectory + "/outbox", emailFrom: messaging.smtpFrom)
     if let url = messaging.smtpURL, let from = messaging.smtpFrom {
         do {
             channels[.email] = try EmailChannel(url: url, from: from, caFile: messaging.smtpCAFile, logger: logger)
@@ -241,10 +251,12 @@ func messageChannels(
         }
     } else if configuration.environment == .development {
         channels[.email] = outbox
-        logger.warning("no BITAQA_SMTP_URL: emails are written to files", metadata: ["outbox": "\(outbox.directory)/email"])
+        logger.warning(
+            "no BITAQA_SMTP_URL: emails are written to files", metadata: ["outbox": "\(outbox.directory)/email"])
     }
     if let sms = messaging.sms {
-        let channel = SMSChannel(baseURL: sms.url, accountSID: sms.accountSID, authToken: sms.authToken, sender: sms.sender)
+        let channel = SMSChannel(
+            baseURL: sms.url, accountSID: sms.accountSID, authToken: sms.authToken, sender: sms.sender)
         resources.own("sms client") { await channel.shutdown() }
         channels[.sms] = channel
     } else if configuration.environment == .development {
@@ -271,7 +283,8 @@ public func registerSecretsForScrubbing(
         scrubber.register(key.unsafeHex)
         scrubber.register(key.unsafeHex.uppercased())
     }
-    if case .postgres(let url) = configuration.storage.database, let password = DatabasePassword.of(url.unsafeRevealed) {
+    if case .postgres(let url) = configuration.storage.database, let password = DatabasePassword.of(url.unsafeRevealed)
+    {
         scrubber.register(password)
     }
     if let smtp = configuration.messaging.smtpURL, let password = DatabasePassword.of(smtp.unsafeRevealed) {
@@ -285,7 +298,9 @@ public func registerSecretsForScrubbing(
 /// The password part of a database URL, for the scrubber.
 enum DatabasePassword {
     static func of(_ url: String) -> String? {
-        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].lastIndex(of: "@") else { return nil }
+        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].lastIndex(of: "@") else {
+            return nil
+        }
         let userinfo = url[scheme.upperBound..<at]
         guard let colon = userinfo.firstIndex(of: ":") else { return nil }
         let password = String(userinfo[userinfo.index(after: colon)...])
@@ -296,13 +311,15 @@ enum DatabasePassword {
 /// Secrets from configuration, or, in development only, created once under the data folder.
 public func resolveSecrets(_ configuration: BitaqaConfiguration, logger: Logger) throws -> ResolvedSecrets {
     let directory = configuration.storage.dataDirectory
-    let token = try configuration.security.adminToken ?? DevelopmentSecrets.adminToken(dataDirectory: directory, logger: logger)
+    let token =
+        try configuration.security.adminToken ?? DevelopmentSecrets.adminToken(dataDirectory: directory, logger: logger)
     return ResolvedSecrets(adminToken: token, keyRing: try resolveKeyRing(configuration, logger: logger))
 }
 
 /// The key ring from configuration, or, in development only, the development key.
 public func resolveKeyRing(_ configuration: BitaqaConfiguration, logger: Logger) throws -> KeyRing {
-    let keys = configuration.security.encryptionKeys.isEmpty
+    let keys =
+        configuration.security.encryptionKeys.isEmpty
         ? [try DevelopmentSecrets.encryptionKey(dataDirectory: configuration.storage.dataDirectory, logger: logger)]
         : configuration.security.encryptionKeys
     do {
@@ -315,7 +332,8 @@ public func resolveKeyRing(_ configuration: BitaqaConfiguration, logger: Logger)
 private func makeServer(_ http: HTTPSettings) throws -> HTTPServerBuilder {
     let http1 = HTTP1Channel.Configuration(
         idleTimeout: TimeAmount(http.idleTimeout),
-        httpDecoderConfiguration: .init(maxHeaderFieldSize: http.maxHeaderBytes, maxHeaderListSize: http.maxHeaderBytes, maxHeaderFieldCount: 200)
+        httpDecoderConfiguration: .init(
+            maxHeaderFieldSize: http.maxHeaderBytes, maxHeaderListSize: http.maxHeaderBytes, maxHeaderFieldCount: 200)
     )
     guard let certificateFile = http.tlsCertificateFile, let keyFile = http.tlsKeyFile else {
         return .http1(configuration: http1)
@@ -328,6 +346,7 @@ private func makeServer(_ http: HTTPSettings) throws -> HTTPServerBuilder {
     } catch {
         throw ConfigurationError("BITAQA_TLS_CERT_FILE", "the certificate or key could not be read as PEM")
     }
-    let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+    let tls = TLSConfiguration.makeServerConfiguration(
+        certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
     return try .tls(.http1(configuration: http1), tlsConfiguration: tls)
 }

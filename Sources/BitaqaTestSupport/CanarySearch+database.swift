@@ -13,10 +13,13 @@ extension CanarySearch {
             var places: [String: [UInt8]] = [:]
             let store = try await Store.open(location, logger: TestDatabase.quietLogger)
             do {
-                let tables = try await store.sql.raw("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()").all()
+                let tables = try await store.sql.raw(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                ).all()
                 for row in tables {
                     let table = try row.decode(column: "tablename", as: String.self)
-                    let rows = try await store.sql.raw("SELECT row_to_json(t)::text AS row FROM \(ident: table) t").all()
+                    let rows = try await store.sql.raw("SELECT row_to_json(t)::text AS row FROM \(ident: table) t")
+                        .all()
                     let text = try rows.map { try $0.decode(column: "row", as: String.self) }.joined(separator: "\n")
                     places["table \(table)"] = Array(text.utf8)
                 }

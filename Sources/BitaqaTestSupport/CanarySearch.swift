@@ -53,7 +53,9 @@ public struct CanarySearch: Sendable {
         var index = 0
         let last = haystack.count - needle.count
         while index <= last {
-            if haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) { return true }
+            if haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) {
+                return true
+            }
             index += 1
         }
         return false
@@ -63,7 +65,9 @@ public struct CanarySearch: Sendable {
     public static func databaseFiles(_ path: String) -> [String: [UInt8]] {
         var files: [String: [UInt8]] = [:]
         for suffix in ["", "-wal", "-journal"] {
-            if let data = FileManager.default.contents(atPath: path + suffix) { files["database file\(suffix)"] = Array(data) }
+            if let data = FileManager.default.contents(atPath: path + suffix) {
+                files["database file\(suffix)"] = Array(data)
+            }
         }
         return files
     }

@@ -28,7 +28,9 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertibl
     }
 
     /// A location for a brand-new, empty database of this kind, and a closure that removes it.
-    public func makeLocation(in directory: TemporaryDirectory) async throws -> (DatabaseLocation, @Sendable () async -> Void) {
+    public func makeLocation(in directory: TemporaryDirectory) async throws -> (
+        DatabaseLocation, @Sendable () async -> Void
+    ) {
         switch self {
         case .sqlite:
             return (.sqlite(path: directory.path + "/test.sqlite"), {})
@@ -41,11 +43,14 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertibl
                 try await sql.raw("CREATE DATABASE \(unsafeRaw: name)").run()
             }
             let url = Self.replacingDatabase(in: server, with: name)
-            return (try DatabaseLocation(url: url), {
-                try? await Self.admin(server) { sql in
-                    try await sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run()
+            return (
+                try DatabaseLocation(url: url),
+                {
+                    try? await Self.admin(server) { sql in
+                        try await sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run()
+                    }
                 }
-            })
+            )
         }
     }
 
@@ -86,7 +91,8 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertibl
     }()
 
     private static func admin(_ url: String, _ body: @Sendable (any SQLDatabase) async throws -> Void) async throws {
-        let store = try await Store.open(try DatabaseLocation(url: url), logger: quietLogger, maxPostgresConnectionsPerLoop: 1)
+        let store = try await Store.open(
+            try DatabaseLocation(url: url), logger: quietLogger, maxPostgresConnectionsPerLoop: 1)
         do {
             try await body(store.sql)
         } catch {
@@ -103,7 +109,8 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertibl
             query = String(base[mark...])
             base = String(base[..<mark])
         }
-        guard let schemeEnd = base.range(of: "://"), let slash = base[schemeEnd.upperBound...].firstIndex(of: "/") else {
+        guard let schemeEnd = base.range(of: "://"), let slash = base[schemeEnd.upperBound...].firstIndex(of: "/")
+        else {
             return base + "/" + name + query
         }
         return String(base[..<slash]) + "/" + name + query

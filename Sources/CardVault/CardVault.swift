@@ -29,7 +29,8 @@ public struct CardVault: Sendable {
             code.utf8Bytes,
             using: keyRing.activeKey,
             nonce: AES.GCM.Nonce(),
-            authenticating: Self.associatedData(version: Self.formatVersion, keyID: keyID, topupId: topupId, userId: userId)
+            authenticating: Self.associatedData(
+                version: Self.formatVersion, keyID: keyID, topupId: topupId, userId: userId)
         )
         // `combined` is nonce ‖ ciphertext ‖ tag, exactly the tail of the format.
         let combined = box.combined!
@@ -39,7 +40,9 @@ public struct CardVault: Sendable {
             withUnsafeBytes(of: &id) { raw in
                 for index in 0..<KeyID.byteCount { buffer[1 + index] = raw[index] }
             }
-            count = 1 + KeyID.byteCount + combined.copyBytes(to: UnsafeMutableBufferPointer(rebasing: buffer[(1 + KeyID.byteCount)...]))
+            count =
+                1 + KeyID.byteCount
+                + combined.copyBytes(to: UnsafeMutableBufferPointer(rebasing: buffer[(1 + KeyID.byteCount)...]))
         }
         return SealedCard(bytes: blob, keyID: keyID)
     }
@@ -61,7 +64,8 @@ public struct CardVault: Sendable {
             clear = try AES.GCM.open(
                 box,
                 using: key,
-                authenticating: Self.associatedData(version: header.version, keyID: header.keyID, topupId: topupId, userId: userId)
+                authenticating: Self.associatedData(
+                    version: header.version, keyID: header.keyID, topupId: topupId, userId: userId)
             )
         } catch {
             throw VaultError(.authenticationFailed, keyID: header.keyID)

@@ -48,7 +48,11 @@ public struct KeyRing: Sendable {
     /// The key for `purpose` derived from every key in the ring, active first, each with its key id.
     public func derivedKeys(purpose: String) -> [(id: KeyID, key: SymmetricKey)] {
         keys.map { entry in
-            (entry.id, HKDF<SHA256>.deriveKey(inputKeyMaterial: entry.key, info: Data("bitaqa/\(purpose)".utf8), outputByteCount: 32))
+            (
+                entry.id,
+                HKDF<SHA256>.deriveKey(
+                    inputKeyMaterial: entry.key, info: Data("bitaqa/\(purpose)".utf8), outputByteCount: 32)
+            )
         }
     }
 }

@@ -47,13 +47,17 @@ public struct OrderFacts: Sendable {
 /// Renders messages from the templates.
 public enum MessageComposer {
     /// The stable message id of an order's message on a channel, e.g. `6740a1b2.email.card@bitaqa`.
-    public static func messageID(topupId: TopupID, channel: DeliveryChannel, purpose: String, domain: String = "bitaqa") -> String {
+    public static func messageID(topupId: TopupID, channel: DeliveryChannel, purpose: String, domain: String = "bitaqa")
+        -> String
+    {
         "\(topupId.rawValue).\(channel.rawValue).\(purpose)@\(domain)"
     }
 
     /// The card message. With `link`, the email carries the link to the reveal page instead of the code
     /// (`BITAQA_EMAIL_MODE=link`); SMS always carries the code.
-    public static func card(_ card: CardDetails, channel: DeliveryChannel, recipient: String, link: String? = nil) throws -> OutgoingMessage {
+    public static func card(_ card: CardDetails, channel: DeliveryChannel, recipient: String, link: String? = nil)
+        throws -> OutgoingMessage
+    {
         let set = try Compiled.set(card.locale)
         var context = facts(type: card.type, number: card.number, locale: card.locale)
         let showLink = channel == .email && link != nil
@@ -67,40 +71,50 @@ public enum MessageComposer {
         switch channel {
         case .email:
             return OutgoingMessage(
-                channel: channel, recipient: recipient, subject: set.cardSubject.render(context), text: set.cardText.render(context),
+                channel: channel, recipient: recipient, subject: set.cardSubject.render(context),
+                text: set.cardText.render(context),
                 html: set.cardHTML.render(context), messageID: id, topupId: card.topupId
             )
         case .sms:
             return OutgoingMessage(
-                channel: channel, recipient: recipient, subject: "", text: set.cardSMS.render(context), messageID: id, topupId: card.topupId
+                channel: channel, recipient: recipient, subject: "", text: set.cardSMS.render(context), messageID: id,
+                topupId: card.topupId
             )
         }
     }
 
     /// "Your order failed and was refunded".
-    public static func refundNotice(_ order: OrderFacts, channel: DeliveryChannel, recipient: String) throws -> OutgoingMessage {
+    public static func refundNotice(_ order: OrderFacts, channel: DeliveryChannel, recipient: String) throws
+        -> OutgoingMessage
+    {
         let set = try Compiled.set(order.locale)
         let context = facts(type: order.type, number: order.number, locale: order.locale)
         let id = messageID(topupId: order.topupId, channel: channel, purpose: "refund")
         switch channel {
         case .email:
             return OutgoingMessage(
-                channel: channel, recipient: recipient, subject: set.refundSubject.render(context), text: set.refundText.render(context),
+                channel: channel, recipient: recipient, subject: set.refundSubject.render(context),
+                text: set.refundText.render(context),
                 html: set.refundHTML.render(context), messageID: id, topupId: order.topupId
             )
         case .sms:
-            return OutgoingMessage(channel: channel, recipient: recipient, subject: "", text: set.refundSMS.render(context), messageID: id, topupId: order.topupId)
+            return OutgoingMessage(
+                channel: channel, recipient: recipient, subject: "", text: set.refundSMS.render(context), messageID: id,
+                topupId: order.topupId)
         }
     }
 
     /// "Your order is queued" (optional; the service does not send it by default).
-    public static func queuedNotice(_ order: OrderFacts, channel: DeliveryChannel, recipient: String) throws -> OutgoingMessage {
+    public static func queuedNotice(_ order: OrderFacts, channel: DeliveryChannel, recipient: String) throws
+        -> OutgoingMessage
+    {
         let set = try Compiled.set(order.locale)
         let context = facts(type: order.type, number: order.number, locale: order.locale)
         let id = messageID(topupId: order.topupId, channel: channel, purpose: "queued")
         let text = channel == .email ? set.queuedText.render(context) : set.queuedSMS.render(context)
         return OutgoingMessage(
-            channel: channel, recipient: recipient, subject: channel == .email ? set.queuedSubject.render(context) : "", text: text,
+            channel: channel, recipient: recipient, subject: channel == .email ? set.queuedSubject.render(context) : "",
+            text: text,
             messageID: id, topupId: order.topupId
         )
     }
@@ -180,7 +194,9 @@ public enum AlgiersTime {
     }
 
     static func parse(_ text: String) -> Date? {
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) {
+            return date
+        }
         return try? Date(text, strategy: .iso8601)
     }
 }

@@ -12,14 +12,16 @@ public struct OutboxChannel: MessageChannel {
 
     public init(directory: String, emailFrom: String? = nil) {
         self.directory = directory
-        self.from = emailFrom.flatMap { try? Mailbox(parsing: $0) } ?? Mailbox(address: "cards@localhost", name: "Bitaqa")
+        self.from =
+            emailFrom.flatMap { try? Mailbox(parsing: $0) } ?? Mailbox(address: "cards@localhost", name: "Bitaqa")
     }
 
     public func send(_ message: OutgoingMessage) async throws(DeliveryFailure) -> String? {
         let folder = directory + "/" + message.channel.rawValue
         let name = Self.fileName(for: message)
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let content: [UInt8]
             if message.channel == .email {
                 let email = Email(
@@ -32,9 +34,13 @@ public struct OutboxChannel: MessageChannel {
                     throw DeliveryFailure.permanent("the email cannot be written: \(error.kind)")
                 }
             } else {
-                content = Array("To: \(message.recipient)\nMessage-ID: <\(message.messageID)>\n\n\(message.text)\n".utf8)
+                content = Array(
+                    "To: \(message.recipient)\nMessage-ID: <\(message.messageID)>\n\n\(message.text)\n".utf8)
             }
-            guard FileManager.default.createFile(atPath: folder + "/" + name, contents: Data(content), attributes: [.posixPermissions: 0o600]) else {
+            guard
+                FileManager.default.createFile(
+                    atPath: folder + "/" + name, contents: Data(content), attributes: [.posixPermissions: 0o600])
+            else {
                 throw DeliveryFailure.temporary("the outbox folder is not writable")
             }
         } catch let failure as DeliveryFailure {

@@ -35,8 +35,12 @@ public struct DeliveryFailure: Error, Sendable, CustomStringConvertible {
     public let isPermanent: Bool
     public let reason: String
 
-    public static func temporary(_ reason: String) -> DeliveryFailure { DeliveryFailure(isPermanent: false, reason: reason) }
-    public static func permanent(_ reason: String) -> DeliveryFailure { DeliveryFailure(isPermanent: true, reason: reason) }
+    public static func temporary(_ reason: String) -> DeliveryFailure {
+        DeliveryFailure(isPermanent: false, reason: reason)
+    }
+    public static func permanent(_ reason: String) -> DeliveryFailure {
+        DeliveryFailure(isPermanent: true, reason: reason)
+    }
 
     public var description: String { (isPermanent ? "permanent: " : "temporary: ") + reason }
 }
@@ -46,4 +50,3 @@ public protocol MessageChannel: Sendable {
     /// Sends one message; returns the provider's message id when it gives one.
     func send(_ message: OutgoingMessage) async throws(DeliveryFailure) -> String?
 }
-

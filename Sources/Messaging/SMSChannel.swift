@@ -18,7 +18,9 @@ public final class SMSChannel: MessageChannel {
     let http: HTTPClient
     let timeout: Duration
 
-    public init(baseURL: String, accountSID: String, authToken: Secret, sender: String, timeout: Duration = .seconds(15)) {
+    public init(
+        baseURL: String, accountSID: String, authToken: Secret, sender: String, timeout: Duration = .seconds(15)
+    ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.accountSID = accountSID
         self.authToken = authToken
@@ -72,6 +74,7 @@ public final class SMSChannel: MessageChannel {
     static func encode(_ value: String) -> String {
         // ASCII only: Foundation's `alphanumerics` would let Arabic letters through unencoded.
         let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._*")
-        return (value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value).replacingOccurrences(of: "%20", with: "+")
+        return (value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value).replacingOccurrences(
+            of: "%20", with: "+")
     }
 }

@@ -58,22 +58,31 @@ enum TemplateSource {
             \(steps)
             احتفظ بهذا الرمز لنفسك: من يعرفه يستطيع استعماله.
             """,
-        cardHTML: html(lang: "ar", dir: "rtl", body: """
-            <h2>بطاقة تعبئة الإنترنت {{service}} بقيمة {{value}} دج جاهزة</h2>
-            {{#hasCode}}<p>رمز البطاقة: <strong style="font-size:1.4em;letter-spacing:2px" dir="ltr">{{code}}</strong></p>{{/hasCode}}
-            {{#link}}<p><a href="{{link}}">اعرض رمز البطاقة</a></p>{{/link}}
-            <p>رقم المعاملة: <span dir="ltr">{{transactionNumber}}</span><br>تاريخ المعالجة: {{processedDate}}<br>الخط: <span dir="ltr">{{number}}</span></p>
-            <h3>طريقة الاستعمال</h3>
-            \(htmlSteps)
-            <p><strong>احتفظ بهذا الرمز لنفسك: من يعرفه يستطيع استعماله.</strong></p>
-            """),
-        cardSMS: "بطاقة {{{service}}} {{{value}}}دج: {{{code}}}\nمعاملة {{{transactionNumber}}}\nاطلب *600# ثم تعبئة وأدخل الرمز. مساعدة 3003. لا تشارك الرمز",
+        cardHTML: html(
+            lang: "ar", dir: "rtl",
+            body: """
+                <h2>بطاقة تعبئة الإنترنت {{service}} بقيمة {{value}} دج جاهزة</h2>
+                {{#hasCode}}<p>رمز البطاقة: <strong style="font-size:1.4em;letter-spacing:2px" dir="ltr">{{code}}</strong></p>{{/hasCode}}
+                {{#link}}<p><a href="{{link}}">اعرض رمز البطاقة</a></p>{{/link}}
+                <p>رقم المعاملة: <span dir="ltr">{{transactionNumber}}</span><br>تاريخ المعالجة: {{processedDate}}<br>الخط: <span dir="ltr">{{number}}</span></p>
+                <h3>طريقة الاستعمال</h3>
+                \(htmlSteps)
+                <p><strong>احتفظ بهذا الرمز لنفسك: من يعرفه يستطيع استعماله.</strong></p>
+                """),
+        cardSMS:
+            "بطاقة {{{service}}} {{{value}}}دج: {{{code}}}\nمعاملة {{{transactionNumber}}}\nاطلب *600# ثم تعبئة وأدخل الرمز. مساعدة 3003. لا تشارك الرمز",
         refundSubject: "تعذّر تنفيذ طلبك وتم استرجاع المبلغ",
-        refundText: "نعتذر، تعذّر تنفيذ طلب تعبئة الإنترنت {{{service}}} للخط {{{number}}}. تم إلغاء الطلب واسترجاع المبلغ.",
-        refundHTML: html(lang: "ar", dir: "rtl", body: "<p>نعتذر، تعذّر تنفيذ طلب تعبئة الإنترنت {{service}} للخط <span dir=\"ltr\">{{number}}</span>. تم إلغاء الطلب واسترجاع المبلغ.</p>"),
+        refundText:
+            "نعتذر، تعذّر تنفيذ طلب تعبئة الإنترنت {{{service}}} للخط {{{number}}}. تم إلغاء الطلب واسترجاع المبلغ.",
+        refundHTML: html(
+            lang: "ar", dir: "rtl",
+            body:
+                "<p>نعتذر، تعذّر تنفيذ طلب تعبئة الإنترنت {{service}} للخط <span dir=\"ltr\">{{number}}</span>. تم إلغاء الطلب واسترجاع المبلغ.</p>"
+        ),
         refundSMS: "تعذّر تنفيذ طلب تعبئة {{{service}}} للخط {{{number}}}. تم استرجاع المبلغ.",
         queuedSubject: "طلبك قيد الانتظار",
-        queuedText: "طلب تعبئة الإنترنت {{{service}}} للخط {{{number}}} قيد الانتظار لدى المتعامل، وسيُنفَّذ خلال 12 إلى 48 ساعة.",
+        queuedText:
+            "طلب تعبئة الإنترنت {{{service}}} للخط {{{number}}} قيد الانتظار لدى المتعامل، وسيُنفَّذ خلال 12 إلى 48 ساعة.",
         queuedSMS: "طلب تعبئة {{{service}}} للخط {{{number}}} قيد الانتظار، سيُنفَّذ خلال 12 إلى 48 ساعة."
     )
 
@@ -95,22 +104,31 @@ enum TemplateSource {
             \(steps)
             Gardez ce code pour vous : quiconque le connaît peut l'utiliser.
             """,
-        cardHTML: html(lang: "fr", dir: "ltr", body: """
-            <h2>Votre carte de recharge Internet {{service}} de {{value}} DA est prête</h2>
-            {{#hasCode}}<p>Code de la carte : <strong style="font-size:1.4em;letter-spacing:2px">{{code}}</strong></p>{{/hasCode}}
-            {{#link}}<p><a href="{{link}}">Afficher le code de la carte</a></p>{{/link}}
-            <p>N° de transaction : {{transactionNumber}}<br>Date de traitement : {{processedDate}}<br>Ligne : {{number}}</p>
-            <h3>Mode d'emploi</h3>
-            \(htmlSteps)
-            <p><strong>Gardez ce code pour vous : quiconque le connaît peut l'utiliser.</strong></p>
-            """),
-        cardSMS: "Carte {{{service}}} {{{value}}} DA: {{{code}}}\nTrans. {{{transactionNumber}}}\nComposez *600#, Recharger, saisissez le code. Aide: 3003. Code strictement personnel.",
+        cardHTML: html(
+            lang: "fr", dir: "ltr",
+            body: """
+                <h2>Votre carte de recharge Internet {{service}} de {{value}} DA est prête</h2>
+                {{#hasCode}}<p>Code de la carte : <strong style="font-size:1.4em;letter-spacing:2px">{{code}}</strong></p>{{/hasCode}}
+                {{#link}}<p><a href="{{link}}">Afficher le code de la carte</a></p>{{/link}}
+                <p>N° de transaction : {{transactionNumber}}<br>Date de traitement : {{processedDate}}<br>Ligne : {{number}}</p>
+                <h3>Mode d'emploi</h3>
+                \(htmlSteps)
+                <p><strong>Gardez ce code pour vous : quiconque le connaît peut l'utiliser.</strong></p>
+                """),
+        cardSMS:
+            "Carte {{{service}}} {{{value}}} DA: {{{code}}}\nTrans. {{{transactionNumber}}}\nComposez *600#, Recharger, saisissez le code. Aide: 3003. Code strictement personnel.",
         refundSubject: "Votre commande a échoué et a été remboursée",
-        refundText: "Désolés, la recharge Internet {{{service}}} de la ligne {{{number}}} n'a pas pu être effectuée. La commande a été annulée et remboursée.",
-        refundHTML: html(lang: "fr", dir: "ltr", body: "<p>Désolés, la recharge Internet {{service}} de la ligne {{number}} n'a pas pu être effectuée. La commande a été annulée et remboursée.</p>"),
+        refundText:
+            "Désolés, la recharge Internet {{{service}}} de la ligne {{{number}}} n'a pas pu être effectuée. La commande a été annulée et remboursée.",
+        refundHTML: html(
+            lang: "fr", dir: "ltr",
+            body:
+                "<p>Désolés, la recharge Internet {{service}} de la ligne {{number}} n'a pas pu être effectuée. La commande a été annulée et remboursée.</p>"
+        ),
         refundSMS: "Recharge {{{service}}} de la ligne {{{number}}} impossible: commande annulee et remboursee.",
         queuedSubject: "Votre commande est en attente",
-        queuedText: "La recharge Internet {{{service}}} de la ligne {{{number}}} est en attente chez l'opérateur ; elle sera effectuée sous 12 à 48 heures.",
+        queuedText:
+            "La recharge Internet {{{service}}} de la ligne {{{number}}} est en attente chez l'opérateur ; elle sera effectuée sous 12 à 48 heures.",
         queuedSMS: "Recharge {{{service}}} de la ligne {{{number}}} en attente: effectuee sous 12 a 48 h."
     )
 
@@ -132,22 +150,31 @@ enum TemplateSource {
             \(steps)
             Keep this code to yourself: anyone who knows it can use it.
             """,
-        cardHTML: html(lang: "en", dir: "ltr", body: """
-            <h2>Your {{value}} DA {{service}} internet recharge card is ready</h2>
-            {{#hasCode}}<p>Card code: <strong style="font-size:1.4em;letter-spacing:2px">{{code}}</strong></p>{{/hasCode}}
-            {{#link}}<p><a href="{{link}}">Show the card code</a></p>{{/link}}
-            <p>Transaction number: {{transactionNumber}}<br>Processing date: {{processedDate}}<br>Line: {{number}}</p>
-            <h3>How to use it</h3>
-            \(htmlSteps)
-            <p><strong>Keep this code to yourself: anyone who knows it can use it.</strong></p>
-            """),
-        cardSMS: "{{{service}}} card {{{value}}} DA: {{{code}}}\nTrans. {{{transactionNumber}}}\nDial *600#, choose Recharge, enter the code. Help: 3003. Keep this code private.",
+        cardHTML: html(
+            lang: "en", dir: "ltr",
+            body: """
+                <h2>Your {{value}} DA {{service}} internet recharge card is ready</h2>
+                {{#hasCode}}<p>Card code: <strong style="font-size:1.4em;letter-spacing:2px">{{code}}</strong></p>{{/hasCode}}
+                {{#link}}<p><a href="{{link}}">Show the card code</a></p>{{/link}}
+                <p>Transaction number: {{transactionNumber}}<br>Processing date: {{processedDate}}<br>Line: {{number}}</p>
+                <h3>How to use it</h3>
+                \(htmlSteps)
+                <p><strong>Keep this code to yourself: anyone who knows it can use it.</strong></p>
+                """),
+        cardSMS:
+            "{{{service}}} card {{{value}}} DA: {{{code}}}\nTrans. {{{transactionNumber}}}\nDial *600#, choose Recharge, enter the code. Help: 3003. Keep this code private.",
         refundSubject: "Your order failed and was refunded",
-        refundText: "Sorry, the {{{service}}} internet recharge of line {{{number}}} could not be completed. The order was cancelled and refunded.",
-        refundHTML: html(lang: "en", dir: "ltr", body: "<p>Sorry, the {{service}} internet recharge of line {{number}} could not be completed. The order was cancelled and refunded.</p>"),
+        refundText:
+            "Sorry, the {{{service}}} internet recharge of line {{{number}}} could not be completed. The order was cancelled and refunded.",
+        refundHTML: html(
+            lang: "en", dir: "ltr",
+            body:
+                "<p>Sorry, the {{service}} internet recharge of line {{number}} could not be completed. The order was cancelled and refunded.</p>"
+        ),
         refundSMS: "The {{{service}}} recharge of line {{{number}}} failed: the order was cancelled and refunded.",
         queuedSubject: "Your order is queued",
-        queuedText: "The {{{service}}} internet recharge of line {{{number}}} is queued at the operator and will be done within 12 to 48 hours.",
+        queuedText:
+            "The {{{service}}} internet recharge of line {{{number}}} is queued at the operator and will be done within 12 to 48 hours.",
         queuedSMS: "The {{{service}}} recharge of line {{{number}}} is queued: done within 12 to 48 hours."
     )
 }

@@ -24,20 +24,28 @@ public struct CardIntake: Sendable {
     /// Stores `card` for `order`, which `owner` holds the lease of; returns the sealing key's id.
     /// Throws ``NotStored`` when the lease was lost or the order was already fulfilled: nothing changed.
     @discardableResult
-    public func store(_ card: FulfilledCard, of order: OrderRecord, reported status: TopupStatus? = nil, owner: String, now: Int64) async throws -> String {
+    public func store(
+        _ card: FulfilledCard, of order: OrderRecord, reported status: TopupStatus? = nil, owner: String, now: Int64
+    ) async throws -> String {
         let sealed = try vault.seal(card.code, topupId: order.topupId, userId: order.userId)
         let keyID = sealed.keyID.hex
         let pipeline = context.repositories.pipeline
         let stored = try await context.repositories.transaction { [trail = context.trail] transaction in
-            guard try await pipeline.markFulfilled(
-                order.topupId, owner: owner, sealed: sealed.bytes, keyID: keyID, transactionNumber: card.transactionNumber,
-                processedDate: card.processedDate, type: status?.type, number: status?.number, value: status?.amount, now: now,
-                in: transaction
-            ) else { return false }
-            try await pipeline.insertDeliveries(order.topupId, channels: order.channels, purpose: .card, now: now, in: transaction)
+            guard
+                try await pipeline.markFulfilled(
+                    order.topupId, owner: owner, sealed: sealed.bytes, keyID: keyID,
+                    transactionNumber: card.transactionNumber,
+                    processedDate: card.processedDate, type: status?.type, number: status?.number,
+                    value: status?.amount, now: now,
+                    in: transaction
+                )
+            else { return false }
+            try await pipeline.insertDeliveries(
+                order.topupId, channels: order.channels, purpose: .card, now: now, in: transaction)
             try await trail.append(
                 AuditEvent(
-                    .statusChanged, topupId: order.topupId, actor: "tracker", details: ["from": order.status.rawValue, "to": "FULFILLED"]
+                    .statusChanged, topupId: order.topupId, actor: "tracker",
+                    details: ["from": order.status.rawValue, "to": "FULFILLED"]
                 ),
                 now: now, in: transaction
             )

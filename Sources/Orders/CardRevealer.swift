@@ -40,7 +40,9 @@ public struct CardRevealer: Sendable {
     /// The card of a fulfilled order, once every limit allowed it and its `CARD_VIEWED` is committed.
     ///
     /// - Parameter buckets: the rate-limit buckets to charge, with their limits (0: no limit).
-    public func reveal(_ order: OrderRecord, to viewer: Viewer, buckets: [(String, Int)], logger: Logger) async throws -> CardCode {
+    public func reveal(_ order: OrderRecord, to viewer: Viewer, buckets: [(String, Int)], logger: Logger) async throws
+        -> CardCode
+    {
         guard order.status == .fulfilled else { throw PublicError.notReady(order.status) }
         let now = context.time.now()
         for (bucket, limit) in buckets {
@@ -60,7 +62,8 @@ public struct CardRevealer: Sendable {
                 AuditEvent(
                     .cardViewed, topupId: order.topupId, actor: viewer.userID.rawValue, requestID: viewer.requestID,
                     details: [
-                        "channel": viewer.channel, "client": viewer.address, "user_agent": String((viewer.userAgent ?? "").prefix(200)),
+                        "channel": viewer.channel, "client": viewer.address,
+                        "user_agent": String((viewer.userAgent ?? "").prefix(200)),
                     ]
                 ),
                 now: now

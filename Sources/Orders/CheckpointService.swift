@@ -37,7 +37,9 @@ public struct CheckpointWriter: Sendable {
     let logger: Logger
     let time: TimeSource
 
-    public init(trail: AuditTrail, keys: CheckpointKeys, file: CheckpointFile, logger: Logger, time: TimeSource = .system) {
+    public init(
+        trail: AuditTrail, keys: CheckpointKeys, file: CheckpointFile, logger: Logger, time: TimeSource = .system
+    ) {
         self.trail = trail
         self.keys = keys
         self.file = file

@@ -34,8 +34,10 @@ public struct Deliverer: Service {
     let wake: WorkSignal?
 
     public init(
-        store: Store, cards: CardReader, channels: [DeliveryChannel: any MessageChannel], backoff: DeliveryBackoff = DeliveryBackoff(),
-        emailLink: (@Sendable (TopupID, UserID) -> String)? = nil, time: TimeSource = .system, logger: Logger, metrics: PipelineMetrics = PipelineMetrics(), owner: String, batchSize: Int = 20, concurrency: Int = 8,
+        store: Store, cards: CardReader, channels: [DeliveryChannel: any MessageChannel],
+        backoff: DeliveryBackoff = DeliveryBackoff(),
+        emailLink: (@Sendable (TopupID, UserID) -> String)? = nil, time: TimeSource = .system, logger: Logger,
+        metrics: PipelineMetrics = PipelineMetrics(), owner: String, batchSize: Int = 20, concurrency: Int = 8,
         lease: Duration = .seconds(120), idle: Duration = .milliseconds(250), wake: WorkSignal? = nil
     ) {
         self.context = DomainContext(store: store, time: time)
@@ -54,7 +56,7 @@ public struct Deliverer: Service {
     }
 
     public func run() async throws {
-        await WorkLoop.run(name: "delivery", logger: logger, wake: wake, rest: { idle }) { try await pass() }
+        await WorkLoop.run(name: "delivery", logger: logger, wake: wake, rest: { idle }, pass: { try await pass() })
     }
 
     /// Claims one batch of due deliveries and attempts each; returns how many were claimed.
@@ -71,7 +73,8 @@ public struct Deliverer: Service {
         do {
             try await attemptOrThrow(id)
         } catch {
-            logger.error("delivery attempt failed", metadata: ["delivery_id": "\(id)", "error.type": "\(type(of: error))"])
+            logger.error(
+                "delivery attempt failed", metadata: ["delivery_id": "\(id)", "error.type": "\(type(of: error))"])
         }
     }
 
@@ -84,10 +87,14 @@ public struct Deliverer: Service {
         else { return }
         let recipient = delivery.channel == .email ? order.email : order.phone
         guard let recipient else {
-            return try await fail(delivery, reason: "no \(delivery.channel == .email ? "email address" : "phone number") on the order", reasonClass: "no_contact")
+            return try await fail(
+                delivery, reason: "no \(delivery.channel == .email ? "email address" : "phone number") on the order",
+                reasonClass: "no_contact")
         }
         guard let channel = channels[delivery.channel] else {
-            return try await fail(delivery, reason: "the \(delivery.channel.rawValue) channel is not configured", reasonClass: "no_channel")
+            return try await fail(
+                delivery, reason: "the \(delivery.channel.rawValue) channel is not configured",
+                reasonClass: "no_channel")
         }
         let composed: OutgoingMessage?
         switch delivery.purpose {
@@ -99,11 +106,14 @@ public struct Deliverer: Service {
             do {
                 code = try await cards.open(stored, requestID: nil, logger: logger)
             } catch {
-                return try await fail(delivery, reason: "the stored card cannot be read (see CARD_UNREADABLE)", reasonClass: "card_unreadable")
+                return try await fail(
+                    delivery, reason: "the stored card cannot be read (see CARD_UNREADABLE)",
+                    reasonClass: "card_unreadable")
             }
             composed = try? MessageComposer.card(
                 CardDetails(
-                    topupId: order.topupId, code: code, transactionNumber: order.transactionNumber, processedDate: order.processedDate,
+                    topupId: order.topupId, code: code, transactionNumber: order.transactionNumber,
+                    processedDate: order.processedDate,
                     type: order.cardType, number: order.number, value: order.value, locale: order.locale
                 ),
                 channel: delivery.channel, recipient: recipient, link: emailLink?(order.topupId, order.userId)
@@ -122,8 +132,11 @@ public struct Deliverer: Service {
             providerID = try await channel.send(message)
         } catch {
             if error.isPermanent || delivery.attempts + 1 >= backoff.maxAttempts {
-                let reason = error.isPermanent ? error.reason : "gave up after \(delivery.attempts + 1) attempts: \(error.reason)"
-                try await fail(delivery, reason: reason, reasonClass: error.isPermanent ? "permanent" : "attempts_exhausted")
+                let reason =
+                    error.isPermanent
+                    ? error.reason : "gave up after \(delivery.attempts + 1) attempts: \(error.reason)"
+                try await fail(
+                    delivery, reason: reason, reasonClass: error.isPermanent ? "permanent" : "attempts_exhausted")
             } else {
                 let now = time.now()
                 let next = now + backoff.delay(afterAttempts: delivery.attempts + 1).inMilliseconds
@@ -131,14 +144,20 @@ public struct Deliverer: Service {
                 metrics.delivery(delivery.channel, outcome: "retry")
                 logger.info(
                     "delivery will be retried",
-                    metadata: ["topup_id": "\(order.topupId)", "channel": "\(delivery.channel.rawValue)", "reason": "\(error.reason)"]
+                    metadata: [
+                        "topup_id": "\(order.topupId)", "channel": "\(delivery.channel.rawValue)",
+                        "reason": "\(error.reason)",
+                    ]
                 )
             }
             return
         }
         let now = time.now()
         try await repositories.transaction { [owner, trail = context.trail] transaction in
-            guard try await pipeline.markDelivered(id, owner: owner, providerMessageID: providerID, now: now, in: transaction) else { return }
+            guard
+                try await pipeline.markDelivered(
+                    id, owner: owner, providerMessageID: providerID, now: now, in: transaction)
+            else { return }
             try await trail.append(
                 AuditEvent(
                     .cardDelivered, topupId: order.topupId, actor: "deliverer",
@@ -156,7 +175,10 @@ public struct Deliverer: Service {
         }
         logger.info(
             "delivered",
-            metadata: ["topup_id": "\(order.topupId)", "channel": "\(delivery.channel.rawValue)", "purpose": "\(delivery.purpose.rawValue)"]
+            metadata: [
+                "topup_id": "\(order.topupId)", "channel": "\(delivery.channel.rawValue)",
+                "purpose": "\(delivery.purpose.rawValue)",
+            ]
         )
     }
 
@@ -164,16 +186,24 @@ public struct Deliverer: Service {
         let now = time.now()
         let pipeline = context.repositories.pipeline
         try await context.repositories.transaction { [owner, trail = context.trail] transaction in
-            guard try await pipeline.markFailed(delivery.id, owner: owner, error: reason, now: now, in: transaction) else { return }
+            guard try await pipeline.markFailed(delivery.id, owner: owner, error: reason, now: now, in: transaction)
+            else { return }
             try await trail.append(
                 AuditEvent(
                     .deliveryFailed, topupId: delivery.topupId, actor: "deliverer",
-                    details: ["channel": delivery.channel.rawValue, "purpose": delivery.purpose.rawValue, "reason": reasonClass]
+                    details: [
+                        "channel": delivery.channel.rawValue, "purpose": delivery.purpose.rawValue,
+                        "reason": reasonClass,
+                    ]
                 ),
                 now: now, in: transaction
             )
         }
         metrics.delivery(delivery.channel, outcome: "failed")
-        logger.warning("delivery failed", metadata: ["topup_id": "\(delivery.topupId)", "channel": "\(delivery.channel.rawValue)", "reason": "\(reason)"])
+        logger.warning(
+            "delivery failed",
+            metadata: [
+                "topup_id": "\(delivery.topupId)", "channel": "\(delivery.channel.rawValue)", "reason": "\(reason)",
+            ])
     }
 }

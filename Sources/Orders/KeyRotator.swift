@@ -1,8 +1,8 @@
 import Audit
-import Orders
 import BitaqaCore
 import CardVault
 import Logging
+import Orders
 import Storage
 
 /// Re-encrypts every card that is not under the active key, in batches, each batch its own transaction.
@@ -61,7 +61,8 @@ public struct KeyRotator: Sendable {
             }
             let outcome = try await context.repositories.transaction { [cursor, vault, context] transaction in
                 try await Self.rotateBatch(
-                    after: cursor, size: batchSize, active: active, vault: vault, context: context, transaction: transaction
+                    after: cursor, size: batchSize, active: active, vault: vault, context: context,
+                    transaction: transaction
                 )
             }
             batches += 1
@@ -76,15 +77,19 @@ public struct KeyRotator: Sendable {
             AuditEvent(
                 .keyRotated, actor: "bitaqa keys rotate",
                 details: [
-                    "active_key_id": active, "moved": String(report.moved), "unreadable": String(report.unreadable.count),
-                    "remaining": String(report.remaining.values.reduce(0, +)), "interrupted": String(report.interrupted),
+                    "active_key_id": active, "moved": String(report.moved),
+                    "unreadable": String(report.unreadable.count),
+                    "remaining": String(report.remaining.values.reduce(0, +)),
+                    "interrupted": String(report.interrupted),
                 ]
             ),
             now: context.time.now()
         )
         logger.info(
             "key rotation finished",
-            metadata: ["active_key_id": "\(active)", "moved": "\(report.moved)", "unreadable": "\(report.unreadable.count)"]
+            metadata: [
+                "active_key_id": "\(active)", "moved": "\(report.moved)", "unreadable": "\(report.unreadable.count)",
+            ]
         )
         return report
     }
@@ -96,7 +101,8 @@ public struct KeyRotator: Sendable {
     }
 
     private static func rotateBatch(
-        after cursor: String?, size: Int, active: String, vault: CardVault, context: DomainContext, transaction: Transaction
+        after cursor: String?, size: Int, active: String, vault: CardVault, context: DomainContext,
+        transaction: Transaction
     ) async throws -> BatchOutcome {
         var outcome = BatchOutcome()
         let cards = context.repositories.cards
@@ -104,7 +110,9 @@ public struct KeyRotator: Sendable {
         for card in batch {
             outcome.lastKey = card.topupId.rawValue
             do {
-                guard let resealed = try vault.reseal(card.sealed, topupId: card.topupId, userId: card.userId) else { continue }
+                guard let resealed = try vault.reseal(card.sealed, topupId: card.topupId, userId: card.userId) else {
+                    continue
+                }
                 if try await cards.replace(
                     card.topupId, expected: card.sealed, with: resealed.bytes, keyID: resealed.keyID.hex,
                     now: context.time.now(), in: transaction

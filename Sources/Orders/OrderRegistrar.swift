@@ -26,7 +26,9 @@ public struct OrderRegistrar: Sendable {
 
     /// Stores the order and its `ORDER_REGISTERED` (or `ORDER_SENT`) event in one transaction; a repeat
     /// of the same request answers the stored order, a different request for the same id is a conflict.
-    public func register(_ order: NewOrder, event: AuditKind = .orderRegistered, actor: String, requestID: String?) async throws -> Registered {
+    public func register(_ order: NewOrder, event: AuditKind = .orderRegistered, actor: String, requestID: String?)
+        async throws -> Registered
+    {
         let now = context.time.now()
         let firstCheckAt = now + firstCheckDelay.inMilliseconds
         let orders = context.repositories.orders
@@ -36,7 +38,10 @@ public struct OrderRegistrar: Sendable {
                 try await trail.append(
                     AuditEvent(
                         event, topupId: order.topupId, actor: actor, requestID: requestID,
-                        details: ["channels": order.channels.map(\.rawValue).joined(separator: ","), "locale": order.locale.rawValue]
+                        details: [
+                            "channels": order.channels.map(\.rawValue).joined(separator: ","),
+                            "locale": order.locale.rawValue,
+                        ]
                     ),
                     now: now, in: transaction
                 )
@@ -53,7 +58,8 @@ public struct OrderRegistrar: Sendable {
 
     /// Places the top-up upstream (with a unique `ref`) and registers it with the buyer's contact.
     public func send(
-        _ request: SendRequest, contact: Contact, through upstream: OneClickDZClient, actor: String, requestID: String?, logger: Logger
+        _ request: SendRequest, contact: Contact, through upstream: OneClickDZClient, actor: String, requestID: String?,
+        logger: Logger
     ) async throws -> Registered {
         let result: SendResult
         do throws(UpstreamError) {
@@ -82,7 +88,8 @@ public struct OrderRegistrar: Sendable {
         public let locale: CustomerLocale
         public let channels: [DeliveryChannel]
 
-        public init(userId: UserID, email: String?, phone: String?, locale: CustomerLocale, channels: [DeliveryChannel]) {
+        public init(userId: UserID, email: String?, phone: String?, locale: CustomerLocale, channels: [DeliveryChannel])
+        {
             self.userId = userId
             self.email = email
             self.phone = phone

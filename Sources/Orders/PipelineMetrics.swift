@@ -16,18 +16,21 @@ public struct PipelineMetrics: Sendable {
     }
 
     func upstreamError(_ errorClass: String) {
-        Counter(label: "bitaqa_upstream_errors_total", dimensions: [("class", errorClass)], factory: factory).increment()
+        Counter(label: "bitaqa_upstream_errors_total", dimensions: [("class", errorClass)], factory: factory)
+            .increment()
     }
 
     func delivery(_ channel: DeliveryChannel, outcome: String) {
         Counter(
-            label: "bitaqa_deliveries_total", dimensions: [("channel", channel.rawValue), ("outcome", outcome)], factory: factory
+            label: "bitaqa_deliveries_total", dimensions: [("channel", channel.rawValue), ("outcome", outcome)],
+            factory: factory
         ).increment()
     }
 
     func timeToDelivery(_ channel: DeliveryChannel, milliseconds: Int64) {
         Timer(
-            label: "bitaqa_time_to_delivery", dimensions: [("channel", channel.rawValue)], preferredDisplayUnit: .seconds,
+            label: "bitaqa_time_to_delivery", dimensions: [("channel", channel.rawValue)],
+            preferredDisplayUnit: .seconds,
             factory: factory
         ).recordMilliseconds(max(0, milliseconds))
     }

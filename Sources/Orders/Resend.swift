@@ -41,7 +41,8 @@ public struct Resender: Sendable {
             guard !channels.isEmpty else { throw Refusal.noContact(.email) }
         }
         try await repositories.transaction { [trail = context.trail] transaction in
-            try await repositories.pipeline.insertDeliveries(topupId, channels: channels, purpose: .card, now: now, in: transaction)
+            try await repositories.pipeline.insertDeliveries(
+                topupId, channels: channels, purpose: .card, now: now, in: transaction)
             try await trail.append(
                 AuditEvent(
                     .resendRequested, topupId: topupId, actor: actor, requestID: requestID,

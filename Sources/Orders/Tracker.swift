@@ -30,7 +30,8 @@ public struct Tracker: Service {
 
     public init(
         store: Store, client: OneClickDZClient, vault: CardVault, schedule: TrackingSchedule,
-        time: TimeSource = .system, logger: Logger, metrics: PipelineMetrics = PipelineMetrics(), owner: String, batchSize: Int = 50, concurrency: Int = 8,
+        time: TimeSource = .system, logger: Logger, metrics: PipelineMetrics = PipelineMetrics(), owner: String,
+        batchSize: Int = 50, concurrency: Int = 8,
         lease: Duration = .seconds(60), cardStored: WorkSignal? = nil
     ) {
         self.context = DomainContext(store: store, time: time)
@@ -54,7 +55,9 @@ public struct Tracker: Service {
     /// later), at least 5 ms and at most a second, which also bounds how late new orders are seen.
     func restUntilNextCheck() async -> Duration {
         let now = time.now()
-        guard let next = try? await context.repositories.leases.nextDue(.orderChecks, now: now) else { return .seconds(1) }
+        guard let next = try? await context.repositories.leases.nextDue(.orderChecks, now: now) else {
+            return .seconds(1)
+        }
         return .milliseconds(min(1_000, max(5, next - now)))
     }
 
@@ -62,7 +65,8 @@ public struct Tracker: Service {
     @discardableResult
     public func pass() async throws -> Int {
         let now = time.now()
-        let claimed = try await context.repositories.leases.claim(.orderChecks, owner: owner, now: now, leaseMillis: lease.inMilliseconds, limit: batchSize)
+        let claimed = try await context.repositories.leases.claim(
+            .orderChecks, owner: owner, now: now, leaseMillis: lease.inMilliseconds, limit: batchSize)
         // The batch in hand is finished even during a graceful shutdown: it runs outside cancellation.
         await WorkLoop.forEach(claimed.compactMap(TopupID.init), limit: concurrency) { await self.check($0) }
         if let depth = try? await context.repositories.pipeline.queueDepth(now: time.now()) {
@@ -75,7 +79,8 @@ public struct Tracker: Service {
         do {
             try await checkOrThrow(topupId)
         } catch {
-            logger.error("order check failed", metadata: ["topup_id": "\(topupId)", "error.type": "\(type(of: error))"])
+            logger.error(
+                "order check failed", metadata: ["topup_id": "\(topupId)", "error.type": "\(type(of: error))"])
             // Leave the lease to expire: the order comes back on its own.
         }
     }
@@ -92,8 +97,11 @@ public struct Tracker: Service {
             metrics.upstreamError(errorClass)
             let now = time.now()
             let next = schedule.nextAfterError(failures: order.checkCount, retryAfter: error.retryAfter, now: now)
-            logger.info("order check deferred", metadata: ["topup_id": "\(topupId)", "error": "\(errorClass)", "retry_in_ms": "\(next - now)"])
-            try await pipeline.recordCheck(topupId, owner: owner, status: nil, nextCheckAt: next, error: errorClass, now: now)
+            logger.info(
+                "order check deferred",
+                metadata: ["topup_id": "\(topupId)", "error": "\(errorClass)", "retry_in_ms": "\(next - now)"])
+            try await pipeline.recordCheck(
+                topupId, owner: owner, status: nil, nextCheckAt: next, error: errorClass, now: now)
             return
         }
         let now = time.now()
@@ -107,17 +115,23 @@ public struct Tracker: Service {
                     metadata: ["topup_id": "\(topupId)", "next_check_in": "\(Duration.milliseconds(next - now))"]
                 )
             }
-            try await pipeline.recordCheck(topupId, owner: owner, status: .handling, nextCheckAt: next, error: nil, now: now)
+            try await pipeline.recordCheck(
+                topupId, owner: owner, status: .handling, nextCheckAt: next, error: nil, now: now)
         case .known(.queued):
             metrics.check("QUEUED")
             try await repositories.transaction { [owner, schedule, trail = context.trail] transaction in
-                guard try await pipeline.recordCheck(
-                    topupId, owner: owner, status: .queued, nextCheckAt: schedule.nextQueuedCheck(now: now), error: nil, now: now,
-                    in: transaction
-                ) else { return }
+                guard
+                    try await pipeline.recordCheck(
+                        topupId, owner: owner, status: .queued, nextCheckAt: schedule.nextQueuedCheck(now: now),
+                        error: nil, now: now,
+                        in: transaction
+                    )
+                else { return }
                 if order.status != .queued {
                     try await trail.append(
-                        AuditEvent(.statusChanged, topupId: topupId, actor: "tracker", details: ["from": order.status.rawValue, "to": "QUEUED"]),
+                        AuditEvent(
+                            .statusChanged, topupId: topupId, actor: "tracker",
+                            details: ["from": order.status.rawValue, "to": "QUEUED"]),
                         now: now, in: transaction
                     )
                 }
@@ -126,16 +140,20 @@ public struct Tracker: Service {
             metrics.check("REFUNDED")
             try await repositories.transaction { [owner, trail = context.trail] transaction in
                 guard try await pipeline.markRefunded(topupId, owner: owner, now: now, in: transaction) else { return }
-                try await pipeline.insertDeliveries(topupId, channels: order.channels, purpose: .refundNotice, now: now, in: transaction)
+                try await pipeline.insertDeliveries(
+                    topupId, channels: order.channels, purpose: .refundNotice, now: now, in: transaction)
                 try await trail.append(
-                    AuditEvent(.statusChanged, topupId: topupId, actor: "tracker", details: ["from": order.status.rawValue, "to": "REFUNDED"]),
+                    AuditEvent(
+                        .statusChanged, topupId: topupId, actor: "tracker",
+                        details: ["from": order.status.rawValue, "to": "REFUNDED"]),
                     now: now, in: transaction
                 )
             }
         case .known(.fulfilled):
             metrics.check("FULFILLED")
             guard let card = status.card else {
-                logger.warning("order FULFILLED without a card code; checking again", metadata: ["topup_id": "\(topupId)"])
+                logger.warning(
+                    "order FULFILLED without a card code; checking again", metadata: ["topup_id": "\(topupId)"])
                 try await pipeline.recordCheck(
                     topupId, owner: owner, status: nil, nextCheckAt: now + schedule.pollInterval.inMilliseconds,
                     error: "fulfilled without card", now: now
@@ -152,9 +170,12 @@ public struct Tracker: Service {
             logger.info("card stored", metadata: ["topup_id": "\(topupId)", "key_id": "\(keyID)"])
         case .unknown(let raw):
             metrics.check("UNKNOWN")
-            logger.warning("upstream reported an unknown status", metadata: ["topup_id": "\(topupId)", "status": "\(raw.prefix(40))"])
+            logger.warning(
+                "upstream reported an unknown status",
+                metadata: ["topup_id": "\(topupId)", "status": "\(raw.prefix(40))"])
             try await pipeline.recordCheck(
-                topupId, owner: owner, status: nil, nextCheckAt: schedule.nextHandlingCheck(createdAt: order.createdAt, now: now),
+                topupId, owner: owner, status: nil,
+                nextCheckAt: schedule.nextHandlingCheck(createdAt: order.createdAt, now: now),
                 error: "unknown status", now: now
             )
         }

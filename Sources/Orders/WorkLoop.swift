@@ -29,7 +29,9 @@ enum WorkLoop {
 
 extension WorkLoop {
     /// Runs `body` for every item, at most `limit` at a time, and returns when all are done.
-    static func forEach<Item: Sendable>(_ items: [Item], limit: Int, _ body: @escaping @Sendable (Item) async -> Void) async {
+    static func forEach<Item: Sendable>(_ items: [Item], limit: Int, _ body: @escaping @Sendable (Item) async -> Void)
+        async
+    {
         await withTaskGroup(of: Void.self) { group in
             var running = 0
             for item in items {

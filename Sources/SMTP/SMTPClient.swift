@@ -28,7 +28,8 @@ public struct SMTPClient: Sendable {
     ///
     /// - Returns: What was established, e.g. `STARTTLS, AUTH` or `plain text`.
     public func verify() async throws(SMTPError) -> String {
-        let session = try await SMTPSession.open(configuration: self.configuration, group: self.eventLoopGroup, logger: self.logger)
+        let session = try await SMTPSession.open(
+            configuration: self.configuration, group: self.eventLoopGroup, logger: self.logger)
         await session.quit()
         var steps: [String] = []
         switch configuration.security {

@@ -60,19 +60,24 @@ public struct SQLAuditRepository: AuditRepository {
     }
 
     public func insert(_ row: AuditRow, in transaction: Transaction) async throws {
-        try await transaction.sql.raw("""
+        try await transaction.sql.raw(
+            """
             INSERT INTO audit_events (seq, at, kind, topup_id, actor, request_id, details, prev_hash, hash)
             VALUES (\(bind: row.sequence), \(bind: row.at), \(bind: row.kind), \(bind: row.topupId),
                 \(bind: row.actor), \(bind: row.requestID), \(bind: row.details), \(bind: row.previousHash), \(bind: row.hash))
-            """).run()
+            """
+        ).run()
     }
 
     public func head() async throws -> (sequence: Int64, hash: String)? {
         try await Self.head(store.sql)
     }
 
-    public func rows(after sequence: Int64, limit: Int, from: Int64?, to: Int64?, topupId: String?) async throws -> [AuditRow] {
-        var query = SQLQueryString("""
+    public func rows(after sequence: Int64, limit: Int, from: Int64?, to: Int64?, topupId: String?) async throws
+        -> [AuditRow]
+    {
+        var query = SQLQueryString(
+            """
             SELECT seq, at, kind, topup_id, actor, request_id, details, prev_hash, hash FROM audit_events
             WHERE seq > \(bind: sequence)
             """)

@@ -16,10 +16,12 @@ public protocol CardRepository: Sendable {
     /// The sealed card of a fulfilled order; nil when it has none.
     func card(of topupId: TopupID) async throws -> StoredCard?
     /// Cards not under `keyID`, after `cursor` in topupId order: one batch of a key rotation.
-    func cards(notUnder keyID: String, after cursor: String?, limit: Int, in transaction: Transaction) async throws -> [StoredCard]
+    func cards(notUnder keyID: String, after cursor: String?, limit: Int, in transaction: Transaction) async throws
+        -> [StoredCard]
     /// Replaces a card's blob and key id together, only if the blob is still `expected`.
     func replace(
-        _ topupId: TopupID, expected: [UInt8], with sealed: [UInt8], keyID: String, now: Int64, in transaction: Transaction
+        _ topupId: TopupID, expected: [UInt8], with sealed: [UInt8], keyID: String, now: Int64,
+        in transaction: Transaction
     ) async throws -> Bool
     /// How many cards are under each key id.
     func countByKey() async throws -> [String: Int]
@@ -46,38 +48,50 @@ public struct SQLCardRepository: CardRepository {
     }
 
     public func card(of topupId: TopupID) async throws -> StoredCard? {
-        try await store.sql.raw("""
+        try await store.sql.raw(
+            """
             SELECT topup_id, user_id, sealed_card, card_key_id FROM orders
             WHERE topup_id = \(bind: topupId.rawValue) AND sealed_card IS NOT NULL
-            """).first().map(Self.decode)
+            """
+        ).first().map(Self.decode)
     }
 
-    public func cards(notUnder keyID: String, after cursor: String?, limit: Int, in transaction: Transaction) async throws -> [StoredCard] {
-        try await transaction.sql.raw("""
+    public func cards(notUnder keyID: String, after cursor: String?, limit: Int, in transaction: Transaction)
+        async throws -> [StoredCard]
+    {
+        try await transaction.sql.raw(
+            """
             SELECT topup_id, user_id, sealed_card, card_key_id FROM orders
             WHERE sealed_card IS NOT NULL AND card_key_id <> \(bind: keyID) AND topup_id > \(bind: cursor ?? "")
             ORDER BY topup_id LIMIT \(bind: limit)
-            """).all().map(Self.decode)
+            """
+        ).all().map(Self.decode)
     }
 
     public func replace(
-        _ topupId: TopupID, expected: [UInt8], with sealed: [UInt8], keyID: String, now: Int64, in transaction: Transaction
+        _ topupId: TopupID, expected: [UInt8], with sealed: [UInt8], keyID: String, now: Int64,
+        in transaction: Transaction
     ) async throws -> Bool {
-        let rows = try await transaction.sql.raw("""
+        let rows = try await transaction.sql.raw(
+            """
             UPDATE orders SET sealed_card = \(bind: Data(sealed)), card_key_id = \(bind: keyID), updated_at = \(bind: now)
             WHERE topup_id = \(bind: topupId.rawValue) AND sealed_card = \(bind: Data(expected))
             RETURNING topup_id
-            """).all()
+            """
+        ).all()
         return !rows.isEmpty
     }
 
     public func countByKey() async throws -> [String: Int] {
-        let rows = try await store.sql.raw("""
+        let rows = try await store.sql.raw(
+            """
             SELECT card_key_id, COUNT(*) AS cards FROM orders WHERE sealed_card IS NOT NULL GROUP BY card_key_id
-            """).all()
+            """
+        ).all()
         var counts: [String: Int] = [:]
         for row in rows {
-            counts[try row.decode(column: "card_key_id", as: String.self)] = try row.decode(column: "cards", as: Int.self)
+            counts[try row.decode(column: "card_key_id", as: String.self)] = try row.decode(
+                column: "cards", as: Int.self)
         }
         return counts
     }

@@ -1,5 +1,5 @@
-import Foundation
 import BitaqaCore
+import Foundation
 
 /// Which database the service uses, parsed from `BITAQA_DATABASE_URL`.
 public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {

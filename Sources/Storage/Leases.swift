@@ -47,7 +47,8 @@ public struct SQLLeases: LeaseRepository {
         limit: Int
     ) async throws -> [String] {
         let lock = store.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
-        let query = SQLQueryString("UPDATE \(unsafeRaw: table.table) SET lease_owner = \(bind: owner), ")
+        let query =
+            SQLQueryString("UPDATE \(unsafeRaw: table.table) SET lease_owner = \(bind: owner), ")
             + "lease_until = \(bind: now + leaseMillis) WHERE \(unsafeRaw: table.key) IN ("
             + "SELECT \(unsafeRaw: table.key) FROM \(unsafeRaw: table.table) "
             + "WHERE \(unsafeRaw: table.due) IS NOT NULL AND \(unsafeRaw: table.due) <= \(bind: now) "
@@ -55,8 +56,14 @@ public struct SQLLeases: LeaseRepository {
             + "ORDER BY \(unsafeRaw: table.due) LIMIT \(bind: limit)\(unsafeRaw: lock)"
             + ") RETURNING \(unsafeRaw: table.key) AS claimed_key, \(unsafeRaw: table.due) AS claimed_due"
         let rows = try await store.sql.raw(query).all()
-        return try rows
-            .map { (try $0.decode(column: "claimed_key", as: String.self), try $0.decode(column: "claimed_due", as: Int64.self)) }
+        return
+            try rows
+            .map {
+                (
+                    try $0.decode(column: "claimed_key", as: String.self),
+                    try $0.decode(column: "claimed_due", as: Int64.self)
+                )
+            }
             .sorted { $0.1 < $1.1 }
             .map(\.0)
     }

@@ -40,14 +40,17 @@ public struct Migrator: Sendable {
                     try await sql.raw(SQLQueryString(statement)).run()
                 }
                 let now = Int64(Date().timeIntervalSince1970 * 1000)
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO bitaqa_migrations (version, name, applied_at)
                     VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: now))
-                    """).run()
+                    """
+                ).run()
                 return true
             }
             if didApply {
-                logger.info("applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+                logger.info(
+                    "applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
                 applied.append(migration.version)
             }
         }
@@ -74,12 +77,14 @@ public struct Migrator: Sendable {
     }
 
     private static func createVersionTable(_ sql: any SQLDatabase, kind: Store.Kind) async throws {
-        try await sql.raw("""
+        try await sql.raw(
+            """
             CREATE TABLE IF NOT EXISTS bitaqa_migrations (
                 version INTEGER PRIMARY KEY,
                 name TEXT NOT NULL,
                 applied_at BIGINT NOT NULL
             )
-            """).run()
+            """
+        ).run()
     }
 }

@@ -17,7 +17,8 @@ public enum RegistrationOutcome: Sendable, Equatable {
 public protocol OrderRepository: Sendable {
     /// Stores `order` as HANDLING with its first check due at `firstCheckAt`, unless its `topupId` is
     /// known; inside the caller's transaction, so other writes (the audit event) share its fate.
-    func register(_ order: NewOrder, now: Int64, firstCheckAt: Int64, in transaction: Transaction) async throws -> RegistrationOutcome
+    func register(_ order: NewOrder, now: Int64, firstCheckAt: Int64, in transaction: Transaction) async throws
+        -> RegistrationOutcome
     /// The order with this id, whoever owns it.
     func find(_ topupId: TopupID) async throws -> OrderRecord?
     /// The order with this id only when `userId` owns it; the check is part of the query.
@@ -38,12 +39,17 @@ public struct SQLOrderRepository: OrderRepository {
 
     /// Registers in a transaction of its own.
     public func register(_ order: NewOrder, now: Int64, firstCheckAt: Int64) async throws -> RegistrationOutcome {
-        try await store.transaction { transaction in try await register(order, now: now, firstCheckAt: firstCheckAt, in: transaction) }
+        try await store.transaction { transaction in
+            try await register(order, now: now, firstCheckAt: firstCheckAt, in: transaction)
+        }
     }
 
-    public func register(_ order: NewOrder, now: Int64, firstCheckAt: Int64, in transaction: Transaction) async throws -> RegistrationOutcome {
+    public func register(_ order: NewOrder, now: Int64, firstCheckAt: Int64, in transaction: Transaction) async throws
+        -> RegistrationOutcome
+    {
         let sql = transaction.sql
-        let inserted = try await sql.raw("""
+        let inserted = try await sql.raw(
+            """
             INSERT INTO orders (topup_id, topup_ref, user_id, card_type, number, value, email, phone, locale,
                 channels, fingerprint, status, created_at, updated_at, next_check_at, check_count)
             VALUES (\(bind: order.topupId.rawValue), \(bind: order.topupRef), \(bind: order.userId.rawValue),
@@ -53,7 +59,8 @@ public struct SQLOrderRepository: OrderRepository {
                 \(bind: OrderStatus.handling.rawValue), \(bind: now), \(bind: now), \(bind: firstCheckAt), 0)
             ON CONFLICT DO NOTHING
             RETURNING topup_id
-            """).all()
+            """
+        ).all()
         let stored = try await Self.select(sql, where: "topup_id = \(bind: order.topupId.rawValue)")
         guard let stored else { return .refTaken }
         if !inserted.isEmpty { return .created(stored) }
@@ -72,17 +79,21 @@ public struct SQLOrderRepository: OrderRepository {
     }
 
     public func orders(ownedBy userId: UserID, limit: Int = 100) async throws -> [OrderRecord] {
-        try await store.sql.raw("""
+        try await store.sql.raw(
+            """
             SELECT \(unsafeRaw: OrderRecord.columns) FROM orders WHERE user_id = \(bind: userId.rawValue)
             ORDER BY created_at DESC LIMIT \(bind: limit)
-            """).all().map(OrderRecord.init(row:))
+            """
+        ).all().map(OrderRecord.init(row:))
     }
 
     public func deliveries(of topupId: TopupID) async throws -> [DeliveryRecord] {
-        try await store.sql.raw("""
+        try await store.sql.raw(
+            """
             SELECT \(unsafeRaw: DeliveryRecord.columns) FROM deliveries
             WHERE topup_id = \(bind: topupId.rawValue) ORDER BY created_at, channel
-            """).all().map(DeliveryRecord.init(row:))
+            """
+        ).all().map(DeliveryRecord.init(row:))
     }
 
     static func select(_ sql: any SQLDatabase, where condition: SQLQueryString) async throws -> OrderRecord? {

@@ -23,16 +23,19 @@ public protocol PipelineRepository: Sendable {
     /// Queues one delivery per channel, due now; returns their ids.
     @discardableResult
     func insertDeliveries(
-        _ topupId: TopupID, channels: [DeliveryChannel], purpose: DeliveryPurpose, now: Int64, in transaction: Transaction
+        _ topupId: TopupID, channels: [DeliveryChannel], purpose: DeliveryPurpose, now: Int64,
+        in transaction: Transaction
     ) async throws -> [String]
 
     // MARK: Delivering
     func delivery(_ id: String) async throws -> DeliveryRecord?
     func markSending(_ id: String, owner: String, now: Int64) async throws
-    func markDelivered(_ id: String, owner: String, providerMessageID: String?, now: Int64, in transaction: Transaction) async throws -> Bool
+    func markDelivered(_ id: String, owner: String, providerMessageID: String?, now: Int64, in transaction: Transaction)
+        async throws -> Bool
     @discardableResult
     func markRetry(_ id: String, owner: String, error: String, nextAttemptAt: Int64, now: Int64) async throws -> Bool
-    func markFailed(_ id: String, owner: String, error: String, now: Int64, in transaction: Transaction) async throws -> Bool
+    func markFailed(_ id: String, owner: String, error: String, now: Int64, in transaction: Transaction) async throws
+        -> Bool
 
     // MARK: Figures
     /// Checks and deliveries due now.
@@ -47,7 +50,8 @@ extension PipelineRepository {
     public func recordCheck(
         _ topupId: TopupID, owner: String, status: OrderStatus?, nextCheckAt: Int64?, error: String?, now: Int64
     ) async throws -> Bool {
-        try await recordCheck(topupId, owner: owner, status: status, nextCheckAt: nextCheckAt, error: error, now: now, in: nil)
+        try await recordCheck(
+            topupId, owner: owner, status: status, nextCheckAt: nextCheckAt, error: error, now: now, in: nil)
     }
 }
 
@@ -82,7 +86,8 @@ public struct SQLPipelineRepository: PipelineRepository {
         _ topupId: TopupID, owner: String, sealed: [UInt8], keyID: String, transactionNumber: String?,
         processedDate: String?, type: CardType?, number: String?, value: Int?, now: Int64, in transaction: Transaction
     ) async throws -> Bool {
-        let rows = try await transaction.sql.raw("""
+        let rows = try await transaction.sql.raw(
+            """
             UPDATE orders SET status = \(bind: OrderStatus.fulfilled.rawValue), sealed_card = \(bind: Data(sealed)),
                 card_key_id = \(bind: keyID), transaction_number = \(bind: transactionNumber),
                 processed_date = \(bind: processedDate), card_type = COALESCE(card_type, \(bind: type?.rawValue)),
@@ -92,35 +97,43 @@ public struct SQLPipelineRepository: PipelineRepository {
             WHERE topup_id = \(bind: topupId.rawValue) AND lease_owner = \(bind: owner)
                 AND status <> \(bind: OrderStatus.fulfilled.rawValue)
             RETURNING topup_id
-            """).all()
+            """
+        ).all()
         return !rows.isEmpty
     }
 
     /// Records a refund and ends tracking, inside the caller's transaction.
-    public func markRefunded(_ topupId: TopupID, owner: String, now: Int64, in transaction: Transaction) async throws -> Bool {
-        let rows = try await transaction.sql.raw("""
+    public func markRefunded(_ topupId: TopupID, owner: String, now: Int64, in transaction: Transaction) async throws
+        -> Bool
+    {
+        let rows = try await transaction.sql.raw(
+            """
             UPDATE orders SET status = \(bind: OrderStatus.refunded.rawValue), next_check_at = NULL,
                 check_count = check_count + 1, last_check_error = NULL, updated_at = \(bind: now),
                 lease_owner = NULL, lease_until = NULL
             WHERE topup_id = \(bind: topupId.rawValue) AND lease_owner = \(bind: owner)
                 AND status <> \(bind: OrderStatus.refunded.rawValue)
             RETURNING topup_id
-            """).all()
+            """
+        ).all()
         return !rows.isEmpty
     }
 
     /// One pending delivery per channel, due now; returns their ids.
     public func insertDeliveries(
-        _ topupId: TopupID, channels: [DeliveryChannel], purpose: DeliveryPurpose, now: Int64, in transaction: Transaction
+        _ topupId: TopupID, channels: [DeliveryChannel], purpose: DeliveryPurpose, now: Int64,
+        in transaction: Transaction
     ) async throws -> [String] {
         var ids: [String] = []
         for channel in channels {
             let id = UUID().uuidString.lowercased()
-            try await transaction.sql.raw("""
+            try await transaction.sql.raw(
+                """
                 INSERT INTO deliveries (id, topup_id, channel, purpose, state, attempts, created_at, updated_at, next_attempt_at)
                 VALUES (\(bind: id), \(bind: topupId.rawValue), \(bind: channel.rawValue), \(bind: purpose.rawValue),
                     \(bind: DeliveryState.pending.rawValue), 0, \(bind: now), \(bind: now), \(bind: now))
-                """).run()
+                """
+            ).run()
             ids.append(id)
         }
         return ids
@@ -136,61 +149,76 @@ public struct SQLPipelineRepository: PipelineRepository {
 
     /// Shows that an attempt is under way (`sending`).
     public func markSending(_ id: String, owner: String, now: Int64) async throws {
-        try await store.sql.raw("""
+        try await store.sql.raw(
+            """
             UPDATE deliveries SET state = \(bind: DeliveryState.sending.rawValue), updated_at = \(bind: now)
             WHERE id = \(bind: id) AND lease_owner = \(bind: owner)
-            """).run()
+            """
+        ).run()
     }
 
     /// The attempt succeeded; inside the caller's transaction, with its audit event.
     public func markDelivered(
         _ id: String, owner: String, providerMessageID: String?, now: Int64, in transaction: Transaction
     ) async throws -> Bool {
-        let rows = try await transaction.sql.raw("""
+        let rows = try await transaction.sql.raw(
+            """
             UPDATE deliveries SET state = \(bind: DeliveryState.delivered.rawValue), attempts = attempts + 1,
                 provider_message_id = \(bind: providerMessageID), delivered_at = \(bind: now), last_error = NULL,
                 next_attempt_at = NULL, updated_at = \(bind: now), lease_owner = NULL, lease_until = NULL
             WHERE id = \(bind: id) AND lease_owner = \(bind: owner) RETURNING id
-            """).all()
+            """
+        ).all()
         return !rows.isEmpty
     }
 
     /// A temporary failure: back to `pending`, due again at `nextAttemptAt`.
-    public func markRetry(_ id: String, owner: String, error: String, nextAttemptAt: Int64, now: Int64) async throws -> Bool {
-        let rows = try await store.sql.raw("""
+    public func markRetry(_ id: String, owner: String, error: String, nextAttemptAt: Int64, now: Int64) async throws
+        -> Bool
+    {
+        let rows = try await store.sql.raw(
+            """
             UPDATE deliveries SET state = \(bind: DeliveryState.pending.rawValue), attempts = attempts + 1,
                 last_error = \(bind: error), next_attempt_at = \(bind: nextAttemptAt), updated_at = \(bind: now),
                 lease_owner = NULL, lease_until = NULL
             WHERE id = \(bind: id) AND lease_owner = \(bind: owner) RETURNING id
-            """).all()
+            """
+        ).all()
         return !rows.isEmpty
     }
 
     /// A permanent failure, or too many attempts; inside the caller's transaction, with its audit event.
-    public func markFailed(_ id: String, owner: String, error: String, now: Int64, in transaction: Transaction) async throws -> Bool {
-        let rows = try await transaction.sql.raw("""
+    public func markFailed(_ id: String, owner: String, error: String, now: Int64, in transaction: Transaction)
+        async throws -> Bool
+    {
+        let rows = try await transaction.sql.raw(
+            """
             UPDATE deliveries SET state = \(bind: DeliveryState.failed.rawValue), attempts = attempts + 1,
                 last_error = \(bind: error), next_attempt_at = NULL, updated_at = \(bind: now),
                 lease_owner = NULL, lease_until = NULL
             WHERE id = \(bind: id) AND lease_owner = \(bind: owner) RETURNING id
-            """).all()
+            """
+        ).all()
         return !rows.isEmpty
     }
 
     /// How much work waits: orders due for a check and deliveries due for an attempt.
     public func queueDepth(now: Int64) async throws -> (checks: Int, deliveries: Int) {
-        let checks = try await store.sql.raw(
-            "SELECT COUNT(*) AS n FROM orders WHERE next_check_at IS NOT NULL AND next_check_at <= \(bind: now)"
-        ).first()?.decode(column: "n", as: Int.self) ?? 0
-        let deliveries = try await store.sql.raw(
-            "SELECT COUNT(*) AS n FROM deliveries WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= \(bind: now)"
-        ).first()?.decode(column: "n", as: Int.self) ?? 0
+        let checks =
+            try await store.sql.raw(
+                "SELECT COUNT(*) AS n FROM orders WHERE next_check_at IS NOT NULL AND next_check_at <= \(bind: now)"
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+        let deliveries =
+            try await store.sql.raw(
+                "SELECT COUNT(*) AS n FROM deliveries WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= \(bind: now)"
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
         return (checks, deliveries)
     }
 
     /// When the order's card was first seen fulfilled.
     public func fulfilledAt(_ topupId: TopupID) async throws -> Int64? {
-        let row = try await store.sql.raw("SELECT fulfilled_at FROM orders WHERE topup_id = \(bind: topupId.rawValue)").first()
+        let row = try await store.sql.raw("SELECT fulfilled_at FROM orders WHERE topup_id = \(bind: topupId.rawValue)")
+            .first()
         guard let row, try !row.decodeNil(column: "fulfilled_at") else { return nil }
         return try row.decode(column: "fulfilled_at", as: Int64.self)
     }

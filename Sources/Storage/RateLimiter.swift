@@ -39,9 +39,11 @@ public struct SQLRateLimiter: RateLimiter {
                 _ = try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: bucket))) AS locked").all()
             }
             let since = now - windowMillis
-            let rows = try await sql.raw("""
+            let rows = try await sql.raw(
+                """
                 SELECT at FROM rate_events WHERE bucket = \(bind: bucket) AND at > \(bind: since) ORDER BY at LIMIT \(bind: limit)
-                """).all()
+                """
+            ).all()
             if rows.count >= limit {
                 let oldest = try rows[0].decode(column: "at", as: Int64.self)
                 return .limited(retryAfter: max(1, Int((oldest + windowMillis - now + 999) / 1000)))
@@ -49,7 +51,8 @@ public struct SQLRateLimiter: RateLimiter {
             try await sql.raw("INSERT INTO rate_events (bucket, at) VALUES (\(bind: bucket), \(bind: now))").run()
             // Old events are of no use; trim them now and then rather than on every request.
             if Int.random(in: 0..<100) == 0 {
-                try await sql.raw("DELETE FROM rate_events WHERE at < \(bind: now - max(windowMillis, 3_600_000))").run()
+                try await sql.raw("DELETE FROM rate_events WHERE at < \(bind: now - max(windowMillis, 3_600_000))")
+                    .run()
             }
             return .allowed
         }
@@ -61,11 +64,14 @@ public struct SQLRateLimiter: RateLimiter {
     }
 
     /// Whether `bucket` already holds `limit` events in the window (without recording anything).
-    public func isOver(_ bucket: String, limit: Int, windowMillis: Int64, now: Int64) async throws -> RateLimitDecision {
+    public func isOver(_ bucket: String, limit: Int, windowMillis: Int64, now: Int64) async throws -> RateLimitDecision
+    {
         guard limit > 0 else { return .allowed }
-        let rows = try await store.sql.raw("""
+        let rows = try await store.sql.raw(
+            """
             SELECT at FROM rate_events WHERE bucket = \(bind: bucket) AND at > \(bind: now - windowMillis) ORDER BY at LIMIT \(bind: limit)
-            """).all()
+            """
+        ).all()
         guard rows.count >= limit else { return .allowed }
         let oldest = try rows[0].decode(column: "at", as: Int64.self)
         return .limited(retryAfter: max(1, Int((oldest + windowMillis - now + 999) / 1000)))

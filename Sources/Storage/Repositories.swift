@@ -21,7 +21,8 @@ public struct Repositories: Sendable {
     }
 
     /// Runs `body` in one transaction; commits when it returns, rolls back when it throws.
-    public func transaction<T: Sendable>(_ body: @escaping @Sendable (Transaction) async throws -> T) async throws -> T {
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (Transaction) async throws -> T) async throws -> T
+    {
         try await transactions.transaction(body)
     }
 }

@@ -42,7 +42,8 @@ public final class Store: Sendable {
         // a thread per connection means a waiting connection can never starve the one holding the lock.
         let threadPool: NIOThreadPool
         if case .sqlite = location {
-            threadPool = NIOThreadPool(numberOfThreads: eventLoopGroup.makeIterator().reduce(0) { count, _ in count + 1 })
+            threadPool = NIOThreadPool(
+                numberOfThreads: eventLoopGroup.makeIterator().reduce(0) { count, _ in count + 1 })
             threadPool.start()
         } else {
             threadPool = NIOThreadPool.singleton

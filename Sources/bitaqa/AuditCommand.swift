@@ -33,7 +33,9 @@ struct AuditCommand: AsyncParsableCommand {
                     configuration, checkpointPath: checkpointFile, logger: logger,
                     noCheckpoint: { path in
                         FileHandle.standardError.write(
-                            Data("note: no checkpoint at \(path); removal of the newest events cannot be detected\n".utf8)
+                            Data(
+                                "note: no checkpoint at \(path); removal of the newest events cannot be detected\n".utf8
+                            )
                         )
                     },
                     started: { total in counter.start(Progress(total: Int(total), unit: "events checked")) },

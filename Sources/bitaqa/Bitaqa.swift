@@ -1,5 +1,5 @@
-import BitaqaCore
 import ArgumentParser
+import BitaqaCore
 import Foundation
 
 /// The `bitaqa` command. Exit codes: 0 success, 1 a check failed, 2 bad usage or bad configuration.
@@ -9,7 +9,10 @@ struct Bitaqa: AsyncParsableCommand {
         commandName: "bitaqa",
         abstract: "Follows OneClickDz internet top-ups and delivers their cards safely.",
         version: BitaqaVersion.current,
-        subcommands: [Serve.self, Migrate.self, Doctor.self, SandboxCommand.self, Keys.self, AuditCommand.self, OrdersCommand.self]
+        subcommands: [
+            Serve.self, Migrate.self, Doctor.self, SandboxCommand.self, Keys.self, AuditCommand.self,
+            OrdersCommand.self,
+        ]
     )
 
     /// Parses and runs like ArgumentParser's own `main`, but reports bad usage with exit code 2,

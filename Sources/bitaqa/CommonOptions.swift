@@ -1,7 +1,7 @@
 import ArgumentParser
+import BitaqaCore
 import BitaqaServer
 import Configuration
-import BitaqaCore
 import Foundation
 import Logging
 import SystemPackage
@@ -14,7 +14,11 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "Folder of the embedded database (BITAQA_DATA_DIR).")
     var dataDirectory: String?
 
-    @Option(name: .customLong("database-url"), help: "sqlite:///path or postgres://… (BITAQA_DATABASE_URL). Prefer the variable: options are visible to other users.")
+    @Option(
+        name: .customLong("database-url"),
+        help:
+            "sqlite:///path or postgres://… (BITAQA_DATABASE_URL). Prefer the variable: options are visible to other users."
+    )
     var databaseURL: String?
 
     @Option(name: .customLong("log-level"), help: "trace … critical (BITAQA_LOG_LEVEL).")
@@ -28,7 +32,8 @@ struct CommonOptions: ParsableArguments {
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
         func put(_ key: String, _ value: String?, secret: Bool = false) {
             guard let value else { return }
-            values[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] = ConfigValue(.string(value), isSecret: secret)
+            values[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] = ConfigValue(
+                .string(value), isSecret: secret)
         }
         put("bitaqa.env", environment)
         put("bitaqa.data.dir", dataDirectory)
@@ -49,7 +54,8 @@ enum ConfigurationSource {
         return ConfigReader(providers: [
             InMemoryProvider(name: "command line", values: options),
             EnvironmentVariablesProvider(secretsSpecifier: secrets),
-            try await EnvironmentVariablesProvider(environmentFilePath: ".env", allowMissing: true, secretsSpecifier: secrets),
+            try await EnvironmentVariablesProvider(
+                environmentFilePath: ".env", allowMissing: true, secretsSpecifier: secrets),
         ])
     }
 

@@ -7,8 +7,10 @@ import Foundation
 /// table; secrets are never printed, only whether they are set and whether they work.
 struct Doctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check the configuration, database, upstream key, SMTP server, SMS endpoint and key ring; print what is ready.",
-        discussion: "Exit code 0 when everything configured is ready, 1 when something is not, 2 when the configuration cannot be read."
+        abstract:
+            "Check the configuration, database, upstream key, SMTP server, SMS endpoint and key ring; print what is ready.",
+        discussion:
+            "Exit code 0 when everything configured is ready, 1 when something is not, 2 when the configuration cannot be read."
     )
 
     @OptionGroup var common: CommonOptions
@@ -23,7 +25,9 @@ struct Doctor: AsyncParsableCommand {
         do {
             configuration = try BitaqaConfiguration(reader: reader)
         } catch {
-            Self.print([ReadinessChecks.Row(check: "configuration", state: .notReady, detail: error.description)], scrubber: scrubber)
+            Self.print(
+                [ReadinessChecks.Row(check: "configuration", state: .notReady, detail: error.description)],
+                scrubber: scrubber)
             throw ExitCode(2)
         }
         registerSecretsForScrubbing(configuration, nil, in: scrubber)
@@ -35,10 +39,13 @@ struct Doctor: AsyncParsableCommand {
     static func print(_ rows: [ReadinessChecks.Row], scrubber: SecretScrubber) {
         let width = max(13, rows.map(\.check.count).max() ?? 0)
         let stateWidth = 9
-        func pad(_ text: String, _ length: Int) -> String { text.padding(toLength: length, withPad: " ", startingAt: 0) }
+        func pad(_ text: String, _ length: Int) -> String {
+            text.padding(toLength: length, withPad: " ", startingAt: 0)
+        }
         Swift.print("\(pad("check", width))  \(pad("state", stateWidth))  detail")
         for row in rows {
-            Swift.print("\(pad(row.check, width))  \(pad(row.state.rawValue, stateWidth))  " + scrubber.scrub(row.detail))
+            Swift.print(
+                "\(pad(row.check, width))  \(pad(row.state.rawValue, stateWidth))  " + scrubber.scrub(row.detail))
         }
     }
 }

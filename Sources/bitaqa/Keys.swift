@@ -1,8 +1,8 @@
 import ArgumentParser
 import BitaqaCore
 import BitaqaServer
-import Orders
 import Foundation
+import Orders
 
 /// `bitaqa keys`: encryption key management.
 struct Keys: AsyncParsableCommand {
@@ -52,7 +52,8 @@ struct Keys: AsyncParsableCommand {
                 let report = try await KeyRotationTask.run(
                     configuration, batchSize: batchSize, logger: logger,
                     started: { total, activeKeyID in
-                        FileHandle.standardError.write(Data("\(total) cards to re-encrypt under key \(activeKeyID)\n".utf8))
+                        FileHandle.standardError.write(
+                            Data("\(total) cards to re-encrypt under key \(activeKeyID)\n".utf8))
                         counter.start(Progress(total: total, unit: "cards re-encrypted"))
                     },
                     progress: { moved in counter.report(moved) }

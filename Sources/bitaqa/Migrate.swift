@@ -12,7 +12,8 @@ struct Migrate: AsyncParsableCommand {
         try await reportingFailures {
             let (configuration, logger) = try await ConfigurationSource.prepare(common)
             let summary = try await migrateDatabase(configuration, logger: logger)
-            print("migrations applied: \(summary.applied) (schema version \(summary.schemaVersion), \(summary.database))")
+            print(
+                "migrations applied: \(summary.applied) (schema version \(summary.schemaVersion), \(summary.database))")
         }
     }
 }

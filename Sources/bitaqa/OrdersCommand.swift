@@ -1,8 +1,8 @@
 import ArgumentParser
 import BitaqaCore
 import BitaqaServer
-import Orders
 import Foundation
+import Orders
 
 /// `bitaqa orders`: operations on orders.
 struct OrdersCommand: AsyncParsableCommand {
@@ -28,7 +28,9 @@ struct OrdersCommand: AsyncParsableCommand {
 
         func validate() throws {
             guard TopupID(topupId) != nil else { throw ValidationError("TOPUP_ID is not a topupId") }
-            if let channel, DeliveryChannel(rawValue: channel) == nil { throw ValidationError("--channel must be email or sms") }
+            if let channel, DeliveryChannel(rawValue: channel) == nil {
+                throw ValidationError("--channel must be email or sms")
+            }
         }
 
         func run() async throws {
@@ -38,13 +40,15 @@ struct OrdersCommand: AsyncParsableCommand {
                 try await withDomain(configuration, logger: logger) { domain in
                     do {
                         let queued = try await Resender(context: domain).resend(
-                            id, channel: channel.flatMap(DeliveryChannel.init(rawValue:)), actor: "bitaqa orders resend", requestID: nil
+                            id, channel: channel.flatMap(DeliveryChannel.init(rawValue:)),
+                            actor: "bitaqa orders resend", requestID: nil
                         )
                         print("queued \(topupId) on \(queued.map(\.rawValue).joined(separator: ", "))")
                     } catch let refusal as Resender.Refusal {
                         switch refusal {
                         case .orderNotFound: print("no order \(topupId)")
-                        case .notReady(let status): print("order \(topupId) has no card to resend: \(PublicError.notReady(status).message)")
+                        case .notReady(let status):
+                            print("order \(topupId) has no card to resend: \(PublicError.notReady(status).message)")
                         case .noContact(let channel): print("order \(topupId) has no contact for \(channel.rawValue)")
                         }
                         throw ExitCode(1)

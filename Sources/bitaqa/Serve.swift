@@ -29,8 +29,12 @@ struct Serve: AsyncParsableCommand {
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         try await reportingFailures {
             var values = common.values()
-            if let httpHost { values[AbsoluteConfigKey(["bitaqa", "http", "host"])] = .init(.string(httpHost), isSecret: false) }
-            if let httpPort { values[AbsoluteConfigKey(["bitaqa", "http", "port"])] = .init(.string(httpPort), isSecret: false) }
+            if let httpHost {
+                values[AbsoluteConfigKey(["bitaqa", "http", "host"])] = .init(.string(httpHost), isSecret: false)
+            }
+            if let httpPort {
+                values[AbsoluteConfigKey(["bitaqa", "http", "port"])] = .init(.string(httpPort), isSecret: false)
+            }
             let reader = try await ConfigurationSource.reader(options: values)
             let scrubber = SecretScrubber()
             let configuration = try ConfigurationSource.configuration(reader, scrubber: scrubber)
@@ -54,7 +58,8 @@ struct Serve: AsyncParsableCommand {
                 }
             } catch let error as IOError where error.errnoCode == EADDRINUSE {
                 let http = configuration.http
-                throw RuntimeFailure(description: "the HTTP port \(http.port) on \(http.host) is already in use (BITAQA_HTTP_PORT)")
+                throw RuntimeFailure(
+                    description: "the HTTP port \(http.port) on \(http.host) is already in use (BITAQA_HTTP_PORT)")
             }
         }
     }

@@ -25,23 +25,27 @@ struct AuditChainTests {
         return trail
     }
 
-    @Test("group commit: 300 concurrent appends all commit, each once, and the chain verifies", arguments: TestDatabase.available)
+    @Test(
+        "group commit: 300 concurrent appends all commit, each once, and the chain verifies",
+        arguments: TestDatabase.available)
     func batched(database: TestDatabase) async throws {
         try await database.withStore { store, _ in
             let trail = AuditTrail(store: store)
             let batcher = AuditBatcher(trail: trail, maxBatch: 32)
             try await Self.running(batcher) {
-              try await withThrowingTaskGroup(of: Void.self) { group in
-                for index in 0..<300 {
-                    group.addTask {
-                        try await batcher.append(
-                            AuditEvent(.cardViewed, topupId: TopupID("t-\(index % 11)"), actor: "u\(index)", requestID: "r-\(index)"),
-                            now: Int64(1_700_000_000_000 + index)
-                        )
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for index in 0..<300 {
+                        group.addTask {
+                            try await batcher.append(
+                                AuditEvent(
+                                    .cardViewed, topupId: TopupID("t-\(index % 11)"), actor: "u\(index)",
+                                    requestID: "r-\(index)"),
+                                now: Int64(1_700_000_000_000 + index)
+                            )
+                        }
                     }
+                    try await group.waitForAll()
                 }
-                try await group.waitForAll()
-              }
             }
             let outcome = try await AuditVerifier(trail: trail, pageSize: 100).verify()
             guard case .intact(let count, _) = outcome else {
@@ -54,32 +58,37 @@ struct AuditChainTests {
         }
     }
 
-    @Test("a failed group commit fails every caller in it, and nothing is half written", arguments: TestDatabase.available)
+    @Test(
+        "a failed group commit fails every caller in it, and nothing is half written", arguments: TestDatabase.available
+    )
     func batchFailure(database: TestDatabase) async throws {
         try await database.withStore { store, _ in
             let trail = AuditTrail(store: store)
             try await store.sql.raw("DROP TABLE audit_events").run()
             let batcher = AuditBatcher(trail: trail)
             let failures = try await Self.running(batcher) {
-              await withTaskGroup(of: Bool.self) { group in
-                for index in 0..<20 {
-                    group.addTask {
-                        do {
-                            try await batcher.append(AuditEvent(.cardViewed, topupId: TopupID("t"), actor: "u\(index)"), now: 1)
-                            return false
-                        } catch {
-                            return true
+                await withTaskGroup(of: Bool.self) { group in
+                    for index in 0..<20 {
+                        group.addTask {
+                            do {
+                                try await batcher.append(
+                                    AuditEvent(.cardViewed, topupId: TopupID("t"), actor: "u\(index)"), now: 1)
+                                return false
+                            } catch {
+                                return true
+                            }
                         }
                     }
+                    return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
                 }
-                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
-              }
             }
             #expect(failures == 20, "every caller learns its event was not recorded")
         }
     }
 
-    @Test("the batcher writes directly when its service is not running, and flushes what is queued when it stops", arguments: TestDatabase.available)
+    @Test(
+        "the batcher writes directly when its service is not running, and flushes what is queued when it stops",
+        arguments: TestDatabase.available)
     func batcherLifecycle(database: TestDatabase) async throws {
         try await database.withStore { store, _ in
             let trail = AuditTrail(store: store)
@@ -95,7 +104,8 @@ struct AuditChainTests {
     }
 
     /// Runs `body` while the batcher's service runs, then stops the service and waits for it.
-    static func running<T: Sendable>(_ batcher: AuditBatcher, _ body: @Sendable () async throws -> T) async throws -> T {
+    static func running<T: Sendable>(_ batcher: AuditBatcher, _ body: @Sendable () async throws -> T) async throws -> T
+    {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 try await batcher.run()
@@ -133,7 +143,9 @@ struct AuditChainTests {
             let trail = try await Self.fill(store, count: 120)
             try await AuditTampering.disableGuards(store)
             try await store.sql.raw(#"UPDATE audit_events SET details = '{"n":"999"}' WHERE seq = 57"#).run()
-            #expect(try await AuditVerifier(trail: trail, pageSize: 50).verify() == .broken(sequence: 57, reason: "content does not match its hash (changed)"))
+            #expect(
+                try await AuditVerifier(trail: trail, pageSize: 50).verify()
+                    == .broken(sequence: 57, reason: "content does not match its hash (changed)"))
         }
     }
 
@@ -159,11 +171,15 @@ struct AuditChainTests {
             let head = try #require(try await trail.head())
             let checkpoint = Self.keys.sign(sequence: head.sequence, hash: head.hash, at: 1)
             #expect(Self.keys.isValid(checkpoint))
-            #expect(try await AuditVerifier(trail: trail).verify(checkpoint: checkpoint) == .intact(events: 90, lastHash: head.hash))
+            #expect(
+                try await AuditVerifier(trail: trail).verify(checkpoint: checkpoint)
+                    == .intact(events: 90, lastHash: head.hash))
             try await AuditTampering.disableGuards(store)
             try await store.sql.raw("DELETE FROM audit_events WHERE seq > 85").run()
             // Without the checkpoint the shortened chain looks whole; with it, the gap shows.
-            #expect(try await AuditVerifier(trail: trail).verify() == .intact(events: 85, lastHash: try await trail.head()!.hash))
+            #expect(
+                try await AuditVerifier(trail: trail).verify()
+                    == .intact(events: 85, lastHash: try await trail.head()!.hash))
             let outcome = try await AuditVerifier(trail: trail).verify(checkpoint: checkpoint)
             guard case .broken(86, let reason) = outcome else {
                 Issue.record("expected broken at 86, got \(outcome)")
@@ -173,7 +189,9 @@ struct AuditChainTests {
         }
     }
 
-    @Test("a chain rewritten from a changed event onwards disagrees with the checkpoint", arguments: TestDatabase.available)
+    @Test(
+        "a chain rewritten from a changed event onwards disagrees with the checkpoint",
+        arguments: TestDatabase.available)
     func rewritten(database: TestDatabase) async throws {
         try await database.withStore { store, _ in
             let trail = try await Self.fill(store, count: 40)
@@ -185,8 +203,12 @@ struct AuditChainTests {
             for index in 30...40 {
                 try await trail.append(AuditEvent(.statusChanged, details: ["forged": String(index)]), now: 5)
             }
-            #expect(try await AuditVerifier(trail: trail).verify() == .intact(events: 40, lastHash: try await trail.head()!.hash))
-            #expect(try await AuditVerifier(trail: trail).verify(checkpoint: checkpoint) == .broken(sequence: 40, reason: "differs from the signed checkpoint (rewritten)"))
+            #expect(
+                try await AuditVerifier(trail: trail).verify()
+                    == .intact(events: 40, lastHash: try await trail.head()!.hash))
+            #expect(
+                try await AuditVerifier(trail: trail).verify(checkpoint: checkpoint)
+                    == .broken(sequence: 40, reason: "differs from the signed checkpoint (rewritten)"))
         }
     }
 
@@ -208,14 +230,18 @@ struct AuditChainTests {
                 for writer in 0..<4 {
                     group.addTask {
                         // Its own pool, as a separate process would have.
-                        let own = try await Store.open(location, logger: TestDatabase.quietLogger, maxPostgresConnectionsPerLoop: 2)
+                        let own = try await Store.open(
+                            location, logger: TestDatabase.quietLogger, maxPostgresConnectionsPerLoop: 2)
                         do {
                             let trail = AuditTrail(store: own)
                             try await withThrowingTaskGroup(of: Void.self) { inner in
                                 for lane in 0..<3 {
                                     inner.addTask {
                                         for index in 0..<25 {
-                                            try await trail.append(AuditEvent(.statusChanged, actor: "w\(writer)-\(lane)", details: ["i": "\(index)"]), now: 1)
+                                            try await trail.append(
+                                                AuditEvent(
+                                                    .statusChanged, actor: "w\(writer)-\(lane)",
+                                                    details: ["i": "\(index)"]), now: 1)
                                         }
                                     }
                                 }

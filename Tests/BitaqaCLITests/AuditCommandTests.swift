@@ -8,7 +8,9 @@ import Testing
 struct AuditCommandTests {
     static let adminToken = "audit-cli-admin-token-0001"
 
-    @Test("serve writes checkpoints; verify passes, then catches removed newest events; export filters", arguments: TestDatabase.available)
+    @Test(
+        "serve writes checkpoints; verify passes, then catches removed newest events; export filters",
+        arguments: TestDatabase.available)
     func lifecycle(database: TestDatabase) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -44,11 +46,13 @@ struct AuditCommandTests {
         let event = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
         #expect(event?["kind"] as? String == "ORDER_REGISTERED")
         #expect(event?["topupId"] as? String == "cli-3")
-        let all = try BitaqaProcess.run(["audit", "export", "--from", "2000-01-01", "--to", "2999-01-01"], environment: environment)
+        let all = try BitaqaProcess.run(
+            ["audit", "export", "--from", "2000-01-01", "--to", "2999-01-01"], environment: environment)
         #expect(all.stdout.split(separator: "\n").count == 6)
         let none = try BitaqaProcess.run(["audit", "export", "--to", "2000-01-01"], environment: environment)
         #expect(none.stdout.isEmpty)
-        #expect(try BitaqaProcess.run(["audit", "export", "--from", "yesterday"], environment: environment).status == 2)
+        #expect(
+            try BitaqaProcess.run(["audit", "export", "--from", "yesterday"], environment: environment).status == 2)
 
         // Someone with database access removes the two newest events.
         let store = try await Store.open(location, logger: TestDatabase.quietLogger)
@@ -66,7 +70,8 @@ struct AuditCommandTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let environment = ["BITAQA_DATA_DIR": directory.path]
-        let forged = #"{"at":1,"hash":"\#(String(repeating: "0", count: 64))","keyID":"0011223344556677","mac":"\#(String(repeating: "ab", count: 32))","sequence":3}"#
+        let forged =
+            #"{"at":1,"hash":"\#(String(repeating: "0", count: 64))","keyID":"0011223344556677","mac":"\#(String(repeating: "ab", count: 32))","sequence":3}"#
         try forged.write(toFile: directory.path + "/audit-checkpoint.json", atomically: true, encoding: .utf8)
         let result = try BitaqaProcess.run(["audit", "verify"], environment: environment)
         #expect(result.status == 1)

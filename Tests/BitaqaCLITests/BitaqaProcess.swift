@@ -27,13 +27,17 @@ enum BitaqaProcess {
         return base.merging(extra) { _, new in new }
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], workingDirectory: String? = nil) throws -> Result {
+    static func run(_ arguments: [String], environment: [String: String] = [:], workingDirectory: String? = nil) throws
+        -> Result
+    {
         let running = try start(arguments, workingDirectory: workingDirectory, environment: environment)
         running.process.waitUntilExit()
         return Result(status: running.process.terminationStatus, stdout: running.stdout(), stderr: running.stderr())
     }
 
-    static func start(_ arguments: [String], workingDirectory: String? = nil, environment: [String: String] = [:]) throws -> Running {
+    static func start(_ arguments: [String], workingDirectory: String? = nil, environment: [String: String] = [:])
+        throws -> Running
+    {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -68,8 +72,14 @@ enum BitaqaProcess {
             }
         }
 
-        func stdout() -> String { drain(); return out.withLockedValue { String(decoding: $0, as: UTF8.self) } }
-        func stderr() -> String { drain(); return err.withLockedValue { String(decoding: $0, as: UTF8.self) } }
+        func stdout() -> String {
+            drain()
+            return out.withLockedValue { String(decoding: $0, as: UTF8.self) }
+        }
+        func stderr() -> String {
+            drain()
+            return err.withLockedValue { String(decoding: $0, as: UTF8.self) }
+        }
 
         private func drain() {
             // Give the readability handlers a moment to deliver the last bytes after exit.
@@ -95,7 +105,9 @@ enum FreePort {
         address.sin_port = 0
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -133,7 +145,8 @@ extension HTTPProbe {
     ) throws -> (Int, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        var arguments = ["-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "\(timeoutSeconds)", "-X", method] + extra
+        var arguments =
+            ["-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "\(timeoutSeconds)", "-X", method] + extra
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { arguments += ["-H", "\(name): \(value)"] }
         if let body { arguments += ["--data-binary", body] }
         process.arguments = arguments + [url]
@@ -144,7 +157,9 @@ extension HTTPProbe {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let text = String(decoding: data, as: UTF8.self)
-        guard let split = text.lastIndex(of: "\n"), let code = Int(text[text.index(after: split)...]) else { return (0, text) }
+        guard let split = text.lastIndex(of: "\n"), let code = Int(text[text.index(after: split)...]) else {
+            return (0, text)
+        }
         return (code, String(text[..<split]))
     }
 }
@@ -157,7 +172,8 @@ struct ServerProcess {
 
     static func start(directory: String, environment: [String: String]) async throws -> ServerProcess {
         let port = try FreePort.find()
-        let running = try BitaqaProcess.start(["serve", "--http-port", "\(port)"], workingDirectory: directory, environment: environment)
+        let running = try BitaqaProcess.start(
+            ["serve", "--http-port", "\(port)"], workingDirectory: directory, environment: environment)
         let server = ServerProcess(running: running, port: port)
         _ = try await HTTPProbe.waitForOK(server.base + "/ready", timeout: .seconds(30))
         return server

@@ -33,13 +33,17 @@ struct CanaryScenarioTests {
         for (index, code) in codes.enumerated() {
             let topup = TopupID("canary-\(index)")!
             _ = try await SQLOrderRepository(store: store).register(
-                NewOrder(topupId: topup, userId: UserID("buyer-\(index)")!, locale: .ar, channels: [], fingerprint: "f\(index)"),
+                NewOrder(
+                    topupId: topup, userId: UserID("buyer-\(index)")!, locale: .ar, channels: [],
+                    fingerprint: "f\(index)"),
                 now: 1, firstCheckAt: 1
             )
-            let sealed = try await CardStoring.store(CardCode(code), for: topup, transactionNumber: "AT-\(index)", vault: vault, in: store)
+            let sealed = try await CardStoring.store(
+                CardCode(code), for: topup, transactionNumber: "AT-\(index)", vault: vault, in: store)
             blobs.append(sealed.sealed)
         }
-        try await store.sql.raw("UPDATE orders SET sealed_card = \(bind: Data(blobs[0])) WHERE topup_id = 'canary-2'").run()
+        try await store.sql.raw("UPDATE orders SET sealed_card = \(bind: Data(blobs[0])) WHERE topup_id = 'canary-2'")
+            .run()
         await store.shutdown()
 
         let environment = [
@@ -72,7 +76,10 @@ struct CanaryScenarioTests {
 
         // The rotation opens every card, meets the moved one, and logs and audits it.
         let rotation = try BitaqaProcess.run(
-            ["keys", "rotate"], environment: environment.merging(["BITAQA_ENCRYPTION_KEYS": "\(newKey.unsafeHex),\(oldKey.unsafeHex)"]) { $1 }
+            ["keys", "rotate"],
+            environment: environment.merging(["BITAQA_ENCRYPTION_KEYS": "\(newKey.unsafeHex),\(oldKey.unsafeHex)"]) {
+                $1
+            }
         )
         #expect(rotation.status == 1, "one card is unreadable, so rotate reports failure")
         #expect(rotation.stdout.contains("canary-2: authentication_failed"))
@@ -84,7 +91,11 @@ struct CanaryScenarioTests {
         #expect(export.stdout.contains("CARD_UNREADABLE"))
         #expect(export.stdout.contains("KEY_ROTATED"))
         places["audit export"] = Array(export.stdout.utf8)
-        let verify = try BitaqaProcess.run(["audit", "verify"], environment: environment.merging(["BITAQA_ENCRYPTION_KEYS": "\(newKey.unsafeHex),\(oldKey.unsafeHex)"]) { $1 })
+        let verify = try BitaqaProcess.run(
+            ["audit", "verify"],
+            environment: environment.merging(["BITAQA_ENCRYPTION_KEYS": "\(newKey.unsafeHex),\(oldKey.unsafeHex)"]) {
+                $1
+            })
         #expect(verify.status == 0, "\(verify.stdout)")
         places["verify output"] = Array((verify.stdout + verify.stderr).utf8)
         if let checkpoint = FileManager.default.contents(atPath: directory.path + "/audit-checkpoint.json") {

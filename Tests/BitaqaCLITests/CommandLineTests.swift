@@ -17,23 +17,34 @@ struct CommandLineTests {
         #expect(result.stdout.contains("orders"))
     }
 
-    @Test("bad configuration exits 2 with one line naming the setting", arguments: [
-        (["BITAQA_HTTP_PORT": "abc"], "BITAQA_HTTP_PORT"),
-        (["BITAQA_DATABASE_URL": "postgres://u:CANARYpw@h:zz/db"], "BITAQA_DATABASE_URL"),
-        (["ENCRYPTION_KEY": String(repeating: "a", count: 63)], "ENCRYPTION_KEY"),
-        (["BITAQA_ENV": "production"], "ENCRYPTION_KEY"),
-        (["BITAQA_ENV": "production", "ENCRYPTION_KEY": String(repeating: "a", count: 64)], "BITAQA_ADMIN_TOKEN"),
-        (["BITAQA_ENV": "production", "ENCRYPTION_KEY": String(repeating: "a", count: 64),
-          "BITAQA_ADMIN_TOKEN": "0123456789abcdef", "BITAQA_HTTP_HOST": "0.0.0.0"], "BITAQA_HTTP_HOST"),
-        (["BITAQA_ENV": "production", "ENCRYPTION_KEY": String(repeating: "a", count: 64),
-          "BITAQA_ADMIN_TOKEN": "0123456789abcdef"], "ONECLICKDZ_API_KEY"),
-        (["ONECLICKDZ_BASE_URL": "https://api.oneclickdz.com/v3"], "ONECLICKDZ_BASE_URL"),
-    ])
+    @Test(
+        "bad configuration exits 2 with one line naming the setting",
+        arguments: [
+            (["BITAQA_HTTP_PORT": "abc"], "BITAQA_HTTP_PORT"),
+            (["BITAQA_DATABASE_URL": "postgres://u:CANARYpw@h:zz/db"], "BITAQA_DATABASE_URL"),
+            (["ENCRYPTION_KEY": String(repeating: "a", count: 63)], "ENCRYPTION_KEY"),
+            (["BITAQA_ENV": "production"], "ENCRYPTION_KEY"),
+            (["BITAQA_ENV": "production", "ENCRYPTION_KEY": String(repeating: "a", count: 64)], "BITAQA_ADMIN_TOKEN"),
+            (
+                [
+                    "BITAQA_ENV": "production", "ENCRYPTION_KEY": String(repeating: "a", count: 64),
+                    "BITAQA_ADMIN_TOKEN": "0123456789abcdef", "BITAQA_HTTP_HOST": "0.0.0.0",
+                ], "BITAQA_HTTP_HOST"
+            ),
+            (
+                [
+                    "BITAQA_ENV": "production", "ENCRYPTION_KEY": String(repeating: "a", count: 64),
+                    "BITAQA_ADMIN_TOKEN": "0123456789abcdef",
+                ], "ONECLICKDZ_API_KEY"
+            ),
+            (["ONECLICKDZ_BASE_URL": "https://api.oneclickdz.com/v3"], "ONECLICKDZ_BASE_URL"),
+        ])
     func badConfiguration(environment: [String: String], setting: String) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         for command in [["serve"], ["migrate"]] {
-            let result = try BitaqaProcess.run(command, environment: environment.merging(["BITAQA_DATA_DIR": directory.path]) { a, _ in a })
+            let result = try BitaqaProcess.run(
+                command, environment: environment.merging(["BITAQA_DATA_DIR": directory.path]) { a, _ in a })
             #expect(result.status == 2, "\(command): \(result.stderr)")
             let lines = result.stderr.split(separator: "\n")
             #expect(lines.count == 1, "\(result.stderr)")
@@ -93,7 +104,8 @@ struct CommandLineTests {
         defer { directory.remove() }
         let port = try FreePort.find()
         let server = try BitaqaProcess.start(
-            ["serve", "--http-port", "\(port)"], workingDirectory: directory.path, environment: ["BITAQA_LOG_FORMAT": "json"]
+            ["serve", "--http-port", "\(port)"], workingDirectory: directory.path,
+            environment: ["BITAQA_LOG_FORMAT": "json"]
         )
         defer { server.terminateIfRunning() }
         _ = try await HTTPProbe.waitForOK("http://127.0.0.1:\(port)/health", timeout: .seconds(30))

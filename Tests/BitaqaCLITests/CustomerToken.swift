@@ -13,6 +13,7 @@ enum CustomerToken {
     static func hs256(subject: String, secret: String, expiresIn: TimeInterval = 3_600) async throws -> String {
         let keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
-        return try await keys.sign(Claims(sub: .init(value: subject), exp: .init(value: Date().addingTimeInterval(expiresIn))))
+        return try await keys.sign(
+            Claims(sub: .init(value: subject), exp: .init(value: Date().addingTimeInterval(expiresIn))))
     }
 }

@@ -22,7 +22,8 @@ struct DoctorCommandTests {
         let (sandbox, sandboxURL) = try await PipelineProcessTests.startSandbox(directory, resolve: (1, 2))
         defer { sandbox.terminateIfRunning() }
         var environment = [
-            "BITAQA_DATA_DIR": directory.path, "ENCRYPTION_KEY": Self.key, "BITAQA_ADMIN_TOKEN": "doctor-admin-token-CANARY",
+            "BITAQA_DATA_DIR": directory.path, "ENCRYPTION_KEY": Self.key,
+            "BITAQA_ADMIN_TOKEN": "doctor-admin-token-CANARY",
             "ONECLICKDZ_API_KEY": PipelineProcessTests.sandboxKey, "ONECLICKDZ_BASE_URL": sandboxURL,
             "BITAQA_SMTP_URL": mail.url, "BITAQA_SMTP_FROM": "Cards <cards@shop.dz>",
         ]
@@ -36,7 +37,9 @@ struct DoctorCommandTests {
         }
         #expect(result.stdout.contains("SANDBOX key, scope READ-WRITE"))
         #expect(result.stdout.contains("plain text"), "the SMTP row says how it connected")
-        #expect(result.stdout.contains(try KeyRing(keys: [#require(SecretBytes(hex: Self.key, byteCount: 32))]).activeKeyID.hex))
+        #expect(
+            result.stdout.contains(
+                try KeyRing(keys: [#require(SecretBytes(hex: Self.key, byteCount: 32))]).activeKeyID.hex))
         for secret in [Self.key, "CANARY", PipelineProcessTests.sandboxKey] {
             #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret), "\(secret) printed")
         }
@@ -47,11 +50,13 @@ struct DoctorCommandTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let closed = try FreePort.find()
-        let result = try BitaqaProcess.run(["doctor", "--timeout", "3"], environment: [
-            "BITAQA_DATA_DIR": directory.path, "ENCRYPTION_KEY": Self.key,
-            "ONECLICKDZ_API_KEY": "doctor-upstream-CANARY", "ONECLICKDZ_BASE_URL": "http://127.0.0.1:\(closed)",
-            "BITAQA_SMTP_URL": "smtp+insecure://127.0.0.1:\(closed)", "BITAQA_SMTP_FROM": "a@shop.dz",
-        ])
+        let result = try BitaqaProcess.run(
+            ["doctor", "--timeout", "3"],
+            environment: [
+                "BITAQA_DATA_DIR": directory.path, "ENCRYPTION_KEY": Self.key,
+                "ONECLICKDZ_API_KEY": "doctor-upstream-CANARY", "ONECLICKDZ_BASE_URL": "http://127.0.0.1:\(closed)",
+                "BITAQA_SMTP_URL": "smtp+insecure://127.0.0.1:\(closed)", "BITAQA_SMTP_FROM": "a@shop.dz",
+            ])
         #expect(result.status == 1, "\(result.stdout)")
         let rows = result.stdout.split(separator: "\n").map(String.init)
         #expect(rows.contains { $0.hasPrefix("database") && $0.contains("NOT READY") && $0.contains("bitaqa migrate") })
@@ -71,9 +76,11 @@ struct DoctorCommandTests {
     func startupSummary() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let server = try await ServerProcess.start(directory: directory.path, environment: [
-            "BITAQA_DATA_DIR": directory.path, "ENCRYPTION_KEY": Self.key, "BITAQA_LOG_FORMAT": "json",
-        ])
+        let server = try await ServerProcess.start(
+            directory: directory.path,
+            environment: [
+                "BITAQA_DATA_DIR": directory.path, "ENCRYPTION_KEY": Self.key, "BITAQA_LOG_FORMAT": "json",
+            ])
         let log = server.stop()
         let summary = log.split(separator: "\n").first { $0.contains("bitaqa ready") }.map(String.init) ?? ""
         let object = (try? JSONSerialization.jsonObject(with: Data(summary.utf8))) as? [String: Any] ?? [:]
@@ -82,7 +89,9 @@ struct DoctorCommandTests {
         #expect(fields["channels"] as? String == "email,sms")
         #expect((fields["database"] as? String)?.contains("sqlite") == true)
         #expect((fields["upstream"] as? String)?.contains("in-process sandbox") == true)
-        #expect(fields["key_ids"] as? String == (try KeyRing(keys: [#require(SecretBytes(hex: Self.key, byteCount: 32))]).activeKeyID.hex))
+        #expect(
+            fields["key_ids"] as? String
+                == (try KeyRing(keys: [#require(SecretBytes(hex: Self.key, byteCount: 32))]).activeKeyID.hex))
         #expect(!summary.contains(Self.key))
     }
 }

@@ -13,11 +13,14 @@ struct DocumentationTests {
         let binaries = BitaqaProcess.executable.deletingLastPathComponent().path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Reliability.repository.appendingPathComponent("scripts/run_doc_commands.py").path,
-                             Reliability.repository.appendingPathComponent("docs/integration.md").path]
+        process.arguments = [
+            "python3", Reliability.repository.appendingPathComponent("scripts/run_doc_commands.py").path,
+            Reliability.repository.appendingPathComponent("docs/integration.md").path,
+        ]
         process.environment = BitaqaProcess.environment([
             "PATH": binaries + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
-            "DOC_SKIP_BUILD": "1", "BITAQA_HTTP_PORT": "\(try FreePort.find())", "BITAQA_DATA_DIR": directory.path + "/data",
+            "DOC_SKIP_BUILD": "1", "BITAQA_HTTP_PORT": "\(try FreePort.find())",
+            "BITAQA_DATA_DIR": directory.path + "/data",
         ])
         process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
         let running = BitaqaProcess.Running(process: process)
@@ -38,16 +41,22 @@ struct DocumentationTests {
         defer { directory.remove() }
         let jwtSecret = String(repeating: "o", count: 40)
         let admin = "openapi-admin-token-0001"
-        let server = try await ServerProcess.start(directory: directory.path, environment: [
-            "BITAQA_DATA_DIR": directory.path, "BITAQA_ADMIN_TOKEN": admin, "BITAQA_JWT_SECRET": jwtSecret,
-            "BITAQA_RATE_LIMIT_ADDRESS": "0", "BITAQA_RATE_LIMIT_AUTH_FAILURES": "0", "BITAQA_LOG_LEVEL": "warning",
-        ])
+        let server = try await ServerProcess.start(
+            directory: directory.path,
+            environment: [
+                "BITAQA_DATA_DIR": directory.path, "BITAQA_ADMIN_TOKEN": admin, "BITAQA_JWT_SECRET": jwtSecret,
+                "BITAQA_RATE_LIMIT_ADDRESS": "0", "BITAQA_RATE_LIMIT_AUTH_FAILURES": "0", "BITAQA_LOG_LEVEL": "warning",
+            ])
         let token = try await CustomerToken.hs256(subject: "buyer-1", secret: jwtSecret)
-        let check = try Reliability.start("/bin/bash", [
-            Reliability.repository.appendingPathComponent("scripts/openapi_check.sh").path, server.base, admin, token,
-        ])
+        let check = try Reliability.start(
+            "/bin/bash",
+            [
+                Reliability.repository.appendingPathComponent("scripts/openapi_check.sh").path, server.base, admin,
+                token,
+            ])
         check.process.waitUntilExit()
         _ = server.stop()
-        #expect(check.process.terminationStatus == 0, "\(check.stdout().suffix(4_000))\n\(check.stderr().suffix(2_000))")
+        #expect(
+            check.process.terminationStatus == 0, "\(check.stdout().suffix(4_000))\n\(check.stderr().suffix(2_000))")
     }
 }

@@ -20,12 +20,17 @@ struct ForwardedForTests {
     func trusted() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let server = try await ServerProcess.start(directory: directory.path, environment: [
-            "BITAQA_DATA_DIR": directory.path, "BITAQA_TRUSTED_PROXIES": "127.0.0.1", "BITAQA_LOG_FORMAT": "json",
-            "BITAQA_JWT_SECRET": String(repeating: "p", count: 40), "BITAQA_RATE_LIMIT_AUTH_FAILURES": "2",
-        ])
+        let server = try await ServerProcess.start(
+            directory: directory.path,
+            environment: [
+                "BITAQA_DATA_DIR": directory.path, "BITAQA_TRUSTED_PROXIES": "127.0.0.1", "BITAQA_LOG_FORMAT": "json",
+                "BITAQA_JWT_SECRET": String(repeating: "p", count: 40), "BITAQA_RATE_LIMIT_AUTH_FAILURES": "2",
+            ])
         func orders(from client: String) throws -> Int {
-            try HTTPProbe.request("GET", server.base + "/api/internet-orders", headers: ["Authorization": "Bearer bad", "X-Forwarded-For": client]).0
+            try HTTPProbe.request(
+                "GET", server.base + "/api/internet-orders",
+                headers: ["Authorization": "Bearer bad", "X-Forwarded-For": client]
+            ).0
         }
         // Two failures from one customer use up that customer's allowance, not everyone's.
         #expect(try orders(from: "203.0.113.9") == 401)
@@ -35,16 +40,20 @@ struct ForwardedForTests {
         _ = try HTTPProbe.request("GET", server.base + "/health", headers: ["X-Forwarded-For": "not an address"])
         let clients = Self.logClients(server.stop())
         #expect(clients.contains("203.0.113.9") && clients.contains("198.51.100.7"), "\(clients)")
-        #expect(clients.filter { $0 == "127.0.0.1" }.count == 1, "only the request with a bad header keeps the peer: \(clients)")
+        #expect(
+            clients.filter { $0 == "127.0.0.1" }.count == 1,
+            "only the request with a bad header keeps the peer: \(clients)")
     }
 
     @Test("without BITAQA_TRUSTED_PROXIES the header is ignored: a client cannot choose its address")
     func untrusted() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let server = try await ServerProcess.start(directory: directory.path, environment: [
-            "BITAQA_DATA_DIR": directory.path, "BITAQA_LOG_FORMAT": "json",
-        ])
+        let server = try await ServerProcess.start(
+            directory: directory.path,
+            environment: [
+                "BITAQA_DATA_DIR": directory.path, "BITAQA_LOG_FORMAT": "json",
+            ])
         _ = try HTTPProbe.request("GET", server.base + "/health", headers: ["X-Forwarded-For": "203.0.113.9"])
         let log = server.stop()
         let clients = Self.logClients(log)

@@ -19,7 +19,8 @@ struct KeysCommandTests {
         #expect(key != second.stdout.trimmingCharacters(in: .newlines))
     }
 
-    @Test("rotate moves every card, reports what remains, and the old key can then go", arguments: TestDatabase.available)
+    @Test(
+        "rotate moves every card, reports what remains, and the old key can then go", arguments: TestDatabase.available)
     func rotate(database: TestDatabase) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -62,7 +63,9 @@ struct KeysCommandTests {
         let newVault = CardVault(keyRing: try KeyRing(keys: [new]))
         for index in 0..<25 {
             let card = try #require(try await SQLCardRepository(store: reopened).card(of: TopupID("rot-\(index)")!))
-            #expect(try newVault.open(card.sealed, topupId: card.topupId, userId: card.userId).revealed == "12345678901\(index % 10)")
+            #expect(
+                try newVault.open(card.sealed, topupId: card.topupId, userId: card.userId).revealed
+                    == "12345678901\(index % 10)")
         }
         await reopened.shutdown()
     }

@@ -20,7 +20,9 @@ struct LifecycleProcessTests {
 
     static func expectCleanExit(_ running: BitaqaProcess.Running, status: Int32, _ comment: String = "") {
         let stderr = running.stderr()
-        #expect(running.process.terminationReason == .exit, "ended by signal \(running.process.terminationStatus): \(stderr.suffix(1_500))")
+        #expect(
+            running.process.terminationReason == .exit,
+            "ended by signal \(running.process.terminationStatus): \(stderr.suffix(1_500))")
         #expect(running.process.terminationStatus == status, "\(comment) \(stderr.suffix(1_500))")
         #expect(!stderr.contains("Fatal error"), "\(stderr.suffix(1_500))")
     }
@@ -29,7 +31,8 @@ struct LifecycleProcessTests {
     func sigtermWithChannels() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let server = try await ServerProcess.start(directory: directory.path, environment: try Self.channelEnvironment(directory))
+        let server = try await ServerProcess.start(
+            directory: directory.path, environment: try Self.channelEnvironment(directory))
         defer { server.running.terminateIfRunning() }
         let (status, body) = try HTTPProbe.request("GET", server.base + "/ready")
         #expect(status == 200, "\(body)")
@@ -49,14 +52,18 @@ struct LifecycleProcessTests {
         var environment = try Self.channelEnvironment(directory)
         environment["BITAQA_JWT_PUBLIC_KEY_FILE"] = keyFile
         let port = try FreePort.find()
-        let running = try BitaqaProcess.start(["serve", "--http-port", "\(port)"], workingDirectory: directory.path, environment: environment)
+        let running = try BitaqaProcess.start(
+            ["serve", "--http-port", "\(port)"], workingDirectory: directory.path, environment: environment)
         defer { running.terminateIfRunning() }
         running.process.waitUntilExit()
         Self.expectCleanExit(running, status: 2)
         let lines = running.stderr().split(separator: "\n").filter { $0.hasPrefix("bitaqa:") }
-        #expect(lines.count == 1 && lines[0].contains("BITAQA_JWT_PUBLIC_KEY_FILE"), "\(running.stderr().suffix(1_500))")
+        #expect(
+            lines.count == 1 && lines[0].contains("BITAQA_JWT_PUBLIC_KEY_FILE"), "\(running.stderr().suffix(1_500))")
         if kind == "not-pem" {
-            #expect(FileManager.default.fileExists(atPath: directory.path + "/bitaqa.sqlite"), "the store was opened before the failure")
+            #expect(
+                FileManager.default.fileExists(atPath: directory.path + "/bitaqa.sqlite"),
+                "the store was opened before the failure")
         }
     }
 
@@ -67,13 +74,16 @@ struct LifecycleProcessTests {
         let listener = try Listener()
         defer { listener.close() }
         let running = try BitaqaProcess.start(
-            ["serve", "--http-port", "\(listener.port)"], workingDirectory: directory.path, environment: try Self.channelEnvironment(directory)
+            ["serve", "--http-port", "\(listener.port)"], workingDirectory: directory.path,
+            environment: try Self.channelEnvironment(directory)
         )
         defer { running.terminateIfRunning() }
         running.process.waitUntilExit()
         Self.expectCleanExit(running, status: 1)
         let stderr = running.stderr()
-        #expect(stderr.contains("bitaqa: the HTTP port \(listener.port) on 127.0.0.1 is already in use"), "\(stderr.suffix(1_500))")
+        #expect(
+            stderr.contains("bitaqa: the HTTP port \(listener.port) on 127.0.0.1 is already in use"),
+            "\(stderr.suffix(1_500))")
         #expect(!stderr.contains("used after shutdown"), "\(stderr.suffix(1_500))")
     }
 
@@ -87,14 +97,17 @@ struct LifecycleProcessTests {
         defer { directory.remove() }
         let port = try FreePort.find()
         let running = try BitaqaProcess.start(
-            ["serve", "--http-port", "\(port)"], workingDirectory: directory.path, environment: try Self.channelEnvironment(directory)
+            ["serve", "--http-port", "\(port)"], workingDirectory: directory.path,
+            environment: try Self.channelEnvironment(directory)
         )
         defer { running.terminateIfRunning() }
         try await Task.sleep(for: .milliseconds(milliseconds))
         kill(running.process.processIdentifier, SIGTERM)
         running.process.waitUntilExit()
         if milliseconds <= 10 && running.process.terminationReason == .uncaughtSignal {
-            #expect(running.process.terminationStatus == SIGTERM, "SIGTERM after \(milliseconds) ms: signal \(running.process.terminationStatus)")
+            #expect(
+                running.process.terminationStatus == SIGTERM,
+                "SIGTERM after \(milliseconds) ms: signal \(running.process.terminationStatus)")
         } else {
             Self.expectCleanExit(running, status: 0, "SIGTERM after \(milliseconds) ms")
         }
@@ -113,7 +126,9 @@ struct Listener {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(descriptor, 8) == 0 else { throw POSIXError(.EADDRINUSE) }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)

@@ -10,7 +10,9 @@ struct PipelineProcessTests {
     static let sandboxKey = "pipeline-sandbox-key-01"
 
     /// A standalone `bitaqa sandbox` that outlives the servers.
-    static func startSandbox(_ directory: TemporaryDirectory, resolve: (Double, Double), key: String = sandboxKey) async throws -> (BitaqaProcess.Running, String) {
+    static func startSandbox(_ directory: TemporaryDirectory, resolve: (Double, Double), key: String = sandboxKey)
+        async throws -> (BitaqaProcess.Running, String)
+    {
         let port = try FreePort.find()
         let sandbox = try BitaqaProcess.start(
             ["sandbox", "--port", "\(port)"], workingDirectory: directory.path,
@@ -26,10 +28,13 @@ struct PipelineProcessTests {
         return (sandbox, "http://127.0.0.1:\(port)")
     }
 
-    static func serverEnvironment(_ directory: TemporaryDirectory, database: String, sandbox: String) -> [String: String] {
+    static func serverEnvironment(_ directory: TemporaryDirectory, database: String, sandbox: String) -> [String:
+        String]
+    {
         [
             "BITAQA_DATA_DIR": directory.path, "BITAQA_DATABASE_URL": database, "BITAQA_ADMIN_TOKEN": adminToken,
-            "ENCRYPTION_KEY": String(repeating: "7a", count: 32), "ONECLICKDZ_API_KEY": sandboxKey, "ONECLICKDZ_BASE_URL": sandbox,
+            "ENCRYPTION_KEY": String(repeating: "7a", count: 32), "ONECLICKDZ_API_KEY": sandboxKey,
+            "ONECLICKDZ_BASE_URL": sandbox,
             "BITAQA_POLL_INTERVAL": "0.1", "BITAQA_LEASE_SECONDS": "2",
         ]
     }
@@ -38,14 +43,17 @@ struct PipelineProcessTests {
         let (status, body) = try HTTPProbe.request(
             "POST", server.base + "/v1/orders/send",
             headers: ["Authorization": "Bearer \(adminToken)", "Content-Type": "application/json"],
-            body: #"{"type":"ADSL","number":"\#(String(format: "036%06d", index))","value":500,"userId":"u\#(index)","email":"b\#(index)@shop.dz","phone":"0551234567","ref":"proc-\#(index)"}"#
+            body:
+                #"{"type":"ADSL","number":"\#(String(format: "036%06d", index))","value":500,"userId":"u\#(index)","email":"b\#(index)@shop.dz","phone":"0551234567","ref":"proc-\#(index)"}"#
         )
-        guard status == 201, let object = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] else { return nil }
+        guard status == 201, let object = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+        else { return nil }
         return object["topupId"] as? String
     }
 
     static func deliveryStates(_ server: ServerProcess, _ id: String) throws -> [String] {
-        let (_, body) = try HTTPProbe.request("GET", server.base + "/v1/orders/\(id)", headers: ["Authorization": "Bearer \(adminToken)"])
+        let (_, body) = try HTTPProbe.request(
+            "GET", server.base + "/v1/orders/\(id)", headers: ["Authorization": "Bearer \(adminToken)"])
         let object = (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]
         return ((object?["deliveries"] as? [[String: Any]]) ?? []).compactMap { $0["state"] as? String }
     }
@@ -55,7 +63,9 @@ struct PipelineProcessTests {
         var counts: [String: Int] = [:]
         for channel in ["email", "sms"] {
             // Dot files are the temporary files of a write that a killed process never finished.
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path + "/outbox/\(channel)")) ?? [] where !name.hasPrefix(".") {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path + "/outbox/\(channel)"))
+                ?? [] where !name.hasPrefix(".")
+            {
                 let messageID = name.components(separatedBy: "_bitaqa.").first ?? name
                 counts[messageID, default: 0] += 1
             }
@@ -70,7 +80,8 @@ struct PipelineProcessTests {
         let (location, drop) = try await database.makeLocation(in: directory)
         let (sandbox, sandboxURL) = try await Self.startSandbox(directory, resolve: (0.2, 1.5))
         defer { sandbox.terminateIfRunning() }
-        let environment = Self.serverEnvironment(directory, database: TestDatabase.url(of: location), sandbox: sandboxURL)
+        let environment = Self.serverEnvironment(
+            directory, database: TestDatabase.url(of: location), sandbox: sandboxURL)
         let first = try await ServerProcess.start(directory: directory.path, environment: environment)
         var ids: [String] = []
         for index in 0..<40 {
@@ -86,7 +97,9 @@ struct PipelineProcessTests {
         let second = try await ServerProcess.start(directory: directory.path, environment: environment)
         var pending = Set(ids)
         for _ in 0..<400 where !pending.isEmpty {
-            for id in pending where try Self.deliveryStates(second, id) == ["delivered", "delivered"] { pending.remove(id) }
+            for id in pending where try Self.deliveryStates(second, id) == ["delivered", "delivered"] {
+                pending.remove(id)
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         _ = second.stop()
@@ -109,7 +122,8 @@ struct PipelineProcessTests {
         let (location, drop) = try await TestDatabase.postgres.makeLocation(in: directory)
         let (sandbox, sandboxURL) = try await Self.startSandbox(directory, resolve: (0.1, 0.8))
         defer { sandbox.terminateIfRunning() }
-        let environment = Self.serverEnvironment(directory, database: TestDatabase.url(of: location), sandbox: sandboxURL)
+        let environment = Self.serverEnvironment(
+            directory, database: TestDatabase.url(of: location), sandbox: sandboxURL)
         let servers = [
             try await ServerProcess.start(directory: directory.path, environment: environment),
             try await ServerProcess.start(directory: directory.path, environment: environment),
@@ -123,7 +137,9 @@ struct PipelineProcessTests {
         #expect(ids.count == 200)
         var pending = Set(ids)
         for _ in 0..<600 where !pending.isEmpty {
-            for id in pending where try Self.deliveryStates(servers[0], id) == ["delivered", "delivered"] { pending.remove(id) }
+            for id in pending where try Self.deliveryStates(servers[0], id) == ["delivered", "delivered"] {
+                pending.remove(id)
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         let logs = servers.map { $0.stop() }

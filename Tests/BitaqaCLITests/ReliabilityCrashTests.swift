@@ -8,7 +8,9 @@ import Testing
 /// while it delivers, restarted each time; every card must reach every channel.
 @Suite("Reliability: crash during delivery")
 struct ReliabilityCrashTests {
-    @Test("500 orders, three SIGKILLs mid-delivery: everything delivered, repeats only from the crash window", arguments: TestDatabase.available)
+    @Test(
+        "500 orders, three SIGKILLs mid-delivery: everything delivered, repeats only from the crash window",
+        arguments: TestDatabase.available)
     func crash(database: TestDatabase) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -16,7 +18,8 @@ struct ReliabilityCrashTests {
         // Everything placed first, then fulfilled within a few seconds of each other: the burst.
         let (sandbox, sandboxURL) = try await PipelineProcessTests.startSandbox(directory, resolve: (12, 14))
         defer { sandbox.terminateIfRunning() }
-        var environment = PipelineProcessTests.serverEnvironment(directory, database: TestDatabase.url(of: location), sandbox: sandboxURL)
+        var environment = PipelineProcessTests.serverEnvironment(
+            directory, database: TestDatabase.url(of: location), sandbox: sandboxURL)
         environment["BITAQA_UPSTREAM_RATE_LIMIT"] = "500"
         environment["BITAQA_LOG_LEVEL"] = "warning"
         var server = try await ServerProcess.start(directory: directory.path, environment: environment)
@@ -34,7 +37,8 @@ struct ReliabilityCrashTests {
 
         let store = try await Store.open(location, logger: TestDatabase.quietLogger)
         func delivered() async throws -> Int {
-            try await store.sql.raw("SELECT COUNT(*) AS n FROM deliveries WHERE state = 'delivered'").first()?.decode(column: "n", as: Int.self) ?? 0
+            try await store.sql.raw("SELECT COUNT(*) AS n FROM deliveries WHERE state = 'delivered'").first()?.decode(
+                column: "n", as: Int.self) ?? 0
         }
         var killedAt: [Int] = []
         for round in 0..<3 {
@@ -61,7 +65,8 @@ struct ReliabilityCrashTests {
         // A repeat is a message a killed process handed to the channel but had not yet recorded: at most
         // one batch in flight (8 at a time) per kill.
         #expect(repeated.count <= 3 * 8, "repeats: \(repeated)")
-        print("crash: killed with \(killedAt) delivered; \(repeated.count) repeated message ids: \(repeated.prefix(10))")
+        print(
+            "crash: killed with \(killedAt) delivered; \(repeated.count) repeated message ids: \(repeated.prefix(10))")
         sandbox.terminateIfRunning()
         await drop()
     }

@@ -14,10 +14,13 @@ enum Reliability {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    static func script(_ name: String) -> String { repository.appendingPathComponent("scripts/reliability/\(name)").path }
+    static func script(_ name: String) -> String {
+        repository.appendingPathComponent("scripts/reliability/\(name)").path
+    }
 
     /// Debian's interpreter: it has aiosmtpd, where a pyenv or venv `python3` on PATH may not.
-    static let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
+    static let python =
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
 
     /// Starts a child process that is not `bitaqa`, collecting its output like ``BitaqaProcess``.
     static func start(_ executable: String, _ arguments: [String]) throws -> BitaqaProcess.Running {
@@ -31,7 +34,9 @@ enum Reliability {
     }
 
     /// Registers one ADSL order through `/v1/orders/send` and returns its topupId.
-    static func place(_ server: ServerProcess, index: Int, email: String? = nil, phone: String? = "0551234567", prefix: String = "rel") throws -> String? {
+    static func place(
+        _ server: ServerProcess, index: Int, email: String? = nil, phone: String? = "0551234567", prefix: String = "rel"
+    ) throws -> String? {
         var fields = [
             #""type":"ADSL""#, #""number":"\#(String(format: "036%06d", index))""#, #""value":500"#,
             #""userId":"u\#(index)""#, #""ref":"\#(prefix)-\#(index)""#,
@@ -40,15 +45,20 @@ enum Reliability {
         if let phone { fields.append(#""phone":"\#(phone)""#) }
         let (status, body) = try HTTPProbe.request(
             "POST", server.base + "/v1/orders/send",
-            headers: ["Authorization": "Bearer \(PipelineProcessTests.adminToken)", "Content-Type": "application/json"],
+            headers: [
+                "Authorization": "Bearer \(PipelineProcessTests.adminToken)", "Content-Type": "application/json",
+            ],
             body: "{" + fields.joined(separator: ",") + "}"
         )
-        guard status == 201, let object = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] else { return nil }
+        guard status == 201, let object = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+        else { return nil }
         return object["topupId"] as? String
     }
 
     /// Places `count` orders, eight at a time, spread over `servers` in turn.
-    static func placeAll(_ count: Int, on servers: [ServerProcess], email: @escaping @Sendable (Int) -> String? = { _ in nil }) async throws -> [String] {
+    static func placeAll(
+        _ count: Int, on servers: [ServerProcess], email: @escaping @Sendable (Int) -> String? = { _ in nil }
+    ) async throws -> [String] {
         try await withThrowingTaskGroup(of: String?.self) { group in
             var placed: [String] = []
             for index in 0..<count {
@@ -65,12 +75,16 @@ enum Reliability {
     static func deliveryStates(_ store: Store) async throws -> [String: Int] {
         let rows = try await store.sql.raw("SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state").all()
         var states: [String: Int] = [:]
-        for row in rows { states[try row.decode(column: "state", as: String.self)] = try row.decode(column: "n", as: Int.self) }
+        for row in rows {
+            states[try row.decode(column: "state", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        }
         return states
     }
 
     /// Polls until `done` holds or `timeout` passes; returns whether it held.
-    static func waitUntil(_ timeout: Duration, every interval: Duration = .milliseconds(200), _ done: () async throws -> Bool) async throws -> Bool {
+    static func waitUntil(
+        _ timeout: Duration, every interval: Duration = .milliseconds(200), _ done: () async throws -> Bool
+    ) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if try await done() { return true }
@@ -101,10 +115,13 @@ struct FaultyMailServer {
         let folder = directory.path + "/smtp"
         try FileManager.default.createDirectory(atPath: folder + "/spool", withIntermediateDirectories: true)
         let port = try FreePort.find()
-        let running = try Reliability.start(Reliability.python, [
-            Reliability.script("smtp_faults.py"), "--host", "127.0.0.1", "--port", "\(port)", "--spool", folder + "/spool",
-            "--control", folder + "/control.json", "--events", folder + "/events.jsonl",
-        ])
+        let running = try Reliability.start(
+            Reliability.python,
+            [
+                Reliability.script("smtp_faults.py"), "--host", "127.0.0.1", "--port", "\(port)", "--spool",
+                folder + "/spool",
+                "--control", folder + "/control.json", "--events", folder + "/events.jsonl",
+            ])
         let server = FaultyMailServer(running: running, port: port, directory: folder)
         guard try await Reliability.waitUntil(.seconds(15), { running.stdout().contains("ready") }) else {
             throw FixtureFailure("smtp_faults.py did not start: \(running.stderr())")
@@ -153,13 +170,18 @@ struct SMSEndpoint {
     let sid: String
     let token: String
 
-    static func start(in directory: TemporaryDirectory, sid: String = "ACreliability", token: String) async throws -> SMSEndpoint {
+    static func start(in directory: TemporaryDirectory, sid: String = "ACreliability", token: String) async throws
+        -> SMSEndpoint
+    {
         let port = try FreePort.find()
         let log = directory.path + "/sms.jsonl"
-        let running = try Reliability.start(Reliability.python, [
-            Reliability.script("sms_endpoint.py"), "--host", "127.0.0.1", "--port", "\(port)", "--sid", sid, "--token", token,
-            "--log", log,
-        ])
+        let running = try Reliability.start(
+            Reliability.python,
+            [
+                Reliability.script("sms_endpoint.py"), "--host", "127.0.0.1", "--port", "\(port)", "--sid", sid,
+                "--token", token,
+                "--log", log,
+            ])
         let endpoint = SMSEndpoint(running: running, port: port, log: log, sid: sid, token: token)
         guard try await Reliability.waitUntil(.seconds(15), { running.stdout().contains("ready") }) else {
             throw FixtureFailure("sms_endpoint.py did not start: \(running.stderr())")
@@ -201,17 +223,20 @@ struct SandboxControl {
     var headers: [String: String] { ["X-Access-Token": key, "Content-Type": "application/json"] }
 
     func setFaults(
-        serverErrors: Double = 0, rateLimits: Double = 0, malformed: Double = 0, slow: Double = 0, slowSeconds: Double = 30, retryAfter: Int = 1,
+        serverErrors: Double = 0, rateLimits: Double = 0, malformed: Double = 0, slow: Double = 0,
+        slowSeconds: Double = 30, retryAfter: Int = 1,
         routes: [String] = ["check-id"]
     ) throws {
         let routeList = routes.map { "\"\($0)\"" }.joined(separator: ",")
-        let body = #"{"serverErrors":\#(serverErrors),"rateLimits":\#(rateLimits),"malformed":\#(malformed),"slow":\#(slow),"slowSeconds":\#(slowSeconds),"retryAfter":\#(retryAfter),"routes":[\#(routeList)]}"#
+        let body =
+            #"{"serverErrors":\#(serverErrors),"rateLimits":\#(rateLimits),"malformed":\#(malformed),"slow":\#(slow),"slowSeconds":\#(slowSeconds),"retryAfter":\#(retryAfter),"routes":[\#(routeList)]}"#
         let (status, reply) = try HTTPProbe.request("PUT", base + "/sandbox/faults", headers: headers, body: body)
         guard status == 200 else { throw FixtureFailure("PUT /sandbox/faults answered \(status): \(reply)") }
     }
 
     func requests() throws -> [Record] {
-        let (status, body) = try HTTPProbe.request("GET", base + "/sandbox/requests", headers: headers, timeoutSeconds: 60)
+        let (status, body) = try HTTPProbe.request(
+            "GET", base + "/sandbox/requests", headers: headers, timeoutSeconds: 60)
         guard status == 200 else { throw FixtureFailure("GET /sandbox/requests answered \(status)") }
         struct Log: Decodable { let requests: [Record] }
         return try JSONDecoder().decode(Log.self, from: Data(body.utf8)).requests

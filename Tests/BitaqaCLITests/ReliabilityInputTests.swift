@@ -11,9 +11,11 @@ struct ReliabilityInputTests {
     static let endpoints: [(String, String, String)] = [
         ("GET", "/health", "none"), ("GET", "/ready", "none"), ("GET", "/metrics", "admin"),
         ("POST", "/v1/orders", "admin"), ("POST", "/v1/orders/send", "admin"), ("GET", "/v1/orders/o-1", "admin"),
-        ("POST", "/v1/orders/o-1/resend", "admin"), ("GET", "/v1/products?type=ADSL", "admin"), ("GET", "/v1/audit?order=o-1", "admin"),
+        ("POST", "/v1/orders/o-1/resend", "admin"), ("GET", "/v1/products?type=ADSL", "admin"),
+        ("GET", "/v1/audit?order=o-1", "admin"),
         ("GET", "/api/internet-orders", "customer"), ("GET", "/api/internet-orders/o-1", "customer"),
-        ("GET", "/api/internet-orders/o-1/card", "customer"), ("GET", "/cards/not-a-token", "none"), ("POST", "/cards/not-a-token", "none"),
+        ("GET", "/api/internet-orders/o-1/card", "customer"), ("GET", "/cards/not-a-token", "none"),
+        ("POST", "/cards/not-a-token", "none"),
         ("POST", "/v1/orders", "none"),
     ]
 
@@ -25,7 +27,8 @@ struct ReliabilityInputTests {
         let server = try await ServerProcess.start(
             directory: directory.path,
             environment: [
-                "BITAQA_DATA_DIR": directory.path, "BITAQA_ADMIN_TOKEN": PipelineProcessTests.adminToken, "BITAQA_JWT_SECRET": jwtSecret,
+                "BITAQA_DATA_DIR": directory.path, "BITAQA_ADMIN_TOKEN": PipelineProcessTests.adminToken,
+                "BITAQA_JWT_SECRET": jwtSecret,
                 "BITAQA_HTTP_IDLE_TIMEOUT": "5", "BITAQA_LOG_LEVEL": "warning",
             ]
         )
@@ -38,10 +41,14 @@ struct ReliabilityInputTests {
 
         let connections = 1_000
         let duration = Reliability.count(ci: 15, full: 60)
-        let run = try Reliability.start(Reliability.python, [
-            Reliability.script("slow_clients.py"), "--host", "127.0.0.1", "--port", "\(server.port)", "--connections", "\(connections)",
-            "--duration", "\(duration)", "--admin-token", PipelineProcessTests.adminToken, "--bearer", token, "--endpoints", endpointsFile,
-        ])
+        let run = try Reliability.start(
+            Reliability.python,
+            [
+                Reliability.script("slow_clients.py"), "--host", "127.0.0.1", "--port", "\(server.port)",
+                "--connections", "\(connections)",
+                "--duration", "\(duration)", "--admin-token", PipelineProcessTests.adminToken, "--bearer", token,
+                "--endpoints", endpointsFile,
+            ])
         var peak = before?.peak ?? 0
         while run.process.isRunning {
             peak = max(peak, Reliability.memory(of: pid)?.peak ?? 0)
@@ -88,7 +95,9 @@ struct ReliabilityInputTests {
         // Bounded: a thousand idle connections and 8 MiB bodies must not grow the server past this.
         let peakMiB = max(peak, after?.peak ?? 0) / 1024
         #expect(peakMiB < 300, "peak RSS \(peakMiB) MiB")
-        let statuses = Dictionary(grouping: bad, by: { "\($0["case"] ?? "")" }).mapValues { Set($0.map { "\($0["status"] as? Int ?? 0)" }).sorted() }
+        let statuses = Dictionary(grouping: bad, by: { "\($0["case"] ?? "")" }).mapValues {
+            Set($0.map { "\($0["status"] as? Int ?? 0)" }).sorted()
+        }
         print(
             "slow clients: \(slow["opened"] ?? 0) opened, \(slow["closed_by_server"] ?? 0) closed by the server after \(slow["close_after_seconds"] ?? "-") s; "
                 + "health \(health); RSS \((before?.current ?? 0) / 1024) MiB before, peak \(peakMiB) MiB; statuses by case \(statuses)"
@@ -108,13 +117,18 @@ struct ReliabilityInputTests {
         )
         let admin = ["Authorization": "Bearer \(PipelineProcessTests.adminToken)", "Content-Type": "application/json"]
         func post(_ size: Int) throws -> Int {
-            try HTTPProbe.request("POST", server.base + "/v1/orders", headers: admin, body: #"{"topupId":"\#(String(repeating: "x", count: size))"}"#).0
+            try HTTPProbe.request(
+                "POST", server.base + "/v1/orders", headers: admin,
+                body: #"{"topupId":"\#(String(repeating: "x", count: size))"}"#
+            ).0
         }
         #expect(try post(3_000) == 413)
         #expect(try post(1_500) == 400, "under the limit the body is read (and refused for its content)")
-        let (bigHeader, _) = try HTTPProbe.request("GET", server.base + "/health", headers: ["X-Big": String(repeating: "h", count: 6_000)])
+        let (bigHeader, _) = try HTTPProbe.request(
+            "GET", server.base + "/health", headers: ["X-Big": String(repeating: "h", count: 6_000)])
         #expect(bigHeader == 400 || bigHeader == 431 || bigHeader == 0, "a head over 4 KiB is refused: \(bigHeader)")
-        let (smallHeader, _) = try HTTPProbe.request("GET", server.base + "/health", headers: ["X-Big": String(repeating: "h", count: 2_000)])
+        let (smallHeader, _) = try HTTPProbe.request(
+            "GET", server.base + "/health", headers: ["X-Big": String(repeating: "h", count: 2_000)])
         #expect(smallHeader == 200)
         _ = server.stop()
     }

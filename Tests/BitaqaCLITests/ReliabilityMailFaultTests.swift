@@ -23,7 +23,8 @@ struct ReliabilityMailFaultTests {
         defer { sms.stop() }
         let (sandbox, sandboxURL) = try await PipelineProcessTests.startSandbox(directory, resolve: (0.2, 1))
         defer { sandbox.terminateIfRunning() }
-        var environment = PipelineProcessTests.serverEnvironment(directory, database: TestDatabase.url(of: location), sandbox: sandboxURL)
+        var environment = PipelineProcessTests.serverEnvironment(
+            directory, database: TestDatabase.url(of: location), sandbox: sandboxURL)
         environment.merge(sms.environment) { $1 }
         environment.merge(mail.environment) { $1 }
         environment["BITAQA_DELIVERY_RETRY_BASE"] = "0.5"
@@ -57,7 +58,8 @@ struct ReliabilityMailFaultTests {
         let afterRecovery = try await Reliability.deliveryStates(store)
         #expect(drained, "deliveries by state: \(afterRecovery)")
         let (_, detail) = try HTTPProbe.request(
-            "GET", server.base + "/v1/orders/\(refusedOrder)", headers: ["Authorization": "Bearer \(PipelineProcessTests.adminToken)"]
+            "GET", server.base + "/v1/orders/\(refusedOrder)",
+            headers: ["Authorization": "Bearer \(PipelineProcessTests.adminToken)"]
         )
         #expect(detail.contains(#""state":"failed""#) && detail.contains("550"), "the failure says why: \(detail)")
 
@@ -65,7 +67,9 @@ struct ReliabilityMailFaultTests {
         try mail.set(mode: "accept")
         let (resendStatus, resendBody) = try HTTPProbe.request(
             "POST", server.base + "/v1/orders/\(refusedOrder)/resend",
-            headers: ["Authorization": "Bearer \(PipelineProcessTests.adminToken)", "Content-Type": "application/json"], body: #"{"channel":"email"}"#
+            headers: [
+                "Authorization": "Bearer \(PipelineProcessTests.adminToken)", "Content-Type": "application/json",
+            ], body: #"{"channel":"email"}"#
         )
         #expect(resendStatus == 202, "resend answered \(resendStatus): \(resendBody)")
         let resent = try await Reliability.waitUntil(.seconds(30)) {
@@ -79,10 +83,13 @@ struct ReliabilityMailFaultTests {
         let tally = Dictionary(grouping: events, by: \.event).mapValues(\.count)
         let accepted = mail.accepted()
         #expect(accepted.count == orders + 1, "one accepted email per order")
-        #expect(accepted.values.allSatisfy { $0 == 1 }, "an email was accepted twice: \(accepted.filter { $0.value > 1 })")
+        #expect(
+            accepted.values.allSatisfy { $0 == 1 }, "an email was accepted twice: \(accepted.filter { $0.value > 1 })")
         #expect((tally["dropped"] ?? 0) > 0, "connections were dropped during DATA")
         #expect(Set(sms.bodies()).count == orders + 1, "every SMS arrived once")
-        print("mail faults: \(orders + 1) orders; server events \(tally); all delivered \(drainTime) after recovery; resend of the 550 address delivered")
+        print(
+            "mail faults: \(orders + 1) orders; server events \(tally); all delivered \(drainTime) after recovery; resend of the 550 address delivered"
+        )
         sandbox.terminateIfRunning()
         await drop()
     }

@@ -16,7 +16,8 @@ struct ReliabilityScaleOutTests {
         let (location, drop) = try await TestDatabase.postgres.makeLocation(in: directory)
         let (sandbox, sandboxURL) = try await PipelineProcessTests.startSandbox(directory, resolve: (1, 6))
         defer { sandbox.terminateIfRunning() }
-        var environment = PipelineProcessTests.serverEnvironment(directory, database: TestDatabase.url(of: location), sandbox: sandboxURL)
+        var environment = PipelineProcessTests.serverEnvironment(
+            directory, database: TestDatabase.url(of: location), sandbox: sandboxURL)
         environment["BITAQA_POLL_INTERVAL"] = "0.5"
         environment["BITAQA_UPSTREAM_RATE_LIMIT"] = "100"
         environment["BITAQA_LEASE_SECONDS"] = "10"
@@ -48,7 +49,8 @@ struct ReliabilityScaleOutTests {
         var overlaps: [String] = []
         for (order, calls) in Dictionary(grouping: checks, by: \.id) {
             let sorted = calls.sorted { $0.start < $1.start }
-            for (earlier, later) in zip(sorted, sorted.dropFirst()) where earlier.agent != later.agent && later.start < earlier.end {
+            for (earlier, later) in zip(sorted, sorted.dropFirst())
+            where earlier.agent != later.agent && later.start < earlier.end {
                 overlaps.append(order)
             }
         }
@@ -56,7 +58,9 @@ struct ReliabilityScaleOutTests {
         let byAgent = Dictionary(grouping: checks, by: \.agent).mapValues(\.count)
         #expect(byAgent.count == 3, "three workers called the upstream: \(byAgent.keys)")
         #expect(byAgent.values.allSatisfy { $0 >= checks.count / 10 }, "checks spread over the three: \(byAgent)")
-        let deliveredBy = logs.map { $0.components(separatedBy: "\n").filter { $0.contains("delivered") && $0.contains("channel") }.count }
+        let deliveredBy = logs.map {
+            $0.components(separatedBy: "\n").filter { $0.contains("delivered") && $0.contains("channel") }.count
+        }
         #expect(deliveredBy.allSatisfy { $0 >= orders / 10 }, "deliveries spread over the three: \(deliveredBy)")
         print(
             "scale-out: \(orders) orders, \(2 * orders) messages once each in \(elapsed); checks per process \(byAgent.values.sorted()), "

@@ -17,7 +17,8 @@ struct ReliabilityShutdownTests {
         defer { mail.stop() }
         let (sandbox, sandboxURL) = try await PipelineProcessTests.startSandbox(directory, resolve: (3, 4))
         defer { sandbox.terminateIfRunning() }
-        var environment = PipelineProcessTests.serverEnvironment(directory, database: TestDatabase.url(of: location), sandbox: sandboxURL)
+        var environment = PipelineProcessTests.serverEnvironment(
+            directory, database: TestDatabase.url(of: location), sandbox: sandboxURL)
         environment.merge(mail.environment) { $1 }
         environment["BITAQA_UPSTREAM_RATE_LIMIT"] = "500"
         environment["BITAQA_SHUTDOWN_TIMEOUT"] = "10"
@@ -37,7 +38,10 @@ struct ReliabilityShutdownTests {
         #expect(exitTime < .seconds(10), "exited \(exitTime) after SIGTERM")
 
         // Everything the mail server accepted is recorded as delivered: nothing was in hand and lost.
-        let recorded = try await store.sql.raw("SELECT COUNT(*) AS n FROM deliveries WHERE state = 'delivered' AND channel = 'email'").first()?
+        let recorded =
+            try await store.sql.raw(
+                "SELECT COUNT(*) AS n FROM deliveries WHERE state = 'delivered' AND channel = 'email'"
+            ).first()?
             .decode(column: "n", as: Int.self) ?? 0
         let acceptedAtStop = mail.accepted().count
         #expect(recorded == acceptedAtStop, "\(acceptedAtStop) emails accepted, \(recorded) recorded as delivered")
@@ -52,7 +56,9 @@ struct ReliabilityShutdownTests {
         let accepted = mail.accepted()
         #expect(accepted.count == orders)
         #expect(accepted.values.allSatisfy { $0 == 1 }, "after a graceful stop nothing is sent twice")
-        print("graceful shutdown: SIGTERM at \(recorded) of \(orders) emails; exited in \(exitTime) with status 0; \(acceptedAtStop) accepted = \(recorded) recorded; 0 repeats after restart")
+        print(
+            "graceful shutdown: SIGTERM at \(recorded) of \(orders) emails; exited in \(exitTime) with status 0; \(acceptedAtStop) accepted = \(recorded) recorded; 0 repeats after restart"
+        )
         sandbox.terminateIfRunning()
         await drop()
     }

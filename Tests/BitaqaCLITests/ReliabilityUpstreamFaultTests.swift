@@ -28,7 +28,8 @@ struct ReliabilityUpstreamFaultTests {
         let (location, drop) = try await TestDatabase.sqlite.makeLocation(in: directory)
         let (sandbox, sandboxURL) = try await PipelineProcessTests.startSandbox(directory, resolve: (3, 8))
         defer { sandbox.terminateIfRunning() }
-        var environment = PipelineProcessTests.serverEnvironment(directory, database: TestDatabase.url(of: location), sandbox: sandboxURL)
+        var environment = PipelineProcessTests.serverEnvironment(
+            directory, database: TestDatabase.url(of: location), sandbox: sandboxURL)
         environment["BITAQA_POLL_INTERVAL"] = "1"
         environment["BITAQA_UPSTREAM_RATE_LIMIT"] = "\(Int(rate))"
         environment["ONECLICKDZ_TIMEOUT"] = "1"
@@ -36,7 +37,8 @@ struct ReliabilityUpstreamFaultTests {
         let server = try await ServerProcess.start(directory: directory.path, environment: environment)
         // The faults hit the status checks (check-id), from the first one.
         let control = SandboxControl(base: sandboxURL)
-        try control.setFaults(serverErrors: 0.3, rateLimits: 0.1, malformed: 0.05, slow: 0.05, slowSeconds: 3, retryAfter: 1)
+        try control.setFaults(
+            serverErrors: 0.3, rateLimits: 0.1, malformed: 0.05, slow: 0.05, slowSeconds: 3, retryAfter: 1)
         let ids = try await Reliability.placeAll(orders, on: [server])
         #expect(ids.count == orders)
         let store = try await Store.open(location, logger: TestDatabase.quietLogger)
@@ -53,7 +55,9 @@ struct ReliabilityUpstreamFaultTests {
         let log = try control.requests().filter { $0.route == "GET /internet/check-id" }
         let statuses = Dictionary(grouping: log, by: \.status).mapValues(\.count)
         let hung = log.filter { $0.end - $0.start >= 2.9 }.count
-        #expect((statuses[503] ?? 0) > 0 && (statuses[429] ?? 0) > 0 && hung > 0, "the faults happened: \(statuses), \(hung) hung")
+        #expect(
+            (statuses[503] ?? 0) > 0 && (statuses[429] ?? 0) > 0 && hung > 0,
+            "the faults happened: \(statuses), \(hung) hung")
         // A token bucket of `rate` a second with a burst of `rate`: within any window of w seconds at
         // most rate·(w + 1) calls start. Allow one call of clock jitter.
         let starts = log.map(\.start)

@@ -24,19 +24,23 @@ struct RevealPageBrowserTests {
         defer { directory.remove() }
         let artifacts = environment["BITAQA_TEST_ARTIFACTS"] ?? directory.path
         try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
-        let server = try await ServerProcess.start(directory: directory.path, environment: [
-            "BITAQA_DATA_DIR": directory.path, "ENCRYPTION_KEY": Self.key, "BITAQA_ADMIN_TOKEN": Self.admin,
-            "BITAQA_JWT_SECRET": Self.jwtSecret, "BITAQA_POLL_INTERVAL": "0.05",
-            "BITAQA_SANDBOX_RESOLVE_MIN": "0.05", "BITAQA_SANDBOX_RESOLVE_MAX": "0.2",
-            // Every request of this test comes from 127.0.0.1; the per-address limit is tested elsewhere.
-            "BITAQA_RATE_LIMIT_ADDRESS": "0",
-        ])
+        let server = try await ServerProcess.start(
+            directory: directory.path,
+            environment: [
+                "BITAQA_DATA_DIR": directory.path, "ENCRYPTION_KEY": Self.key, "BITAQA_ADMIN_TOKEN": Self.admin,
+                "BITAQA_JWT_SECRET": Self.jwtSecret, "BITAQA_POLL_INTERVAL": "0.05",
+                "BITAQA_SANDBOX_RESOLVE_MIN": "0.05", "BITAQA_SANDBOX_RESOLVE_MAX": "0.2",
+                // Every request of this test comes from 127.0.0.1; the per-address limit is tested elsewhere.
+                "BITAQA_RATE_LIMIT_ADDRESS": "0",
+            ])
         defer { _ = server.stop() }
         let tokens = RevealTokens(ring: try KeyRing(keys: [SecretBytes(hex: Self.key, byteCount: 32)!]))
         for locale in ["ar", "fr", "en"] {
             let (status, body) = try HTTPProbe.request(
-                "POST", server.base + "/v1/orders/send", headers: ["Authorization": "Bearer \(Self.admin)", "Content-Type": "application/json"],
-                body: #"{"type":"ADSL","number":"036362608","value":1000,"userId":"buyer-\#(locale)","locale":"\#(locale)"}"#
+                "POST", server.base + "/v1/orders/send",
+                headers: ["Authorization": "Bearer \(Self.admin)", "Content-Type": "application/json"],
+                body:
+                    #"{"type":"ADSL","number":"036362608","value":1000,"userId":"buyer-\#(locale)","locale":"\#(locale)"}"#
             )
             #expect(status == 201)
             let order = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
@@ -44,18 +48,27 @@ struct RevealPageBrowserTests {
             let jwt = try await CustomerToken.hs256(subject: "buyer-\(locale)", secret: Self.jwtSecret, expiresIn: 300)
             // Wait through the merchant API, then read the card once as its buyer.
             for _ in 0..<300 {
-                let (_, orderBody) = try HTTPProbe.request("GET", server.base + "/v1/orders/\(topupId)", headers: ["Authorization": "Bearer \(Self.admin)"])
+                let (_, orderBody) = try HTTPProbe.request(
+                    "GET", server.base + "/v1/orders/\(topupId)", headers: ["Authorization": "Bearer \(Self.admin)"])
                 if orderBody.contains("\"FULFILLED\"") { break }
                 try await Task.sleep(for: .milliseconds(100))
             }
-            let (_, cardBody) = try HTTPProbe.request("GET", server.base + "/api/internet-orders/\(topupId)/card", headers: ["Authorization": "Bearer \(jwt)"])
-            let code = ((try? JSONSerialization.jsonObject(with: Data(cardBody.utf8))) as? [String: Any])?["cardCode"] as? String ?? ""
+            let (_, cardBody) = try HTTPProbe.request(
+                "GET", server.base + "/api/internet-orders/\(topupId)/card", headers: ["Authorization": "Bearer \(jwt)"]
+            )
+            let code =
+                ((try? JSONSerialization.jsonObject(with: Data(cardBody.utf8))) as? [String: Any])?["cardCode"]
+                as? String ?? ""
             #expect(code.count == 12)
-            let token = tokens.issue(topupId: TopupID(topupId)!, userId: UserID("buyer-\(locale)")!, expiresAt: Int64(Date().timeIntervalSince1970 * 1000) + 600_000)
+            let token = tokens.issue(
+                topupId: TopupID(topupId)!, userId: UserID("buyer-\(locale)")!,
+                expiresAt: Int64(Date().timeIntervalSince1970 * 1000) + 600_000)
             let screenshot = artifacts + "/reveal-\(locale).png"
             let run = Process()
             run.executableURL = URL(fileURLWithPath: python)
-            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/browser/reveal_page.py").standardizedFileURL.path
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+                "../../scripts/browser/reveal_page.py"
+            ).standardizedFileURL.path
             run.arguments = [script, server.base + "/cards/" + token, code, screenshot]
             let output = Pipe()
             let errors = Pipe()
@@ -66,7 +79,9 @@ struct RevealPageBrowserTests {
             let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             run.waitUntilExit()
             #expect(run.terminationStatus == 0, "\(errorText.suffix(2_000))")
-            let result = try #require((try? JSONSerialization.jsonObject(with: data)) as? [String: Any], "\(String(decoding: data, as: UTF8.self))")
+            let result = try #require(
+                (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+                "\(String(decoding: data, as: UTF8.self))")
             #expect(result["codeBeforeClick"] as? Bool == false)
             #expect(result["shownCode"] as? String == code)
             #expect(result["selectable"] as? String == "all")

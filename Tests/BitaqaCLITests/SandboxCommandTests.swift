@@ -12,7 +12,8 @@ struct SandboxCommandTests {
             let port = try FreePort.find()
             var environment = ["BITAQA_DATA_DIR": directory.path]
             if let required { environment["ONECLICKDZ_API_KEY"] = required }
-            let sandbox = try BitaqaProcess.start(["sandbox", "--port", "\(port)"], workingDirectory: directory.path, environment: environment)
+            let sandbox = try BitaqaProcess.start(
+                ["sandbox", "--port", "\(port)"], workingDirectory: directory.path, environment: environment)
             defer { sandbox.terminateIfRunning() }
             let base = "http://127.0.0.1:\(port)/v3"
             var missing = (0, "")
@@ -26,7 +27,8 @@ struct SandboxCommandTests {
             let anyKey = try HTTPProbe.request("GET", base + "/validate", headers: ["X-Access-Token": "whatever-key"])
             #expect(anyKey.0 == (required == nil ? 200 : 401))
             if let required {
-                let right = try HTTPProbe.request("GET", base + "/internet/products?type=4G", headers: ["X-Access-Token": required])
+                let right = try HTTPProbe.request(
+                    "GET", base + "/internet/products?type=4G", headers: ["X-Access-Token": required])
                 #expect(right.0 == 200 && right.1.contains("\"products\""))
             }
             kill(sandbox.process.processIdentifier, SIGTERM)

@@ -26,11 +26,13 @@ struct TLSAndEnvFileTests {
             environment: ["BITAQA_TLS_CERT_FILE": cert, "BITAQA_TLS_KEY_FILE": key]
         )
         defer { server.terminateIfRunning() }
-        let body = try await HTTPProbe.waitForOK("https://127.0.0.1:\(port)/health", timeout: .seconds(30), caFile: cert)
+        let body = try await HTTPProbe.waitForOK(
+            "https://127.0.0.1:\(port)/health", timeout: .seconds(30), caFile: cert)
         #expect(body.contains("ok"))
         let plain = try await HTTPProbe.get("http://127.0.0.1:\(port)/health")
         #expect(plain.0 != 200)
-        let headers = try HTTPProbe.request("GET", "https://127.0.0.1:\(port)/health", extra: ["--cacert", cert, "-D", "-"])
+        let headers = try HTTPProbe.request(
+            "GET", "https://127.0.0.1:\(port)/health", extra: ["--cacert", cert, "-D", "-"])
         #expect(headers.1.lowercased().contains("strict-transport-security: max-age=31536000"))
     }
 
@@ -43,7 +45,8 @@ struct TLSAndEnvFileTests {
         // migrate does not listen, but reads and checks every setting.
         #expect(fromFile.status == 2)
         #expect(fromFile.stderr.contains("BITAQA_HTTP_PORT"))
-        let overridden = try BitaqaProcess.run(["migrate"], environment: ["BITAQA_HTTP_PORT": "8081"], workingDirectory: directory.path)
+        let overridden = try BitaqaProcess.run(
+            ["migrate"], environment: ["BITAQA_HTTP_PORT": "8081"], workingDirectory: directory.path)
         #expect(overridden.status == 0, "\(overridden.stderr)")
     }
 }

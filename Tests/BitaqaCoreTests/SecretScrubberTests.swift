@@ -13,13 +13,15 @@ struct SecretScrubberTests {
         #expect(out == "a [redacted] and [redacted] and short")
     }
 
-    @Test("secret shapes are replaced", arguments: [
-        ("Authorization: Bearer abc.def-ghi", "Authorization: Bearer [redacted]"),
-        ("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJl here", "token [redacted-jwt] here"),
-        ("postgres://bitaqa:hunter2@db:5432/x", "postgres://bitaqa:[redacted]@db:5432/x"),
-        ("card 123456789012 done", "card [redacted-digits] done"),
-        ("smtp://user:p%40ss@mail:587", "smtp://user:[redacted]@mail:587"),
-    ])
+    @Test(
+        "secret shapes are replaced",
+        arguments: [
+            ("Authorization: Bearer abc.def-ghi", "Authorization: Bearer [redacted]"),
+            ("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJl here", "token [redacted-jwt] here"),
+            ("postgres://bitaqa:hunter2@db:5432/x", "postgres://bitaqa:[redacted]@db:5432/x"),
+            ("card 123456789012 done", "card [redacted-digits] done"),
+            ("smtp://user:p%40ss@mail:587", "smtp://user:[redacted]@mail:587"),
+        ])
     func shapes(input: String, expected: String) {
         #expect(SecretScrubber().scrub(input) == expected)
     }

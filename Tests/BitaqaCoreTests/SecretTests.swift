@@ -41,12 +41,14 @@ struct SecretTests {
         #expect(!secret.constantTimeEquals(""))
     }
 
-    @Test("hex keys: wrong length, non-hex and both cases", arguments: [
-        (String(repeating: "a", count: 63), false),
-        (String(repeating: "a", count: 65), false),
-        (String(repeating: "g", count: 64), false),
-        (String(repeating: "aB", count: 32), true),
-    ])
+    @Test(
+        "hex keys: wrong length, non-hex and both cases",
+        arguments: [
+            (String(repeating: "a", count: 63), false),
+            (String(repeating: "a", count: 65), false),
+            (String(repeating: "g", count: 64), false),
+            (String(repeating: "aB", count: 32), true),
+        ])
     func hexParsing(input: String, valid: Bool) {
         #expect((SecretBytes(hex: input, byteCount: 32) != nil) == valid)
     }

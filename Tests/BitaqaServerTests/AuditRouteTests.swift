@@ -8,15 +8,21 @@ import Testing
 
 @Suite("Merchant API: audit")
 struct AuditRouteTests {
-    @Test("registering writes one ORDER_REGISTERED event with the request id, readable by order", arguments: TestDatabase.available)
+    @Test(
+        "registering writes one ORDER_REGISTERED event with the request id, readable by order",
+        arguments: TestDatabase.available)
     func registrationAudited(database: TestDatabase) async throws {
         try await TestApp.run(on: database) { client, _ in
             var headers = HTTPFields.admin()
             headers[HTTPField.Name("X-Request-Id")!] = "req-audit-1"
             let body = ByteBuffer(string: #"{"topupId":"audited-1","userId":"u-1","email":"a@b.dz"}"#)
-            #expect(try await client.execute(uri: "/v1/orders", method: .post, headers: headers, body: body).status == .created)
-            #expect(try await client.execute(uri: "/v1/orders", method: .post, headers: .admin(), body: body).status == .ok)
-            let response = try await client.execute(uri: "/v1/audit?order=audited-1", method: .get, headers: .admin(json: false))
+            #expect(
+                try await client.execute(uri: "/v1/orders", method: .post, headers: headers, body: body).status
+                    == .created)
+            #expect(
+                try await client.execute(uri: "/v1/orders", method: .post, headers: .admin(), body: body).status == .ok)
+            let response = try await client.execute(
+                uri: "/v1/audit?order=audited-1", method: .get, headers: .admin(json: false))
             #expect(response.status == .ok)
             #expect(response.headers[.cacheControl] == "no-store")
             let json = try #require(response.json)
@@ -26,7 +32,8 @@ struct AuditRouteTests {
             #expect(events.first?["requestId"] as? String == "req-audit-1")
             #expect(events.first?["sequence"] as? Int == 1)
             #expect((events.first?["details"] as? [String: String])?["channels"] == "email")
-            let other = try await client.execute(uri: "/v1/audit?order=nothing-here", method: .get, headers: .admin(json: false))
+            let other = try await client.execute(
+                uri: "/v1/audit?order=nothing-here", method: .get, headers: .admin(json: false))
             #expect((other.json?["events"] as? [Any])?.isEmpty == true)
         }
     }

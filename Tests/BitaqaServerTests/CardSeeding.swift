@@ -1,7 +1,7 @@
 import BitaqaCore
+import BitaqaTestSupport
 import CardVault
 import Foundation
-import BitaqaTestSupport
 import Storage
 
 /// Puts fulfilled orders with sealed cards into a database, as the tracker will.
@@ -26,7 +26,8 @@ enum CardSeeding {
             )
             _ = try await orders.register(order, now: 1, firstCheckAt: 1)
             try await CardStoring.store(
-                code(index), for: topup(index), transactionNumber: "AT-2025-\(index)", processedDate: "2025-11-01T12:00:45.000Z",
+                code(index), for: topup(index), transactionNumber: "AT-2025-\(index)",
+                processedDate: "2025-11-01T12:00:45.000Z",
                 vault: vault, in: store
             )
         }

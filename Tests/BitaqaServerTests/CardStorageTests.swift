@@ -3,9 +3,9 @@ import BitaqaCore
 import BitaqaServer
 import BitaqaTestSupport
 import CardVault
-import Orders
 import Foundation
 import Logging
+import Orders
 import SQLKit
 import Storage
 import Testing
@@ -23,7 +23,8 @@ struct CardStorageTests {
             try await CardSeeding.seed(store, vault: vault, count: 3)
             let card = try #require(try await SQLCardRepository(store: store).card(of: CardSeeding.topup(1)))
             #expect(card.keyID == vault.keyRing.activeKeyID.hex)
-            let code = try await Self.reader(store, CardSeeding.keyA).open(card, requestID: nil, logger: TestDatabase.quietLogger)
+            let code = try await Self.reader(store, CardSeeding.keyA).open(
+                card, requestID: nil, logger: TestDatabase.quietLogger)
             #expect(code == CardSeeding.code(1))
             let order = try #require(try await SQLOrderRepository(store: store).find(CardSeeding.topup(1)))
             #expect(order.status == .fulfilled)
@@ -31,7 +32,9 @@ struct CardStorageTests {
         }
     }
 
-    @Test("swapped, foreign-key and truncated cards are unreadable, logged and audited apart", arguments: TestDatabase.available)
+    @Test(
+        "swapped, foreign-key and truncated cards are unreadable, logged and audited apart",
+        arguments: TestDatabase.available)
     func unreadable(database: TestDatabase) async throws {
         try await database.withStore { store, _ in
             let vault = CardVault(keyRing: try KeyRing(keys: [CardSeeding.keyA]))
@@ -40,12 +43,21 @@ struct CardStorageTests {
             let cards = SQLCardRepository(store: store)
             let zero = try #require(try await cards.card(of: CardSeeding.topup(0)))
             let one = try #require(try await cards.card(of: CardSeeding.topup(1)))
-            try await store.sql.raw("UPDATE orders SET sealed_card = \(bind: Data(one.sealed)) WHERE topup_id = \(bind: zero.topupId.rawValue)").run()
-            try await store.sql.raw("UPDATE orders SET sealed_card = \(bind: Data(zero.sealed)) WHERE topup_id = \(bind: one.topupId.rawValue)").run()
+            try await store.sql.raw(
+                "UPDATE orders SET sealed_card = \(bind: Data(one.sealed)) WHERE topup_id = \(bind: zero.topupId.rawValue)"
+            ).run()
+            try await store.sql.raw(
+                "UPDATE orders SET sealed_card = \(bind: Data(zero.sealed)) WHERE topup_id = \(bind: one.topupId.rawValue)"
+            ).run()
             // Order 2 was sealed under a key that is no longer in the ring; order 3 is cut short.
-            let foreign = try CardVault(keyRing: KeyRing(keys: [CardSeeding.keyC])).seal(CardSeeding.code(2), topupId: CardSeeding.topup(2), userId: CardSeeding.user(2))
-            try await store.sql.raw("UPDATE orders SET sealed_card = \(bind: Data(foreign.bytes)), card_key_id = \(bind: foreign.keyID.hex) WHERE topup_id = \(bind: CardSeeding.topup(2).rawValue)").run()
-            try await store.sql.raw("UPDATE orders SET sealed_card = \(bind: Data(zero.sealed.prefix(20))) WHERE topup_id = \(bind: CardSeeding.topup(3).rawValue)").run()
+            let foreign = try CardVault(keyRing: KeyRing(keys: [CardSeeding.keyC])).seal(
+                CardSeeding.code(2), topupId: CardSeeding.topup(2), userId: CardSeeding.user(2))
+            try await store.sql.raw(
+                "UPDATE orders SET sealed_card = \(bind: Data(foreign.bytes)), card_key_id = \(bind: foreign.keyID.hex) WHERE topup_id = \(bind: CardSeeding.topup(2).rawValue)"
+            ).run()
+            try await store.sql.raw(
+                "UPDATE orders SET sealed_card = \(bind: Data(zero.sealed.prefix(20))) WHERE topup_id = \(bind: CardSeeding.topup(3).rawValue)"
+            ).run()
 
             let logs = LogCapture()
             let reader = try Self.reader(store, CardSeeding.keyA)
@@ -60,7 +72,9 @@ struct CardStorageTests {
                     #expect(error.code.httpStatus == 500)
                 }
             }
-            let events = try await AuditTrail(store: store).events(after: 0, limit: 100).filter { $0.event.kind == .cardUnreadable }
+            let events = try await AuditTrail(store: store).events(after: 0, limit: 100).filter {
+                $0.event.kind == .cardUnreadable
+            }
             #expect(events.map { $0.event.details["reason"] } == expected)
             #expect(events.map(\.event.topupId) == (0..<4).map(CardSeeding.topup))
             #expect(events[2].event.details["key_id"] == foreign.keyID.hex)
@@ -81,10 +95,13 @@ struct CardStorageTests {
             let canary = CardCode("CANARY4242424242")
             let vault = CardVault(keyRing: try KeyRing(keys: [CardSeeding.keyA]))
             _ = try await SQLOrderRepository(store: store).register(
-                NewOrder(topupId: TopupID("canary-order")!, userId: UserID("u")!, locale: .fr, channels: [], fingerprint: "f"),
+                NewOrder(
+                    topupId: TopupID("canary-order")!, userId: UserID("u")!, locale: .fr, channels: [], fingerprint: "f"
+                ),
                 now: 1, firstCheckAt: 1
             )
-            let sealed = try await CardStoring.store(canary, for: TopupID("canary-order")!, transactionNumber: "AT-1", vault: vault, in: store)
+            let sealed = try await CardStoring.store(
+                canary, for: TopupID("canary-order")!, transactionNumber: "AT-1", vault: vault, in: store)
             guard case .sqlite(let path) = location else { return }
             var haystack: [UInt8] = []
             for file in [path, path + "-wal"] {

@@ -1,9 +1,9 @@
-import HTTPTypes
 import BitaqaCore
 import BitaqaServer
 import BitaqaTestSupport
 import Configuration
 import Foundation
+import HTTPTypes
 import Storage
 import Testing
 
@@ -13,7 +13,8 @@ struct ConfigurationTests {
     static let otherKey = String(repeating: "cd", count: 32)
 
     static func read(_ environment: [String: String]) throws(ConfigurationError) -> BitaqaConfiguration {
-        try BitaqaConfiguration(reader: ConfigReader(provider: EnvironmentVariablesProvider(environmentVariables: environment)))
+        try BitaqaConfiguration(
+            reader: ConfigReader(provider: EnvironmentVariablesProvider(environmentVariables: environment)))
     }
 
     @Test("defaults need nothing")
@@ -53,60 +54,76 @@ struct ConfigurationTests {
     @Test("the limits are read, with their defaults")
     func limits() throws {
         let defaults = try Self.read([:])
-        #expect(defaults.http.maxBodyBytes == 65_536 && defaults.http.maxHeaderBytes == 16_384 && defaults.http.idleTimeout == .seconds(30))
-        #expect(defaults.pipeline.concurrency == 8 && defaults.storage.poolSize == 8 && defaults.pipeline.shutdownTimeout == .seconds(30))
+        #expect(
+            defaults.http.maxBodyBytes == 65_536 && defaults.http.maxHeaderBytes == 16_384
+                && defaults.http.idleTimeout == .seconds(30))
+        #expect(
+            defaults.pipeline.concurrency == 8 && defaults.storage.poolSize == 8
+                && defaults.pipeline.shutdownTimeout == .seconds(30))
         let set = try Self.read([
-            "BITAQA_HTTP_MAX_BODY_BYTES": "2048", "BITAQA_HTTP_MAX_HEADER_BYTES": "4096", "BITAQA_HTTP_IDLE_TIMEOUT": "2.5",
+            "BITAQA_HTTP_MAX_BODY_BYTES": "2048", "BITAQA_HTTP_MAX_HEADER_BYTES": "4096",
+            "BITAQA_HTTP_IDLE_TIMEOUT": "2.5",
             "BITAQA_DELIVERY_CONCURRENCY": "16", "BITAQA_DATABASE_POOL_SIZE": "20", "BITAQA_SHUTDOWN_TIMEOUT": "5",
             "BITAQA_DELIVERY_RETRY_BASE": "0.5", "BITAQA_DELIVERY_RETRY_CAP": "30", "ONECLICKDZ_TIMEOUT": "3",
         ])
-        #expect(set.http.maxBodyBytes == 2_048 && set.http.maxHeaderBytes == 4_096 && set.http.idleTimeout == .milliseconds(2_500))
-        #expect(set.pipeline.concurrency == 16 && set.storage.poolSize == 20 && set.pipeline.shutdownTimeout == .seconds(5))
+        #expect(
+            set.http.maxBodyBytes == 2_048 && set.http.maxHeaderBytes == 4_096
+                && set.http.idleTimeout == .milliseconds(2_500))
+        #expect(
+            set.pipeline.concurrency == 16 && set.storage.poolSize == 20 && set.pipeline.shutdownTimeout == .seconds(5))
         #expect(
             set.pipeline.deliveryRetryBase == .milliseconds(500) && set.pipeline.deliveryRetryCap == .seconds(30)
                 && set.upstream.requestTimeout == .seconds(3)
         )
     }
 
-    @Test("bad values stop startup naming the setting and never echoing a secret", arguments: [
-        (["BITAQA_HTTP_PORT": "abc"], "BITAQA_HTTP_PORT"),
-        (["BITAQA_HTTP_PORT": "70000"], "BITAQA_HTTP_PORT"),
-        (["BITAQA_DATABASE_URL": "mysql://u:CANARY@h/db"], "BITAQA_DATABASE_URL"),
-        (["BITAQA_DATABASE_URL": "postgres://u:CANARY@h:port/db"], "BITAQA_DATABASE_URL"),
-        (["ENCRYPTION_KEY": String(repeating: "a", count: 63)], "ENCRYPTION_KEY"),
-        (["ENCRYPTION_KEY": "CANARY" + String(repeating: "a", count: 58)], "ENCRYPTION_KEY"),
-        (["BITAQA_ENCRYPTION_KEYS": "\(key),\(key)"], "BITAQA_ENCRYPTION_KEYS"),
-        (["BITAQA_ENCRYPTION_KEYS": "\(key),"], "BITAQA_ENCRYPTION_KEYS"),
-        (["BITAQA_ENCRYPTION_KEYS": key, "ENCRYPTION_KEY": otherKey], "ENCRYPTION_KEY"),
-        (["BITAQA_ADMIN_TOKEN": "CANARYshort"], "BITAQA_ADMIN_TOKEN"),
-        (["BITAQA_LOG_FORMAT": "xml"], "BITAQA_LOG_FORMAT"),
-        (["BITAQA_LOG_LEVEL": "loud"], "BITAQA_LOG_LEVEL"),
-        (["BITAQA_ENV": "staging"], "BITAQA_ENV"),
-        (["BITAQA_BEHIND_TLS_PROXY": "maybe"], "BITAQA_BEHIND_TLS_PROXY"),
-        (["BITAQA_PUBLIC_URL": "ftp://x"], "BITAQA_PUBLIC_URL"),
-        (["ONECLICKDZ_BASE_URL": "not a url"], "ONECLICKDZ_BASE_URL"),
-        (["BITAQA_SANDBOX_FAULT_5XX": "1.5"], "BITAQA_SANDBOX_FAULT_5XX"),
-        (["BITAQA_SMTP_URL": "http://u:CANARY@mail:25", "BITAQA_SMTP_FROM": "a@b.dz"], "BITAQA_SMTP_URL"),
-        (["BITAQA_SMTP_URL": "smtp://u:CANARY@mail:587"], "BITAQA_SMTP_FROM"),
-        (["BITAQA_SMS_URL": "http://sms", "BITAQA_SMS_ACCOUNT_SID": "AC1", "BITAQA_SMS_AUTH_TOKEN": "CANARY"], "BITAQA_SMS_FROM"),
-        (["BITAQA_EMAIL_MODE": "fax"], "BITAQA_EMAIL_MODE"),
-        (["BITAQA_JWT_SECRET": "CANARY-too-short"], "BITAQA_JWT_SECRET"),
-        (["BITAQA_RATE_LIMIT_REVEALS": "many"], "BITAQA_RATE_LIMIT_REVEALS"),
-        (["BITAQA_POLL_INTERVAL": "0"], "BITAQA_POLL_INTERVAL"),
-        (["BITAQA_LEASE_SECONDS": "-1"], "BITAQA_LEASE_SECONDS"),
-        (["BITAQA_SANDBOX_RESOLVE_MIN": "10", "BITAQA_SANDBOX_RESOLVE_MAX": "5"], "BITAQA_SANDBOX_RESOLVE_MIN"),
-        (["BITAQA_HTTP_MAX_BODY_BYTES": "10"], "BITAQA_HTTP_MAX_BODY_BYTES"),
-        (["BITAQA_HTTP_MAX_HEADER_BYTES": "lots"], "BITAQA_HTTP_MAX_HEADER_BYTES"),
-        (["BITAQA_HTTP_IDLE_TIMEOUT": "0"], "BITAQA_HTTP_IDLE_TIMEOUT"),
-        (["BITAQA_DATABASE_POOL_SIZE": "0"], "BITAQA_DATABASE_POOL_SIZE"),
-        (["BITAQA_DELIVERY_CONCURRENCY": "1000"], "BITAQA_DELIVERY_CONCURRENCY"),
-        (["BITAQA_DELIVERY_RETRY_BASE": "60", "BITAQA_DELIVERY_RETRY_CAP": "10"], "BITAQA_DELIVERY_RETRY_BASE"),
-        (["BITAQA_SHUTDOWN_TIMEOUT": "0"], "BITAQA_SHUTDOWN_TIMEOUT"),
-        (["ONECLICKDZ_TIMEOUT": "0"], "ONECLICKDZ_TIMEOUT"),
-        (["BITAQA_TRUSTED_PROXIES": "10.0.0.1, proxy.local"], "BITAQA_TRUSTED_PROXIES"),
-        (["BITAQA_TLS_CERT_FILE": "/nonexistent.pem"], "BITAQA_TLS_KEY_FILE"),
-        (["BITAQA_TLS_CERT_FILE": "/nonexistent.pem", "BITAQA_TLS_KEY_FILE": "/nonexistent.key"], "BITAQA_TLS_CERT_FILE"),
-    ])
+    @Test(
+        "bad values stop startup naming the setting and never echoing a secret",
+        arguments: [
+            (["BITAQA_HTTP_PORT": "abc"], "BITAQA_HTTP_PORT"),
+            (["BITAQA_HTTP_PORT": "70000"], "BITAQA_HTTP_PORT"),
+            (["BITAQA_DATABASE_URL": "mysql://u:CANARY@h/db"], "BITAQA_DATABASE_URL"),
+            (["BITAQA_DATABASE_URL": "postgres://u:CANARY@h:port/db"], "BITAQA_DATABASE_URL"),
+            (["ENCRYPTION_KEY": String(repeating: "a", count: 63)], "ENCRYPTION_KEY"),
+            (["ENCRYPTION_KEY": "CANARY" + String(repeating: "a", count: 58)], "ENCRYPTION_KEY"),
+            (["BITAQA_ENCRYPTION_KEYS": "\(key),\(key)"], "BITAQA_ENCRYPTION_KEYS"),
+            (["BITAQA_ENCRYPTION_KEYS": "\(key),"], "BITAQA_ENCRYPTION_KEYS"),
+            (["BITAQA_ENCRYPTION_KEYS": key, "ENCRYPTION_KEY": otherKey], "ENCRYPTION_KEY"),
+            (["BITAQA_ADMIN_TOKEN": "CANARYshort"], "BITAQA_ADMIN_TOKEN"),
+            (["BITAQA_LOG_FORMAT": "xml"], "BITAQA_LOG_FORMAT"),
+            (["BITAQA_LOG_LEVEL": "loud"], "BITAQA_LOG_LEVEL"),
+            (["BITAQA_ENV": "staging"], "BITAQA_ENV"),
+            (["BITAQA_BEHIND_TLS_PROXY": "maybe"], "BITAQA_BEHIND_TLS_PROXY"),
+            (["BITAQA_PUBLIC_URL": "ftp://x"], "BITAQA_PUBLIC_URL"),
+            (["ONECLICKDZ_BASE_URL": "not a url"], "ONECLICKDZ_BASE_URL"),
+            (["BITAQA_SANDBOX_FAULT_5XX": "1.5"], "BITAQA_SANDBOX_FAULT_5XX"),
+            (["BITAQA_SMTP_URL": "http://u:CANARY@mail:25", "BITAQA_SMTP_FROM": "a@b.dz"], "BITAQA_SMTP_URL"),
+            (["BITAQA_SMTP_URL": "smtp://u:CANARY@mail:587"], "BITAQA_SMTP_FROM"),
+            (
+                ["BITAQA_SMS_URL": "http://sms", "BITAQA_SMS_ACCOUNT_SID": "AC1", "BITAQA_SMS_AUTH_TOKEN": "CANARY"],
+                "BITAQA_SMS_FROM"
+            ),
+            (["BITAQA_EMAIL_MODE": "fax"], "BITAQA_EMAIL_MODE"),
+            (["BITAQA_JWT_SECRET": "CANARY-too-short"], "BITAQA_JWT_SECRET"),
+            (["BITAQA_RATE_LIMIT_REVEALS": "many"], "BITAQA_RATE_LIMIT_REVEALS"),
+            (["BITAQA_POLL_INTERVAL": "0"], "BITAQA_POLL_INTERVAL"),
+            (["BITAQA_LEASE_SECONDS": "-1"], "BITAQA_LEASE_SECONDS"),
+            (["BITAQA_SANDBOX_RESOLVE_MIN": "10", "BITAQA_SANDBOX_RESOLVE_MAX": "5"], "BITAQA_SANDBOX_RESOLVE_MIN"),
+            (["BITAQA_HTTP_MAX_BODY_BYTES": "10"], "BITAQA_HTTP_MAX_BODY_BYTES"),
+            (["BITAQA_HTTP_MAX_HEADER_BYTES": "lots"], "BITAQA_HTTP_MAX_HEADER_BYTES"),
+            (["BITAQA_HTTP_IDLE_TIMEOUT": "0"], "BITAQA_HTTP_IDLE_TIMEOUT"),
+            (["BITAQA_DATABASE_POOL_SIZE": "0"], "BITAQA_DATABASE_POOL_SIZE"),
+            (["BITAQA_DELIVERY_CONCURRENCY": "1000"], "BITAQA_DELIVERY_CONCURRENCY"),
+            (["BITAQA_DELIVERY_RETRY_BASE": "60", "BITAQA_DELIVERY_RETRY_CAP": "10"], "BITAQA_DELIVERY_RETRY_BASE"),
+            (["BITAQA_SHUTDOWN_TIMEOUT": "0"], "BITAQA_SHUTDOWN_TIMEOUT"),
+            (["ONECLICKDZ_TIMEOUT": "0"], "ONECLICKDZ_TIMEOUT"),
+            (["BITAQA_TRUSTED_PROXIES": "10.0.0.1, proxy.local"], "BITAQA_TRUSTED_PROXIES"),
+            (["BITAQA_TLS_CERT_FILE": "/nonexistent.pem"], "BITAQA_TLS_KEY_FILE"),
+            (
+                ["BITAQA_TLS_CERT_FILE": "/nonexistent.pem", "BITAQA_TLS_KEY_FILE": "/nonexistent.key"],
+                "BITAQA_TLS_CERT_FILE"
+            ),
+        ])
     func refused(environment: [String: String], setting: String) {
         do {
             _ = try Self.read(environment)
@@ -118,13 +135,21 @@ struct ConfigurationTests {
         }
     }
 
-    @Test("production refuses what development forgives", arguments: [
-        ([String: String](), "ENCRYPTION_KEY"),
-        (["ENCRYPTION_KEY": key], "BITAQA_ADMIN_TOKEN"),
-        (["ENCRYPTION_KEY": key, "BITAQA_ADMIN_TOKEN": "0123456789abcdef", "BITAQA_HTTP_HOST": "0.0.0.0"], "BITAQA_HTTP_HOST"),
-        (["ENCRYPTION_KEY": key, "BITAQA_ADMIN_TOKEN": "0123456789abcdef"], "ONECLICKDZ_API_KEY"),
-        (["ENCRYPTION_KEY": key, "BITAQA_ADMIN_TOKEN": "0123456789abcdef", "ONECLICKDZ_API_KEY": "k"], "BITAQA_JWT_SECRET"),
-    ])
+    @Test(
+        "production refuses what development forgives",
+        arguments: [
+            ([String: String](), "ENCRYPTION_KEY"),
+            (["ENCRYPTION_KEY": key], "BITAQA_ADMIN_TOKEN"),
+            (
+                ["ENCRYPTION_KEY": key, "BITAQA_ADMIN_TOKEN": "0123456789abcdef", "BITAQA_HTTP_HOST": "0.0.0.0"],
+                "BITAQA_HTTP_HOST"
+            ),
+            (["ENCRYPTION_KEY": key, "BITAQA_ADMIN_TOKEN": "0123456789abcdef"], "ONECLICKDZ_API_KEY"),
+            (
+                ["ENCRYPTION_KEY": key, "BITAQA_ADMIN_TOKEN": "0123456789abcdef", "ONECLICKDZ_API_KEY": "k"],
+                "BITAQA_JWT_SECRET"
+            ),
+        ])
     func production(environment: [String: String], setting: String) {
         var environment = environment
         environment["BITAQA_ENV"] = "production"
@@ -152,14 +177,17 @@ struct DevelopmentSecretsTests {
         let first = try await TestApp.run(settings: settings, logs: logs) { client, directory in
             let keyPath = directory.path + "/dev-encryption.key"
             let tokenPath = directory.path + "/dev-admin-token"
-            let key = try String(contentsOfFile: keyPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-            let token = try String(contentsOfFile: tokenPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            let key = try String(contentsOfFile: keyPath, encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines)
+            let token = try String(contentsOfFile: tokenPath, encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines)
             #expect(key.count == 64 && Hex.isHex(key))
             for path in [keyPath, tokenPath] {
                 let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
                 #expect(mode == 0o600)
             }
-            let response = try await client.execute(uri: "/v1/orders/x", method: .get, headers: [.authorization: "Bearer \(token)"])
+            let response = try await client.execute(
+                uri: "/v1/orders/x", method: .get, headers: [.authorization: "Bearer \(token)"])
             #expect(response.status == .notFound)
             return (key, token)
         }

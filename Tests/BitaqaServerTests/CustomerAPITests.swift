@@ -50,52 +50,71 @@ struct CustomerAPITests {
     static func seed(_ store: Store) async throws {
         let vault = CardVault(keyRing: try KeyRing(keys: [key]))
         let orders = SQLOrderRepository(store: store)
-        for (id, user, status) in [("a-full", "alice", "FULFILLED"), ("a-wait", "alice", "HANDLING"), ("a-queue", "alice", "QUEUED"), ("a-refund", "alice", "REFUNDED"), ("b-full", "bob", "FULFILLED")] {
+        for (id, user, status) in [
+            ("a-full", "alice", "FULFILLED"), ("a-wait", "alice", "HANDLING"), ("a-queue", "alice", "QUEUED"),
+            ("a-refund", "alice", "REFUNDED"), ("b-full", "bob", "FULFILLED"),
+        ] {
             let topup = TopupID(id)!
             _ = try await orders.register(
-                NewOrder(topupId: topup, userId: UserID(user)!, cardType: .fourG, number: "213665983439", value: 1000, locale: .en, channels: [], fingerprint: id),
+                NewOrder(
+                    topupId: topup, userId: UserID(user)!, cardType: .fourG, number: "213665983439", value: 1000,
+                    locale: .en, channels: [], fingerprint: id),
                 now: 1, firstCheckAt: 1
             )
             if status == "FULFILLED" {
                 try await CardStoring.store(
-                    CardCode("55566677788\(id.count)"), for: topup, transactionNumber: "AT-9", processedDate: "2025-10-29T01:05:30.000Z",
+                    CardCode("55566677788\(id.count)"), for: topup, transactionNumber: "AT-9",
+                    processedDate: "2025-10-29T01:05:30.000Z",
                     vault: vault, in: store
                 )
             } else {
-                try await store.sql.raw("UPDATE orders SET status = \(bind: status), next_check_at = NULL WHERE topup_id = \(bind: id)").run()
+                try await store.sql.raw(
+                    "UPDATE orders SET status = \(bind: status), next_check_at = NULL WHERE topup_id = \(bind: id)"
+                ).run()
             }
         }
     }
 
-    static func get(_ client: some TestClientProtocol, _ path: String, token: String?, agent: String = "test-agent") async throws -> TestResponse {
+    static func get(_ client: some TestClientProtocol, _ path: String, token: String?, agent: String = "test-agent")
+        async throws -> TestResponse
+    {
         var headers: HTTPFields = [.userAgent: agent]
         if let token { headers[.authorization] = "Bearer \(token)" }
         return try await client.execute(uri: path, method: .get, headers: headers)
     }
 
-    @Test("the owner reads the card with the instructions, no-store headers and a CARD_VIEWED event", arguments: TestDatabase.available)
+    @Test(
+        "the owner reads the card with the instructions, no-store headers and a CARD_VIEWED event",
+        arguments: TestDatabase.available)
     func reveal(database: TestDatabase) async throws {
         try await TestApp.run(on: database, settings: Self.settings, seed: Self.seed) { client, _ in
             let token = try await Tokens.hs256(Tokens.claims("alice"))
-            let response = try await Self.get(client, "/api/internet-orders/a-full/card", token: token, agent: "AliceApp/1.0")
+            let response = try await Self.get(
+                client, "/api/internet-orders/a-full/card", token: token, agent: "AliceApp/1.0")
             #expect(response.status == .ok)
             let body = try #require(response.json)
             #expect(body["cardCode"] as? String == "555666777886")
             #expect(body["transactionNumber"] as? String == "AT-9")
-            #expect(body["type"] as? String == "4G" && body["value"] as? Int == 1000 && body["number"] as? String == "213665983439")
+            #expect(
+                body["type"] as? String == "4G" && body["value"] as? Int == 1000
+                    && body["number"] as? String == "213665983439")
             #expect((body["instructions"] as? [String]) == UsageInstructions.steps(for: .fourG, locale: .en))
             #expect(response.headers[.cacheControl] == "no-store")
             #expect(response.headers[HTTPField.Name("Pragma")!] == "no-cache")
             #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
-            let audit = try await client.execute(uri: "/v1/audit?order=a-full", method: .get, headers: .admin(json: false))
+            let audit = try await client.execute(
+                uri: "/v1/audit?order=a-full", method: .get, headers: .admin(json: false))
             let events = audit.json?["events"] as? [[String: Any]] ?? []
             let viewed = try #require(events.first { $0["kind"] as? String == "CARD_VIEWED" })
             #expect(viewed["actor"] as? String == "alice")
             let details = viewed["details"] as? [String: String]
-            #expect(details?["channel"] == "in-app" && details?["user_agent"] == "AliceApp/1.0" && details?["client"] != nil)
+            #expect(
+                details?["channel"] == "in-app" && details?["user_agent"] == "AliceApp/1.0" && details?["client"] != nil
+            )
             #expect(!"\(events)".contains("555666777886"))
 
-            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get, headers: .admin(json: false)).body)
+            let metrics = String(
+                buffer: try await client.execute(uri: "/metrics", method: .get, headers: .admin(json: false)).body)
             #expect(metrics.contains(#"bitaqa_reveals_total{channel="in-app"}"#))
             let list = try await Self.get(client, "/api/internet-orders", token: token)
             let orders = list.json?["orders"] as? [[String: Any]] ?? []
@@ -115,18 +134,22 @@ struct CustomerAPITests {
             #expect(theirs.status == .notFound && missing.status == .notFound)
             #expect(String(buffer: theirs.body) == String(buffer: missing.body))
             #expect(try ErrorReply(theirs).error == "ORDER_NOT_FOUND")
-            let audit = try await client.execute(uri: "/v1/audit?order=b-full", method: .get, headers: .admin(json: false))
+            let audit = try await client.execute(
+                uri: "/v1/audit?order=b-full", method: .get, headers: .admin(json: false))
             let kinds = (audit.json?["events"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
             #expect(kinds.contains("ACCESS_DENIED") && !kinds.contains("CARD_VIEWED"))
         }
     }
 
-    @Test("not ready: HANDLING and QUEUED say wait, REFUNDED says failed and refunded", arguments: [
-        ("a-wait", "HANDLING"), ("a-queue", "QUEUED"), ("a-refund", "REFUNDED"),
-    ])
+    @Test(
+        "not ready: HANDLING and QUEUED say wait, REFUNDED says failed and refunded",
+        arguments: [
+            ("a-wait", "HANDLING"), ("a-queue", "QUEUED"), ("a-refund", "REFUNDED"),
+        ])
     func notReady(id: String, status: String) async throws {
         try await TestApp.run(settings: Self.settings, seed: Self.seed) { client, _ in
-            let response = try await Self.get(client, "/api/internet-orders/\(id)/card", token: try await Tokens.hs256(Tokens.claims("alice")))
+            let response = try await Self.get(
+                client, "/api/internet-orders/\(id)/card", token: try await Tokens.hs256(Tokens.claims("alice")))
             #expect(response.status == .badRequest)
             let reply = try ErrorReply(response)
             #expect(reply.error == "ORDER_NOT_READY" && reply.message.hasPrefix(status))
@@ -135,11 +158,16 @@ struct CustomerAPITests {
 
     @Test("every bad token is the same 401")
     func badTokens() async throws {
-        try await TestApp.run(settings: Self.settings.merging(["BITAQA_JWT_ISSUER": "shop", "BITAQA_JWT_AUDIENCE": "bitaqa"]) { $1 }, seed: Self.seed) { client, _ in
+        try await TestApp.run(
+            settings: Self.settings.merging(["BITAQA_JWT_ISSUER": "shop", "BITAQA_JWT_AUDIENCE": "bitaqa"]) { $1 },
+            seed: Self.seed
+        ) { client, _ in
             var good = Tokens.claims("alice")
             good.iss = "shop"
             good.aud = "bitaqa"
-            #expect(try await Self.get(client, "/api/internet-orders/a-full/card", token: try await Tokens.hs256(good)).status == .ok)
+            #expect(
+                try await Self.get(client, "/api/internet-orders/a-full/card", token: try await Tokens.hs256(good))
+                    .status == .ok)
             var expired = good
             expired.exp = .init(value: Date().addingTimeInterval(-600))
             var noExp = good
@@ -152,7 +180,8 @@ struct CustomerAPITests {
             wrongAudience.aud = "other"
             let bad: [String?] = [
                 nil, "garbage", try await Tokens.hs256(good, secret: String(repeating: "x", count: 40)),
-                Tokens.unsigned(#"{"sub":"alice","exp":\#(Int(Date().timeIntervalSince1970) + 300),"iss":"shop","aud":"bitaqa"}"#),
+                Tokens.unsigned(
+                    #"{"sub":"alice","exp":\#(Int(Date().timeIntervalSince1970) + 300),"iss":"shop","aud":"bitaqa"}"#),
                 try await Tokens.hs256(expired), try await Tokens.hs256(noExp), try await Tokens.hs256(future),
                 try await Tokens.hs256(wrongIssuer), try await Tokens.hs256(wrongAudience),
             ]
@@ -173,13 +202,17 @@ struct CustomerAPITests {
         let privateKey = ES256PrivateKey()
         let pem = privateKey.publicKey.pemRepresentation
         try pem.write(toFile: directory.path + "/jwt.pem", atomically: true, encoding: .utf8)
-        try await TestApp.run(settings: ["BITAQA_JWT_PUBLIC_KEY_FILE": directory.path + "/jwt.pem", "BITAQA_LOG_LEVEL": "critical"], seed: Self.seed) { client, _ in
+        try await TestApp.run(
+            settings: ["BITAQA_JWT_PUBLIC_KEY_FILE": directory.path + "/jwt.pem", "BITAQA_LOG_LEVEL": "critical"],
+            seed: Self.seed
+        ) { client, _ in
             let keys = JWTKeyCollection()
             await keys.add(ecdsa: privateKey)
             let valid = try await keys.sign(Tokens.claims("alice"))
             #expect(try await Self.get(client, "/api/internet-orders/a-full/card", token: valid).status == .ok)
             let confused = try await Tokens.hs256(Tokens.claims("alice"), secret: pem)
-            #expect(try await Self.get(client, "/api/internet-orders/a-full/card", token: confused).status == .unauthorized)
+            #expect(
+                try await Self.get(client, "/api/internet-orders/a-full/card", token: confused).status == .unauthorized)
         }
     }
 
@@ -189,7 +222,9 @@ struct CustomerAPITests {
         defer { directory.remove() }
         let openssl = Process()
         openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", directory.path + "/rsa.pem"]
+        openssl.arguments = [
+            "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", directory.path + "/rsa.pem",
+        ]
         openssl.standardError = FileHandle.nullDevice
         try openssl.run()
         openssl.waitUntilExit()
@@ -197,17 +232,23 @@ struct CustomerAPITests {
         let privateKey = try Insecure.RSA.PrivateKey(pem: privatePEM)
         let publicPEM = privateKey.publicKey.pemRepresentation
         try publicPEM.write(toFile: directory.path + "/rsa.pub.pem", atomically: true, encoding: .utf8)
-        try await TestApp.run(settings: ["BITAQA_JWT_PUBLIC_KEY_FILE": directory.path + "/rsa.pub.pem", "BITAQA_LOG_LEVEL": "critical"], seed: Self.seed) { client, _ in
+        try await TestApp.run(
+            settings: ["BITAQA_JWT_PUBLIC_KEY_FILE": directory.path + "/rsa.pub.pem", "BITAQA_LOG_LEVEL": "critical"],
+            seed: Self.seed
+        ) { client, _ in
             let keys = JWTKeyCollection()
             await keys.add(rsa: privateKey, digestAlgorithm: .sha256)
             let valid = try await keys.sign(Tokens.claims("alice"))
             #expect(try await Self.get(client, "/api/internet-orders/a-full/card", token: valid).status == .ok)
             let confused = try await Tokens.hs256(Tokens.claims("alice"), secret: publicPEM)
-            #expect(try await Self.get(client, "/api/internet-orders/a-full/card", token: confused).status == .unauthorized)
+            #expect(
+                try await Self.get(client, "/api/internet-orders/a-full/card", token: confused).status == .unauthorized)
         }
     }
 
-    @Test("reveals per user and failed sign-ins per address are limited, with Retry-After, and the window slides", arguments: TestDatabase.available)
+    @Test(
+        "reveals per user and failed sign-ins per address are limited, with Retry-After, and the window slides",
+        arguments: TestDatabase.available)
     func rateLimits(database: TestDatabase) async throws {
         let limits = Self.settings.merging([
             "BITAQA_RATE_LIMIT_REVEALS": "2", "BITAQA_RATE_LIMIT_AUTH_FAILURES": "3", "BITAQA_RATE_LIMIT_WINDOW": "1.5",
@@ -230,11 +271,15 @@ struct CustomerAPITests {
 
     @Test("when the audit write fails the card is not shown", arguments: [TestDatabase.sqlite])
     func auditFailureWithholdsCard(database: TestDatabase) async throws {
-        try await TestApp.run(on: database, settings: Self.settings, seed: { store in
+        let seed: @Sendable (Store) async throws -> Void = { store in
             try await Self.seed(store)
-            try await store.sql.raw("CREATE TRIGGER audit_broken BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'disk full'); END").run()
-        }) { client, _ in
-            let response = try await Self.get(client, "/api/internet-orders/a-full/card", token: try await Tokens.hs256(Tokens.claims("alice")))
+            try await store.sql.raw(
+                "CREATE TRIGGER audit_broken BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+            ).run()
+        }
+        try await TestApp.run(on: database, settings: Self.settings, seed: seed) { client, _ in
+            let response = try await Self.get(
+                client, "/api/internet-orders/a-full/card", token: try await Tokens.hs256(Tokens.claims("alice")))
             #expect(response.status == .internalServerError)
             #expect(!String(buffer: response.body).contains("555666777886"))
         }

@@ -3,9 +3,9 @@ import BitaqaCore
 import BitaqaServer
 import BitaqaTestSupport
 import CardVault
-import Orders
 import Foundation
 import NIOConcurrencyHelpers
+import Orders
 import Storage
 import Testing
 
@@ -27,7 +27,9 @@ struct KeyRotationTests {
             let reader = CardReader(vault: ring, audit: AuditTrail(store: store))
             for index in 0..<95 {
                 let card = try #require(try await SQLCardRepository(store: store).card(of: CardSeeding.topup(index)))
-                #expect(try await reader.open(card, requestID: nil, logger: TestDatabase.quietLogger) == CardSeeding.code(index))
+                #expect(
+                    try await reader.open(card, requestID: nil, logger: TestDatabase.quietLogger)
+                        == CardSeeding.code(index))
             }
 
             let rest = try await rotator.rotate(batchSize: 20, logger: TestDatabase.quietLogger)
@@ -39,13 +41,18 @@ struct KeyRotationTests {
             #expect(again.moved == 0)
 
             // With the old key removed, every card still opens.
-            let newOnly = CardReader(vault: CardVault(keyRing: try KeyRing(keys: [CardSeeding.keyB])), audit: AuditTrail(store: store))
+            let newOnly = CardReader(
+                vault: CardVault(keyRing: try KeyRing(keys: [CardSeeding.keyB])), audit: AuditTrail(store: store))
             for index in 0..<95 {
                 let card = try #require(try await SQLCardRepository(store: store).card(of: CardSeeding.topup(index)))
                 #expect(card.keyID == ring.keyRing.activeKeyID.hex)
-                #expect(try await newOnly.open(card, requestID: nil, logger: TestDatabase.quietLogger) == CardSeeding.code(index))
+                #expect(
+                    try await newOnly.open(card, requestID: nil, logger: TestDatabase.quietLogger)
+                        == CardSeeding.code(index))
             }
-            let rotations = try await AuditTrail(store: store).events(after: 0, limit: 1000).filter { $0.event.kind == .keyRotated }
+            let rotations = try await AuditTrail(store: store).events(after: 0, limit: 1000).filter {
+                $0.event.kind == .keyRotated
+            }
             #expect(rotations.map { $0.event.details["moved"] } == ["40", "55", "0"])
             #expect(rotations.allSatisfy { $0.event.details["active_key_id"] == ring.keyRing.activeKeyID.hex })
         }
@@ -62,7 +69,8 @@ struct KeyRotationTests {
             let reads = NIOLockedValueBox(0)
             let report = try await withThrowingTaskGroup(of: KeyRotator.Report?.self) { group in
                 group.addTask {
-                    try await KeyRotator(store: store, vault: ring).rotate(batchSize: 5, logger: TestDatabase.quietLogger)
+                    try await KeyRotator(store: store, vault: ring).rotate(
+                        batchSize: 5, logger: TestDatabase.quietLogger)
                 }
                 for worker in 0..<3 {
                     group.addTask {
@@ -83,7 +91,9 @@ struct KeyRotationTests {
             }
             #expect(report?.moved == 60)
             #expect(reads.withLockedValue { $0 } == 240)
-            let unreadable = try await AuditTrail(store: store).events(after: 0, limit: 1000).filter { $0.event.kind == .cardUnreadable }
+            let unreadable = try await AuditTrail(store: store).events(after: 0, limit: 1000).filter {
+                $0.event.kind == .cardUnreadable
+            }
             #expect(unreadable.isEmpty)
         }
     }
@@ -91,12 +101,18 @@ struct KeyRotationTests {
     @Test("cards that cannot be opened are reported and left alone", arguments: TestDatabase.available)
     func unreadableDuringRotation(database: TestDatabase) async throws {
         try await database.withStore { store, _ in
-            try await CardSeeding.seed(store, vault: CardVault(keyRing: try KeyRing(keys: [CardSeeding.keyA])), count: 3)
-            try await CardSeeding.seed(store, vault: CardVault(keyRing: try KeyRing(keys: [CardSeeding.keyC])), count: 2, from: 3)
+            try await CardSeeding.seed(
+                store, vault: CardVault(keyRing: try KeyRing(keys: [CardSeeding.keyA])), count: 3)
+            try await CardSeeding.seed(
+                store, vault: CardVault(keyRing: try KeyRing(keys: [CardSeeding.keyC])), count: 2, from: 3)
             let ring = CardVault(keyRing: try KeyRing(keys: [CardSeeding.keyB, CardSeeding.keyA]))
-            let report = try await KeyRotator(store: store, vault: ring).rotate(batchSize: 2, logger: TestDatabase.quietLogger)
+            let report = try await KeyRotator(store: store, vault: ring).rotate(
+                batchSize: 2, logger: TestDatabase.quietLogger)
             #expect(report.moved == 3)
-            #expect(report.unreadable == [CardSeeding.topup(3).rawValue: "unknown_key", CardSeeding.topup(4).rawValue: "unknown_key"])
+            #expect(
+                report.unreadable == [
+                    CardSeeding.topup(3).rawValue: "unknown_key", CardSeeding.topup(4).rawValue: "unknown_key",
+                ])
             #expect(report.remaining.values.reduce(0, +) == 2)
         }
     }

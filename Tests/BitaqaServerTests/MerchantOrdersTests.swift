@@ -1,18 +1,20 @@
-import HTTPTypes
 import BitaqaTestSupport
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
 
 @Suite("Merchant API: registering orders")
 struct MerchantOrdersTests {
-    static let body = #"{"topupId":"6740a1b2","userId":"user-9","email":"buyer@shop.dz","phone":"0551234567","locale":"ar"}"#
+    static let body =
+        #"{"topupId":"6740a1b2","userId":"user-9","email":"buyer@shop.dz","phone":"0551234567","locale":"ar"}"#
 
     @Test("register, replay, conflict and read back", arguments: TestDatabase.available)
     func lifecycle(database: TestDatabase) async throws {
         try await TestApp.run(on: database) { client, _ in
-            let created = try await client.execute(uri: "/v1/orders", method: .post, headers: .admin(), body: ByteBuffer(string: Self.body))
+            let created = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: .admin(), body: ByteBuffer(string: Self.body))
             #expect(created.status == .created)
             let order = try #require(created.json)
             #expect(order["topupId"] as? String == "6740a1b2")
@@ -20,16 +22,22 @@ struct MerchantOrdersTests {
             #expect(order["channels"] as? [String] == ["email", "sms"])
             #expect(order["transactionNumber"] is NSNull)
             #expect(order.keys.contains("cardCode") == false)
-            #expect(Set(order.keys).isSuperset(of: ["topupId", "topupRef", "userId", "type", "number", "value", "status", "transactionNumber", "processedDate", "createdAt", "deliveries"]))
+            #expect(
+                Set(order.keys).isSuperset(of: [
+                    "topupId", "topupRef", "userId", "type", "number", "value", "status", "transactionNumber",
+                    "processedDate", "createdAt", "deliveries",
+                ]))
 
             // The same request in another spelling of the phone number is the same order.
             let replay = Self.body.replacingOccurrences(of: "0551234567", with: "+213551234567")
-            let again = try await client.execute(uri: "/v1/orders", method: .post, headers: .admin(), body: ByteBuffer(string: replay))
+            let again = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: .admin(), body: ByteBuffer(string: replay))
             #expect(again.status == .ok)
             #expect(again.json?["createdAt"] as? String == order["createdAt"] as? String)
 
             let different = Self.body.replacingOccurrences(of: "\"ar\"", with: "\"fr\"")
-            let conflict = try await client.execute(uri: "/v1/orders", method: .post, headers: .admin(), body: ByteBuffer(string: different))
+            let conflict = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: .admin(), body: ByteBuffer(string: different))
             #expect(conflict.status == .conflict)
             #expect(try ErrorReply(conflict).error == "CONFLICT")
 
@@ -37,41 +45,49 @@ struct MerchantOrdersTests {
             #expect(read.status == .ok)
             #expect(read.json?["userId"] as? String == "user-9")
 
-            let missing = try await client.execute(uri: "/v1/orders/unknown", method: .get, headers: .admin(json: false))
+            let missing = try await client.execute(
+                uri: "/v1/orders/unknown", method: .get, headers: .admin(json: false))
             #expect(missing.status == .notFound)
             #expect(try ErrorReply(missing).error == "ORDER_NOT_FOUND")
         }
     }
 
-    @Test("the merchant API refuses missing and wrong tokens", arguments: [
-        nil, "Bearer wrong-token-000000000000", "Basic dGVzdA==", "Bearer", "Bearer \(TestApp.adminToken)x",
-    ] as [String?])
+    @Test(
+        "the merchant API refuses missing and wrong tokens",
+        arguments: [
+            nil, "Bearer wrong-token-000000000000", "Basic dGVzdA==", "Bearer", "Bearer \(TestApp.adminToken)x",
+        ] as [String?])
     func authentication(header: String?) async throws {
         try await TestApp.run { client, _ in
             var headers: HTTPFields = [.contentType: "application/json"]
             if let header { headers[.authorization] = header }
-            let response = try await client.execute(uri: "/v1/orders", method: .post, headers: headers, body: ByteBuffer(string: Self.body))
+            let response = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: headers, body: ByteBuffer(string: Self.body))
             #expect(response.status == .unauthorized)
             let reply = try ErrorReply(response)
-            #expect(reply == ErrorReply(success: false, error: "UNAUTHORIZED", message: "missing or invalid credentials"))
+            #expect(
+                reply == ErrorReply(success: false, error: "UNAUTHORIZED", message: "missing or invalid credentials"))
         }
     }
 
-    @Test("malformed bodies are 400 BAD_REQUEST naming the problem", arguments: [
-        ("{\"topupId\":", "not valid JSON"),
-        ("[]", "must be"),
-        ("{\"userId\":\"u\"}", "topupId is required"),
-        ("{\"topupId\":\"t\",\"userId\":7}", "userId must be a string"),
-        ("{\"topupId\":\"a b\",\"userId\":\"u\"}", "topupId"),
-        ("{\"topupId\":\"t\",\"userId\":\"u\",\"email\":\"nope\"}", "email"),
-        ("{\"topupId\":\"t\",\"userId\":\"u\",\"phone\":\"+33612345678\"}", "phone"),
-        ("{\"topupId\":\"t\",\"userId\":\"u\",\"locale\":\"de\"}", "locale"),
-        ("{\"topupId\":\"t\",\"userId\":\"u\",\"channels\":[\"fax\"]}", "channels"),
-        ("{\"topupId\":\"t\",\"userId\":\"u\",\"channels\":[\"email\"]}", "needs an email"),
-    ])
+    @Test(
+        "malformed bodies are 400 BAD_REQUEST naming the problem",
+        arguments: [
+            ("{\"topupId\":", "not valid JSON"),
+            ("[]", "must be"),
+            ("{\"userId\":\"u\"}", "topupId is required"),
+            ("{\"topupId\":\"t\",\"userId\":7}", "userId must be a string"),
+            ("{\"topupId\":\"a b\",\"userId\":\"u\"}", "topupId"),
+            ("{\"topupId\":\"t\",\"userId\":\"u\",\"email\":\"nope\"}", "email"),
+            ("{\"topupId\":\"t\",\"userId\":\"u\",\"phone\":\"+33612345678\"}", "phone"),
+            ("{\"topupId\":\"t\",\"userId\":\"u\",\"locale\":\"de\"}", "locale"),
+            ("{\"topupId\":\"t\",\"userId\":\"u\",\"channels\":[\"fax\"]}", "channels"),
+            ("{\"topupId\":\"t\",\"userId\":\"u\",\"channels\":[\"email\"]}", "needs an email"),
+        ])
     func badBodies(body: String, fragment: String) async throws {
         try await TestApp.run { client, _ in
-            let response = try await client.execute(uri: "/v1/orders", method: .post, headers: .admin(), body: ByteBuffer(string: body))
+            let response = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: .admin(), body: ByteBuffer(string: body))
             #expect(response.status == .badRequest)
             let reply = try ErrorReply(response)
             #expect(reply.error == "BAD_REQUEST")
@@ -89,7 +105,8 @@ struct MerchantOrdersTests {
             #expect(form.status == .badRequest)
             #expect(try ErrorReply(form).error == "BAD_REQUEST")
             let huge = "{\"topupId\":\"" + String(repeating: "x", count: 200_000) + "\"}"
-            let large = try await client.execute(uri: "/v1/orders", method: .post, headers: .admin(), body: ByteBuffer(string: huge))
+            let large = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: .admin(), body: ByteBuffer(string: huge))
             #expect(large.status == .contentTooLarge)
             #expect(try ErrorReply(large).error == "PAYLOAD_TOO_LARGE")
             for hostile in [
@@ -98,12 +115,14 @@ struct MerchantOrdersTests {
                 #"{"topupId":"t\u0007","userId":"u-1"}"#,
                 String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000),
             ] {
-                let refused = try await client.execute(uri: "/v1/orders", method: .post, headers: .admin(), body: ByteBuffer(string: hostile))
+                let refused = try await client.execute(
+                    uri: "/v1/orders", method: .post, headers: .admin(), body: ByteBuffer(string: hostile))
                 #expect(refused.status == .badRequest, "\(hostile.prefix(60))")
                 #expect(try ErrorReply(refused).error == "BAD_REQUEST")
             }
             let resendTypo = try await client.execute(
-                uri: "/v1/orders/t-1/resend", method: .post, headers: .admin(), body: ByteBuffer(string: #"{"channel":"sms","x":1}"#)
+                uri: "/v1/orders/t-1/resend", method: .post, headers: .admin(),
+                body: ByteBuffer(string: #"{"channel":"sms","x":1}"#)
             )
             #expect(resendTypo.status == .badRequest)
             let unknown = try await client.execute(uri: "/v2/nothing", method: .get)

@@ -14,12 +14,15 @@ struct MerchantSendTests {
     ]
 
     static func send(_ client: some TestClientProtocol, _ body: String) async throws -> TestResponse {
-        try await client.execute(uri: "/v1/orders/send", method: .post, headers: .admin(), body: ByteBuffer(string: body))
+        try await client.execute(
+            uri: "/v1/orders/send", method: .post, headers: .admin(), body: ByteBuffer(string: body))
     }
 
     static func waitDelivered(_ client: some TestClientProtocol, _ id: String) async throws -> [String: Any] {
         for _ in 0..<300 {
-            let order = try await client.execute(uri: "/v1/orders/\(id)", method: .get, headers: .admin(json: false)).json ?? [:]
+            let order =
+                try await client.execute(uri: "/v1/orders/\(id)", method: .get, headers: .admin(json: false)).json
+                ?? [:]
             let deliveries = order["deliveries"] as? [[String: Any]] ?? []
             if !deliveries.isEmpty && deliveries.allSatisfy({ $0["state"] as? String == "delivered" }) { return order }
             try await Task.sleep(for: .milliseconds(30))
@@ -30,7 +33,10 @@ struct MerchantSendTests {
     @Test("send places the top-up, the pipeline delivers it, resend queues it again", arguments: TestDatabase.available)
     func sendAndResend(database: TestDatabase) async throws {
         try await TestApp.run(on: database, settings: Self.fast) { client, directory in
-            let response = try await Self.send(client, #"{"type":"4G","number":"213665983439","value":1000,"userId":"u-1","email":"b@shop.dz","phone":"0661234567","locale":"en","ref":"shop-order-77"}"#)
+            let response = try await Self.send(
+                client,
+                #"{"type":"4G","number":"213665983439","value":1000,"userId":"u-1","email":"b@shop.dz","phone":"0661234567","locale":"en","ref":"shop-order-77"}"#
+            )
             #expect(response.status == .created)
             let order = try #require(response.json)
             #expect(order["topupRef"] as? String == "shop-order-77")
@@ -43,34 +49,48 @@ struct MerchantSendTests {
             let email = try FileManager.default.contentsOfDirectory(atPath: directory.path + "/outbox/email")
             #expect(email.filter { $0.hasPrefix(id) }.count == 1)
 
-            let resend = try await client.execute(uri: "/v1/orders/\(id)/resend", method: .post, headers: .admin(), body: ByteBuffer(string: #"{"channel":"sms"}"#))
+            let resend = try await client.execute(
+                uri: "/v1/orders/\(id)/resend", method: .post, headers: .admin(),
+                body: ByteBuffer(string: #"{"channel":"sms"}"#))
             #expect(resend.status == .accepted)
             for _ in 0..<200 {
-                let sms = try FileManager.default.contentsOfDirectory(atPath: directory.path + "/outbox/sms").filter { $0.hasPrefix(id) }
+                let sms = try FileManager.default.contentsOfDirectory(atPath: directory.path + "/outbox/sms").filter {
+                    $0.hasPrefix(id)
+                }
                 if sms.count == 2 { break }
                 try await Task.sleep(for: .milliseconds(30))
             }
-            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path + "/outbox/sms").filter { $0.hasPrefix(id) }.count == 2)
-            let audit = try await client.execute(uri: "/v1/audit?order=\(id)", method: .get, headers: .admin(json: false))
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: directory.path + "/outbox/sms").filter {
+                    $0.hasPrefix(id)
+                }.count == 2)
+            let audit = try await client.execute(
+                uri: "/v1/audit?order=\(id)", method: .get, headers: .admin(json: false))
             let kinds = (audit.json?["events"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
             #expect(kinds.first == "ORDER_SENT")
-            #expect(kinds.contains("CARD_STORED") && kinds.contains("CARD_DELIVERED") && kinds.contains("RESEND_REQUESTED"))
+            #expect(
+                kinds.contains("CARD_STORED") && kinds.contains("CARD_DELIVERED") && kinds.contains("RESEND_REQUESTED"))
 
-            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get, headers: .admin(json: false)).body)
-            for name in ["bitaqa_checks_total", "bitaqa_deliveries_total", "bitaqa_time_to_delivery", "bitaqa_queue_depth"] {
+            let metrics = String(
+                buffer: try await client.execute(uri: "/metrics", method: .get, headers: .admin(json: false)).body)
+            for name in [
+                "bitaqa_checks_total", "bitaqa_deliveries_total", "bitaqa_time_to_delivery", "bitaqa_queue_depth",
+            ] {
                 #expect(metrics.contains(name), "missing metric \(name)")
             }
         }
     }
 
-    @Test("upstream refusals come back with their codes", arguments: [
-        (#"{"type":"ADSL","number":"36362608","value":1000,"userId":"u"}"#, 400, "ERR_PHONE"),
-        (#"{"type":"ADSL","number":"021000009","value":1000,"userId":"u"}"#, 400, "ERR_PHONE"),
-        (#"{"type":"ADSL","number":"036362608","value":3000,"userId":"u"}"#, 409, "ERR_STOCK"),
-        (#"{"type":"ADSL","number":"036362608","value":777,"userId":"u"}"#, 400, "ERR_VALIDATION"),
-        (#"{"type":"FIBRE","number":"036362608","value":1000,"userId":"u"}"#, 400, "BAD_REQUEST"),
-        (#"{"type":"ADSL","number":"036362608","value":1000,"userId":"u","email":"x"}"#, 400, "BAD_REQUEST"),
-    ])
+    @Test(
+        "upstream refusals come back with their codes",
+        arguments: [
+            (#"{"type":"ADSL","number":"36362608","value":1000,"userId":"u"}"#, 400, "ERR_PHONE"),
+            (#"{"type":"ADSL","number":"021000009","value":1000,"userId":"u"}"#, 400, "ERR_PHONE"),
+            (#"{"type":"ADSL","number":"036362608","value":3000,"userId":"u"}"#, 409, "ERR_STOCK"),
+            (#"{"type":"ADSL","number":"036362608","value":777,"userId":"u"}"#, 400, "ERR_VALIDATION"),
+            (#"{"type":"FIBRE","number":"036362608","value":1000,"userId":"u"}"#, 400, "BAD_REQUEST"),
+            (#"{"type":"ADSL","number":"036362608","value":1000,"userId":"u","email":"x"}"#, 400, "BAD_REQUEST"),
+        ])
     func refusals(body: String, status: Int, code: String) async throws {
         try await TestApp.run(settings: Self.fast) { client, _ in
             let response = try await Self.send(client, body)
@@ -87,7 +107,8 @@ struct MerchantSendTests {
             let again = try await Self.send(client, body)
             #expect(again.status == .conflict)
             #expect(try ErrorReply(again).error == "DUPLICATED_REF")
-            let poor = try await Self.send(client, #"{"type":"ADSL","number":"036362608","value":1000,"userId":"u","ref":"other-ref"}"#)
+            let poor = try await Self.send(
+                client, #"{"type":"ADSL","number":"036362608","value":1000,"userId":"u","ref":"other-ref"}"#)
             #expect(poor.status.code == 402)
             #expect(try ErrorReply(poor).error == "INSUFFICIENT_BALANCE")
         }
@@ -96,13 +117,16 @@ struct MerchantSendTests {
     @Test("resend of an order without a card is ORDER_NOT_READY with the status's meaning; unknown is 404")
     func resendNotReady() async throws {
         try await TestApp.run(settings: Self.fast) { client, _ in
-            let sent = try await Self.send(client, #"{"type":"ADSL","number":"021000003","value":500,"userId":"u","email":"a@b.dz"}"#)
+            let sent = try await Self.send(
+                client, #"{"type":"ADSL","number":"021000003","value":500,"userId":"u","email":"a@b.dz"}"#)
             let id = try #require(sent.json?["topupId"] as? String)
-            let resend = try await client.execute(uri: "/v1/orders/\(id)/resend", method: .post, headers: .admin(), body: ByteBuffer(string: "{}"))
+            let resend = try await client.execute(
+                uri: "/v1/orders/\(id)/resend", method: .post, headers: .admin(), body: ByteBuffer(string: "{}"))
             #expect(resend.status == .badRequest)
             let reply = try ErrorReply(resend)
             #expect(reply.error == "ORDER_NOT_READY" && reply.message.hasPrefix("HANDLING"))
-            let unknown = try await client.execute(uri: "/v1/orders/nope/resend", method: .post, headers: .admin(), body: ByteBuffer(string: "{}"))
+            let unknown = try await client.execute(
+                uri: "/v1/orders/nope/resend", method: .post, headers: .admin(), body: ByteBuffer(string: "{}"))
             #expect(unknown.status == .notFound)
             #expect(try ErrorReply(unknown).error == "ORDER_NOT_FOUND")
         }
@@ -111,12 +135,15 @@ struct MerchantSendTests {
     @Test("products come from the upstream and are cached")
     func products() async throws {
         try await TestApp.run(settings: Self.fast) { client, _ in
-            let first = try await client.execute(uri: "/v1/products?type=ADSL", method: .get, headers: .admin(json: false))
+            let first = try await client.execute(
+                uri: "/v1/products?type=ADSL", method: .get, headers: .admin(json: false))
             #expect(first.status == .ok)
             let products = try #require(first.json?["products"] as? [[String: Any]])
             #expect(products.count == 4)
             #expect(products.contains { $0["available"] as? Bool == false })
-            #expect(try await client.execute(uri: "/v1/products?type=XYZ", method: .get, headers: .admin(json: false)).status == .badRequest)
+            #expect(
+                try await client.execute(uri: "/v1/products?type=XYZ", method: .get, headers: .admin(json: false))
+                    .status == .badRequest)
         }
     }
 }

@@ -1,6 +1,6 @@
-import HTTPTypes
 import BitaqaTestSupport
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -21,7 +21,8 @@ struct OperationsTests {
 
     @Test("the OpenAPI document is served, byte for byte the repository's openapi.yaml")
     func openAPI() async throws {
-        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("openapi.yaml")
         let expected = try Data(contentsOf: file)
         try await TestApp.run { client, _ in
@@ -52,9 +53,11 @@ struct OperationsTests {
     @Test("request ids are echoed when plain, replaced otherwise")
     func requestIDs() async throws {
         try await TestApp.run { client, _ in
-            let kept = try await client.execute(uri: "/health", method: .get, headers: [HTTPField.Name("X-Request-Id")!: "abc-123"])
+            let kept = try await client.execute(
+                uri: "/health", method: .get, headers: [HTTPField.Name("X-Request-Id")!: "abc-123"])
             #expect(kept.headers[HTTPField.Name("X-Request-Id")!] == "abc-123")
-            let replaced = try await client.execute(uri: "/health", method: .get, headers: [HTTPField.Name("X-Request-Id")!: "bad id\twith spaces"])
+            let replaced = try await client.execute(
+                uri: "/health", method: .get, headers: [HTTPField.Name("X-Request-Id")!: "bad id\twith spaces"])
             let id = try #require(replaced.headers[HTTPField.Name("X-Request-Id")!])
             #expect(id != "bad id\twith spaces")
             #expect(UUID(uuidString: id) != nil)
@@ -66,8 +69,11 @@ struct OperationsTests {
         let logs = LogCapture()
         let canary = "CANARY-bearer-9d2e"
         try await TestApp.run(logs: logs) { client, _ in
-            _ = try await client.execute(uri: "/v1/orders/x", method: .get, headers: [.authorization: "Bearer \(canary)", HTTPField.Name("X-Request-Id")!: "rid-77"])
-            _ = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(canary)", .cookie: "s=\(canary)"])
+            _ = try await client.execute(
+                uri: "/v1/orders/x", method: .get,
+                headers: [.authorization: "Bearer \(canary)", HTTPField.Name("X-Request-Id")!: "rid-77"])
+            _ = try await client.execute(
+                uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(canary)", .cookie: "s=\(canary)"])
         }
         let text = logs.text
         #expect(text.contains("rid-77"))

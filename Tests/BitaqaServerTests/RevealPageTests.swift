@@ -13,12 +13,17 @@ struct RevealPageTests {
     static let tokens = RevealTokens(ring: try! KeyRing(keys: [CustomerAPITests.key]))
 
     static func token(_ id: String, _ user: String, expiresIn: Int64 = 600_000) -> String {
-        tokens.issue(topupId: TopupID(id)!, userId: UserID(user)!, expiresAt: Int64(Date().timeIntervalSince1970 * 1000) + expiresIn)
+        tokens.issue(
+            topupId: TopupID(id)!, userId: UserID(user)!,
+            expiresAt: Int64(Date().timeIntervalSince1970 * 1000) + expiresIn)
     }
 
-    @Test("GET shows the order without the card; POST reveals it, audited as web; strict headers on both", arguments: TestDatabase.available)
+    @Test(
+        "GET shows the order without the card; POST reveals it, audited as web; strict headers on both",
+        arguments: TestDatabase.available)
     func reveal(database: TestDatabase) async throws {
-        try await TestApp.run(on: database, settings: CustomerAPITests.settings, seed: CustomerAPITests.seed) { client, _ in
+        try await TestApp.run(on: database, settings: CustomerAPITests.settings, seed: CustomerAPITests.seed) {
+            client, _ in
             let path = "/cards/" + Self.token("a-full", "alice")
             let page = try await client.execute(uri: path, method: .get)
             #expect(page.status == .ok)
@@ -30,25 +35,35 @@ struct RevealPageTests {
             #expect(revealed.contains(#"<output id="code">555666777886</output>"#))
             #expect(revealed.contains("AT-9") && revealed.contains("*600#"))
             for response in [page, shown] {
-                #expect(response.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("default-src 'none'") == true)
-                #expect(response.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("'unsafe-inline'") == false)
+                #expect(
+                    response.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("default-src 'none'") == true
+                )
+                #expect(
+                    response.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("'unsafe-inline'") == false)
                 #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
                 #expect(response.headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
                 #expect(response.headers[.cacheControl] == "no-store")
             }
-            let audit = try await client.execute(uri: "/v1/audit?order=a-full", method: .get, headers: .admin(json: false))
-            let viewed = (audit.json?["events"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "CARD_VIEWED" }
+            let audit = try await client.execute(
+                uri: "/v1/audit?order=a-full", method: .get, headers: .admin(json: false))
+            let viewed = (audit.json?["events"] as? [[String: Any]] ?? []).filter {
+                $0["kind"] as? String == "CARD_VIEWED"
+            }
             #expect(viewed.count == 1)
             #expect((viewed.first?["details"] as? [String: String])?["channel"] == "web")
         }
     }
 
-    @Test("forged, expired and foreign links get a clear page, not the card", arguments: ["forged", "expired", "other-user", "garbage"])
+    @Test(
+        "forged, expired and foreign links get a clear page, not the card",
+        arguments: ["forged", "expired", "other-user", "garbage"])
     func invalid(kind: String) async throws {
         try await TestApp.run(settings: CustomerAPITests.settings, seed: CustomerAPITests.seed) { client, _ in
             let token: String
             switch kind {
-            case "forged": token = RevealTokens(ring: try KeyRing(keys: [SecretBytes.random(count: 32)])).issue(topupId: TopupID("a-full")!, userId: UserID("alice")!, expiresAt: .max)
+            case "forged":
+                token = RevealTokens(ring: try KeyRing(keys: [SecretBytes.random(count: 32)])).issue(
+                    topupId: TopupID("a-full")!, userId: UserID("alice")!, expiresAt: .max)
             case "expired": token = Self.token("a-full", "alice", expiresIn: -1_000)
             case "other-user": token = Self.token("a-full", "bob")
             default: token = "not-a-token"
@@ -64,11 +79,13 @@ struct RevealPageTests {
 
     @Test("an order without a card says so instead of offering the button; Arabic pages are right to left")
     func notReadyAndRTL() async throws {
-        try await TestApp.run(settings: CustomerAPITests.settings, seed: { store in
+        let seed: @Sendable (Store) async throws -> Void = { store in
             try await CustomerAPITests.seed(store)
             try await store.sql.raw("UPDATE orders SET locale = 'ar' WHERE topup_id = 'a-refund'").run()
-        }) { client, _ in
-            let page = String(buffer: try await client.execute(uri: "/cards/" + Self.token("a-refund", "alice"), method: .get).body)
+        }
+        try await TestApp.run(settings: CustomerAPITests.settings, seed: seed) { client, _ in
+            let page = String(
+                buffer: try await client.execute(uri: "/cards/" + Self.token("a-refund", "alice"), method: .get).body)
             #expect(page.contains(#"dir="rtl""#) && page.contains(#"lang="ar""#))
             #expect(!page.contains("<form"))
             #expect(page.contains("استرجاع"))

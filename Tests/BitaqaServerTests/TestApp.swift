@@ -1,8 +1,8 @@
-import HTTPTypes
 import BitaqaServer
 import BitaqaTestSupport
 import Configuration
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -31,7 +31,8 @@ enum TestApp {
             "BITAQA_LOG_LEVEL": logs == nil ? "critical" : "trace",
         ]
         environment.merge(settings) { _, new in new }
-        let reader = ConfigReader(provider: EnvironmentVariablesProvider(environmentVariables: environment.filter { !$0.value.isEmpty }))
+        let reader = ConfigReader(
+            provider: EnvironmentVariablesProvider(environmentVariables: environment.filter { !$0.value.isEmpty }))
         let logger = logs?.logger() ?? TestDatabase.quietLogger
         do {
             let app = try await buildApplication(reader: reader, logger: logger)

@@ -51,16 +51,18 @@ struct CardVaultTests {
         }
     }
 
-    @Test("failures are told apart", arguments: [
-        ("truncated", VaultError.Reason.malformed),
-        ("empty", .malformed),
-        ("version", .unsupportedVersion),
-        ("tag", .authenticationFailed),
-        ("ciphertext", .authenticationFailed),
-        ("nonce", .authenticationFailed),
-        ("keyid", .unknownKey),
-        ("otherRing", .unknownKey),
-    ])
+    @Test(
+        "failures are told apart",
+        arguments: [
+            ("truncated", VaultError.Reason.malformed),
+            ("empty", .malformed),
+            ("version", .unsupportedVersion),
+            ("tag", .authenticationFailed),
+            ("ciphertext", .authenticationFailed),
+            ("nonce", .authenticationFailed),
+            ("keyid", .unknownKey),
+            ("otherRing", .unknownKey),
+        ])
     func failures(damage: String, reason: VaultError.Reason) throws {
         let vault = try Self.vault(Self.keyA)
         var blob = try vault.seal(Self.code, topupId: Self.topup, userId: Self.user).bytes

@@ -22,8 +22,12 @@ struct RevealTokenTests {
         let tokens = RevealTokens(ring: try KeyRing(keys: [Self.keyA]))
         let token = tokens.issue(topupId: TopupID("t-1")!, userId: UserID("u-1")!, expiresAt: 10_000)
         let parts = token.split(separator: ".").map(String.init)
-        let forgedPayload = Base64URL.encode(Array("v1|t-2|u-1|10000|\(try KeyRing(keys: [Self.keyA]).activeKeyID.hex)".utf8))
-        for bad in [forgedPayload + "." + parts[1], parts[0] + "." + parts[1].dropLast(2), parts[0], "", "a.b", String(repeating: "x", count: 2_000)] {
+        let forgedPayload = Base64URL.encode(
+            Array("v1|t-2|u-1|10000|\(try KeyRing(keys: [Self.keyA]).activeKeyID.hex)".utf8))
+        for bad in [
+            forgedPayload + "." + parts[1], parts[0] + "." + parts[1].dropLast(2), parts[0], "", "a.b",
+            String(repeating: "x", count: 2_000),
+        ] {
             #expect(tokens.verify(bad, now: 1) == nil)
         }
         let other = RevealTokens(ring: try KeyRing(keys: [Self.keyB]))

@@ -10,12 +10,16 @@ struct EmailChannelTests {
     static func freePort() throws -> Int {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
+        process.arguments = [
+            "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])",
+        ]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
         process.waitUntilExit()
-        return Int(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))!
+        return Int(
+            String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(
+                in: .whitespacesAndNewlines))!
     }
 
     static func attempt(_ channel: EmailChannel, _ message: OutgoingMessage) async -> String? {
@@ -33,18 +37,26 @@ struct EmailChannelTests {
         let port = try Self.freePort()
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        server.arguments = ["-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", directory.path + "/maildir"]
+        server.arguments = [
+            "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox",
+            directory.path + "/maildir",
+        ]
         server.environment = ["PATH": "/usr/bin:/bin"]
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
         try server.run()
-        defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
+        defer {
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+        }
         let channel = try EmailChannel(
-            url: Secret("smtp+insecure://127.0.0.1:\(port)"), from: "Cartes <cards@shop.dz>", caFile: nil, logger: TestDatabase.quietLogger
+            url: Secret("smtp+insecure://127.0.0.1:\(port)"), from: "Cartes <cards@shop.dz>", caFile: nil,
+            logger: TestDatabase.quietLogger
         )
         let message = try MessageComposer.card(
             CardDetails(
-                topupId: TopupID("6901616fe9e88196b4eb64b2")!, code: CardCode("123456789012"), transactionNumber: "AT-2025-12345",
+                topupId: TopupID("6901616fe9e88196b4eb64b2")!, code: CardCode("123456789012"),
+                transactionNumber: "AT-2025-12345",
                 processedDate: "2025-10-29T01:05:30.000Z", type: .adsl, number: "036362608", value: 1000, locale: .ar
             ),
             channel: .email, recipient: "buyer@shop.dz"
@@ -70,10 +82,13 @@ struct EmailChannelTests {
     @Test("bad settings are refused without showing the password")
     func settings() {
         #expect(throws: EmailChannel.SettingsError.self) {
-            _ = try EmailChannel(url: Secret("smtp://u:CANARY-pw@"), from: "a@b.dz", caFile: nil, logger: TestDatabase.quietLogger)
+            _ = try EmailChannel(
+                url: Secret("smtp://u:CANARY-pw@"), from: "a@b.dz", caFile: nil, logger: TestDatabase.quietLogger)
         }
         do {
-            _ = try EmailChannel(url: Secret("smtp://u:CANARY-pw@mail.shop.dz:587"), from: "not an address", caFile: nil, logger: TestDatabase.quietLogger)
+            _ = try EmailChannel(
+                url: Secret("smtp://u:CANARY-pw@mail.shop.dz:587"), from: "not an address", caFile: nil,
+                logger: TestDatabase.quietLogger)
         } catch {
             #expect(!"\(error)".contains("CANARY-pw"))
         }

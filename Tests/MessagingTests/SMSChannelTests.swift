@@ -26,15 +26,25 @@ struct SMSChannelTests {
             let buffer = try await request.body.collect(upTo: 64 * 1024)
             let form = Self.parseForm(String(buffer: buffer))
             received.withLockedValue {
-                $0.append(Received(path: request.uri.path, authorization: request.headers[.authorization], contentType: request.headers[.contentType], form: form))
+                $0.append(
+                    Received(
+                        path: request.uri.path, authorization: request.headers[.authorization],
+                        contentType: request.headers[.contentType], form: form))
             }
             let status = answers.withLockedValue { $0.count > 1 ? $0.removeFirst() : $0[0] }
-            let json = status < 300 ? #"{"sid":"SM\#(received.withLockedValue { $0.count })","status":"queued"}"# : #"{"code":21211,"message":"Invalid 'To' Phone Number"}"#
-            return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: json)))
+            let json =
+                status < 300
+                ? #"{"sid":"SM\#(received.withLockedValue { $0.count })","status":"queued"}"#
+                : #"{"code":21211,"message":"Invalid 'To' Phone Number"}"#
+            return Response(
+                status: .init(code: status), headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: json)))
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
-            let channel = SMSChannel(baseURL: "http://127.0.0.1:\(client.port!)", accountSID: "AC123", authToken: Secret("sms-token-CANARY"), sender: "Bitaqa")
+            let channel = SMSChannel(
+                baseURL: "http://127.0.0.1:\(client.port!)", accountSID: "AC123", authToken: Secret("sms-token-CANARY"),
+                sender: "Bitaqa")
             do {
                 try await body(channel, received)
                 await channel.shutdown()
@@ -48,7 +58,9 @@ struct SMSChannelTests {
     static func parseForm(_ text: String) -> [String: String] {
         var form: [String: String] = [:]
         for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
             if parts.count == 2 { form[parts[0]] = parts[1] }
         }
         return form
@@ -57,7 +69,8 @@ struct SMSChannelTests {
     static func message(_ locale: CustomerLocale) throws -> OutgoingMessage {
         try MessageComposer.card(
             CardDetails(
-                topupId: TopupID("t-9")!, code: CardCode("123456789012"), transactionNumber: "AT-1", processedDate: nil, type: .adsl,
+                topupId: TopupID("t-9")!, code: CardCode("123456789012"), transactionNumber: "AT-1", processedDate: nil,
+                type: .adsl,
                 number: "036362608", value: 500, locale: locale
             ),
             channel: .sms, recipient: "+213551234567"
@@ -98,7 +111,8 @@ struct SMSChannelTests {
 
     @Test("no answer is temporary")
     func unreachable() async throws {
-        let channel = SMSChannel(baseURL: "http://127.0.0.1:1", accountSID: "AC1", authToken: Secret("t"), sender: "B", timeout: .seconds(2))
+        let channel = SMSChannel(
+            baseURL: "http://127.0.0.1:1", accountSID: "AC1", authToken: Secret("t"), sender: "B", timeout: .seconds(2))
         let message = try Self.message(.en)
         do {
             _ = try await channel.send(message)

@@ -7,11 +7,13 @@ import Testing
 /// Run with `BITAQA_RECORD_SNAPSHOTS=1` to write them after a deliberate change, then review the diff.
 @Suite("Message templates")
 struct TemplateTests {
-    static let snapshots = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
+    static let snapshots = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Snapshots")
 
     static func card(_ type: CardType, _ locale: CustomerLocale) -> CardDetails {
         CardDetails(
-            topupId: TopupID("6901616fe9e88196b4eb64b2")!, code: CardCode("123456789012"), transactionNumber: "AT-2025-12345",
+            topupId: TopupID("6901616fe9e88196b4eb64b2")!, code: CardCode("123456789012"),
+            transactionNumber: "AT-2025-12345",
             processedDate: "2025-10-29T01:05:30.000Z", type: type, number: type == .adsl ? "036362608" : "213665983439",
             value: 1000, locale: locale
         )
@@ -56,7 +58,9 @@ struct TemplateTests {
         let refund = try MessageComposer.refundNotice(facts, channel: .email, recipient: "a@b.dz")
         let refundSMS = try MessageComposer.refundNotice(facts, channel: .sms, recipient: "+213551234567")
         let queued = try MessageComposer.queuedNotice(facts, channel: .sms, recipient: "+213551234567")
-        try Self.assertSnapshot("Subject: \(refund.subject)\n\n\(refund.text)\n\n\(refund.html ?? "")\n\n\(refundSMS.text)\n\n\(queued.text)\n", named: "notices-\(locale.rawValue).txt")
+        try Self.assertSnapshot(
+            "Subject: \(refund.subject)\n\n\(refund.text)\n\n\(refund.html ?? "")\n\n\(refundSMS.text)\n\n\(queued.text)\n",
+            named: "notices-\(locale.rawValue).txt")
         #expect(refund.messageID == "t-1.email.refund@bitaqa")
         #expect(SMSSegments.count(refundSMS.text) <= 2)
     }
@@ -64,11 +68,13 @@ struct TemplateTests {
     @Test("link mode puts a link in the email instead of the code, never in the SMS")
     func linkMode() throws {
         let details = Self.card(.adsl, .fr)
-        let email = try MessageComposer.card(details, channel: .email, recipient: "a@b.dz", link: "https://shop.dz/cards/TOKEN")
+        let email = try MessageComposer.card(
+            details, channel: .email, recipient: "a@b.dz", link: "https://shop.dz/cards/TOKEN")
         #expect(!email.text.contains("123456789012") && !(email.html ?? "").contains("123456789012"))
         #expect(email.text.contains("https://shop.dz/cards/TOKEN"))
         #expect(email.html?.contains(#"href="https://shop.dz/cards/TOKEN""#) == true)
-        let sms = try MessageComposer.card(details, channel: .sms, recipient: "+213551234567", link: "https://shop.dz/cards/TOKEN")
+        let sms = try MessageComposer.card(
+            details, channel: .sms, recipient: "+213551234567", link: "https://shop.dz/cards/TOKEN")
         #expect(sms.text.contains("123456789012"))
     }
 
@@ -111,14 +117,18 @@ struct SMSLengthTests {
         #expect(SMSSegments.count(String(repeating: "ب", count: 135)) == 3)
     }
 
-    @Test("a card SMS is at most two segments in every locale, with the longest values", arguments: CustomerLocale.allCases, CardType.allCases)
+    @Test(
+        "a card SMS is at most two segments in every locale, with the longest values",
+        arguments: CustomerLocale.allCases, CardType.allCases)
     func cardFits(locale: CustomerLocale, type: CardType) throws {
         let details = CardDetails(
             topupId: TopupID("t")!, code: CardCode("1234567890123456"), transactionNumber: "AT-2025-1234567890",
             processedDate: nil, type: type, number: "213665983439", value: 100000, locale: locale
         )
         let sms = try MessageComposer.card(details, channel: .sms, recipient: "+213551234567")
-        #expect(SMSSegments.count(sms.text) <= 2, "\(locale) \(type): \(sms.text.utf16.count) UTF-16 units, \(SMSSegments.encoding(of: sms.text))")
+        #expect(
+            SMSSegments.count(sms.text) <= 2,
+            "\(locale) \(type): \(sms.text.utf16.count) UTF-16 units, \(SMSSegments.encoding(of: sms.text))")
         if locale != .ar { #expect(SMSSegments.encoding(of: sms.text) == .gsm7, "\(sms.text)") }
     }
 }

@@ -23,7 +23,8 @@ func withSandbox<T: Sendable>(
     return try await app.test(.live) { client in
         let upstream = OneClickDZClient(
             configuration: UpstreamConfiguration(
-                baseURL: "http://127.0.0.1:\(client.port!)", apiKey: Secret(key), secondaryKey: secondaryKey.map(Secret.init),
+                baseURL: "http://127.0.0.1:\(client.port!)", apiKey: Secret(key),
+                secondaryKey: secondaryKey.map(Secret.init),
                 connectTimeout: .seconds(2), requestTimeout: .seconds(5), retry: retry
             ),
             logger: logs.logger()
@@ -31,7 +32,8 @@ func withSandbox<T: Sendable>(
         do {
             let result = try await body(upstream, sandbox)
             await upstream.shutdown()
-            try await expectNoLeak(logs, codes: await sandbox.issuedCardCodes(), keys: [key] + (secondaryKey.map { [$0] } ?? []))
+            try await expectNoLeak(
+                logs, codes: await sandbox.issuedCardCodes(), keys: [key] + (secondaryKey.map { [$0] } ?? []))
             return result
         } catch {
             await upstream.shutdown()
@@ -42,8 +44,12 @@ func withSandbox<T: Sendable>(
 
 /// Every test of this target ends here: no card code and no API key in anything the client logged.
 func expectNoLeak(_ logs: LogCapture, codes: [String], keys: [String]) async throws {
-    let hits = CanarySearch(Dictionary(uniqueKeysWithValues: (codes.enumerated().map { ("card \($0.offset)", $0.element) }) + keys.enumerated().map { ("key \($0.offset)", $0.element) }))
-        .hits(in: ["client log": Array(logs.text.utf8)])
+    let hits = CanarySearch(
+        Dictionary(
+            uniqueKeysWithValues: (codes.enumerated().map { ("card \($0.offset)", $0.element) })
+                + keys.enumerated().map { ("key \($0.offset)", $0.element) })
+    )
+    .hits(in: ["client log": Array(logs.text.utf8)])
     if !hits.isEmpty { throw LeakFound(hits: hits) }
 }
 
@@ -85,12 +91,15 @@ final class FixtureServer: Sendable {
         let router = Router()
         router.get("**", use: answer)
         router.post("**", use: answer)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: TestDatabase.quietLogger)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            logger: TestDatabase.quietLogger)
         return try await app.test(.live) { client in
             let upstream = OneClickDZClient(
                 configuration: UpstreamConfiguration(
                     baseURL: "http://127.0.0.1:\(client.port!)/", apiKey: Secret("fixture-key-CANARY-0002"),
-                    secondaryKey: secondaryKey.map(Secret.init), connectTimeout: .seconds(2), requestTimeout: requestTimeout,
+                    secondaryKey: secondaryKey.map(Secret.init), connectTimeout: .seconds(2),
+                    requestTimeout: requestTimeout,
                     retry: retry
                 ),
                 logger: logs.logger(),
@@ -99,7 +108,8 @@ final class FixtureServer: Sendable {
             do {
                 let result = try await body(upstream)
                 await upstream.shutdown()
-                try await expectNoLeak(logs, codes: ["123456789012", "555566667777"], keys: ["fixture-key-CANARY-0002"])
+                try await expectNoLeak(
+                    logs, codes: ["123456789012", "555566667777"], keys: ["fixture-key-CANARY-0002"])
                 return result
             } catch {
                 await upstream.shutdown()
@@ -112,7 +122,10 @@ final class FixtureServer: Sendable {
         let path = String(request.uri.path.dropFirst(3))
         let route = "\(request.method.rawValue) \(path)"
         received.withLockedValue {
-            $0.append(Received(method: request.method.rawValue, path: path, key: request.headers[HTTPField.Name("X-Access-Token")!]))
+            $0.append(
+                Received(
+                    method: request.method.rawValue, path: path, key: request.headers[HTTPField.Name("X-Access-Token")!]
+                ))
         }
         let reply: Reply? = replies.withLockedValue { table in
             let key = table.keys.first { route == $0 || (route.hasPrefix($0) && $0.hasSuffix("/")) }

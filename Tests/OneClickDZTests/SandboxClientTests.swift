@@ -6,7 +6,9 @@ import Testing
 
 @Suite("Client against the sandbox over HTTP")
 struct SandboxClientTests {
-    static func waitFor(_ client: OneClickDZClient, _ id: String, until wanted: OrderStatus, timeout: Duration = .seconds(10)) async throws -> TopupStatus {
+    static func waitFor(
+        _ client: OneClickDZClient, _ id: String, until wanted: OrderStatus, timeout: Duration = .seconds(10)
+    ) async throws -> TopupStatus {
         let deadline = ContinuousClock.now + timeout
         while true {
             let status = try await client.checkID(id)
@@ -34,7 +36,8 @@ struct SandboxClientTests {
             let sent = try await client.send(SendRequest(type: .adsl, number: "036362608", value: 1000, ref: "order-1"))
             #expect(sent.topupRef == "order-1")
             let first = try await client.checkID(sent.topupId)
-            #expect(first.status == .known(.handling), "checked after it resolved: the machine is too slow for this timing")
+            #expect(
+                first.status == .known(.handling), "checked after it resolved: the machine is too slow for this timing")
             #expect(first.card == nil)
             let done = try await Self.waitFor(client, sent.topupId, until: .fulfilled)
             #expect(done.status == .known(.fulfilled))
@@ -56,7 +59,9 @@ struct SandboxClientTests {
         poor.balance = 600
         try await withSandbox(poor) { client, _ in
             _ = try await client.send(SendRequest(type: .adsl, number: "036362608", value: 500, ref: "r-1"))
-            await #expect(throws: UpstreamError.self) { try await client.send(SendRequest(type: .adsl, number: "036362609", value: 500, ref: "r-1")) }
+            await #expect(throws: UpstreamError.self) {
+                try await client.send(SendRequest(type: .adsl, number: "036362609", value: 500, ref: "r-1"))
+            }
             do {
                 _ = try await client.send(SendRequest(type: .adsl, number: "036362609", value: 500, ref: "r-1"))
             } catch let error as UpstreamError {
@@ -85,10 +90,12 @@ struct SandboxClientTests {
         }
     }
 
-    @Test("a badly formed number never reaches the network", arguments: [
-        (CardType.adsl, "36362608"), (.adsl, "0363626081"), (.adsl, "213636362608"), (.adsl, "+213636362608"),
-        (.fourG, "0665983439"), (.fourG, "+213665983439"), (.fourG, "2136659834399"), (.fourG, "21366598343a"),
-    ])
+    @Test(
+        "a badly formed number never reaches the network",
+        arguments: [
+            (CardType.adsl, "36362608"), (.adsl, "0363626081"), (.adsl, "213636362608"), (.adsl, "+213636362608"),
+            (.fourG, "0665983439"), (.fourG, "+213665983439"), (.fourG, "2136659834399"), (.fourG, "21366598343a"),
+        ])
     func localValidation(type: CardType, number: String) async throws {
         try await withSandbox { client, sandbox in
             do {
@@ -108,7 +115,8 @@ struct SandboxClientTests {
         settings.queuedFor = 3_600
         try await withSandbox(settings) { client, _ in
             let balance = try await client.balance()
-            let refunded = try await client.send(SendRequest(type: .fourG, number: SandboxNumbers.refunded.fourG, value: 1000))
+            let refunded = try await client.send(
+                SendRequest(type: .fourG, number: SandboxNumbers.refunded.fourG, value: 1000))
             let queued = try await client.send(SendRequest(type: .adsl, number: SandboxNumbers.queued.adsl, value: 500))
             let stuck = try await client.send(SendRequest(type: .adsl, number: SandboxNumbers.stuck.adsl, value: 500))
             let q = try await Self.waitFor(client, queued.topupId, until: .queued)
@@ -127,7 +135,8 @@ struct SandboxClientTests {
         var settings = SandboxSettings.fast()
         settings.queuedFor = 0.05
         try await withSandbox(settings) { client, _ in
-            let queued = try await client.send(SendRequest(type: .fourG, number: SandboxNumbers.queued.fourG, value: 500))
+            let queued = try await client.send(
+                SendRequest(type: .fourG, number: SandboxNumbers.queued.fourG, value: 500))
             let later = try await Self.waitFor(client, queued.topupId, until: .fulfilled)
             #expect(later.status == .known(.fulfilled) && later.card != nil)
         }
@@ -152,7 +161,8 @@ struct SandboxClientTests {
         var settings = SandboxSettings.fast()
         settings.requiredKey = "the-new-key-0000"
         let logs = LogCapture()
-        try await withSandbox(settings, key: "the-old-key-0000", secondaryKey: "the-new-key-0000", logs: logs) { client, sandbox in
+        try await withSandbox(settings, key: "the-old-key-0000", secondaryKey: "the-new-key-0000", logs: logs) {
+            client, sandbox in
             let adsl = try await client.products(.adsl)
             let fourG = try await client.products(.fourG)
             #expect(adsl.count == 4 && fourG.count == 5)

@@ -1,11 +1,11 @@
 import Audit
 import BitaqaCore
 import BitaqaTestSupport
-import Orders
 import Foundation
 import Messaging
 import NIOConcurrencyHelpers
 import OneClickDZ
+import Orders
 import Storage
 import Testing
 
@@ -27,10 +27,17 @@ final class ScriptedChannel: MessageChannel {
 
 @Suite("Deliverer outcomes")
 struct DelivererTests {
+    /// The harness's channels with the email channel swapped for `email`.
+    static func replacingEmail(
+        with email: ScriptedChannel
+    ) -> @Sendable ([DeliveryChannel: any MessageChannel]) -> [DeliveryChannel: any MessageChannel] {
+        { channels in channels.merging([.email: email]) { $1 } }
+    }
+
     @Test("temporary failures are retried with backoff, then delivered", arguments: TestDatabase.available)
     func retried(database: TestDatabase) async throws {
         let email = ScriptedChannel(failFirst: [.temporary("451 try later"), .temporary("connection lost")])
-        try await PipelineHarness.run(on: database, channels: { channels in channels.merging([.email: email]) { $1 } }) { h in
+        try await PipelineHarness.run(on: database, channels: Self.replacingEmail(with: email)) { h in
             let id = try await h.place(channels: [.email])
             #expect(try await h.runUntil { try await h.allDelivered([id]) })
             let delivery = try #require(try await h.deliveries(id).first)
@@ -40,10 +47,12 @@ struct DelivererTests {
         }
     }
 
-    @Test("a permanent failure ends failed with a reason and DELIVERY_FAILED; resend then delivers", arguments: TestDatabase.available)
+    @Test(
+        "a permanent failure ends failed with a reason and DELIVERY_FAILED; resend then delivers",
+        arguments: TestDatabase.available)
     func permanentThenResend(database: TestDatabase) async throws {
         let email = ScriptedChannel(failFirst: [.permanent("550 no such mailbox")])
-        try await PipelineHarness.run(on: database, channels: { channels in channels.merging([.email: email]) { $1 } }) { h in
+        try await PipelineHarness.run(on: database, channels: Self.replacingEmail(with: email)) { h in
             let id = try await h.place(channels: [.email])
             #expect(try await h.runUntil { try await h.deliveries(id).first?.state == .failed })
             let failed = try #require(try await h.deliveries(id).first)
@@ -64,7 +73,7 @@ struct DelivererTests {
     func exhausted(database: TestDatabase) async throws {
         let email = ScriptedChannel(failFirst: Array(repeating: .temporary("451"), count: 10))
         try await PipelineHarness.run(
-            on: database, channels: { channels in channels.merging([.email: email]) { $1 } },
+            on: database, channels: Self.replacingEmail(with: email),
             backoff: DeliveryBackoff(maxAttempts: 3, base: .milliseconds(10), cap: .milliseconds(20))
         ) { h in
             let id = try await h.place(channels: [.email])
@@ -105,7 +114,8 @@ struct DelivererTests {
             }
             #expect(try await h.order(id).status == .fulfilled)
             // A worker claims the delivery and dies before sending.
-            _ = try await SQLLeases(store: h.store).claim(.deliveries, owner: "dead-worker", now: TimeSource.system.now() + 1_000, leaseMillis: 1_000, limit: 10)
+            _ = try await SQLLeases(store: h.store).claim(
+                .deliveries, owner: "dead-worker", now: TimeSource.system.now() + 1_000, leaseMillis: 1_000, limit: 10)
             try await h.deliverer.pass()
             #expect(try await h.deliveries(id).first?.state != .delivered, "the dead worker's lease holds")
             try await Task.sleep(for: .milliseconds(2_100))

@@ -2,13 +2,13 @@ import Audit
 import BitaqaCore
 import BitaqaTestSupport
 import CardVault
-import Orders
 import Foundation
 import HummingbirdTesting
 import Logging
 import Messaging
 import NIOConcurrencyHelpers
 import OneClickDZ
+import Orders
 import Storage
 
 /// A manual clock for the tracker's schedule.
@@ -39,7 +39,8 @@ struct PipelineHarness: Sendable {
     static func run(
         on database: TestDatabase,
         sandbox settings: SandboxSettings = .fast(),
-        schedule: TrackingSchedule = TrackingSchedule(pollInterval: .milliseconds(20), queuedRecheck: .milliseconds(100)),
+        schedule: TrackingSchedule = TrackingSchedule(
+            pollInterval: .milliseconds(20), queuedRecheck: .milliseconds(100)),
         time: TimeSource = .system,
         channels: (@Sendable ([DeliveryChannel: any MessageChannel]) -> [DeliveryChannel: any MessageChannel])? = nil,
         backoff: DeliveryBackoff = DeliveryBackoff(maxAttempts: 5, base: .milliseconds(10), cap: .milliseconds(50)),
@@ -84,8 +85,13 @@ struct PipelineHarness: Sendable {
                 }
                 // No card code, nor the key, in anything the pipeline logged.
                 let codes = await sandbox.issuedCardCodes()
-                let hits = CanarySearch(Dictionary(uniqueKeysWithValues: codes.enumerated().map { ("card \($0.offset)", $0.element) } + [("key", "pipeline-key-CANARY")]))
-                    .hits(in: ["pipeline log": Array(logs.text.utf8)])
+                let hits = CanarySearch(
+                    Dictionary(
+                        uniqueKeysWithValues: codes.enumerated().map { ("card \($0.offset)", $0.element) } + [
+                            ("key", "pipeline-key-CANARY")
+                        ])
+                )
+                .hits(in: ["pipeline log": Array(logs.text.utf8)])
                 if !hits.isEmpty { throw PipelineLeak(hits: hits) }
             }
         }
@@ -93,15 +99,18 @@ struct PipelineHarness: Sendable {
 
     /// Places a top-up upstream and registers it, as `POST /v1/orders/send` does.
     func place(
-        number: String = "036362608", type: CardType = .adsl, value: Int = 500, channels: [DeliveryChannel] = [.email, .sms],
+        number: String = "036362608", type: CardType = .adsl, value: Int = 500,
+        channels: [DeliveryChannel] = [.email, .sms],
         now: Int64 = TimeSource.system.now()
     ) async throws -> TopupID {
         let sent = try await client.send(SendRequest(type: type, number: number, value: value))
         let topupId = TopupID(sent.topupId)!
         let order = NewOrder(
-            topupId: topupId, topupRef: sent.topupRef, userId: UserID("buyer-\(sent.topupId.suffix(4))")!, cardType: type,
+            topupId: topupId, topupRef: sent.topupRef, userId: UserID("buyer-\(sent.topupId.suffix(4))")!,
+            cardType: type,
             number: number, value: value, email: channels.contains(.email) ? "buyer@shop.dz" : nil,
-            phone: channels.contains(.sms) ? "+213551234567" : nil, locale: .fr, channels: channels, fingerprint: sent.topupId
+            phone: channels.contains(.sms) ? "+213551234567" : nil, locale: .fr, channels: channels,
+            fingerprint: sent.topupId
         )
         _ = try await SQLOrderRepository(store: store).register(order, now: now, firstCheckAt: now)
         return topupId
@@ -141,7 +150,8 @@ struct PipelineHarness: Sendable {
         var found: [(String, String)] = []
         for channel in ["email", "sms"] {
             let folder = outbox + "/" + channel
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(id.rawValue + ".") {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            where name.hasPrefix(id.rawValue + ".") {
                 found.append((channel, (try? String(contentsOfFile: folder + "/" + name, encoding: .utf8)) ?? ""))
             }
         }

@@ -1,18 +1,23 @@
 import Audit
 import BitaqaCore
 import BitaqaTestSupport
-import Orders
 import Foundation
 import OneClickDZ
+import Orders
 import Storage
 import Testing
 
 @Suite("Tracker and deliverer against the sandbox")
 struct TrackerTests {
-    @Test("HANDLING then FULFILLED: sealed, stored, delivered on each channel, audited", arguments: TestDatabase.available)
+    @Test(
+        "HANDLING then FULFILLED: sealed, stored, delivered on each channel, audited", arguments: TestDatabase.available
+    )
     func fulfilled(database: TestDatabase) async throws {
         try await PipelineHarness.run(on: database) { h in
-            let ids = [try await h.place(), try await h.place(number: "213665983439", type: .fourG, value: 1000), try await h.place(channels: [.email])]
+            let ids = [
+                try await h.place(), try await h.place(number: "213665983439", type: .fourG, value: 1000),
+                try await h.place(channels: [.email]),
+            ]
             #expect(try await h.runUntil { try await h.allDelivered(ids) })
             let codes = Set(await h.sandbox.issuedCardCodes())
             for id in ids {
@@ -86,15 +91,19 @@ struct TrackerTests {
         }
     }
 
-    @Test("upstream faults push checks back; after recovery every order is delivered", arguments: TestDatabase.available)
+    @Test(
+        "upstream faults push checks back; after recovery every order is delivered", arguments: TestDatabase.available)
     func faultsThenRecovery(database: TestDatabase) async throws {
         try await PipelineHarness.run(on: database, sandbox: .fast(resolveAfter: 0.05...0.3)) { h in
             var placed: [TopupID] = []
             for index in 0..<12 { placed.append(try await h.place(number: String(format: "0363626%02d", index))) }
             let ids = placed
-            await h.sandbox.setFaults(serverErrors: 0.3, rateLimits: 0.1, malformed: 0.1, slow: 0.05, slowSeconds: 0.3, retryAfter: 0)
+            await h.sandbox.setFaults(
+                serverErrors: 0.3, rateLimits: 0.1, malformed: 0.1, slow: 0.05, slowSeconds: 0.3, retryAfter: 0)
             try await h.runUntil(timeout: .seconds(3)) { false }
-            let failures = try await h.store.sql.raw("SELECT COUNT(*) AS n FROM orders WHERE last_check_error IS NOT NULL").first()?.decode(column: "n", as: Int.self) ?? 0
+            let failures =
+                try await h.store.sql.raw("SELECT COUNT(*) AS n FROM orders WHERE last_check_error IS NOT NULL")
+                .first()?.decode(column: "n", as: Int.self) ?? 0
             let counts = await h.sandbox.requestCounts()
             #expect((counts["GET /internet/check-id"] ?? 0) > 12, "checks kept going under faults")
             await h.sandbox.setFaults()

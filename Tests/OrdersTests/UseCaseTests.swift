@@ -15,7 +15,8 @@ struct UseCaseTests {
 
     static func order(_ id: String, user: String = "buyer-1", email: String? = "b@shop.dz") -> NewOrder {
         var order = NewOrder(
-            topupId: TopupID(id)!, userId: UserID(user)!, email: email, locale: .fr, channels: email == nil ? [] : [.email], fingerprint: ""
+            topupId: TopupID(id)!, userId: UserID(user)!, email: email, locale: .fr,
+            channels: email == nil ? [] : [.email], fingerprint: ""
         )
         order.fingerprint = OrderFingerprint.of(order)
         return order
@@ -25,8 +26,9 @@ struct UseCaseTests {
         try await trail.events(of: TopupID(id)!).map(\.event.kind)
     }
 
-    @Test("register: created once with its event, the same request again is not a second order, a different one is a conflict",
-          arguments: TestDatabase.available)
+    @Test(
+        "register: created once with its event, the same request again is not a second order, a different one is a conflict",
+        arguments: TestDatabase.available)
     func register(database: TestDatabase) async throws {
         try await database.withStore { store, _ in
             let clock = ManualClock(1_000_000)
@@ -38,25 +40,31 @@ struct UseCaseTests {
             let again = try await registrar.register(Self.order("reg-1"), actor: "merchant", requestID: "r2")
             #expect(!again.created && again.order == first.order)
             await #expect(throws: PublicError.self) {
-                try await registrar.register(Self.order("reg-1", user: "someone-else"), actor: "merchant", requestID: "r3")
+                try await registrar.register(
+                    Self.order("reg-1", user: "someone-else"), actor: "merchant", requestID: "r3")
             }
             #expect(try await Self.kinds(context.trail, "reg-1") == [.orderRegistered], "one event for one order")
         }
     }
 
-    @Test("another buyer's order is the same not-found as a missing one, and only the former is audited",
-          arguments: TestDatabase.available)
+    @Test(
+        "another buyer's order is the same not-found as a missing one, and only the former is audited",
+        arguments: TestDatabase.available)
     func ownership(database: TestDatabase) async throws {
         try await database.withStore { store, _ in
             let context = DomainContext(store: store, time: ManualClock(5).source)
             _ = try await OrderRegistrar(context: context, firstCheckDelay: .zero)
                 .register(Self.order("own-1", user: "alice"), actor: "merchant", requestID: nil)
             let orders = CustomerOrders(context: context)
-            #expect(try await orders.owned("own-1", by: UserID("alice")!, requestID: "q", client: "10.0.0.1", resource: "order").topupId.rawValue == "own-1")
+            #expect(
+                try await orders.owned(
+                    "own-1", by: UserID("alice")!, requestID: "q", client: "10.0.0.1", resource: "order"
+                ).topupId.rawValue == "own-1")
             var codes: [PublicErrorCode] = []
             for id in ["own-1", "missing-1"] {
                 do {
-                    _ = try await orders.owned(id, by: UserID("mallory")!, requestID: "q-\(id)", client: "10.0.0.9", resource: "card")
+                    _ = try await orders.owned(
+                        id, by: UserID("mallory")!, requestID: "q-\(id)", client: "10.0.0.9", resource: "card")
                 } catch let error as PublicError {
                     codes.append(error.code)
                 }
@@ -69,8 +77,9 @@ struct UseCaseTests {
         }
     }
 
-    @Test("card intake: stores, queues and audits in one go for the lease holder only; the reveal audits before it answers",
-          arguments: TestDatabase.available)
+    @Test(
+        "card intake: stores, queues and audits in one go for the lease holder only; the reveal audits before it answers",
+        arguments: TestDatabase.available)
     func intakeAndReveal(database: TestDatabase) async throws {
         try await database.withStore { store, _ in
             let clock = ManualClock(10_000)
@@ -85,7 +94,8 @@ struct UseCaseTests {
                 try await intake.store(card, of: registered.order, owner: "worker-that-lost-it", now: clock.now)
             }
             #expect(try await context.repositories.cards.card(of: TopupID("card-1")!) == nil)
-            let claimed = try await context.repositories.leases.claim(.orderChecks, owner: "worker-1", now: clock.now, leaseMillis: 60_000, limit: 10)
+            let claimed = try await context.repositories.leases.claim(
+                .orderChecks, owner: "worker-1", now: clock.now, leaseMillis: 60_000, limit: 10)
             #expect(claimed == ["card-1"])
             try await intake.store(card, of: registered.order, owner: "worker-1", now: clock.now)
             let deliveries = try await context.repositories.orders.deliveries(of: TopupID("card-1")!)
@@ -94,33 +104,42 @@ struct UseCaseTests {
 
             let fulfilled = try #require(try await context.repositories.orders.find(TopupID("card-1")!))
             let revealer = CardRevealer(
-                context: context, cards: CardReader(vault: vault, audit: context.trail, time: clock.source), window: .seconds(60),
+                context: context, cards: CardReader(vault: vault, audit: context.trail, time: clock.source),
+                window: .seconds(60),
                 metrics: PipelineMetrics()
             )
-            let viewer = CardRevealer.Viewer(userID: UserID("buyer-1")!, address: "10.0.0.2", userAgent: "test", requestID: "v1", channel: "in-app")
-            let code = try await revealer.reveal(fulfilled, to: viewer, buckets: [("reveal:buyer-1", 1)], logger: TestDatabase.quietLogger)
+            let viewer = CardRevealer.Viewer(
+                userID: UserID("buyer-1")!, address: "10.0.0.2", userAgent: "test", requestID: "v1", channel: "in-app")
+            let code = try await revealer.reveal(
+                fulfilled, to: viewer, buckets: [("reveal:buyer-1", 1)], logger: TestDatabase.quietLogger)
             #expect(code == CardCode("112233445566"))
             #expect(try await Self.kinds(context.trail, "card-1").last == .cardViewed)
             // The limit of one view per window is spent; the next is refused and not audited.
             await #expect(throws: PublicError.self) {
-                try await revealer.reveal(fulfilled, to: viewer, buckets: [("reveal:buyer-1", 1)], logger: TestDatabase.quietLogger)
+                try await revealer.reveal(
+                    fulfilled, to: viewer, buckets: [("reveal:buyer-1", 1)], logger: TestDatabase.quietLogger)
             }
             #expect(try await Self.kinds(context.trail, "card-1").filter { $0 == .cardViewed }.count == 1)
         }
     }
 
-    @Test("resend queues the card again and audits who asked; an order without a card is refused", arguments: TestDatabase.available)
+    @Test(
+        "resend queues the card again and audits who asked; an order without a card is refused",
+        arguments: TestDatabase.available)
     func resend(database: TestDatabase) async throws {
         try await database.withStore { store, _ in
             let context = DomainContext(store: store, time: ManualClock(50).source)
             let vault = CardVault(keyRing: try KeyRing(keys: [Self.key]))
-            _ = try await OrderRegistrar(context: context, firstCheckDelay: .zero).register(Self.order("rs-1"), actor: "merchant", requestID: nil)
+            _ = try await OrderRegistrar(context: context, firstCheckDelay: .zero).register(
+                Self.order("rs-1"), actor: "merchant", requestID: nil)
             let resender = Resender(context: context)
             await #expect(throws: Resender.Refusal.notReady(.handling)) {
                 try await resender.resend(TopupID("rs-1")!, channel: nil, actor: "merchant", requestID: nil)
             }
             try await CardStoring.store(CardCode("998877665544"), for: TopupID("rs-1")!, vault: vault, in: store)
-            #expect(try await resender.resend(TopupID("rs-1")!, channel: nil, actor: "bitaqa orders resend", requestID: nil) == [.email])
+            #expect(
+                try await resender.resend(TopupID("rs-1")!, channel: nil, actor: "bitaqa orders resend", requestID: nil)
+                    == [.email])
             let events = try await context.trail.events(of: TopupID("rs-1")!)
             #expect(events.last?.event.kind == .resendRequested && events.last?.event.actor == "bitaqa orders resend")
             #expect(try await context.repositories.orders.deliveries(of: TopupID("rs-1")!).count == 2)

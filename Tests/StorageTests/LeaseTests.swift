@@ -17,7 +17,9 @@ struct LeaseTests {
         }
     }
 
-    @Test("the next due moment: the earliest due row, or the end of a lease someone holds on it", arguments: TestDatabase.available)
+    @Test(
+        "the next due moment: the earliest due row, or the end of a lease someone holds on it",
+        arguments: TestDatabase.available)
     func nextDue(database: TestDatabase) async throws {
         try await database.withStore { store, _ in
             let leases = SQLLeases(store: store)
@@ -30,7 +32,8 @@ struct LeaseTests {
             try await leases.release(.orderChecks, key: "claim-0", owner: "w", nextDue: 900)
             #expect(try await leases.nextDue(.orderChecks, now: 700) == 900)
             // Done for good: the others' lease end is next.
-            #expect(try await leases.claim(.orderChecks, owner: "w", now: 950, leaseMillis: 10, limit: 1) == ["claim-0"])
+            #expect(
+                try await leases.claim(.orderChecks, owner: "w", now: 950, leaseMillis: 10, limit: 1) == ["claim-0"])
             try await leases.release(.orderChecks, key: "claim-0", owner: "w", nextDue: nil)
             #expect(try await leases.nextDue(.orderChecks, now: 960) == 1_600)
         }
@@ -44,12 +47,14 @@ struct LeaseTests {
                 for worker in 0..<6 {
                     group.addTask {
                         // Each worker has its own pool, as separate processes would.
-                        let own = try await Store.open(location, logger: TestDatabase.quietLogger, maxPostgresConnectionsPerLoop: 1)
+                        let own = try await Store.open(
+                            location, logger: TestDatabase.quietLogger, maxPostgresConnectionsPerLoop: 1)
                         let leases = SQLLeases(store: own)
                         var mine: [String] = []
                         do {
                             while true {
-                                let batch = try await leases.claim(.orderChecks, owner: "w\(worker)", now: 1_000, leaseMillis: 60_000, limit: 7)
+                                let batch = try await leases.claim(
+                                    .orderChecks, owner: "w\(worker)", now: 1_000, leaseMillis: 60_000, limit: 7)
                                 if batch.isEmpty { break }
                                 mine += batch
                             }
@@ -88,13 +93,18 @@ struct LeaseTests {
         try await database.withStore { store, _ in
             try await Self.insertOrders(store, count: 1, due: 0)
             let leases = SQLLeases(store: store)
-            #expect(try await leases.claim(.orderChecks, owner: "dead", now: 10, leaseMillis: 100, limit: 1) == ["claim-0"])
+            #expect(
+                try await leases.claim(.orderChecks, owner: "dead", now: 10, leaseMillis: 100, limit: 1) == ["claim-0"])
             #expect(try await leases.claim(.orderChecks, owner: "other", now: 50, leaseMillis: 100, limit: 1).isEmpty)
-            #expect(try await leases.claim(.orderChecks, owner: "other", now: 111, leaseMillis: 100, limit: 1) == ["claim-0"])
+            #expect(
+                try await leases.claim(.orderChecks, owner: "other", now: 111, leaseMillis: 100, limit: 1) == [
+                    "claim-0"
+                ])
             #expect(try await leases.release(.orderChecks, key: "claim-0", owner: "dead", nextDue: 5) == false)
             #expect(try await leases.release(.orderChecks, key: "claim-0", owner: "other", nextDue: 5_000) == true)
             #expect(try await leases.claim(.orderChecks, owner: "x", now: 4_999, leaseMillis: 100, limit: 1).isEmpty)
-            #expect(try await leases.claim(.orderChecks, owner: "x", now: 5_000, leaseMillis: 100, limit: 1) == ["claim-0"])
+            #expect(
+                try await leases.claim(.orderChecks, owner: "x", now: 5_000, leaseMillis: 100, limit: 1) == ["claim-0"])
             #expect(try await leases.release(.orderChecks, key: "claim-0", owner: "x", nextDue: nil))
             #expect(try await leases.claim(.orderChecks, owner: "y", now: .max / 2, leaseMillis: 1, limit: 1).isEmpty)
         }

@@ -25,7 +25,8 @@ struct MigrationTests {
                 for _ in 0..<4 {
                     group.addTask {
                         // A separate pool per migrator, as separate processes would have.
-                        let other = try await Store.open(location, logger: TestDatabase.quietLogger, maxPostgresConnectionsPerLoop: 1)
+                        let other = try await Store.open(
+                            location, logger: TestDatabase.quietLogger, maxPostgresConnectionsPerLoop: 1)
                         do {
                             let versions = try await Migrator(store: other, logger: TestDatabase.quietLogger).migrate()
                             await other.shutdown()
@@ -45,10 +46,12 @@ struct MigrationTests {
     @Test("the audit trail refuses updates and deletes", arguments: TestDatabase.available)
     func auditAppendOnly(database: TestDatabase) async throws {
         try await database.withStore { store, _ in
-            try await store.sql.raw("""
+            try await store.sql.raw(
+                """
                 INSERT INTO audit_events (seq, at, kind, details, prev_hash, hash)
                 VALUES (1, 0, 'TEST', '{}', 'genesis', 'h1')
-                """).run()
+                """
+            ).run()
             await #expect(throws: (any Error).self) {
                 try await store.sql.raw("UPDATE audit_events SET kind = 'CHANGED' WHERE seq = 1").run()
             }
@@ -69,7 +72,8 @@ struct SQLiteFileTests {
         defer { directory.remove() }
         let path = directory.path + "/nested/data/bitaqa.sqlite"
         let store = try await Store.open(.sqlite(path: path), logger: TestDatabase.quietLogger)
-        let mode = try await store.sql.raw("PRAGMA journal_mode").first()?.decode(column: "journal_mode", as: String.self)
+        let mode = try await store.sql.raw("PRAGMA journal_mode").first()?.decode(
+            column: "journal_mode", as: String.self)
         let timeout = try await store.sql.raw("PRAGMA busy_timeout").first()?.decode(column: "timeout", as: Int.self)
         await store.shutdown()
         #expect(mode == "wal")
@@ -83,10 +87,12 @@ struct SQLiteFileTests {
 
 @Suite("Database URLs")
 struct DatabaseURLTests {
-    @Test("accepted URLs", arguments: [
-        ("sqlite:///var/lib/bitaqa/db.sqlite", DatabaseLocation.sqlite(path: "/var/lib/bitaqa/db.sqlite")),
-        ("sqlite://data/db.sqlite", DatabaseLocation.sqlite(path: "data/db.sqlite")),
-    ])
+    @Test(
+        "accepted URLs",
+        arguments: [
+            ("sqlite:///var/lib/bitaqa/db.sqlite", DatabaseLocation.sqlite(path: "/var/lib/bitaqa/db.sqlite")),
+            ("sqlite://data/db.sqlite", DatabaseLocation.sqlite(path: "data/db.sqlite")),
+        ])
     func accepted(raw: String, expected: DatabaseLocation) throws {
         #expect(try DatabaseLocation(url: raw) == expected)
     }
@@ -98,10 +104,13 @@ struct DatabaseURLTests {
         #expect("\(location)".contains("db.internal"))
     }
 
-    @Test("refused URLs name the problem without the URL", arguments: [
-        "mysql://u:p@h/db", "postgres://u:CANARYpw@h:abc/db", "postgres://u:CANARYpw@h:5432", "postgres://", "sqlite://",
-        "not a url",
-    ])
+    @Test(
+        "refused URLs name the problem without the URL",
+        arguments: [
+            "mysql://u:p@h/db", "postgres://u:CANARYpw@h:abc/db", "postgres://u:CANARYpw@h:5432", "postgres://",
+            "sqlite://",
+            "not a url",
+        ])
     func refused(raw: String) {
         #expect(throws: DatabaseURLError.self) { try DatabaseLocation(url: raw) }
         do {

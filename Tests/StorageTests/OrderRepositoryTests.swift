@@ -6,7 +6,8 @@ import Testing
 
 @Suite("Order repository")
 struct OrderRepositoryTests {
-    static func order(_ id: String, user: String = "user-1", fingerprint: String = "fp", ref: String? = nil) -> NewOrder {
+    static func order(_ id: String, user: String = "user-1", fingerprint: String = "fp", ref: String? = nil) -> NewOrder
+    {
         NewOrder(
             topupId: TopupID(id)!, topupRef: ref, userId: UserID(user)!, email: "buyer@shop.dz",
             phone: "+213551234567", locale: .ar, channels: [.sms, .email], fingerprint: fingerprint
@@ -17,7 +18,8 @@ struct OrderRepositoryTests {
     func roundTrip(database: TestDatabase) async throws {
         try await database.withStore { store, _ in
             let repository = SQLOrderRepository(store: store)
-            let outcome = try await repository.register(Self.order("t-1", ref: "ref-1"), now: 1_700_000_000_123, firstCheckAt: 1_700_000_000_200)
+            let outcome = try await repository.register(
+                Self.order("t-1", ref: "ref-1"), now: 1_700_000_000_123, firstCheckAt: 1_700_000_000_200)
             guard case .created(let record) = outcome else {
                 Issue.record("expected created, got \(outcome)")
                 return
@@ -37,16 +39,24 @@ struct OrderRepositoryTests {
         }
     }
 
-    @Test("the same request is idempotent, a different one conflicts, a reused ref is refused", arguments: TestDatabase.available)
+    @Test(
+        "the same request is idempotent, a different one conflicts, a reused ref is refused",
+        arguments: TestDatabase.available)
     func idempotency(database: TestDatabase) async throws {
         try await database.withStore { store, _ in
             let repository = SQLOrderRepository(store: store)
-            guard case .created(let first) = try await repository.register(Self.order("t-2", ref: "r"), now: 1, firstCheckAt: 1) else {
+            guard
+                case .created(let first) = try await repository.register(
+                    Self.order("t-2", ref: "r"), now: 1, firstCheckAt: 1)
+            else {
                 Issue.record("first registration did not create")
                 return
             }
-            #expect(try await repository.register(Self.order("t-2", ref: "r"), now: 9, firstCheckAt: 9) == .existing(first))
-            #expect(try await repository.register(Self.order("t-2", fingerprint: "other", ref: "r"), now: 9, firstCheckAt: 9) == .conflict(first))
+            #expect(
+                try await repository.register(Self.order("t-2", ref: "r"), now: 9, firstCheckAt: 9) == .existing(first))
+            #expect(
+                try await repository.register(
+                    Self.order("t-2", fingerprint: "other", ref: "r"), now: 9, firstCheckAt: 9) == .conflict(first))
             #expect(try await repository.register(Self.order("t-3", ref: "r"), now: 9, firstCheckAt: 9) == .refTaken)
             #expect(try await repository.find(TopupID("t-3")!) == nil)
         }
@@ -85,10 +95,12 @@ struct OrderRepositoryTests {
             let repository = SQLOrderRepository(store: store)
             _ = try await repository.register(Self.order("t-6"), now: 1, firstCheckAt: 1)
             for (index, channel) in ["sms", "email"].enumerated() {
-                try await store.sql.raw("""
+                try await store.sql.raw(
+                    """
                     INSERT INTO deliveries (id, topup_id, channel, purpose, state, attempts, created_at, updated_at, next_attempt_at)
                     VALUES (\(bind: "d\(index)"), 't-6', \(bind: channel), 'card', 'pending', 0, \(bind: Int64(10 + index)), 10, 10)
-                    """).run()
+                    """
+                ).run()
             }
             let list = try await repository.deliveries(of: TopupID("t-6")!)
             #expect(list.map(\.channel) == [.sms, .email])

@@ -24,7 +24,8 @@ public struct BitaqaConfiguration: Sendable {
 
     /// Reads and checks every setting; throws the first problem found.
     public init(reader: ConfigReader) throws(ConfigurationError) {
-        environment = try SettingsReader(reader, scope: ["bitaqa"]).choice("env", default: DeploymentEnvironment.development)
+        environment = try SettingsReader(reader, scope: ["bitaqa"]).choice(
+            "env", default: DeploymentEnvironment.development)
         http = try HTTPSettings(reader: reader)
         storage = try StorageSettings(reader: reader)
         security = try SecuritySettings(reader: reader)
@@ -41,7 +42,9 @@ public struct BitaqaConfiguration: Sendable {
 
     private func checkProduction() throws(ConfigurationError) {
         if security.encryptionKeys.isEmpty {
-            throw ConfigurationError("ENCRYPTION_KEY", "is required in production (or BITAQA_ENCRYPTION_KEYS); create one with `bitaqa keys generate`")
+            throw ConfigurationError(
+                "ENCRYPTION_KEY",
+                "is required in production (or BITAQA_ENCRYPTION_KEYS); create one with `bitaqa keys generate`")
         }
         if security.adminToken == nil {
             throw ConfigurationError("BITAQA_ADMIN_TOKEN", "is required in production")
@@ -53,7 +56,8 @@ public struct BitaqaConfiguration: Sendable {
             )
         }
         if upstream.apiKey == nil {
-            throw ConfigurationError("ONECLICKDZ_API_KEY", "is required in production (the sandbox runs only in development)")
+            throw ConfigurationError(
+                "ONECLICKDZ_API_KEY", "is required in production (the sandbox runs only in development)")
         }
         if customer.jwtSecret == nil && customer.jwtPublicKeyFile == nil {
             throw ConfigurationError("BITAQA_JWT_SECRET", "is required in production (or BITAQA_JWT_PUBLIC_KEY_FILE)")

@@ -44,7 +44,9 @@ public struct HTTPSettings: Sendable {
         maxBodyBytes = try http.int("max.body.bytes", default: 65_536, range: Self.bodyLimitRange)
         maxHeaderBytes = try http.int("max.header.bytes", default: 16_384, range: 1_024...1_048_576)
         idleTimeout = try http.duration("idle.timeout", default: 30, range: 0.5...3_600)
-        trustedProxies = Set((root.string("trusted.proxies") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        trustedProxies = Set(
+            (root.string("trusted.proxies") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty })
         for proxy in trustedProxies where !proxy.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) {
             throw ConfigurationError("BITAQA_TRUSTED_PROXIES", "'\(proxy.prefix(45))' is not an IP address")
         }

@@ -42,19 +42,24 @@ public struct MessagingSettings: Sendable {
             guard ["smtp://", "smtps://", "smtp+insecure://"].contains(where: url.hasPrefix) else {
                 throw ConfigurationError("BITAQA_SMTP_URL", "use smtp://, smtps:// or smtp+insecure://")
             }
-            guard smtpFrom != nil else { throw ConfigurationError("BITAQA_SMTP_FROM", "is required with BITAQA_SMTP_URL") }
+            guard smtpFrom != nil else {
+                throw ConfigurationError("BITAQA_SMTP_FROM", "is required with BITAQA_SMTP_URL")
+            }
         }
         if let file = smtpCAFile, !FileManager.default.isReadableFile(atPath: file) {
             throw ConfigurationError("BITAQA_SMTP_CA_FILE", "cannot read the file \(file)")
         }
-        let values = [sms.string("url"), sms.string("account.sid"), sms.string("auth.token", secret: true), sms.string("from")]
+        let values = [
+            sms.string("url"), sms.string("account.sid"), sms.string("auth.token", secret: true), sms.string("from"),
+        ]
         let names = ["BITAQA_SMS_URL", "BITAQA_SMS_ACCOUNT_SID", "BITAQA_SMS_AUTH_TOKEN", "BITAQA_SMS_FROM"]
         if let smsURL = values[0], let accountSID = values[1], let authToken = values[2], let sender = values[3] {
             guard let url = URL(string: smsURL), ["http", "https"].contains(url.scheme ?? "") else {
                 throw ConfigurationError("BITAQA_SMS_URL", "is not an http or https URL")
             }
             self.sms = SMS(url: smsURL, accountSID: accountSID, authToken: Secret(authToken), sender: sender)
-        } else if let missing = zip(names, values).first(where: { $0.1 == nil }), values.contains(where: { $0 != nil }) {
+        } else if let missing = zip(names, values).first(where: { $0.1 == nil }), values.contains(where: { $0 != nil })
+        {
             throw ConfigurationError(missing.0, "is required with the other BITAQA_SMS_* settings")
         } else {
             self.sms = nil

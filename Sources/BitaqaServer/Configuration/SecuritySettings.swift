@@ -1,6 +1,6 @@
-import Foundation
 import BitaqaCore
 import Configuration
+import Foundation
 
 /// Secrets of the service.
 ///
@@ -36,7 +36,8 @@ public struct SecuritySettings: Sendable {
             if let single {
                 let key = try Self.parseKey(single, setting: "ENCRYPTION_KEY", position: nil)
                 guard encryptionKeys.contains(key) else {
-                    throw ConfigurationError("ENCRYPTION_KEY", "is not one of BITAQA_ENCRYPTION_KEYS; set only one of them")
+                    throw ConfigurationError(
+                        "ENCRYPTION_KEY", "is not one of BITAQA_ENCRYPTION_KEYS; set only one of them")
                 }
             }
         } else if let single {
@@ -52,7 +53,8 @@ public struct SecuritySettings: Sendable {
             throw ConfigurationError(setting, "\(which) is not hexadecimal (expected 64 hex characters)")
         }
         guard let key = SecretBytes(hex: text, byteCount: 32) else {
-            throw ConfigurationError(setting, "\(which) has \(text.count) characters, expected 64 hex characters (32 bytes)")
+            throw ConfigurationError(
+                setting, "\(which) has \(text.count) characters, expected 64 hex characters (32 bytes)")
         }
         return key
     }

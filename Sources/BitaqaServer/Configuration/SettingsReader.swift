@@ -1,6 +1,6 @@
 import BitaqaCore
-import Foundation
 import Configuration
+import Foundation
 
 /// A scoped view of the configuration that reads raw strings and parses them itself, so that every
 /// bad value becomes a ``ConfigurationError`` naming its environment variable instead of a silent default.
@@ -30,21 +30,27 @@ struct SettingsReader {
     func int(_ name: String, default defaultValue: Int, range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
         guard let raw = string(name) else { return defaultValue }
         guard let value = Int(raw), range.contains(value) else {
-            throw ConfigurationError(variable(name), "'\(raw)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+            throw ConfigurationError(
+                variable(name), "'\(raw)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
     }
 
-    func double(_ name: String, default defaultValue: Double, range: ClosedRange<Double>) throws(ConfigurationError) -> Double {
+    func double(_ name: String, default defaultValue: Double, range: ClosedRange<Double>) throws(ConfigurationError)
+        -> Double
+    {
         guard let raw = string(name) else { return defaultValue }
         guard let value = Double(raw), value.isFinite, range.contains(value) else {
-            throw ConfigurationError(variable(name), "'\(raw)' is not a number from \(range.lowerBound) to \(range.upperBound)")
+            throw ConfigurationError(
+                variable(name), "'\(raw)' is not a number from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
     }
 
     /// A duration written in seconds, decimals allowed (`0.5`), within `range` seconds.
-    func duration(_ name: String, default defaultSeconds: Double, range: ClosedRange<Double>) throws(ConfigurationError) -> Duration {
+    func duration(_ name: String, default defaultSeconds: Double, range: ClosedRange<Double>) throws(ConfigurationError)
+        -> Duration
+    {
         .seconds(decimal: try double(name, default: defaultSeconds, range: range))
     }
 
@@ -57,7 +63,8 @@ struct SettingsReader {
         }
     }
 
-    func choice<T: RawRepresentable & CaseIterable>(_ name: String, default defaultValue: T) throws(ConfigurationError) -> T
+    func choice<T: RawRepresentable & CaseIterable>(_ name: String, default defaultValue: T) throws(ConfigurationError)
+        -> T
     where T.RawValue == String {
         guard let raw = string(name) else { return defaultValue }
         guard let value = T(rawValue: raw.lowercased()) else {

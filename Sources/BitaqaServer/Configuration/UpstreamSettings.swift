@@ -47,7 +47,9 @@ public struct UpstreamSettings: Sendable {
         var settings = SandboxSettings()
         let low = try sandbox.double("resolve.min", default: 3, range: 0...86_400)
         let high = try sandbox.double("resolve.max", default: max(45, low), range: 0...86_400)
-        guard low <= high else { throw ConfigurationError("BITAQA_SANDBOX_RESOLVE_MIN", "is above BITAQA_SANDBOX_RESOLVE_MAX") }
+        guard low <= high else {
+            throw ConfigurationError("BITAQA_SANDBOX_RESOLVE_MIN", "is above BITAQA_SANDBOX_RESOLVE_MAX")
+        }
         settings.resolveAfter = low...high
         settings.queuedFor = try sandbox.double("queued.for", default: 120, range: 0...604_800)
         settings.balance = try sandbox.double("balance", default: 1_000_000, range: 0...1e12)
@@ -57,7 +59,9 @@ public struct UpstreamSettings: Sendable {
         settings.malformedRate = try sandbox.double("fault.malformed", default: 0, range: 0...1)
         settings.retryAfterSeconds = try sandbox.int("retry.after", default: 1, range: 0...3_600)
         settings.slowSeconds = try sandbox.double("slow.seconds", default: 30, range: 0...3_600)
-        settings.faultRoutes = sandbox.string("fault.routes").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        settings.faultRoutes = sandbox.string("fault.routes").map {
+            $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
         settings.requiredKey = apiKey?.unsafeRevealed
         self.sandbox = settings
     }

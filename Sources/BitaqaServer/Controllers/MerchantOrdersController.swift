@@ -26,7 +26,8 @@ struct MerchantOrdersController {
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decode(as: OrderRegistration.self, context: context)
         let order = try body.validated(availableChannels: availableChannels)
-        let registered = try await registrar.register(order, event: .orderRegistered, actor: "merchant", requestID: context.requestID)
+        let registered = try await registrar.register(
+            order, event: .orderRegistered, actor: "merchant", requestID: context.requestID)
         return try await respond(registered, context: context)
     }
 
@@ -35,7 +36,8 @@ struct MerchantOrdersController {
         let body = try await request.decode(as: SendOrderRequest.self, context: context)
         let (sendRequest, contact) = try body.validated(availableChannels: availableChannels)
         let registered = try await registrar.send(
-            sendRequest, contact: contact, through: upstream, actor: "merchant", requestID: context.requestID, logger: context.logger
+            sendRequest, contact: contact, through: upstream, actor: "merchant", requestID: context.requestID,
+            logger: context.logger
         )
         return try await respond(registered, context: context)
     }
@@ -60,8 +62,12 @@ struct MerchantOrdersController {
         let body = try await request.decode(as: Body.self, context: context)
         var channel: DeliveryChannel?
         if let raw = body.channel {
-            guard let parsed = DeliveryChannel(rawValue: raw) else { throw PublicError.badRequest("channel must be email or sms") }
-            guard availableChannels.contains(parsed) else { throw PublicError.badRequest("the \(raw) channel is not configured") }
+            guard let parsed = DeliveryChannel(rawValue: raw) else {
+                throw PublicError.badRequest("channel must be email or sms")
+            }
+            guard availableChannels.contains(parsed) else {
+                throw PublicError.badRequest("the \(raw) channel is not configured")
+            }
             channel = parsed
         }
         struct Queued: Encodable {
@@ -77,7 +83,8 @@ struct MerchantOrdersController {
             switch refusal {
             case .orderNotFound: throw PublicError(.orderNotFound, "no such order")
             case .notReady(let status): throw PublicError.notReady(status)
-            case .noContact(let channel): throw PublicError.badRequest("the order has no contact for the \(channel.rawValue) channel")
+            case .noContact(let channel):
+                throw PublicError.badRequest("the order has no contact for the \(channel.rawValue) channel")
             }
         }
     }

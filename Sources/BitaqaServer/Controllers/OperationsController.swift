@@ -23,7 +23,9 @@ struct OperationsController {
                 try await store.ping()
                 return try ResponseJSON.response(["status": "ready", "database": store.kind.rawValue])
             } catch {
-                context.logger.warning("readiness check failed: the database does not answer", metadata: ["error.type": "\(type(of: error))"])
+                context.logger.warning(
+                    "readiness check failed: the database does not answer",
+                    metadata: ["error.type": "\(type(of: error))"])
                 throw PublicError(.serviceUnavailable, "the database does not answer")
             }
         }

@@ -16,7 +16,9 @@ struct OrderRegistration: ClosedJSONObject {
     var topupRef: String?
 
     /// Checks every field; the first problem becomes a 400 naming the field.
-    func validated(availableChannels: Set<DeliveryChannel> = Set(DeliveryChannel.allCases)) throws(PublicError) -> NewOrder {
+    func validated(availableChannels: Set<DeliveryChannel> = Set(DeliveryChannel.allCases)) throws(PublicError)
+        -> NewOrder
+    {
         guard let topupId = TopupID(topupId) else {
             throw .badRequest("topupId must be 1 to 128 printable characters without spaces or '/'")
         }

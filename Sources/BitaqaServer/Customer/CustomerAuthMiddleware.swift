@@ -14,11 +14,15 @@ struct CustomerAuthMiddleware: RouterMiddleware {
     let settings: CustomerSettings
     let time: TimeSource
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let now = time.now()
         let window = settings.window.inMilliseconds
         let address = context.remoteAddress
-        if case .limited(let retry) = try await limiter.hit("addr:\(address)", limit: settings.requestsPerAddress, windowMillis: window, now: now) {
+        if case .limited(let retry) = try await limiter.hit(
+            "addr:\(address)", limit: settings.requestsPerAddress, windowMillis: window, now: now)
+        {
             throw PublicError(.rateLimited, "too many requests; try again later", retryAfter: retry)
         }
         if case .limited(let retry) = try await limiter.isOver(

@@ -35,7 +35,8 @@ public struct CustomerAuthenticator: Sendable {
     }
 
     /// ES256 or RS256 with a PEM public key; which one is decided by the key itself.
-    public static func publicKey(pem: String, issuer: String?, audience: String?) async throws -> CustomerAuthenticator {
+    public static func publicKey(pem: String, issuer: String?, audience: String?) async throws -> CustomerAuthenticator
+    {
         let keys = JWTKeyCollection()
         if let key = try? ES256PublicKey(pem: pem) {
             await keys.add(ecdsa: key)
@@ -50,7 +51,8 @@ public struct CustomerAuthenticator: Sendable {
     public func userID(fromBearer token: String) async -> UserID? {
         // The header's algorithm must be ours before any verification is tried: never `none`, and
         // never an HMAC made with a public key.
-        guard token.utf8.count <= 8_192, let header = Self.header(of: token), header["alg"] as? String == algorithm else {
+        guard token.utf8.count <= 8_192, let header = Self.header(of: token), header["alg"] as? String == algorithm
+        else {
             return nil
         }
         guard let claims = try? await keys.verify(token, as: Claims.self) else { return nil }

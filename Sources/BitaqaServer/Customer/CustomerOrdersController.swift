@@ -1,10 +1,10 @@
 import BitaqaCore
-import Orders
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import Orders
 import Storage
 
 /// The in-app display: a customer's orders and, for a fulfilled one, its card.
@@ -41,10 +41,13 @@ struct CustomerOrdersController {
             userID: context.userID, address: context.remoteAddress, userAgent: request.headers[.userAgent],
             requestID: context.requestID, channel: "in-app"
         )
-        let code = try await revealer.reveal(order, to: viewer, buckets: [("reveal:\(context.userID.rawValue)", settings.revealsPerUser)], logger: context.logger)
+        let code = try await revealer.reveal(
+            order, to: viewer, buckets: [("reveal:\(context.userID.rawValue)", settings.revealsPerUser)],
+            logger: context.logger)
         let body = CardBody(
             topupId: order.topupId.rawValue, type: order.cardType?.rawValue, number: order.number, value: order.value,
-            cardCode: code.revealForResponse, transactionNumber: order.transactionNumber, processedDate: order.processedDate,
+            cardCode: code.revealForResponse, transactionNumber: order.transactionNumber,
+            processedDate: order.processedDate,
             instructions: UsageInstructions.steps(for: order.cardType, locale: order.locale)
         )
         return try ResponseJSON.response(body, headers: [.pragma: "no-cache"])

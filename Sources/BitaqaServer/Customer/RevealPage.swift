@@ -19,7 +19,9 @@ enum RevealPage {
         """
 
     static let policy: String = {
-        func hash(_ text: String) -> String { "'sha256-" + Data(SHA256.hash(data: Data(text.utf8))).base64EncodedString() + "'" }
+        func hash(_ text: String) -> String {
+            "'sha256-" + Data(SHA256.hash(data: Data(text.utf8))).base64EncodedString() + "'"
+        }
         return "default-src 'none'; style-src \(hash(style)); script-src \(hash(script)); form-action 'self'; "
             + "base-uri 'none'; frame-ancestors 'none'; img-src 'none'"
     }()
@@ -32,22 +34,29 @@ enum RevealPage {
         switch locale {
         case .ar:
             return Labels(
-                title: "بطاقة تعبئة الإنترنت", type: "النوع", line: "الخط", value: "القيمة", status: "الحالة", show: "اعرض بطاقتي",
-                copy: "انسخ الرمز", transaction: "رقم المعاملة", steps: "طريقة الاستعمال", keep: "احتفظ بهذا الرمز لنفسك.",
+                title: "بطاقة تعبئة الإنترنت", type: "النوع", line: "الخط", value: "القيمة", status: "الحالة",
+                show: "اعرض بطاقتي",
+                copy: "انسخ الرمز", transaction: "رقم المعاملة", steps: "طريقة الاستعمال",
+                keep: "احتفظ بهذا الرمز لنفسك.",
                 invalid: "هذا الرابط غير صالح أو انتهت صلاحيته.", wait: "طلبك قيد المعالجة، يرجى الانتظار.",
                 refunded: "تعذّر تنفيذ طلبك وتم استرجاع المبلغ."
             )
         case .fr:
             return Labels(
-                title: "Votre carte de recharge Internet", type: "Type", line: "Ligne", value: "Valeur", status: "Statut",
-                show: "Afficher ma carte", copy: "Copier le code", transaction: "N° de transaction", steps: "Mode d'emploi",
+                title: "Votre carte de recharge Internet", type: "Type", line: "Ligne", value: "Valeur",
+                status: "Statut",
+                show: "Afficher ma carte", copy: "Copier le code", transaction: "N° de transaction",
+                steps: "Mode d'emploi",
                 keep: "Gardez ce code pour vous.", invalid: "Ce lien n'est pas valide ou a expiré.",
-                wait: "Votre commande est en cours de traitement ; veuillez patienter.", refunded: "Votre commande a échoué et a été remboursée."
+                wait: "Votre commande est en cours de traitement ; veuillez patienter.",
+                refunded: "Votre commande a échoué et a été remboursée."
             )
         case .en:
             return Labels(
-                title: "Your internet recharge card", type: "Type", line: "Line", value: "Value", status: "Status", show: "Show my card",
-                copy: "Copy the code", transaction: "Transaction number", steps: "How to use it", keep: "Keep this code to yourself.",
+                title: "Your internet recharge card", type: "Type", line: "Line", value: "Value", status: "Status",
+                show: "Show my card",
+                copy: "Copy the code", transaction: "Transaction number", steps: "How to use it",
+                keep: "Keep this code to yourself.",
                 invalid: "This link is invalid or has expired.", wait: "Your order is being processed; please wait.",
                 refunded: "Your order failed and was refunded."
             )
@@ -99,7 +108,8 @@ enum RevealPage {
         var body = "<h1>\(labels.title)</h1>" + facts(order, labels)
         switch status {
         case .fulfilled:
-            body += "<form method=\"post\" action=\"\(escape(action))\"><button id=\"show\" type=\"submit\">\(labels.show)</button></form>"
+            body +=
+                "<form method=\"post\" action=\"\(escape(action))\"><button id=\"show\" type=\"submit\">\(labels.show)</button></form>"
         case .refunded:
             body += "<p>\(labels.refunded)</p>"
         case .handling, .queued:
@@ -111,7 +121,8 @@ enum RevealPage {
     /// The page after the click: the code, a copy button, the steps and the transaction number.
     static func revealed(_ order: OrderSummary, code: CardCode, steps: [String], locale: CustomerLocale) -> String {
         let labels = labels(locale)
-        let body = "<h1>\(labels.title)</h1>" + facts(order, labels)
+        let body =
+            "<h1>\(labels.title)</h1>" + facts(order, labels)
             + "<output id=\"code\">\(escape(code.revealed))</output>"
             + "<button id=\"copy\" type=\"button\">\(labels.copy)</button>"
             + "<p>\(labels.transaction): <span dir=\"ltr\">\(escape(order.transactionNumber))</span></p>"
@@ -122,7 +133,9 @@ enum RevealPage {
 
     /// For a forged, expired or unknown link: in all three languages, since the link says nothing.
     static func invalid() -> String {
-        let body = CustomerLocale.allCases.map { "<p lang=\"\($0.rawValue)\" dir=\"\($0.isRightToLeft ? "rtl" : "ltr")\">\(labels($0).invalid)</p>" }.joined()
+        let body = CustomerLocale.allCases.map {
+            "<p lang=\"\($0.rawValue)\" dir=\"\($0.isRightToLeft ? "rtl" : "ltr")\">\(labels($0).invalid)</p>"
+        }.joined()
         return document(locale: .fr, body: body)
     }
 }

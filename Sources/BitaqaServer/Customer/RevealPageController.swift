@@ -1,11 +1,11 @@
 import BitaqaCore
 import CardVault
-import Orders
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import Orders
 import Storage
 
 /// `GET /cards/{token}` shows the order with the card hidden; `POST /cards/{token}` reveals it.
@@ -22,15 +22,23 @@ struct RevealPageController {
     }
 
     @Sendable func landing(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let order = try await order(request, context: context) else { return Self.page(RevealPage.invalid(), status: .notFound) }
+        guard let order = try await order(request, context: context) else {
+            return Self.page(RevealPage.invalid(), status: .notFound)
+        }
         let token = try context.parameters.require("token")
-        return Self.page(RevealPage.landing(Self.summary(order), status: order.status, locale: order.locale, action: "/cards/" + token))
+        return Self.page(
+            RevealPage.landing(
+                Self.summary(order), status: order.status, locale: order.locale, action: "/cards/" + token))
     }
 
     @Sendable func reveal(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let order = try await order(request, context: context) else { return Self.page(RevealPage.invalid(), status: .notFound) }
+        guard let order = try await order(request, context: context) else {
+            return Self.page(RevealPage.invalid(), status: .notFound)
+        }
         guard order.status == .fulfilled else {
-            return Self.page(RevealPage.landing(Self.summary(order), status: order.status, locale: order.locale, action: request.uri.path))
+            return Self.page(
+                RevealPage.landing(
+                    Self.summary(order), status: order.status, locale: order.locale, action: request.uri.path))
         }
         let viewer = CardRevealer.Viewer(
             userID: order.userId, address: context.remoteAddress, userAgent: request.headers[.userAgent],
@@ -38,10 +46,16 @@ struct RevealPageController {
         )
         let code = try await revealer.reveal(
             order, to: viewer,
-            buckets: [("reveal:\(order.userId.rawValue)", settings.revealsPerUser), ("addr:\(context.remoteAddress)", settings.requestsPerAddress)],
+            buckets: [
+                ("reveal:\(order.userId.rawValue)", settings.revealsPerUser),
+                ("addr:\(context.remoteAddress)", settings.requestsPerAddress),
+            ],
             logger: context.logger
         )
-        return Self.page(RevealPage.revealed(Self.summary(order), code: code, steps: UsageInstructions.steps(for: order.cardType, locale: order.locale), locale: order.locale))
+        return Self.page(
+            RevealPage.revealed(
+                Self.summary(order), code: code,
+                steps: UsageInstructions.steps(for: order.cardType, locale: order.locale), locale: order.locale))
     }
 
     /// The order a valid token names, owned by the token's user; nil for anything else.
@@ -53,7 +67,8 @@ struct RevealPageController {
 
     static func summary(_ order: OrderRecord) -> RevealPage.OrderSummary {
         RevealPage.OrderSummary(
-            type: order.cardType?.rawValue ?? "-", number: order.number ?? "-", value: order.value.map(String.init) ?? "-",
+            type: order.cardType?.rawValue ?? "-", number: order.number ?? "-",
+            value: order.value.map(String.init) ?? "-",
             status: order.status.rawValue, transactionNumber: order.transactionNumber ?? "-"
         )
     }
@@ -75,7 +90,9 @@ struct RevealPageController {
 struct StrictTransportMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         var response = try await next(request, context)
         response.headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains"
         return response

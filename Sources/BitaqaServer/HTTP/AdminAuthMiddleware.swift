@@ -11,7 +11,9 @@ struct AdminAuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let token: Secret
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         guard let presented = BearerToken.parse(request.headers[.authorization]),
             token.constantTimeEquals(presented)
         else {

@@ -1,5 +1,5 @@
-import HTTPTypes
 import BitaqaCore
+import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import Logging

@@ -14,7 +14,9 @@ struct ErrorBody: Encodable {
 
     static func response(_ error: PublicError, requestID: String) -> Response {
         let body = ErrorBody(error: error.code.rawValue, message: error.message)
-        let data = (try? ResponseJSON.encoder.encode(body)) ?? Data(#"{"success":false,"error":"INTERNAL_ERROR","message":"internal error"}"#.utf8)
+        let data =
+            (try? ResponseJSON.encoder.encode(body))
+            ?? Data(#"{"success":false,"error":"INTERNAL_ERROR","message":"internal error"}"#.utf8)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         headers[.cacheControl] = "no-store"
         if let retryAfter = error.retryAfter {

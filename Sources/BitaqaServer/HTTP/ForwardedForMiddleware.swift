@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 
 /// Behind a reverse proxy every request comes from the proxy's address, which would make the
 /// per-address rate limits one bucket for all customers and put the proxy in every log line and audit
@@ -11,7 +11,9 @@ struct ForwardedForMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let trusted: Set<String>
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         guard trusted.contains(context.remoteAddress), request.headers[.forwardedFor] != nil else {
             return try await next(request, context)
         }

@@ -15,10 +15,14 @@ struct RequestLoggingMiddleware: RouterMiddleware {
 
     static let requestIDHeader = HTTPField.Name.requestID
     /// Headers whose values are credentials: their presence is logged, never their value.
-    static let redactedHeaders: Set<HTTPField.Name> = [.authorization, .cookie, .proxyAuthorization, HTTPField.Name("X-Access-Token")!]
+    static let redactedHeaders: Set<HTTPField.Name> = [
+        .authorization, .cookie, .proxyAuthorization, HTTPField.Name("X-Access-Token")!,
+    ]
     static let loggedHeaders: [HTTPField.Name] = [.userAgent, .contentType, .contentLength]
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         var context = context
         let requestID = Self.acceptableID(request.headers[Self.requestIDHeader]) ?? UUID().uuidString.lowercased()
         context.requestID = requestID
@@ -57,7 +61,9 @@ struct RequestLoggingMiddleware: RouterMiddleware {
 
     static func acceptableID(_ raw: String?) -> String? {
         guard let raw, (1...64).contains(raw.utf8.count),
-            raw.utf8.allSatisfy({ $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") })
+            raw.utf8.allSatisfy({
+                $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
+            })
         else { return nil }
         return raw
     }

@@ -9,14 +9,18 @@ import NIOCore
 /// Decodes JSON request bodies, refusing other content types, and turns every decoding failure
 /// into a 400 `BAD_REQUEST` whose message names the field but never echoes the value.
 public struct StrictJSONDecoder: RequestDecoder {
-    public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+    public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws
+        -> T
+    {
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/json") else {
             throw PublicError.badRequest("the body must be JSON (Content-Type: application/json)")
         }
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let data = Data(buffer.readableBytesView)
-        guard Self.nestingDepth(data) <= Self.maxDepth else { throw PublicError.badRequest("the body is nested too deeply") }
+        guard Self.nestingDepth(data) <= Self.maxDepth else {
+            throw PublicError.badRequest("the body is nested too deeply")
+        }
         guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
             throw PublicError.badRequest("the body is not valid JSON")
         }
@@ -51,7 +55,13 @@ public struct StrictJSONDecoder: RequestDecoder {
         var escaped = false
         for byte in data {
             if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
                 continue
             }
             switch byte {
@@ -70,7 +80,8 @@ public struct StrictJSONDecoder: RequestDecoder {
         switch value {
         case let text as String: text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
         case let list as [Any]: list.contains(where: containsControlCharacter)
-        case let object as [String: Any]: object.contains { containsControlCharacter($0.key) || containsControlCharacter($0.value) }
+        case let object as [String: Any]:
+            object.contains { containsControlCharacter($0.key) || containsControlCharacter($0.value) }
         default: false
         }
     }

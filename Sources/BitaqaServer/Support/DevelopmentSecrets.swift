@@ -13,14 +13,17 @@ enum DevelopmentSecrets {
     /// The development encryption key, created when absent.
     static func encryptionKey(dataDirectory: String, logger: Logger) throws -> SecretBytes {
         let path = dataDirectory + "/" + encryptionKeyFile
-        let text = try loadOrCreate(path: path) { SecretBytes.random(count: 32).unsafeHex } created: {
+        let text = try loadOrCreate(path: path) {
+            SecretBytes.random(count: 32).unsafeHex
+        } created: {
             logger.warning(
                 "⚠️  NO ENCRYPTION KEY CONFIGURED: generated a development key; cards stored with it are only as safe as this file. Set ENCRYPTION_KEY (bitaqa keys generate) before real use.",
                 metadata: ["file": "\(path)"]
             )
         }
         guard let key = SecretBytes(hex: text, byteCount: 32) else {
-            throw ConfigurationError("ENCRYPTION_KEY", "the development key file \(path) is damaged; remove it or set ENCRYPTION_KEY")
+            throw ConfigurationError(
+                "ENCRYPTION_KEY", "the development key file \(path) is damaged; remove it or set ENCRYPTION_KEY")
         }
         return key
     }
@@ -28,11 +31,17 @@ enum DevelopmentSecrets {
     /// The development admin token of the merchant API, created when absent.
     static func adminToken(dataDirectory: String, logger: Logger) throws -> Secret {
         let path = dataDirectory + "/" + adminTokenFile
-        let text = try loadOrCreate(path: path) { SecretBytes.random(count: 24).unsafeHex } created: {
-            logger.warning("no BITAQA_ADMIN_TOKEN configured: generated a development token for the merchant API", metadata: ["file": "\(path)"])
+        let text = try loadOrCreate(path: path) {
+            SecretBytes.random(count: 24).unsafeHex
+        } created: {
+            logger.warning(
+                "no BITAQA_ADMIN_TOKEN configured: generated a development token for the merchant API",
+                metadata: ["file": "\(path)"])
         }
         guard text.count >= 16 else {
-            throw ConfigurationError("BITAQA_ADMIN_TOKEN", "the development token file \(path) is damaged; remove it or set BITAQA_ADMIN_TOKEN")
+            throw ConfigurationError(
+                "BITAQA_ADMIN_TOKEN",
+                "the development token file \(path) is damaged; remove it or set BITAQA_ADMIN_TOKEN")
         }
         return Secret(text)
     }
@@ -40,11 +49,17 @@ enum DevelopmentSecrets {
     /// The development HS256 secret for customer tokens, created when absent.
     static func jwtSecret(dataDirectory: String, logger: Logger) throws -> Secret {
         let path = dataDirectory + "/dev-jwt-secret"
-        let text = try loadOrCreate(path: path) { SecretBytes.random(count: 32).unsafeHex } created: {
-            logger.warning("no BITAQA_JWT_SECRET configured: generated a development secret for customer tokens (HS256)", metadata: ["file": "\(path)"])
+        let text = try loadOrCreate(path: path) {
+            SecretBytes.random(count: 32).unsafeHex
+        } created: {
+            logger.warning(
+                "no BITAQA_JWT_SECRET configured: generated a development secret for customer tokens (HS256)",
+                metadata: ["file": "\(path)"])
         }
         guard text.count >= 32 else {
-            throw ConfigurationError("BITAQA_JWT_SECRET", "the development secret file \(path) is damaged; remove it or set BITAQA_JWT_SECRET")
+            throw ConfigurationError(
+                "BITAQA_JWT_SECRET",
+                "the development secret file \(path) is damaged; remove it or set BITAQA_JWT_SECRET")
         }
         return Secret(text)
     }
@@ -57,16 +72,21 @@ enum DevelopmentSecrets {
             return existing.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: .min ... .max))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard descriptor >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: temporary]) }
+        guard descriptor >= 0 else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: temporary])
+        }
         let bytes = Array((make() + "\n").utf8)
         let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
         fsync(descriptor)
         close(descriptor)
         defer { unlink(temporary) }
-        guard written == bytes.count else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary]) }
+        guard written == bytes.count else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
+        }
         if link(temporary, path) == 0 {
             created()
         }

@@ -49,7 +49,8 @@ public enum AuditTasks {
 
     /// Every event in the window (and of one order), oldest first, as one JSON line each.
     public static func export(
-        _ configuration: BitaqaConfiguration, from: Int64?, to: Int64?, order: TopupID?, logger: Logger, line: (String) -> Void
+        _ configuration: BitaqaConfiguration, from: Int64?, to: Int64?, order: TopupID?, logger: Logger,
+        line: (String) -> Void
     ) async throws {
         try await withDomain(configuration, logger: logger) { domain in
             var after: Int64 = 0

@@ -6,7 +6,8 @@ import Storage
 /// Opens the configured database, migrates it, runs `body` with the use cases over it, and closes the
 /// pool whether `body` returns or throws: how the command line reaches the domain layer.
 public func withDomain<T>(
-    _ configuration: BitaqaConfiguration, logger: Logger, time: TimeSource = .system, _ body: (DomainContext) async throws -> T
+    _ configuration: BitaqaConfiguration, logger: Logger, time: TimeSource = .system,
+    _ body: (DomainContext) async throws -> T
 ) async throws -> T {
     let store = try await Store.open(configuration.storage.database, logger: logger)
     do {
@@ -33,7 +34,8 @@ public func migrateDatabase(_ configuration: BitaqaConfiguration, logger: Logger
     do {
         let applied = try await Migrator(store: store, logger: logger).migrate()
         await store.shutdown()
-        return MigrationSummary(applied: applied.count, schemaVersion: Migrator.latestVersion, database: "\(store.location)")
+        return MigrationSummary(
+            applied: applied.count, schemaVersion: Migrator.latestVersion, database: "\(store.location)")
     } catch {
         await store.shutdown()
         throw error

@@ -17,7 +17,8 @@ public struct Upstream: Sendable {
     /// Builds the client and registers its shutdown with `resources`; the in-process sandbox's key is
     /// registered with `scrubber`.
     public static func make(
-        _ configuration: BitaqaConfiguration, worker: String, resources: Resources, scrubber: SecretScrubber, logger: Logger,
+        _ configuration: BitaqaConfiguration, worker: String, resources: Resources, scrubber: SecretScrubber,
+        logger: Logger,
         requestTimeout: Duration? = nil, retry: RetryPolicy? = nil
     ) throws -> Upstream {
         let settings = configuration.upstream
@@ -66,7 +67,9 @@ enum LoopbackPort {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0 else { throw ConfigurationError("BITAQA_HTTP_HOST", "no free loopback port for the sandbox") }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)

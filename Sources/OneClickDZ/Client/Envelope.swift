@@ -74,7 +74,8 @@ enum Envelope {
         }
         return list?.compactMap { item in
             guard let item = item as? [String: Any], let value = int(item["value"]) else { return nil }
-            return Product(value: value, cost: double(item["cost"]) ?? Double(value), available: bool(item["available"]) ?? false)
+            return Product(
+                value: value, cost: double(item["cost"]) ?? Double(value), available: bool(item["available"]) ?? false)
         }
     }
 

@@ -22,7 +22,10 @@ extension OneClickDZClient {
                 let delay = configuration.retry.delay(afterAttempt: attempt, retryAfter: error.retryAfter)
                 logger.debug(
                     "retrying upstream call",
-                    metadata: ["path": "\(Self.route(path))", "attempt": "\(attempt)", "error": "\(error)", "delay_ms": "\(delay / .milliseconds(1))"]
+                    metadata: [
+                        "path": "\(Self.route(path))", "attempt": "\(attempt)", "error": "\(error)",
+                        "delay_ms": "\(delay / .milliseconds(1))",
+                    ]
                 )
                 do { try await sleep(delay) } catch { throw UpstreamError(.timeout, message: "cancelled") }
                 attempt += 1
@@ -40,8 +43,9 @@ extension OneClickDZClient {
         if secondaryFirst { keys.reverse() }
         do {
             return try await perform(method, path, query: query, body: body, key: keys[0])
-        } catch where error.isAuthentication && keys.count == 2 {
-            logger.warning("upstream refused the \(secondaryFirst ? "secondary" : "primary") API key; trying the other once")
+        } catch  where error.isAuthentication && keys.count == 2 {
+            logger.warning(
+                "upstream refused the \(secondaryFirst ? "secondary" : "primary") API key; trying the other once")
             let result = try await perform(method, path, query: query, body: body, key: keys[1])
             useSecondaryFirst.withLockedValue { $0 = !secondaryFirst }
             return result
@@ -54,7 +58,9 @@ extension OneClickDZClient {
     ) async throws(UpstreamError) -> Envelope.Parsed {
         var url = configuration.baseURL + "/v3" + path
         if !query.isEmpty {
-            url += "?" + query.sorted { $0.key < $1.key }
+            url +=
+                "?"
+                + query.sorted { $0.key < $1.key }
                 .map { "\($0.key)=\(OneClickDZClient.pathSegment($0.value))" }
                 .joined(separator: "&")
         }
@@ -107,7 +113,8 @@ extension OneClickDZClient {
         let requestID = envelope?.requestID
         let message = envelope?.errorMessage
         func make(_ kind: UpstreamError.Kind, retryAfter: Double? = nil) -> UpstreamError {
-            UpstreamError(kind, code: code, httpStatus: status, retryAfter: retryAfter, requestID: requestID, message: message)
+            UpstreamError(
+                kind, code: code, httpStatus: status, retryAfter: retryAfter, requestID: requestID, message: message)
         }
         switch status {
         case 401: return make(.authentication)

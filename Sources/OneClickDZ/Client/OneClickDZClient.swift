@@ -91,7 +91,9 @@ public final class OneClickDZClient: Sendable {
             throw UpstreamError(.invalidNumber, code: "ERR_PHONE")
         }
         let ref = request.ref ?? "bitaqa-" + UUID().uuidString.lowercased()
-        let body: [String: Any] = ["type": request.type.rawValue, "number": request.number, "value": request.value, "ref": ref]
+        let body: [String: Any] = [
+            "type": request.type.rawValue, "number": request.number, "value": request.value, "ref": ref,
+        ]
         do throws(UpstreamError) {
             let envelope = try await call(.POST, "/internet/send", body: body, idempotent: false)
             let data = envelope.data as? [String: Any]
@@ -100,7 +102,8 @@ public final class OneClickDZClient: Sendable {
             }
             return SendResult(topupId: topupId, topupRef: Envelope.string(data?["topupRef"]) ?? ref)
         } catch let error where error.sendOutcomeUnknown {
-            logger.warning("send outcome unknown, looking it up by ref", metadata: ["ref": "\(ref)", "error": "\(error)"])
+            logger.warning(
+                "send outcome unknown, looking it up by ref", metadata: ["ref": "\(ref)", "error": "\(error)"])
             do throws(UpstreamError) {
                 let status = try await checkRef(ref)
                 guard let topupId = status.topupId else { throw error }
@@ -125,7 +128,8 @@ public final class OneClickDZClient: Sendable {
     /// `GET /v3/internet/list?page=&pageSize=`; pagination read from `data` or `meta`.
     public func list(page: Int = 1, pageSize: Int = 20) async throws(UpstreamError) -> TopupPage {
         let envelope = try await call(
-            .GET, "/internet/list", query: ["page": String(max(1, page)), "pageSize": String(min(100, max(1, pageSize)))],
+            .GET, "/internet/list",
+            query: ["page": String(max(1, page)), "pageSize": String(min(100, max(1, pageSize)))],
             idempotent: true
         )
         guard let result = Envelope.page(envelope.data, meta: envelope.meta) else {
@@ -143,7 +147,8 @@ public final class OneClickDZClient: Sendable {
     }
 
     static func pathSegment(_ raw: String) -> String {
-        raw.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? raw
+        raw.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
+            ?? raw
     }
 }
 

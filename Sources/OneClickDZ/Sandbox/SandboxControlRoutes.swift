@@ -41,7 +41,9 @@ struct SandboxControlRoutes {
         let guarded = group.add(middleware: SandboxKeyCheck(state: state))
         guarded.get("requests") { _, _ in
             let data = (try? JSONEncoder().encode(["requests": await state.log])) ?? Data()
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
         guarded.put("faults") { request, context in
             var buffer = try await request.body.collect(upTo: 64 * 1024)
@@ -57,11 +59,16 @@ struct SandboxControlRoutes {
                 serverErrors: rates[0], rateLimits: rates[1], malformed: rates[2], slow: rates[3],
                 slowSeconds: faults.slowSeconds ?? 30, retryAfter: faults.retryAfter ?? 1, routes: faults.routes
             )
-            return SandboxReply.ok(["serverErrors": rates[0], "rateLimits": rates[1], "malformed": rates[2], "slow": rates[3]])
+            return SandboxReply.ok([
+                "serverErrors": rates[0], "rateLimits": rates[1], "malformed": rates[2], "slow": rates[3],
+            ])
         }
         guarded.get("topups") { _, _ in
             let topups = await state.allTopups().map {
-                ["id": $0.id, "ref": $0.ref, "resolvesAt": $0.resolvesAt.timeIntervalSince1970, "outcome": "\($0.outcome)"] as [String: Any]
+                [
+                    "id": $0.id, "ref": $0.ref, "resolvesAt": $0.resolvesAt.timeIntervalSince1970,
+                    "outcome": "\($0.outcome)",
+                ] as [String: Any]
             }
             return SandboxReply.json(.ok, ["topups": topups])
         }
@@ -76,7 +83,9 @@ struct SandboxKeyCheck: RouterMiddleware {
     typealias Context = BasicRequestContext
     let state: SandboxState
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let token = request.headers[.accessToken] ?? ""
         let required = state.settings.requiredKey
         guard !token.isEmpty, required == nil || token == required else {

@@ -12,7 +12,10 @@ struct SandboxRoutes {
         group.get("validate") { _, _ in
             SandboxReply.ok([
                 "username": "+213550000000",
-                "apiKey": ["key": "sandbox", "isEnabled": true, "type": "SANDBOX", "allowedips": [String](), "scope": "READ-WRITE"],
+                "apiKey": [
+                    "key": "sandbox", "isEnabled": true, "type": "SANDBOX", "allowedips": [String](),
+                    "scope": "READ-WRITE",
+                ],
             ])
         }
         group.get("account/balance") { _, _ in
@@ -22,7 +25,9 @@ struct SandboxRoutes {
             guard let type = request.uri.queryParameters.get("type").flatMap(CardType.init(rawValue:)) else {
                 return SandboxReply.error(.badRequest, "ERR_VALIDATION", "type must be ADSL or 4G")
             }
-            let products = await state.products(type).map { ["value": $0.value, "cost": $0.cost, "available": $0.available] as [String: Any] }
+            let products = await state.products(type).map {
+                ["value": $0.value, "cost": $0.cost, "available": $0.available] as [String: Any]
+            }
             return SandboxReply.ok(["type": type.rawValue, "products": products])
         }
         group.get("internet/check-number") { request, _ in
@@ -35,7 +40,9 @@ struct SandboxRoutes {
             guard NumberFormat.isValid(number, for: type), SandboxNumbers.outcome(for: number) != .unknownLine else {
                 return Self.phoneError(number: number, type: type)
             }
-            var data: [String: Any] = ["ncli": String(number.suffix(5).prefix(5)) + "*****", "type": type == .adsl ? "ADSL" : "4GLTE"]
+            var data: [String: Any] = [
+                "ncli": String(number.suffix(5).prefix(5)) + "*****", "type": type == .adsl ? "ADSL" : "4GLTE",
+            ]
             if type == .adsl { data["offre"] = "FTTc-b_10M" }
             return SandboxReply.ok(data)
         }
@@ -62,7 +69,10 @@ struct SandboxRoutes {
             for item in items { described.append(await describe(item)) }
             return SandboxReply.ok([
                 "items": described,
-                "pagination": ["page": page, "pageSize": size, "totalPages": max(1, (total + size - 1) / size), "totalResults": total],
+                "pagination": [
+                    "page": page, "pageSize": size, "totalPages": max(1, (total + size - 1) / size),
+                    "totalResults": total,
+                ],
             ])
         }
     }
@@ -96,7 +106,8 @@ struct SandboxRoutes {
             case .outOfStock:
                 return SandboxReply.error(.badRequest, "ERR_STOCK", "This card value is out of stock")
             case .unknownValue:
-                return SandboxReply.error(.badRequest, "ERR_VALIDATION", "value is not in the catalogue of \(type.rawValue)")
+                return SandboxReply.error(
+                    .badRequest, "ERR_VALIDATION", "value is not in the catalogue of \(type.rawValue)")
             case .unknownLine:
                 return Self.phoneError(number: number, type: type)
             }
@@ -106,7 +117,10 @@ struct SandboxRoutes {
     static func phoneError(number: String, type: CardType) -> Response {
         SandboxReply.error(
             .badRequest, "ERR_PHONE", "Invalid phone number for \(type.rawValue) service",
-            details: ["number": String(number.prefix(20)), "type": type.rawValue, "reason": "Number does not match required format"]
+            details: [
+                "number": String(number.prefix(20)), "type": type.rawValue,
+                "reason": "Number does not match required format",
+            ]
         )
     }
 

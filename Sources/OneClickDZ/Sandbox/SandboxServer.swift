@@ -33,11 +33,13 @@ public struct SandboxServer: Sendable {
 
     /// Changes the injected faults while the sandbox runs (fractions of requests, 0 to 1).
     public func setFaults(
-        serverErrors: Double = 0, rateLimits: Double = 0, malformed: Double = 0, slow: Double = 0, slowSeconds: Double = 30,
+        serverErrors: Double = 0, rateLimits: Double = 0, malformed: Double = 0, slow: Double = 0,
+        slowSeconds: Double = 30,
         retryAfter: Int = 1
     ) async {
         await state.setFaults(
-            serverErrors: serverErrors, rateLimits: rateLimits, malformed: malformed, slow: slow, slowSeconds: slowSeconds,
+            serverErrors: serverErrors, rateLimits: rateLimits, malformed: malformed, slow: slow,
+            slowSeconds: slowSeconds,
             retryAfter: retryAfter
         )
     }
@@ -66,7 +68,9 @@ struct SandboxGate: RouterMiddleware {
     typealias Context = BasicRequestContext
     let state: SandboxState
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let route = "\(request.method.rawValue) \(Self.route(request.uri.path))"
         await state.count(route)
         let started = Date().timeIntervalSince1970
@@ -74,7 +78,9 @@ struct SandboxGate: RouterMiddleware {
         let id = request.uri.path.split(separator: "/").last.map(String.init) ?? ""
         func record(_ status: Int) async {
             await state.record(
-                SandboxRequestRecord(route: route, id: id, agent: agent, start: started, end: Date().timeIntervalSince1970, status: status)
+                SandboxRequestRecord(
+                    route: route, id: id, agent: agent, start: started, end: Date().timeIntervalSince1970,
+                    status: status)
             )
         }
         do {
@@ -87,7 +93,9 @@ struct SandboxGate: RouterMiddleware {
         }
     }
 
-    private func answer(_ request: Request, route: String, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    private func answer(
+        _ request: Request, route: String, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         var settings = await state.faults
         let token = request.headers[.accessToken] ?? ""
         if token.isEmpty {
@@ -134,21 +142,30 @@ struct SandboxGate: RouterMiddleware {
 /// Envelopes in the upstream's shape.
 enum SandboxReply {
     static func ok(_ data: Any) -> Response {
-        json(.ok, [
-            "success": true, "data": data,
-            "meta": ["timestamp": Date().formatted(.iso8601)], "requestId": requestID(),
-        ])
+        json(
+            .ok,
+            [
+                "success": true, "data": data,
+                "meta": ["timestamp": Date().formatted(.iso8601)], "requestId": requestID(),
+            ])
     }
 
-    static func error(_ status: HTTPResponse.Status, _ code: String, _ message: String, details: [String: Any] = [:]) -> Response {
-        json(status, [
-            "success": false, "error": ["code": code, "message": message, "details": details], "requestId": requestID(),
-        ])
+    static func error(_ status: HTTPResponse.Status, _ code: String, _ message: String, details: [String: Any] = [:])
+        -> Response
+    {
+        json(
+            status,
+            [
+                "success": false, "error": ["code": code, "message": message, "details": details],
+                "requestId": requestID(),
+            ])
     }
 
     static func json(_ status: HTTPResponse.Status, _ object: [String: Any]) -> Response {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     static func requestID() -> String {

@@ -1,4 +1,5 @@
 import HTTPTypes
+
 /// How the sandbox behaves: timings, money, and faults to inject.
 public struct SandboxSettings: Sendable {
     /// A HANDLING top-up resolves after a random time in this range (the upstream says 3 to 45 s).

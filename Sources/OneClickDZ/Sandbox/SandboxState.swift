@@ -41,7 +41,8 @@ actor SandboxState {
     }
 
     func setFaults(
-        serverErrors: Double, rateLimits: Double, malformed: Double, slow: Double, slowSeconds: Double, retryAfter: Int, routes: [String]? = nil
+        serverErrors: Double, rateLimits: Double, malformed: Double, slow: Double, slowSeconds: Double, retryAfter: Int,
+        routes: [String]? = nil
     ) {
         faults.faultRoutes = routes
         faults.serverErrorRate = serverErrors
@@ -61,13 +62,17 @@ actor SandboxState {
     }
 
     func products(_ type: CardType) -> [Product] {
-        (Self.catalogue[type] ?? []).map { Product(value: $0.value, cost: Self.cost(of: $0.value), available: $0.available) }
+        (Self.catalogue[type] ?? []).map {
+            Product(value: $0.value, cost: Self.cost(of: $0.value), available: $0.available)
+        }
     }
 
     static func cost(of value: Int) -> Double { Double(value) * 0.98 }
 
     enum SendFailure: Error {
-        case duplicatedRef, insufficientBalance(required: Double), outOfStock, unknownValue, unknownLine
+        case duplicatedRef
+        case insufficientBalance(required: Double)
+        case outOfStock, unknownValue, unknownLine
     }
 
     func send(type: CardType, number: String, value: Int, ref: String?) throws(SendFailure) -> Topup {
@@ -85,7 +90,8 @@ actor SandboxState {
             id: Self.objectID(), ref: ref, type: type, number: number, value: value, createdAt: now,
             resolvesAt: now.addingTimeInterval(Double.random(in: settings.resolveAfter)), outcome: outcome,
             cardCode: String(format: "%06d%06d", Int.random(in: 0...999_999), Int.random(in: 0...999_999)),
-            transactionNumber: "AT-\(Calendar(identifier: .gregorian).component(.year, from: now))-\(Int.random(in: 10_000...99_999))"
+            transactionNumber:
+                "AT-\(Calendar(identifier: .gregorian).component(.year, from: now))-\(Int.random(in: 10_000...99_999))"
         )
         topups[topup.id] = topup
         order.append(topup.id)
