@@ -75,6 +75,19 @@ public struct Tracker: Service {
         return claimed.count
     }
 
+    /// Checks one order upstream now, out of its schedule (an operator's or a buyer's request): the same
+    /// check a pass makes, under the same rate limit and the same lease, so it never races the tracker.
+    /// Returns the order as it stands afterwards; an order that is final, or that another worker is
+    /// checking at this moment, is returned as it is without a call upstream.
+    @discardableResult
+    public func checkNow(_ topupId: TopupID) async throws -> OrderRecord? {
+        let claimed = try await context.repositories.leases.claim(
+            .orderChecks, key: topupId.rawValue, owner: owner, now: time.now(), leaseMillis: lease.inMilliseconds
+        )
+        if claimed { await check(topupId) }
+        return try await context.repositories.orders.find(topupId)
+    }
+
     func check(_ topupId: TopupID) async {
         do {
             try await checkOrThrow(topupId)

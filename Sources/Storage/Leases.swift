@@ -23,6 +23,9 @@ public struct LeaseTable: Sendable {
 public protocol LeaseRepository: Sendable {
     /// Takes up to `limit` due, unclaimed rows for `owner` until `now + leaseMillis`; returns their keys, most overdue first.
     func claim(_ table: LeaseTable, owner: String, now: Int64, leaseMillis: Int64, limit: Int) async throws -> [String]
+    /// Takes one row for `owner` now, whether or not it is due, unless another worker holds it or it
+    /// is finished (no due time); returns whether it was taken.
+    func claim(_ table: LeaseTable, key: String, owner: String, now: Int64, leaseMillis: Int64) async throws -> Bool
     /// The earliest time a row falls due or its lease ends; nil when nothing is scheduled.
     func nextDue(_ table: LeaseTable, now: Int64) async throws -> Int64?
     /// Gives a row back with its next due time; false when `owner` no longer held it.
@@ -70,6 +73,18 @@ public struct SQLLeases: LeaseRepository {
 
     /// When the next row becomes claimable: its due time, or the end of the lease someone else holds on
     /// it. Nil when no row is due ever again. Lets a worker rest exactly until there is work.
+    public func claim(_ table: LeaseTable, key: String, owner: String, now: Int64, leaseMillis: Int64) async throws
+        -> Bool
+    {
+        let rows = try await store.sql.raw(
+            SQLQueryString("UPDATE \(unsafeRaw: table.table) SET lease_owner = \(bind: owner), ")
+                + "lease_until = \(bind: now + leaseMillis) WHERE \(unsafeRaw: table.key) = \(bind: key) "
+                + "AND \(unsafeRaw: table.due) IS NOT NULL AND (lease_until IS NULL OR lease_until <= \(bind: now)) "
+                + "RETURNING \(unsafeRaw: table.key) AS claimed_key"
+        ).all()
+        return !rows.isEmpty
+    }
+
     public func nextDue(_ table: LeaseTable, now: Int64) async throws -> Int64? {
         let row = try await store.sql.raw(
             SQLQueryString("SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > \(bind: now) ")

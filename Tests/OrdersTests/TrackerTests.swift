@@ -92,6 +92,30 @@ struct TrackerTests {
     }
 
     @Test(
+        "check now: one upstream call out of schedule, none for an order another worker holds or a final one",
+        arguments: TestDatabase.available)
+    func checkNow(database: TestDatabase) async throws {
+        let clock = ManualClock()
+        try await PipelineHarness.run(
+            on: database, schedule: TrackingSchedule(pollInterval: .seconds(600)), time: clock.source
+        ) { h in
+            let id = try await h.place(number: SandboxNumbers.stuck.adsl, now: clock.now)
+            try await h.tracker.pass()
+            #expect(try await h.order(id).checkCount == 1)
+            // Not due for ten minutes, but asked for now: checked at once.
+            let checked = try #require(try await h.tracker.checkNow(id))
+            #expect(checked.checkCount == 2 && checked.status == .handling)
+            // Another worker holds the order: no second check over its lease.
+            let taken = try await SQLLeases(store: h.store).claim(
+                .orderChecks, key: id.rawValue, owner: "other-worker", now: clock.now, leaseMillis: 60_000)
+            #expect(taken)
+            #expect(try await h.tracker.checkNow(id)?.checkCount == 2)
+            // A missing order is nil.
+            #expect(try await h.tracker.checkNow(TopupID("no-such-order")!) == nil)
+        }
+    }
+
+    @Test(
         "upstream faults push checks back; after recovery every order is delivered", arguments: TestDatabase.available)
     func faultsThenRecovery(database: TestDatabase) async throws {
         try await PipelineHarness.run(on: database, sandbox: .fast(resolveAfter: 0.05...0.3)) { h in
