@@ -2,12 +2,13 @@
 # Bitaqa container image. Operations guide: docs/deploy.md.
 #
 #   docker build -t bitaqa .
-#   docker run --rm -p 8080:8080 -v bitaqa-data:/var/lib/bitaqa bitaqa          # development mode
+#   docker run --rm -p 8080:8080 -e BITAQA_ENV=development -v bitaqa-data:/var/lib/bitaqa bitaqa   # trying it
 #   docker run --rm --env-file bitaqa.env -v bitaqa-data:/var/lib/bitaqa bitaqa migrate
 #
-# The image sets no secret and not BITAQA_ENV=production: configuration comes from the environment at
-# `docker run` time (see deploy/bitaqa.env.example). In production Bitaqa refuses plain HTTP on
-# 0.0.0.0 unless BITAQA_TLS_CERT_FILE/BITAQA_TLS_KEY_FILE or BITAQA_BEHIND_TLS_PROXY=true is set.
+# The image runs as production (BITAQA_ENV=production) and sets no secret: configuration comes from the
+# environment at `docker run` time (see deploy/bitaqa.env.example), and a missing or unsafe setting
+# stops it with exit 2. Bitaqa refuses plain HTTP on 0.0.0.0 unless BITAQA_TLS_CERT_FILE/BITAQA_TLS_KEY_FILE
+# or BITAQA_BEHIND_TLS_PROXY=true is set. To try the image as a developer, pass -e BITAQA_ENV=development.
 
 ARG SWIFT_IMAGE=swift:6.3-noble
 ARG RUNTIME_IMAGE=ubuntu:noble
@@ -83,11 +84,13 @@ COPY --from=build /staging/bitaqa /usr/local/bin/bitaqa
 COPY --from=build /staging/swift-backtrace-static /usr/local/libexec/bitaqa/swift-backtrace-static
 COPY --chmod=0755 deploy/docker-healthcheck /usr/local/bin/bitaqa-healthcheck
 
+# - BITAQA_ENV: production; a development run must say so (-e BITAQA_ENV=development).
 # - BITAQA_DATA_DIR: the volume below (SQLite database, audit checkpoint, development files).
 # - BITAQA_HTTP_HOST: listen on every interface of the container; the port is published by Docker.
 # - SWIFT_BACKTRACE: on a crash, print a symbolicated backtrace to stderr and exit. Paths sanitized;
 #   registers=none keeps register contents (which could hold fragments of data) out of the log.
-ENV BITAQA_DATA_DIR=/var/lib/bitaqa \
+ENV BITAQA_ENV=production \
+    BITAQA_DATA_DIR=/var/lib/bitaqa \
     BITAQA_HTTP_HOST=0.0.0.0 \
     BITAQA_HTTP_PORT=8080 \
     SWIFT_BACKTRACE=enable=yes,sanitize=yes,threads=all,images=mentioned,registers=none,interactive=no,output-to=stderr,swift-backtrace=/usr/local/libexec/bitaqa/swift-backtrace-static

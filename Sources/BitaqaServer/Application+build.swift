@@ -70,6 +70,7 @@ private func assembleApplication(
     try await Migrator(store: store, logger: logger).migrate()
     let upstream = try Upstream.make(
         configuration, worker: owner, resources: resources, scrubber: scrubber, logger: logger)
+    try await refuseImplicitDevelopmentWithRealKey(configuration, upstream: upstream.client)
     let channels = try messageChannels(configuration, resources: resources, logger: logger)
     let authenticator = try await customerAuthenticator(configuration, scrubber: scrubber, logger: logger)
     let checkpoints = CheckpointWriter(
@@ -158,6 +159,30 @@ private func assembleApplication(
     return app
 }
 
+/// Development that nobody asked for must not run against the real upstream: with `ONECLICKDZ_API_KEY`
+/// set and `BITAQA_ENV` unset, the key must be one that `/v3/validate` reports as `SANDBOX`.
+func refuseImplicitDevelopmentWithRealKey(_ configuration: BitaqaConfiguration, upstream: OneClickDZClient) async throws
+{
+    guard configuration.environment == .development, !configuration.environmentIsExplicit,
+        configuration.upstream.apiKey != nil
+    else { return }
+    let type: String?
+    do {
+        type = try await upstream.validate().type
+    } catch {
+        throw ConfigurationError(
+            "BITAQA_ENV",
+            "unset, so development, but ONECLICKDZ_API_KEY could not be confirmed as a SANDBOX key (\(error)); set BITAQA_ENV=production, or BITAQA_ENV=development to run anyway"
+        )
+    }
+    guard type?.uppercased() == "SANDBOX" else {
+        throw ConfigurationError(
+            "BITAQA_ENV",
+            "unset, so development, but ONECLICKDZ_API_KEY is a \(type ?? "non-sandbox") key; set BITAQA_ENV=production (or BITAQA_ENV=development written out)"
+        )
+    }
+}
+
 /// The routes and middleware; split out so the structure is readable in one place.
 func buildRouter(
     store: Store, secrets: ResolvedSecrets, upstream: OneClickDZClient, availableChannels: Set<DeliveryChannel>,
@@ -169,11 +194,17 @@ func buildRouter(
     if !trustedProxies.isEmpty { router.add(middleware: ForwardedForMiddleware(trusted: trustedProxies)) }
     router.add(middleware: RequestLoggingMiddleware())
     if usesTLS { router.add(middleware: StrictTransportMiddleware()) }
-    router.add(middleware: ErrorMiddleware())
+    // Outside the error middleware, so a 401, 404 or 429 is counted as the client saw it.
     router.add(middleware: RequestMetricsMiddleware(factory: metrics.factory))
+    router.add(middleware: ErrorMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBytes: maxBodyBytes))
     OperationsController(store: store, adminToken: secrets.adminToken, metrics: metrics).addRoutes(to: router)
-    let merchant = router.group("v1").add(middleware: AdminAuthMiddleware(token: secrets.adminToken))
+    let merchant = router.group("v1").add(
+        middleware: AdminAuthMiddleware(
+            token: secrets.adminToken, limiter: domain.repositories.rateLimits,
+            failures: customer.settings.authFailuresPerAddress, window: customer.settings.window, time: time
+        )
+    )
     MerchantOrdersController(
         domain: domain, registrar: OrderRegistrar(context: domain, firstCheckDelay: firstCheckDelay),
         upstream: upstream,
@@ -221,7 +252,8 @@ func customerAuthenticator(
         }
         do {
             return try await CustomerAuthenticator.publicKey(
-                pem: pem, issuer: settings.issuer, audience: settings.audience)
+                pem: pem, issuer: settings.issuer, audience: settings.audience
+            ).limitingLifetime(to: settings.maxLifetime)
         } catch {
             throw ConfigurationError("BITAQA_JWT_PUBLIC_KEY_FILE", "is not a PEM ES256 (P-256) or RSA public key")
         }
@@ -231,6 +263,7 @@ func customerAuthenticator(
         ?? DevelopmentSecrets.jwtSecret(dataDirectory: configuration.storage.dataDirectory, logger: logger)
     scrubber.register(secret.unsafeRevealed)
     return await CustomerAuthenticator.hmac(secret: secret, issuer: settings.issuer, audience: settings.audience)
+        .limitingLifetime(to: settings.maxLifetime)
 }
 
 /// The channels this process can deliver on. In development, without SMTP or SMS settings, each writes

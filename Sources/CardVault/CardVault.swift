@@ -116,9 +116,11 @@ public struct CardVault: Sendable {
         let user = userId.rawValue.utf8
         let count = aadPrefix.count + 1 + KeyID.byteCount + 4 + topup.count + 4 + user.count
         return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+            // `count` is never 0, so the buffer always has an address.
+            guard let start = buffer.baseAddress else { return }
+            let base = UnsafeMutableRawPointer(start)
             var offset = aadPrefix.withUnsafeBytes { prefix in
-                base.copyMemory(from: prefix.baseAddress!, byteCount: prefix.count)
+                if let source = prefix.baseAddress { base.copyMemory(from: source, byteCount: prefix.count) }
                 return prefix.count
             }
             base.storeBytes(of: version, toByteOffset: offset, as: UInt8.self)
@@ -137,7 +139,7 @@ public struct CardVault: Sendable {
 
     private static func copy(_ text: String.UTF8View, to destination: UnsafeMutableRawPointer) -> Int {
         if let copied = text.withContiguousStorageIfAvailable({ bytes -> Int in
-            destination.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+            if let source = bytes.baseAddress { destination.copyMemory(from: source, byteCount: bytes.count) }
             return bytes.count
         }) {
             return copied

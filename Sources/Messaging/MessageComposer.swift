@@ -60,10 +60,11 @@ public enum MessageComposer {
     {
         let set = try Compiled.set(card.locale)
         var context = facts(type: card.type, number: card.number, locale: card.locale)
-        let showLink = channel == .email && link != nil
+        let emailLink = channel == .email ? link : nil
+        let showLink = emailLink != nil
         context["hasCode"] = !showLink
         context["code"] = showLink ? "" : card.code.revealed
-        if showLink { context["link"] = link! }
+        if let emailLink { context["link"] = emailLink }
         context["transactionNumber"] = card.transactionNumber ?? "-"
         context["processedDate"] = AlgiersTime.format(card.processedDate, locale: card.locale)
         context["value"] = card.value.map(String.init) ?? "-"

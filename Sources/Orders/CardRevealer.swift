@@ -25,14 +25,20 @@ public struct CardRevealer: Sendable {
         public let address: String
         public let userAgent: String?
         public let requestID: String
+        /// The caller's own `X-Request-Id`, kept apart from the service's.
+        public let clientRequestID: String?
         /// `in-app` or `web`.
         public let channel: String
 
-        public init(userID: UserID, address: String, userAgent: String?, requestID: String, channel: String) {
+        public init(
+            userID: UserID, address: String, userAgent: String?, requestID: String, clientRequestID: String? = nil,
+            channel: String
+        ) {
             self.userID = userID
             self.address = address
             self.userAgent = userAgent
             self.requestID = requestID
+            self.clientRequestID = clientRequestID
             self.channel = channel
         }
     }
@@ -64,7 +70,7 @@ public struct CardRevealer: Sendable {
                     details: [
                         "channel": viewer.channel, "client": viewer.address,
                         "user_agent": String((viewer.userAgent ?? "").prefix(200)),
-                    ]
+                    ].with(clientRequestID: viewer.clientRequestID)
                 ),
                 now: now
             )

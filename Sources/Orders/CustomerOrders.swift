@@ -20,7 +20,8 @@ public struct CustomerOrders: Sendable {
     ///
     /// - Parameter resource: what was asked for (`order` or `card`), for the audit event.
     public func owned(
-        _ rawTopupId: String, by userId: UserID, requestID: String, client: String, resource: String
+        _ rawTopupId: String, by userId: UserID, requestID: String, clientRequestID: String? = nil, client: String,
+        resource: String
     ) async throws -> OrderRecord {
         let notFound = PublicError(.orderNotFound, "no such order")
         guard let topupId = TopupID(rawTopupId) else { throw notFound }
@@ -30,7 +31,8 @@ public struct CustomerOrders: Sendable {
             try await context.trail.append(
                 AuditEvent(
                     .accessDenied, topupId: topupId, actor: userId.rawValue, requestID: requestID,
-                    details: ["reason": "not_owner", "client": client, "path": resource]
+                    details: ["reason": "not_owner", "client": client, "path": resource].with(
+                        clientRequestID: clientRequestID)
                 ),
                 now: context.time.now()
             )

@@ -26,7 +26,10 @@ public struct OrderRegistrar: Sendable {
 
     /// Stores the order and its `ORDER_REGISTERED` (or `ORDER_SENT`) event in one transaction; a repeat
     /// of the same request answers the stored order, a different request for the same id is a conflict.
-    public func register(_ order: NewOrder, event: AuditKind = .orderRegistered, actor: String, requestID: String?)
+    public func register(
+        _ order: NewOrder, event: AuditKind = .orderRegistered, actor: String, requestID: String?,
+        clientRequestID: String? = nil
+    )
         async throws -> Registered
     {
         let now = context.time.now()
@@ -41,7 +44,7 @@ public struct OrderRegistrar: Sendable {
                         details: [
                             "channels": order.channels.map(\.rawValue).joined(separator: ","),
                             "locale": order.locale.rawValue,
-                        ]
+                        ].with(clientRequestID: clientRequestID)
                     ),
                     now: now, in: transaction
                 )
@@ -59,7 +62,7 @@ public struct OrderRegistrar: Sendable {
     /// Places the top-up upstream (with a unique `ref`) and registers it with the buyer's contact.
     public func send(
         _ request: SendRequest, contact: Contact, through upstream: OneClickDZClient, actor: String, requestID: String?,
-        logger: Logger
+        clientRequestID: String? = nil, logger: Logger
     ) async throws -> Registered {
         let result: SendResult
         do throws(UpstreamError) {
@@ -77,7 +80,8 @@ public struct OrderRegistrar: Sendable {
             locale: contact.locale, channels: contact.channels, fingerprint: ""
         )
         order.fingerprint = OrderFingerprint.of(order)
-        return try await register(order, event: .orderSent, actor: actor, requestID: requestID)
+        return try await register(
+            order, event: .orderSent, actor: actor, requestID: requestID, clientRequestID: clientRequestID)
     }
 
     /// Whom a sent order's card goes to.

@@ -26,7 +26,7 @@ public struct Resender: Sendable {
     /// Queues the card again on `channel`, or on every channel the order has a contact for.
     /// Returns the channels queued.
     public func resend(
-        _ topupId: TopupID, channel: DeliveryChannel?, actor: String, requestID: String?
+        _ topupId: TopupID, channel: DeliveryChannel?, actor: String, requestID: String?, clientRequestID: String? = nil
     ) async throws -> [DeliveryChannel] {
         let now = context.time.now()
         let repositories = context.repositories
@@ -46,7 +46,8 @@ public struct Resender: Sendable {
             try await trail.append(
                 AuditEvent(
                     .resendRequested, topupId: topupId, actor: actor, requestID: requestID,
-                    details: ["channels": channels.map(\.rawValue).joined(separator: ",")]
+                    details: ["channels": channels.map(\.rawValue).joined(separator: ",")].with(
+                        clientRequestID: clientRequestID)
                 ),
                 now: now, in: transaction
             )

@@ -32,6 +32,17 @@ public struct Mailbox: Sendable, Hashable, CustomStringConvertible {
         try self.validate(field: "mailbox")
     }
 
+    /// Whether this client would send to `address`: the one check that both the mailer (when it sends)
+    /// and anything accepting an address for later delivery (registration) use.
+    public static func isSendable(_ address: String) -> Bool {
+        do {
+            try Mailbox(address: address).validate(field: "address")
+            return true
+        } catch {
+            return false
+        }
+    }
+
     /// `Name <address>` as written by a person; headers use an encoded form instead.
     public var description: String {
         guard let name = self.name else {
@@ -49,9 +60,22 @@ public struct Mailbox: Sendable, Hashable, CustomStringConvertible {
         if scalars.contains(where: { $0 == "\r" || $0 == "\n" }) {
             throw .invalidMessage("the address in \(field) holds a line break")
         }
-        let forbidden: Set<Unicode.Scalar> = ["<", ">", "(", ")", ",", ";", "\"", "\\", " "]
-        guard scalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F && !forbidden.contains($0) }) else {
+        let forbidden: Set<Unicode.Scalar> = ["<", ">", "(", ")", ",", ";", ":", "[", "]", "\"", "\\", " "]
+        // Format characters (right-to-left overrides, zero-width joiners) and other invisibles make an
+        // address read differently from what it is.
+        let invisible: (Unicode.Scalar) -> Bool = {
+            [.format, .control, .spaceSeparator, .lineSeparator, .paragraphSeparator, .unassigned, .privateUse]
+                .contains($0.properties.generalCategory)
+        }
+        guard
+            scalars.allSatisfy({
+                $0.value > 0x20 && $0.value != 0x7F && !forbidden.contains($0) && !invisible($0)
+            })
+        else {
             throw .invalidMessage("the address in \(field) holds a space, control or special character")
+        }
+        guard self.address.filter({ $0 == "@" }).count == 1 else {
+            throw .invalidMessage("the address in \(field) is not local@domain")
         }
         guard let at = self.address.lastIndex(of: "@"), at != self.address.startIndex,
             self.address.index(after: at) != self.address.endIndex

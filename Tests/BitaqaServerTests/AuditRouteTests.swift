@@ -9,16 +9,16 @@ import Testing
 @Suite("Merchant API: audit")
 struct AuditRouteTests {
     @Test(
-        "registering writes one ORDER_REGISTERED event with the request id, readable by order",
+        "registering writes one ORDER_REGISTERED event with the service's request id and the caller's apart",
         arguments: TestDatabase.available)
     func registrationAudited(database: TestDatabase) async throws {
         try await TestApp.run(on: database) { client, _ in
             var headers = HTTPFields.admin()
             headers[HTTPField.Name("X-Request-Id")!] = "req-audit-1"
             let body = ByteBuffer(string: #"{"topupId":"audited-1","userId":"u-1","email":"a@b.dz"}"#)
-            #expect(
-                try await client.execute(uri: "/v1/orders", method: .post, headers: headers, body: body).status
-                    == .created)
+            let created = try await client.execute(uri: "/v1/orders", method: .post, headers: headers, body: body)
+            #expect(created.status == .created)
+            let serverID = try #require(created.headers[HTTPField.Name("X-Request-Id")!])
             #expect(
                 try await client.execute(uri: "/v1/orders", method: .post, headers: .admin(), body: body).status == .ok)
             let response = try await client.execute(
@@ -29,7 +29,10 @@ struct AuditRouteTests {
             let events = try #require(json["events"] as? [[String: Any]])
             #expect(events.count == 1)
             #expect(events.first?["kind"] as? String == "ORDER_REGISTERED")
-            #expect(events.first?["requestId"] as? String == "req-audit-1")
+            // The caller chose "req-audit-1"; the trail records the service's own id and keeps the caller's apart.
+            #expect(events.first?["requestId"] as? String == serverID)
+            #expect(UUID(uuidString: serverID) != nil)
+            #expect((events.first?["details"] as? [String: String])?["client_request_id"] == "req-audit-1")
             #expect(events.first?["sequence"] as? Int == 1)
             #expect((events.first?["details"] as? [String: String])?["channels"] == "email")
             let other = try await client.execute(

@@ -149,6 +149,20 @@ struct ConfigurationTests {
                 ["ENCRYPTION_KEY": key, "BITAQA_ADMIN_TOKEN": "0123456789abcdef", "ONECLICKDZ_API_KEY": "k"],
                 "BITAQA_JWT_SECRET"
             ),
+            (
+                [
+                    "ENCRYPTION_KEY": key, "BITAQA_ADMIN_TOKEN": "0123456789abcdef", "ONECLICKDZ_API_KEY": "k",
+                    "BITAQA_JWT_SECRET": String(repeating: "j", count: 32),
+                ],
+                "BITAQA_JWT_ISSUER"
+            ),
+            (
+                [
+                    "ENCRYPTION_KEY": key, "BITAQA_ADMIN_TOKEN": "0123456789abcdef", "ONECLICKDZ_API_KEY": "k",
+                    "BITAQA_JWT_SECRET": String(repeating: "j", count: 32), "BITAQA_JWT_ISSUER": "https://shop.dz",
+                ],
+                "BITAQA_JWT_AUDIENCE"
+            ),
         ])
     func production(environment: [String: String], setting: String) {
         var environment = environment
@@ -162,6 +176,7 @@ struct ConfigurationTests {
         let base = [
             "BITAQA_ENV": "production", "ENCRYPTION_KEY": Self.key, "BITAQA_ADMIN_TOKEN": "0123456789abcdef",
             "ONECLICKDZ_API_KEY": "production-key", "BITAQA_JWT_SECRET": String(repeating: "j", count: 32),
+            "BITAQA_JWT_ISSUER": "https://shop.dz", "BITAQA_JWT_AUDIENCE": "bitaqa",
         ]
         _ = try Self.read(base)
         _ = try Self.read(base.merging(["BITAQA_HTTP_HOST": "0.0.0.0", "BITAQA_BEHIND_TLS_PROXY": "true"]) { $1 })

@@ -2,6 +2,7 @@ import Audit
 import BitaqaCore
 import BitaqaTestSupport
 import CardVault
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -16,6 +17,7 @@ struct TestClaims: JWTPayload {
     var sub: SubjectClaim
     var exp: ExpirationClaim?
     var nbf: NotBeforeClaim?
+    var iat: IssuedAtClaim?
     var iss: IssuerClaim?
     var aud: AudienceClaim?
 
@@ -33,6 +35,13 @@ enum Tokens {
 
     static func claims(_ user: String, expiresIn: TimeInterval = 300) -> TestClaims {
         TestClaims(sub: .init(value: user), exp: .init(value: Date().addingTimeInterval(expiresIn)))
+    }
+
+    /// An HS256 token with exactly this header and payload JSON, signed with the secret.
+    static func handSigned(header: String, payload: String, secret: String = Tokens.secret) -> String {
+        let input = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(Array(payload.utf8))
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(input.utf8), using: SymmetricKey(data: Array(secret.utf8)))
+        return input + "." + Base64URL.encode(Array(mac))
     }
 
     static func unsigned(_ payload: String) -> String {
@@ -178,12 +187,29 @@ struct CustomerAPITests {
             wrongIssuer.iss = "other"
             var wrongAudience = good
             wrongAudience.aud = "other"
+            // Longer-lived than BITAQA_JWT_MAX_LIFETIME (default 24 h): from `iat`, or from now without one.
+            var longLived = good
+            longLived.exp = .init(value: Date().addingTimeInterval(2 * 86_400))
+            var longFromIssue = good
+            longFromIssue.iat = .init(value: Date().addingTimeInterval(-3_600))
+            longFromIssue.exp = .init(value: Date().addingTimeInterval(86_400 - 600))
+            let now = Int(Date().timeIntervalSince1970)
+            let payload = #"{"sub":"alice","exp":\#(now + 300),"iss":"shop","aud":"bitaqa"}"#
+            // Validly signed, but it demands an extension we do not implement (RFC 7515 §4.1.11).
+            let critical = Tokens.handSigned(
+                header: #"{"alg":"HS256","typ":"JWT","crit":["x-bind"],"x-bind":1}"#, payload: payload)
+            #expect(
+                try await Self.get(
+                    client, "/api/internet-orders/a-full/card",
+                    token: Tokens.handSigned(header: #"{"alg":"HS256","typ":"JWT"}"#, payload: payload)
+                ).status == .ok, "the hand-signed token is valid without crit")
             let bad: [String?] = [
                 nil, "garbage", try await Tokens.hs256(good, secret: String(repeating: "x", count: 40)),
                 Tokens.unsigned(
                     #"{"sub":"alice","exp":\#(Int(Date().timeIntervalSince1970) + 300),"iss":"shop","aud":"bitaqa"}"#),
                 try await Tokens.hs256(expired), try await Tokens.hs256(noExp), try await Tokens.hs256(future),
                 try await Tokens.hs256(wrongIssuer), try await Tokens.hs256(wrongAudience),
+                try await Tokens.hs256(longLived), try await Tokens.hs256(longFromIssue), critical,
             ]
             var bodies = Set<String>()
             for token in bad {
@@ -262,8 +288,12 @@ struct CustomerAPITests {
             #expect(try ErrorReply(limited).error == "RATE_LIMITED")
             #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 >= 1)
             for _ in 0..<3 { _ = try await Self.get(client, "/api/internet-orders", token: "wrong") }
-            let blocked = try await Self.get(client, "/api/internet-orders", token: token)
-            #expect(blocked.status == .tooManyRequests, "failed sign-ins from this address block it for a while")
+            let blocked = try await Self.get(client, "/api/internet-orders", token: "wrong")
+            #expect(blocked.status == .tooManyRequests, "failed sign-ins from this address are refused for a while")
+            #expect(Int(blocked.headers[.retryAfter] ?? "") ?? 0 >= 1)
+            #expect(
+                try await Self.get(client, "/api/internet-orders", token: token).status == .ok,
+                "a valid token is never refused for others' failures")
             try await Task.sleep(for: .milliseconds(1_700))
             #expect(try await Self.get(client, "/api/internet-orders/a-full/card", token: token).status == .ok)
         }

@@ -83,6 +83,15 @@ struct MerchantOrdersTests {
             ("{\"topupId\":\"t\",\"userId\":\"u\",\"locale\":\"de\"}", "locale"),
             ("{\"topupId\":\"t\",\"userId\":\"u\",\"channels\":[\"fax\"]}", "channels"),
             ("{\"topupId\":\"t\",\"userId\":\"u\",\"channels\":[\"email\"]}", "needs an email"),
+            // The same field twice: one reading checks the first, the other acts on the last.
+            ("{\"topupId\":\"t\",\"userId\":\"u\",\"topupRef\":\"a\\u0001b\",\"topupRef\":\"ok\"}", "same field twice"),
+            ("{\"topupId\":\"t\",\"userId\":\"u\",\"user\\u0049d\":\"v\"}", "same field twice"),
+            ("{\"topupId\":\"t\",\"userId\":\"u\",\"channels\":[{\"a\":1,\"a\":2}]}", "same field twice"),
+            // Addresses the mailer would refuse are refused here, before an order is paid for.
+            ("{\"topupId\":\"t\",\"userId\":\"u\",\"email\":\"a;b@shop.dz\"}", "email"),
+            ("{\"topupId\":\"t\",\"userId\":\"u\",\"email\":\"\\\"a\\\"@shop.dz\"}", "email"),
+            ("{\"topupId\":\"t\",\"userId\":\"u\",\"email\":\"ab\u{202E}@shop.dz\"}", "email"),
+            ("{\"topupId\":\"t\",\"userId\":\"u\",\"email\":\"a(b)@shop.dz\"}", "email"),
         ])
     func badBodies(body: String, fragment: String) async throws {
         try await TestApp.run { client, _ in

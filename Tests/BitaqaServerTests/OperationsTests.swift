@@ -50,17 +50,36 @@ struct OperationsTests {
         }
     }
 
-    @Test("request ids are echoed when plain, replaced otherwise")
+    @Test("metrics count client errors with their own status: 401 and 404, not 500")
+    func clientErrorsCounted() async throws {
+        try await TestApp.run { client, _ in
+            #expect(try await client.execute(uri: "/v1/orders/x", method: .get).status == .unauthorized)
+            #expect(
+                try await client.execute(uri: "/v1/orders/nope", method: .get, headers: .admin()).status == .notFound)
+            let text = String(buffer: try await client.execute(uri: "/metrics", method: .get, headers: .admin()).body)
+            let lines = text.split(separator: "\n").filter {
+                $0.hasPrefix("hb_requests") && $0.contains("/v1/orders/{topupId}")
+            }
+            #expect(lines.contains { $0.contains(#"http_response_status_code="401""#) }, "\(lines)")
+            #expect(lines.contains { $0.contains(#"http_response_status_code="404""#) }, "\(lines)")
+            #expect(!lines.contains { $0.contains(#"http_response_status_code="500""#) }, "\(lines)")
+        }
+    }
+
+    @Test("the request id is the service's own; a plain caller id is echoed apart, any other dropped")
     func requestIDs() async throws {
         try await TestApp.run { client, _ in
             let kept = try await client.execute(
                 uri: "/health", method: .get, headers: [HTTPField.Name("X-Request-Id")!: "abc-123"])
-            #expect(kept.headers[HTTPField.Name("X-Request-Id")!] == "abc-123")
+            let own = try #require(kept.headers[HTTPField.Name("X-Request-Id")!])
+            #expect(own != "abc-123" && UUID(uuidString: own) != nil)
+            #expect(kept.headers[HTTPField.Name("X-Client-Request-Id")!] == "abc-123")
             let replaced = try await client.execute(
                 uri: "/health", method: .get, headers: [HTTPField.Name("X-Request-Id")!: "bad id\twith spaces"])
             let id = try #require(replaced.headers[HTTPField.Name("X-Request-Id")!])
             #expect(id != "bad id\twith spaces")
             #expect(UUID(uuidString: id) != nil)
+            #expect(replaced.headers[HTTPField.Name("X-Client-Request-Id")!] == nil)
         }
     }
 

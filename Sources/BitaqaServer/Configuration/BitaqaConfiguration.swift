@@ -12,6 +12,9 @@ public enum DeploymentEnvironment: String, Sendable, CaseIterable {
 /// (command-line options, then the environment, then `.env`).
 public struct BitaqaConfiguration: Sendable {
     public var environment: DeploymentEnvironment
+    /// Whether `BITAQA_ENV` was written out. Development by default is for a developer's machine only:
+    /// a real upstream key or a non-loopback address needs `BITAQA_ENV=development` said explicitly.
+    public var environmentIsExplicit: Bool
     public var http: HTTPSettings
     public var storage: StorageSettings
     public var security: SecuritySettings
@@ -24,8 +27,9 @@ public struct BitaqaConfiguration: Sendable {
 
     /// Reads and checks every setting; throws the first problem found.
     public init(reader: ConfigReader) throws(ConfigurationError) {
-        environment = try SettingsReader(reader, scope: ["bitaqa"]).choice(
-            "env", default: DeploymentEnvironment.development)
+        let root = SettingsReader(reader, scope: ["bitaqa"])
+        environment = try root.choice("env", default: DeploymentEnvironment.development)
+        environmentIsExplicit = root.string("env") != nil
         http = try HTTPSettings(reader: reader)
         storage = try StorageSettings(reader: reader)
         security = try SecuritySettings(reader: reader)
@@ -37,6 +41,11 @@ public struct BitaqaConfiguration: Sendable {
         customer = try CustomerSettings(reader: reader)
         if environment == .production {
             try checkProduction()
+        } else if !environmentIsExplicit && !http.isLoopback {
+            throw ConfigurationError(
+                "BITAQA_ENV",
+                "unset, so development, which listens only on loopback; \(http.host) needs BITAQA_ENV=production (or BITAQA_ENV=development written out)"
+            )
         }
     }
 
@@ -61,6 +70,15 @@ public struct BitaqaConfiguration: Sendable {
         }
         if customer.jwtSecret == nil && customer.jwtPublicKeyFile == nil {
             throw ConfigurationError("BITAQA_JWT_SECRET", "is required in production (or BITAQA_JWT_PUBLIC_KEY_FILE)")
+        }
+        // Without them, a token the shop's identity provider issued for another service is accepted too.
+        if customer.issuer == nil {
+            throw ConfigurationError(
+                "BITAQA_JWT_ISSUER", "is required in production: the `iss` your shop's tokens carry")
+        }
+        if customer.audience == nil {
+            throw ConfigurationError(
+                "BITAQA_JWT_AUDIENCE", "is required in production: the `aud` your shop's tokens carry for Bitaqa")
         }
     }
 }

@@ -8,7 +8,10 @@ import Foundation
 /// - `BITAQA_JWT_SECRET` (secret): HS256 secret, at least 32 characters; or
 /// - `BITAQA_JWT_PUBLIC_KEY_FILE`: a PEM public key (ES256 P-256, or RS256) instead of the secret.
 ///   Without either, development creates `<data dir>/dev-jwt-secret`; production refuses to start.
-/// - `BITAQA_JWT_ISSUER` / `BITAQA_JWT_AUDIENCE`: when set, tokens must carry this `iss` / `aud`.
+/// - `BITAQA_JWT_ISSUER` / `BITAQA_JWT_AUDIENCE`: when set, tokens must carry this `iss` / `aud`;
+///   required in production.
+/// - `BITAQA_JWT_MAX_LIFETIME`: the longest accepted token lifetime in seconds (default 86400), counted
+///   from `iat`, or from now for a token without `iat`.
 /// - `BITAQA_RATE_LIMIT_REVEALS`: card reveals per user per window (default 30; 0 turns it off).
 /// - `BITAQA_RATE_LIMIT_ADDRESS`: card and auth requests per client address per window (default 120).
 /// - `BITAQA_RATE_LIMIT_AUTH_FAILURES`: failed authentications per address per window (default 20).
@@ -18,6 +21,7 @@ public struct CustomerSettings: Sendable {
     public var jwtPublicKeyFile: String?
     public var issuer: String?
     public var audience: String?
+    public var maxLifetime: Duration
     public var revealsPerUser: Int
     public var requestsPerAddress: Int
     public var authFailuresPerAddress: Int
@@ -30,6 +34,7 @@ public struct CustomerSettings: Sendable {
         jwtPublicKeyFile = jwt.string("public.key.file")
         issuer = jwt.string("issuer")
         audience = jwt.string("audience")
+        maxLifetime = try jwt.duration("max.lifetime", default: 86_400, range: 60...31_536_000)
         if let secret = jwtSecret, secret.unsafeRevealed.count < 32 {
             throw ConfigurationError("BITAQA_JWT_SECRET", "must be at least 32 characters long")
         }

@@ -27,7 +27,8 @@ struct MerchantOrdersController {
         let body = try await request.decode(as: OrderRegistration.self, context: context)
         let order = try body.validated(availableChannels: availableChannels)
         let registered = try await registrar.register(
-            order, event: .orderRegistered, actor: "merchant", requestID: context.requestID)
+            order, event: .orderRegistered, actor: "merchant", requestID: context.requestID,
+            clientRequestID: context.clientRequestID)
         return try await respond(registered, context: context)
     }
 
@@ -37,6 +38,7 @@ struct MerchantOrdersController {
         let (sendRequest, contact) = try body.validated(availableChannels: availableChannels)
         let registered = try await registrar.send(
             sendRequest, contact: contact, through: upstream, actor: "merchant", requestID: context.requestID,
+            clientRequestID: context.clientRequestID,
             logger: context.logger
         )
         return try await respond(registered, context: context)
@@ -76,7 +78,8 @@ struct MerchantOrdersController {
         }
         do {
             let queued = try await Resender(context: domain).resend(
-                topupId, channel: channel, actor: "merchant", requestID: context.requestID
+                topupId, channel: channel, actor: "merchant", requestID: context.requestID,
+                clientRequestID: context.clientRequestID
             )
             return try ResponseJSON.response(Queued(queued: queued.map(\.rawValue)), status: .accepted)
         } catch let refusal as Resender.Refusal {

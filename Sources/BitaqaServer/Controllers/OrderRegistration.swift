@@ -1,6 +1,7 @@
 import BitaqaCore
 import Foundation
 import Orders
+import SMTP
 import Storage
 
 /// The body of `POST /v1/orders`, checked and normalised into a ``NewOrder``.
@@ -26,7 +27,10 @@ struct OrderRegistration: ClosedJSONObject {
             throw .badRequest("userId must be 1 to 128 printable characters without spaces or '/'")
         }
         let email = try email.map { (value: String) throws(PublicError) -> String in
-            guard ContactRules.isValidEmail(value) else { throw .badRequest("email is not a valid e-mail address") }
+            // The mailer's own check, so no order is accepted whose card could never be emailed.
+            guard ContactRules.isValidEmail(value), Mailbox.isSendable(value) else {
+                throw .badRequest("email is not a valid e-mail address")
+            }
             return value
         }
         let phone = try phone.map { (value: String) throws(PublicError) -> String in

@@ -5,8 +5,10 @@ import Hummingbird
 import Logging
 import Storage
 
-/// Guards the customer API: the per-address request limit, the per-address limit on failed
-/// authentications, then the bearer token. A refusal never says which check failed.
+/// Guards the customer API: the per-address request limit, then the bearer token. A valid token is
+/// never refused because of others' failures (customers behind one NAT share an address); an invalid
+/// one is answered 429 once its address used up its failed authentications. Addresses count by
+/// ``ClientAddress/limitKey(_:)`` (IPv6 by /64). A refusal never says which check failed.
 struct CustomerAuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let authenticator: CustomerAuthenticator
@@ -19,22 +21,22 @@ struct CustomerAuthMiddleware: RouterMiddleware {
     {
         let now = time.now()
         let window = settings.window.inMilliseconds
-        let address = context.remoteAddress
+        let address = ClientAddress.limitKey(context.remoteAddress)
         if case .limited(let retry) = try await limiter.hit(
             "addr:\(address)", limit: settings.requestsPerAddress, windowMillis: window, now: now)
         {
             throw PublicError(.rateLimited, "too many requests; try again later", retryAfter: retry)
         }
-        if case .limited(let retry) = try await limiter.isOver(
-            "authfail:\(address)", limit: settings.authFailuresPerAddress, windowMillis: window, now: now
-        ) {
-            throw PublicError(.rateLimited, "too many failed sign-ins; try again later", retryAfter: retry)
-        }
         guard let token = BearerToken.parse(request.headers[.authorization]),
             let user = await authenticator.userID(fromBearer: token)
         else {
+            if case .limited(let retry) = try await limiter.isOver(
+                "authfail:\(address)", limit: settings.authFailuresPerAddress, windowMillis: window, now: now)
+            {
+                throw PublicError(.rateLimited, "too many failed sign-ins; try again later", retryAfter: retry)
+            }
             try await limiter.record("authfail:\(address)", now: now)
-            context.logger.info("customer authentication failed", metadata: ["client": "\(address)"])
+            context.logger.info("customer authentication failed", metadata: ["client": "\(context.remoteAddress)"])
             throw PublicError(.unauthorized, "missing or invalid credentials")
         }
         var context = context

@@ -2,14 +2,17 @@ import BitaqaCore
 import Foundation
 import JWTKit
 
-/// Verifies customer bearer tokens: only the configured algorithm, `exp` required, `nbf` honoured, a
-/// small leeway, `iss` and `aud` when configured, `sub` as the user id. Every failure is the same
-/// `nil`: the caller answers 401 without saying which check failed.
+/// Verifies customer bearer tokens: only the configured algorithm, no `crit` header (RFC 7515 §4.1.11:
+/// we understand no extension, so a token that demands one is refused), `exp` required and at most
+/// `maxLifetime` after `iat` (or after now when there is no `iat`), `nbf` honoured, a small leeway,
+/// `iss` and `aud` when configured, `sub` as the user id. Every failure is the same `nil`: the caller
+/// answers 401 without saying which check failed.
 public struct CustomerAuthenticator: Sendable {
     let keys: JWTKeyCollection
     let algorithm: String
     let issuer: String?
     let audience: String?
+    var maxLifetime: TimeInterval = 86_400
     static let leeway: TimeInterval = 30
 
     /// The claims Bitaqa reads.
@@ -17,6 +20,7 @@ public struct CustomerAuthenticator: Sendable {
         let sub: SubjectClaim
         let exp: ExpirationClaim
         let nbf: NotBeforeClaim?
+        let iat: IssuedAtClaim?
         let iss: IssuerClaim?
         let aud: AudienceClaim?
 
@@ -47,15 +51,25 @@ public struct CustomerAuthenticator: Sendable {
         return CustomerAuthenticator(keys: keys, algorithm: "RS256", issuer: issuer, audience: audience)
     }
 
+    /// The same verifier with a longest accepted token lifetime (`BITAQA_JWT_MAX_LIFETIME`).
+    public func limitingLifetime(to lifetime: Duration) -> CustomerAuthenticator {
+        var limited = self
+        limited.maxLifetime = lifetime.inSeconds
+        return limited
+    }
+
     /// The user a valid token names, or nil.
     public func userID(fromBearer token: String) async -> UserID? {
         // The header's algorithm must be ours before any verification is tried: never `none`, and
         // never an HMAC made with a public key.
-        guard token.utf8.count <= 8_192, let header = Self.header(of: token), header["alg"] as? String == algorithm
+        guard token.utf8.count <= 8_192, let header = Self.header(of: token), header["alg"] as? String == algorithm,
+            header["crit"] == nil
         else {
             return nil
         }
         guard let claims = try? await keys.verify(token, as: Claims.self) else { return nil }
+        let start = claims.iat?.value ?? Date()
+        guard claims.exp.value.timeIntervalSince(start) <= maxLifetime + Self.leeway else { return nil }
         if let issuer, claims.iss?.value != issuer { return nil }
         if let audience, !(claims.aud?.value.contains(audience) ?? false) { return nil }
         return UserID(claims.sub.value)

@@ -7,6 +7,7 @@ import NIOCore
 struct CustomerContext: ChildRequestContext {
     var coreContext: CoreRequestContextStorage
     let requestID: String
+    let clientRequestID: String?
     let remoteAddress: String
     let userID: UserID
 
@@ -15,6 +16,7 @@ struct CustomerContext: ChildRequestContext {
         guard let userID = context.customer else { throw PublicError(.unauthorized, "missing or invalid credentials") }
         coreContext = context.coreContext
         requestID = context.requestID
+        clientRequestID = context.clientRequestID
         remoteAddress = context.remoteAddress
         self.userID = userID
     }

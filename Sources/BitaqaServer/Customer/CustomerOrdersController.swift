@@ -39,7 +39,7 @@ struct CustomerOrdersController {
         let order = try await owned(request, context: context)
         let viewer = CardRevealer.Viewer(
             userID: context.userID, address: context.remoteAddress, userAgent: request.headers[.userAgent],
-            requestID: context.requestID, channel: "in-app"
+            requestID: context.requestID, clientRequestID: context.clientRequestID, channel: "in-app"
         )
         let code = try await revealer.reveal(
             order, to: viewer, buckets: [("reveal:\(context.userID.rawValue)", settings.revealsPerUser)],
@@ -57,6 +57,7 @@ struct CustomerOrdersController {
     private func owned(_ request: Request, context: CustomerContext) async throws -> OrderRecord {
         try await orders.owned(
             try context.parameters.require("topupId"), by: context.userID, requestID: context.requestID,
+            clientRequestID: context.clientRequestID,
             client: context.remoteAddress, resource: request.uri.path.hasSuffix("/card") ? "card" : "order"
         )
     }

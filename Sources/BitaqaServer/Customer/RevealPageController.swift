@@ -22,6 +22,7 @@ struct RevealPageController {
     }
 
     @Sendable func landing(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await chargeAddress(context)
         guard let order = try await order(request, context: context) else {
             return Self.page(RevealPage.invalid(), status: .notFound)
         }
@@ -32,6 +33,7 @@ struct RevealPageController {
     }
 
     @Sendable func reveal(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await chargeAddress(context)
         guard let order = try await order(request, context: context) else {
             return Self.page(RevealPage.invalid(), status: .notFound)
         }
@@ -42,20 +44,29 @@ struct RevealPageController {
         }
         let viewer = CardRevealer.Viewer(
             userID: order.userId, address: context.remoteAddress, userAgent: request.headers[.userAgent],
-            requestID: context.requestID, channel: "web"
+            requestID: context.requestID, clientRequestID: context.clientRequestID, channel: "web"
         )
         let code = try await revealer.reveal(
             order, to: viewer,
-            buckets: [
-                ("reveal:\(order.userId.rawValue)", settings.revealsPerUser),
-                ("addr:\(context.remoteAddress)", settings.requestsPerAddress),
-            ],
+            buckets: [("reveal:\(order.userId.rawValue)", settings.revealsPerUser)],
             logger: context.logger
         )
         return Self.page(
             RevealPage.revealed(
                 Self.summary(order), code: code,
                 steps: UsageInstructions.steps(for: order.cardType, locale: order.locale), locale: order.locale))
+    }
+
+    /// Every request to the page, with a good link or a guessed one, counts against its address
+    /// (IPv6 by /64), the same allowance the customer API uses.
+    private func chargeAddress(_ context: AppRequestContext) async throws {
+        let decision = try await domain.repositories.rateLimits.hit(
+            "addr:\(ClientAddress.limitKey(context.remoteAddress))", limit: settings.requestsPerAddress,
+            windowMillis: settings.window.inMilliseconds, now: domain.time.now()
+        )
+        if case .limited(let retry) = decision {
+            throw PublicError(.rateLimited, "too many requests; try again later", retryAfter: retry)
+        }
     }
 
     /// The order a valid token names, owned by the token's user; nil for anything else.

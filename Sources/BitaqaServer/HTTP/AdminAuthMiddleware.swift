@@ -5,18 +5,48 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import Storage
 
 /// Guards the merchant API: `Authorization: Bearer <BITAQA_ADMIN_TOKEN>`, compared in constant time.
+///
+/// Wrong tokens are throttled: once an address (IPv6 by /64) has used up its failed attempts in the
+/// window (`BITAQA_RATE_LIMIT_AUTH_FAILURES`), every request from it is answered 429 until the window
+/// slides, whatever token it carries, so guessing gains nothing from the answers.
 struct AdminAuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let token: Secret
+    let limiter: (any RateLimiter)?
+    let failures: Int
+    let window: Duration
+    let time: TimeSource
+
+    init(
+        token: Secret, limiter: (any RateLimiter)? = nil, failures: Int = 20, window: Duration = .seconds(60),
+        time: TimeSource = .system
+    ) {
+        self.token = token
+        self.limiter = limiter
+        self.failures = failures
+        self.window = window
+        self.time = time
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
+        let bucket = "adminfail:\(ClientAddress.limitKey(context.remoteAddress))"
+        let now = time.now()
+        if let limiter,
+            case .limited(let retry) = try await limiter.isOver(
+                bucket, limit: failures, windowMillis: window.inMilliseconds, now: now)
+        {
+            throw PublicError(.rateLimited, "too many failed sign-ins; try again later", retryAfter: retry)
+        }
         guard let presented = BearerToken.parse(request.headers[.authorization]),
             token.constantTimeEquals(presented)
         else {
+            try await limiter?.record(bucket, now: now)
+            context.logger.info("merchant authentication failed", metadata: ["client": "\(context.remoteAddress)"])
             throw PublicError(.unauthorized, "missing or invalid credentials")
         }
         return try await next(request, context)

@@ -10,6 +10,9 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The id logged with every line of this request and returned in `X-Request-Id`.
     public var requestID: String
+    /// The caller's `X-Request-Id` when it is a plain short token: logged and audited beside the
+    /// service's own id, never instead of it.
+    public var clientRequestID: String?
     /// The client's IP address, without port: the TCP peer's, or, when that peer is a trusted proxy,
     /// the one it forwarded (``ForwardedForMiddleware``); `unknown` for a Unix socket or a test client.
     public internal(set) var remoteAddress: String

@@ -5,8 +5,11 @@ import HummingbirdCore
 import Logging
 import NIOCore
 
-/// Gives each request an id (the caller's `X-Request-Id` when it is a plain short token), puts it on
-/// every log line of the request and on the response, and logs one line per request.
+/// Gives each request an id of the service's own, puts it on every log line of the request, in the
+/// audit trail and on the response (`X-Request-Id`), and logs one line per request. A caller's
+/// `X-Request-Id` (when it is a plain short token) is kept apart: logged and audited as
+/// `client_request_id` and echoed in `X-Client-Request-Id`, so a caller cannot choose what the trail
+/// calls its request.
 ///
 /// The line names the route pattern, not the raw path, because paths can carry tokens
 /// (`/cards/{token}`); credentials in headers are logged only as `redacted`.
@@ -16,7 +19,7 @@ struct RequestLoggingMiddleware: RouterMiddleware {
     static let requestIDHeader = HTTPField.Name.requestID
     /// Headers whose values are credentials: their presence is logged, never their value.
     static let redactedHeaders: Set<HTTPField.Name> = [
-        .authorization, .cookie, .proxyAuthorization, HTTPField.Name("X-Access-Token")!,
+        .authorization, .cookie, .proxyAuthorization, .accessToken,
     ]
     static let loggedHeaders: [HTTPField.Name] = [.userAgent, .contentType, .contentLength]
 
@@ -24,15 +27,19 @@ struct RequestLoggingMiddleware: RouterMiddleware {
         -> Response
     {
         var context = context
-        let requestID = Self.acceptableID(request.headers[Self.requestIDHeader]) ?? UUID().uuidString.lowercased()
+        let requestID = UUID().uuidString.lowercased()
+        let clientRequestID = Self.acceptableID(request.headers[Self.requestIDHeader])
         context.requestID = requestID
+        context.clientRequestID = clientRequestID
         context.logger[metadataKey: "request_id"] = .string(requestID)
+        if let clientRequestID { context.logger[metadataKey: "client_request_id"] = .string(clientRequestID) }
         // One id per request: Hummingbird's own would only duplicate it, and its long digit runs look
         // like card codes to the log scrubber, which mangles them.
         context.logger[metadataKey: "hb.request.id"] = nil
         let start = ContinuousClock.now
         var response = try await next(request, context)
         response.headers[Self.requestIDHeader] = requestID
+        if let clientRequestID { response.headers[.clientRequestID] = clientRequestID }
         let elapsed = ContinuousClock.now - start
         context.logger.info(
             "request",

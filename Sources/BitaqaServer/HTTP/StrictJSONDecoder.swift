@@ -21,6 +21,11 @@ public struct StrictJSONDecoder: RequestDecoder {
         guard Self.nestingDepth(data) <= Self.maxDepth else {
             throw PublicError.badRequest("the body is nested too deeply")
         }
+        // Both readings below must see one value per key: a duplicate could pass the checks on one
+        // reading and be acted on with the other.
+        if JSONDuplicateKeys.contains(in: Array(data)) {
+            throw PublicError.badRequest("the body has the same field twice")
+        }
         guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
             throw PublicError.badRequest("the body is not valid JSON")
         }
