@@ -13,6 +13,8 @@ public enum AuditKind: String, Sendable, Codable, CaseIterable {
     case cardUnreadable = "CARD_UNREADABLE"
     case keyRotated = "KEY_ROTATED"
     case resendRequested = "RESEND_REQUESTED"
+    case contactChanged = "CONTACT_CHANGED"
+    case contactsBound = "CONTACTS_BOUND"
 }
 
 /// One event to append. `details` are short, non-secret facts (a key id, a channel, a count); the card

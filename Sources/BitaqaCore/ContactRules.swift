@@ -35,3 +35,22 @@ public enum ContactRules {
         return "+213" + digits
     }
 }
+
+extension ContactRules {
+    /// A contact as the audit trail and the logs show it: enough to recognise, not to use.
+    /// `buyer@shop.dz` → `b***r@shop.dz`, `+213551234567` → `+21355*****67`.
+    public static func masked(_ contact: String, channel: DeliveryChannel) -> String {
+        switch channel {
+        case .email:
+            guard let at = contact.lastIndex(of: "@") else { return "***" }
+            let local = contact[..<at]
+            let domain = contact[at...]
+            guard let first = local.first, let last = local.last, local.count > 2 else { return "***" + domain }
+            return "\(first)***\(last)\(domain)"
+        case .sms:
+            guard contact.count > 8 else { return "***" }
+            return String(contact.prefix(6)) + String(repeating: "*", count: contact.count - 8)
+                + String(contact.suffix(2))
+        }
+    }
+}

@@ -101,8 +101,9 @@ private func assembleApplication(
     )
     let views = AuditBatcher(trail: AuditTrail(store: store))
     let cards = CardReader(vault: vault, audit: AuditTrail(store: store), views: views, time: time)
+    let binder = ContactBinder(ring: secrets.keyRing)
     let deliverer = Deliverer(
-        store: store, cards: cards, channels: channels,
+        store: store, cards: cards, binder: binder, channels: channels,
         backoff: DeliveryBackoff(
             maxAttempts: configuration.pipeline.deliveryMaxAttempts, base: configuration.pipeline.deliveryRetryBase,
             cap: configuration.pipeline.deliveryRetryCap
@@ -205,9 +206,10 @@ func buildRouter(
             failures: customer.settings.authFailuresPerAddress, window: customer.settings.window, time: time
         )
     )
+    let binder = ContactBinder(ring: secrets.keyRing)
     MerchantOrdersController(
-        domain: domain, registrar: OrderRegistrar(context: domain, firstCheckDelay: firstCheckDelay),
-        upstream: upstream,
+        domain: domain, registrar: OrderRegistrar(context: domain, firstCheckDelay: firstCheckDelay, binder: binder),
+        correction: ContactCorrection(context: domain, binder: binder), upstream: upstream,
         availableChannels: availableChannels, products: ProductCache(client: upstream)
     ).addRoutes(to: merchant)
     AuditController(trail: domain.trail).addRoutes(to: merchant)

@@ -19,6 +19,8 @@ import Storage
 public struct Deliverer: Service {
     let context: DomainContext
     let cards: CardReader
+    /// Checks that the order's contacts are the ones bound at registration before anything is sent.
+    let binder: ContactBinder
     let channels: [DeliveryChannel: any MessageChannel]
     let backoff: DeliveryBackoff
     /// When set (`BITAQA_EMAIL_MODE=link`), emails carry this link to the reveal page instead of the code.
@@ -34,7 +36,7 @@ public struct Deliverer: Service {
     let wake: WorkSignal?
 
     public init(
-        store: Store, cards: CardReader, channels: [DeliveryChannel: any MessageChannel],
+        store: Store, cards: CardReader, binder: ContactBinder, channels: [DeliveryChannel: any MessageChannel],
         backoff: DeliveryBackoff = DeliveryBackoff(),
         emailLink: (@Sendable (TopupID, UserID) -> String)? = nil, time: TimeSource = .system, logger: Logger,
         metrics: PipelineMetrics = PipelineMetrics(), owner: String, batchSize: Int = 20, concurrency: Int = 8,
@@ -42,6 +44,7 @@ public struct Deliverer: Service {
     ) {
         self.context = DomainContext(store: store, time: time)
         self.cards = cards
+        self.binder = binder
         self.channels = channels
         self.backoff = backoff
         self.emailLink = emailLink
@@ -91,16 +94,26 @@ public struct Deliverer: Service {
                 delivery, reason: "no \(delivery.channel == .email ? "email address" : "phone number") on the order",
                 reasonClass: "no_contact")
         }
+        let masked = ContactRules.masked(recipient, channel: delivery.channel)
+        // Someone who can write the database but holds no key could have changed the contact, or queued
+        // a delivery to a channel of theirs: the binding made at registration must verify, or nothing is sent.
+        if let problem = binder.problem(with: order) {
+            return try await fail(
+                delivery,
+                reason: "the order's contacts do not match the ones bound at registration (\(problem.rawValue))",
+                reasonClass: "recipient_not_bound", recipient: masked)
+        }
         guard let channel = channels[delivery.channel] else {
             return try await fail(
                 delivery, reason: "the \(delivery.channel.rawValue) channel is not configured",
-                reasonClass: "no_channel")
+                reasonClass: "no_channel", recipient: masked)
         }
         let composed: OutgoingMessage?
         switch delivery.purpose {
         case .card:
             guard let stored = try await repositories.cards.card(of: order.topupId) else {
-                return try await fail(delivery, reason: "the order has no stored card", reasonClass: "no_card")
+                return try await fail(
+                    delivery, reason: "the order has no stored card", reasonClass: "no_card", recipient: masked)
             }
             let code: CardCode
             do {
@@ -108,7 +121,7 @@ public struct Deliverer: Service {
             } catch {
                 return try await fail(
                     delivery, reason: "the stored card cannot be read (see CARD_UNREADABLE)",
-                    reasonClass: "card_unreadable")
+                    reasonClass: "card_unreadable", recipient: masked)
             }
             composed = try? MessageComposer.card(
                 CardDetails(
@@ -125,7 +138,8 @@ public struct Deliverer: Service {
             )
         }
         guard let message = composed else {
-            return try await fail(delivery, reason: "the message could not be rendered", reasonClass: "template")
+            return try await fail(
+                delivery, reason: "the message could not be rendered", reasonClass: "template", recipient: masked)
         }
         let providerID: String?
         do throws(DeliveryFailure) {
@@ -136,7 +150,8 @@ public struct Deliverer: Service {
                     error.isPermanent
                     ? error.reason : "gave up after \(delivery.attempts + 1) attempts: \(error.reason)"
                 try await fail(
-                    delivery, reason: reason, reasonClass: error.isPermanent ? "permanent" : "attempts_exhausted")
+                    delivery, reason: reason, reasonClass: error.isPermanent ? "permanent" : "attempts_exhausted",
+                    recipient: masked)
             } else {
                 let now = time.now()
                 let next = now + backoff.delay(afterAttempts: delivery.attempts + 1).inMilliseconds
@@ -163,7 +178,7 @@ public struct Deliverer: Service {
                     .cardDelivered, topupId: order.topupId, actor: "deliverer",
                     details: [
                         "channel": delivery.channel.rawValue, "purpose": delivery.purpose.rawValue,
-                        "message_id": message.messageID, "provider_message_id": providerID ?? "",
+                        "recipient": masked, "message_id": message.messageID, "provider_message_id": providerID ?? "",
                     ]
                 ),
                 now: now, in: transaction
@@ -182,7 +197,9 @@ public struct Deliverer: Service {
         )
     }
 
-    private func fail(_ delivery: DeliveryRecord, reason: String, reasonClass: String) async throws {
+    private func fail(
+        _ delivery: DeliveryRecord, reason: String, reasonClass: String, recipient: String? = nil
+    ) async throws {
         let now = time.now()
         let pipeline = context.repositories.pipeline
         try await context.repositories.transaction { [owner, trail = context.trail] transaction in
@@ -193,7 +210,7 @@ public struct Deliverer: Service {
                     .deliveryFailed, topupId: delivery.topupId, actor: "deliverer",
                     details: [
                         "channel": delivery.channel.rawValue, "purpose": delivery.purpose.rawValue,
-                        "reason": reasonClass,
+                        "reason": reasonClass, "recipient": recipient ?? "",
                     ]
                 ),
                 now: now, in: transaction

@@ -38,6 +38,13 @@ public struct KeyRotator: Sendable {
         public var remaining: [String: Int] = [:]
         /// Whether the run stopped early at `maxBatches`.
         public var interrupted = false
+        /// Orders whose contact binding moved to the active key.
+        public var rebound = 0
+        /// Orders registered before contact binding, bound now with the contacts they hold.
+        public var legacyBound = 0
+        /// Orders whose contacts no longer match their binding: left as they are (their deliveries are
+        /// refused), with the reason.
+        public var contactMismatches: [String: String] = [:]
     }
 
     /// - Parameters:
@@ -72,6 +79,7 @@ public struct KeyRotator: Sendable {
             cursor = last
             progress(report.moved)
         }
+        if !report.interrupted { try await rebindContacts(batchSize: batchSize, into: &report) }
         report.remaining = try await context.repositories.cards.countByKey().filter { $0.key != active }
         try await context.trail.append(
             AuditEvent(
@@ -92,6 +100,55 @@ public struct KeyRotator: Sendable {
             ]
         )
         return report
+    }
+
+    /// Moves every order's contact binding to the active key, verifying the old one first; binds the
+    /// contacts of orders registered before binding existed (the database is trusted once, here).
+    private func rebindContacts(batchSize: Int, into report: inout Report) async throws {
+        let binder = ContactBinder(ring: vault.keyRing)
+        let active = binder.activeKeyID
+        var cursor: String?
+        while true {
+            let outcome = try await context.repositories.transaction { [cursor, context] transaction in
+                var outcome = (rebound: 0, legacy: 0, mismatches: [String: String](), last: String?.none)
+                let orders = try await context.repositories.orders.ordersNotBound(
+                    under: active, after: cursor, limit: batchSize, in: transaction)
+                for order in orders {
+                    outcome.last = order.topupId.rawValue
+                    let problem = binder.problem(with: order)
+                    guard problem == nil || problem == .unbound else {
+                        outcome.mismatches[order.topupId.rawValue] = problem?.rawValue
+                        continue
+                    }
+                    let binding = binder.bind(
+                        topupId: order.topupId, userId: order.userId, email: order.email, phone: order.phone,
+                        channels: order.channels)
+                    if try await context.repositories.orders.rebind(
+                        order.topupId, expected: order.contactBinding, with: binding, in: transaction)
+                    {
+                        if order.contactBinding == nil { outcome.legacy += 1 } else { outcome.rebound += 1 }
+                    }
+                }
+                return outcome
+            }
+            report.rebound += outcome.rebound
+            report.legacyBound += outcome.legacy
+            report.contactMismatches.merge(outcome.mismatches) { _, new in new }
+            guard let last = outcome.last else { break }
+            cursor = last
+        }
+        if report.rebound + report.legacyBound + report.contactMismatches.count > 0 {
+            try await context.trail.append(
+                AuditEvent(
+                    .contactsBound, actor: "bitaqa keys rotate",
+                    details: [
+                        "key_id": active, "rebound": String(report.rebound), "legacy_bound": String(report.legacyBound),
+                        "mismatches": String(report.contactMismatches.count),
+                    ]
+                ),
+                now: context.time.now()
+            )
+        }
     }
 
     private struct BatchOutcome: Sendable {

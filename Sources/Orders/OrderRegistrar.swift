@@ -12,10 +12,13 @@ public struct OrderRegistrar: Sendable {
     let context: DomainContext
     /// From registration to the first status check.
     let firstCheckDelay: Duration
+    /// Binds the contacts given here to the order: the only moment they are taken on trust.
+    let binder: ContactBinder
 
-    public init(context: DomainContext, firstCheckDelay: Duration) {
+    public init(context: DomainContext, firstCheckDelay: Duration, binder: ContactBinder) {
         self.context = context
         self.firstCheckDelay = firstCheckDelay
+        self.binder = binder
     }
 
     /// A registered order, and whether this call created it (false: the same request registered it before).
@@ -35,6 +38,7 @@ public struct OrderRegistrar: Sendable {
         let now = context.time.now()
         let firstCheckAt = now + firstCheckDelay.inMilliseconds
         let orders = context.repositories.orders
+        let order = binder.bound(order)
         let outcome = try await context.repositories.transaction { [trail = context.trail] transaction in
             let outcome = try await orders.register(order, now: now, firstCheckAt: firstCheckAt, in: transaction)
             if case .created = outcome {

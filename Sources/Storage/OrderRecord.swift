@@ -16,6 +16,8 @@ public struct NewOrder: Sendable, Equatable {
     public var channels: [DeliveryChannel]
     /// A digest of the request that registered the order, to tell a replay from a different request.
     public var fingerprint: String
+    /// The binding of the contacts and channels (a MAC the domain layer makes) and its key's id.
+    public var contactBinding: ContactBinding?
 
     public init(
         topupId: TopupID, topupRef: String? = nil, userId: UserID, cardType: CardType? = nil, number: String? = nil,
@@ -33,6 +35,17 @@ public struct NewOrder: Sendable, Equatable {
         self.locale = locale
         self.channels = channels
         self.fingerprint = fingerprint
+    }
+}
+
+/// A MAC over an order's contacts and channels, and the id of the key it was made under.
+public struct ContactBinding: Sendable, Equatable {
+    public let mac: String
+    public let keyID: String
+
+    public init(mac: String, keyID: String) {
+        self.mac = mac
+        self.keyID = keyID
     }
 }
 
@@ -58,11 +71,13 @@ public struct OrderRecord: Sendable, Equatable {
     public var updatedAt: Int64
     public var nextCheckAt: Int64?
     public var checkCount: Int
+    /// Nil for an order registered before contact binding existed, until `keys rotate` binds it.
+    public var contactBinding: ContactBinding?
 
     static let columns = """
         topup_id, topup_ref, user_id, card_type, number, value, email, phone, locale, channels, fingerprint, \
         status, sealed_card, card_key_id, transaction_number, processed_date, created_at, updated_at, \
-        next_check_at, check_count
+        next_check_at, check_count, contact_mac, contact_key_id
         """
 
     init(row: any SQLRow) throws {
@@ -97,6 +112,9 @@ public struct OrderRecord: Sendable, Equatable {
         self.updatedAt = try required("updated_at", Int64.self)
         self.nextCheckAt = try optional("next_check_at", Int64.self)
         self.checkCount = try required("check_count", Int.self)
+        if let mac = try optional("contact_mac", String.self), let keyID = try optional("contact_key_id", String.self) {
+            self.contactBinding = ContactBinding(mac: mac, keyID: keyID)
+        }
     }
 }
 

@@ -25,6 +25,20 @@ public protocol OrderRepository: Sendable {
     func find(_ topupId: TopupID, ownedBy userId: UserID) async throws -> OrderRecord?
     /// A buyer's orders, newest first.
     func orders(ownedBy userId: UserID, limit: Int) async throws -> [OrderRecord]
+    /// Replaces an order's email and phone and their binding together; nil when there is no such order.
+    func updateContacts(
+        _ topupId: TopupID, email: String?, phone: String?, binding: ContactBinding, now: Int64,
+        in transaction: Transaction
+    ) async throws -> OrderRecord?
+    /// Orders whose contacts are not bound under `keyID` (or not bound at all), after `cursor`: one batch
+    /// of a rebinding.
+    func ordersNotBound(under keyID: String, after cursor: String?, limit: Int, in transaction: Transaction)
+        async throws
+        -> [OrderRecord]
+    /// Replaces an order's binding, only if it is still `expected`; whether it did.
+    func rebind(
+        _ topupId: TopupID, expected: ContactBinding?, with binding: ContactBinding, in transaction: Transaction
+    ) async throws -> Bool
     /// The deliveries of one order, oldest first.
     func deliveries(of topupId: TopupID) async throws -> [DeliveryRecord]
 }
@@ -51,12 +65,14 @@ public struct SQLOrderRepository: OrderRepository {
         let inserted = try await sql.raw(
             """
             INSERT INTO orders (topup_id, topup_ref, user_id, card_type, number, value, email, phone, locale,
-                channels, fingerprint, status, created_at, updated_at, next_check_at, check_count)
+                channels, fingerprint, status, created_at, updated_at, next_check_at, check_count,
+                contact_mac, contact_key_id)
             VALUES (\(bind: order.topupId.rawValue), \(bind: order.topupRef), \(bind: order.userId.rawValue),
                 \(bind: order.cardType?.rawValue), \(bind: order.number), \(bind: order.value),
                 \(bind: order.email), \(bind: order.phone), \(bind: order.locale.rawValue),
                 \(bind: ChannelList.encode(order.channels)), \(bind: order.fingerprint),
-                \(bind: OrderStatus.handling.rawValue), \(bind: now), \(bind: now), \(bind: firstCheckAt), 0)
+                \(bind: OrderStatus.handling.rawValue), \(bind: now), \(bind: now), \(bind: firstCheckAt), 0,
+                \(bind: order.contactBinding?.mac), \(bind: order.contactBinding?.keyID))
             ON CONFLICT DO NOTHING
             RETURNING topup_id
             """
@@ -94,6 +110,46 @@ public struct SQLOrderRepository: OrderRepository {
             WHERE topup_id = \(bind: topupId.rawValue) ORDER BY created_at, channel
             """
         ).all().map(DeliveryRecord.init(row:))
+    }
+
+    public func updateContacts(
+        _ topupId: TopupID, email: String?, phone: String?, binding: ContactBinding, now: Int64,
+        in transaction: Transaction
+    ) async throws -> OrderRecord? {
+        try await transaction.sql.raw(
+            """
+            UPDATE orders SET email = \(bind: email), phone = \(bind: phone), contact_mac = \(bind: binding.mac),
+                contact_key_id = \(bind: binding.keyID), updated_at = \(bind: now)
+            WHERE topup_id = \(bind: topupId.rawValue)
+            """
+        ).run()
+        return try await Self.select(transaction.sql, where: "topup_id = \(bind: topupId.rawValue)")
+    }
+
+    public func ordersNotBound(under keyID: String, after cursor: String?, limit: Int, in transaction: Transaction)
+        async throws -> [OrderRecord]
+    {
+        try await transaction.sql.raw(
+            """
+            SELECT \(unsafeRaw: OrderRecord.columns) FROM orders
+            WHERE (contact_key_id IS NULL OR contact_key_id <> \(bind: keyID)) AND topup_id > \(bind: cursor ?? "")
+            ORDER BY topup_id LIMIT \(bind: limit)
+            """
+        ).all().map(OrderRecord.init(row:))
+    }
+
+    public func rebind(
+        _ topupId: TopupID, expected: ContactBinding?, with binding: ContactBinding, in transaction: Transaction
+    ) async throws -> Bool {
+        let guardClause: SQLQueryString =
+            expected.map { "contact_mac = \(bind: $0.mac) AND contact_key_id = \(bind: $0.keyID)" }
+            ?? "contact_mac IS NULL"
+        let rows = try await transaction.sql.raw(
+            SQLQueryString(
+                "UPDATE orders SET contact_mac = \(bind: binding.mac), contact_key_id = \(bind: binding.keyID) ")
+                + "WHERE topup_id = \(bind: topupId.rawValue) AND " + guardClause + " RETURNING topup_id"
+        ).all()
+        return !rows.isEmpty
     }
 
     static func select(_ sql: any SQLDatabase, where condition: SQLQueryString) async throws -> OrderRecord? {

@@ -86,6 +86,14 @@ enum Schema {
                 "CREATE INDEX rate_events_bucket ON rate_events (bucket, at)",
             ]
         },
+        // The MAC over an order's contacts and channels, made at registration under a key derived from
+        // the key ring: someone who can write the database but holds no key cannot redirect a card.
+        Migration(version: 4, name: "contact binding") { _ in
+            [
+                "ALTER TABLE orders ADD COLUMN contact_mac TEXT",
+                "ALTER TABLE orders ADD COLUMN contact_key_id TEXT",
+            ]
+        },
     ]
 
     /// Triggers that make the audit trail refuse updates and deletes at the database itself.

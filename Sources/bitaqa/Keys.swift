@@ -73,6 +73,17 @@ struct Keys: AsyncParsableCommand {
                     lines.append("remaining under key \(key): \(count)")
                 }
             }
+            lines.append(
+                "contacts bound under key \(report.activeKeyID): \(report.rebound) moved, \(report.legacyBound) bound for the first time"
+            )
+            if !report.contactMismatches.isEmpty {
+                lines.append(
+                    "orders whose contacts do not match their binding (deliveries refused, see the audit trail): \(report.contactMismatches.count)"
+                )
+                for (order, reason) in report.contactMismatches.sorted(by: { $0.key < $1.key }) {
+                    lines.append("  \(order): \(reason)")
+                }
+            }
             if !report.unreadable.isEmpty {
                 lines.append("unreadable cards (left as they are, see the audit trail): \(report.unreadable.count)")
                 for (order, reason) in report.unreadable.sorted(by: { $0.key < $1.key }) {

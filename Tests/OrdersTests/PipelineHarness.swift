@@ -71,6 +71,7 @@ struct PipelineHarness: Sendable {
                     ),
                     deliverer: Deliverer(
                         store: store, cards: CardReader(vault: vault, audit: AuditTrail(store: store)),
+                        binder: ContactBinder(ring: vault.keyRing),
                         channels: channels?(defaultChannels) ?? defaultChannels, backoff: backoff, time: time,
                         logger: logs.logger(), owner: "deliverer-test", lease: .seconds(5)
                     ),
@@ -112,7 +113,8 @@ struct PipelineHarness: Sendable {
             phone: channels.contains(.sms) ? "+213551234567" : nil, locale: .fr, channels: channels,
             fingerprint: sent.topupId
         )
-        _ = try await SQLOrderRepository(store: store).register(order, now: now, firstCheckAt: now)
+        _ = try await SQLOrderRepository(store: store).register(
+            ContactBinder(ring: vault.keyRing).bound(order), now: now, firstCheckAt: now)
         return topupId
     }
 

@@ -12,6 +12,7 @@ import Testing
 @Suite("Use cases")
 struct UseCaseTests {
     static let key = SecretBytes(hex: String(repeating: "5e", count: 32), byteCount: 32)!
+    static let binder = ContactBinder(ring: try! KeyRing(keys: [key]))
 
     static func order(_ id: String, user: String = "buyer-1", email: String? = "b@shop.dz") -> NewOrder {
         var order = NewOrder(
@@ -33,7 +34,7 @@ struct UseCaseTests {
         try await database.withStore { store, _ in
             let clock = ManualClock(1_000_000)
             let context = DomainContext(store: store, time: clock.source)
-            let registrar = OrderRegistrar(context: context, firstCheckDelay: .seconds(3))
+            let registrar = OrderRegistrar(context: context, firstCheckDelay: .seconds(3), binder: Self.binder)
             let first = try await registrar.register(Self.order("reg-1"), actor: "merchant", requestID: "r1")
             #expect(first.created && first.order.status == .handling)
             #expect(first.order.nextCheckAt == 1_003_000, "the first check waits the upstream's minimum HANDLING time")
@@ -53,7 +54,7 @@ struct UseCaseTests {
     func ownership(database: TestDatabase) async throws {
         try await database.withStore { store, _ in
             let context = DomainContext(store: store, time: ManualClock(5).source)
-            _ = try await OrderRegistrar(context: context, firstCheckDelay: .zero)
+            _ = try await OrderRegistrar(context: context, firstCheckDelay: .zero, binder: Self.binder)
                 .register(Self.order("own-1", user: "alice"), actor: "merchant", requestID: nil)
             let orders = CustomerOrders(context: context)
             #expect(
@@ -85,7 +86,7 @@ struct UseCaseTests {
             let clock = ManualClock(10_000)
             let context = DomainContext(store: store, time: clock.source)
             let vault = CardVault(keyRing: try KeyRing(keys: [Self.key]))
-            let registered = try await OrderRegistrar(context: context, firstCheckDelay: .zero)
+            let registered = try await OrderRegistrar(context: context, firstCheckDelay: .zero, binder: Self.binder)
                 .register(Self.order("card-1"), actor: "merchant", requestID: nil)
             let card = FulfilledCard(code: CardCode("112233445566"), transactionNumber: "AT-1", processedDate: nil)
             let intake = CardIntake(context: context, vault: vault)
@@ -130,7 +131,7 @@ struct UseCaseTests {
         try await database.withStore { store, _ in
             let context = DomainContext(store: store, time: ManualClock(50).source)
             let vault = CardVault(keyRing: try KeyRing(keys: [Self.key]))
-            _ = try await OrderRegistrar(context: context, firstCheckDelay: .zero).register(
+            _ = try await OrderRegistrar(context: context, firstCheckDelay: .zero, binder: Self.binder).register(
                 Self.order("rs-1"), actor: "merchant", requestID: nil)
             let resender = Resender(context: context)
             await #expect(throws: Resender.Refusal.notReady(.handling)) {

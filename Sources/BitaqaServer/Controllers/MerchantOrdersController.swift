@@ -11,6 +11,7 @@ import Storage
 struct MerchantOrdersController {
     let domain: DomainContext
     let registrar: OrderRegistrar
+    let correction: ContactCorrection
     let upstream: OneClickDZClient
     let availableChannels: Set<DeliveryChannel>
     let products: ProductCache
@@ -19,6 +20,7 @@ struct MerchantOrdersController {
         group.post("orders", use: register)
         group.post("orders/send", use: send)
         group.get("orders/{topupId}", use: show)
+        group.patch("orders/{topupId}", use: correctContact)
         group.post("orders/{topupId}/resend", use: resend)
         group.get("products", use: listProducts)
     }
@@ -50,6 +52,24 @@ struct MerchantOrdersController {
             throw PublicError(.orderNotFound, "no such order")
         }
         return try await respond(record, status: .ok)
+    }
+
+    /// Corrects a buyer's email or phone: validated like registration, bound anew, audited.
+    @Sendable func correctContact(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let topupId = TopupID(try context.parameters.require("topupId")) else {
+            throw PublicError(.orderNotFound, "no such order")
+        }
+        let body = try await request.decode(as: ContactChange.self, context: context)
+        let change = try body.validated()
+        guard
+            let order = try await correction.correct(
+                topupId, change, actor: "merchant", requestID: context.requestID,
+                clientRequestID: context.clientRequestID)
+        else {
+            throw PublicError(.orderNotFound, "no such order")
+        }
+        context.logger.info("order contact corrected", metadata: ["topup_id": "\(topupId)"])
+        return try await respond(order, status: .ok)
     }
 
     /// Queues the card again on a channel: a deliberate new attempt, audited.
