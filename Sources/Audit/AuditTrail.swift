@@ -29,6 +29,13 @@ public struct AuditTrail: Sendable {
         try await transactions.transaction { transaction in try await self.append(event, now: now, in: transaction) }
     }
 
+    /// Appends several events, in order, in one transaction of their own.
+    public func append(_ events: [AuditEvent], now: Int64) async throws {
+        try await transactions.transaction { transaction in
+            for event in events { try await self.append(event, now: now, in: transaction) }
+        }
+    }
+
     /// Appends inside the caller's transaction, so the event commits or rolls back with the change it records.
     @discardableResult
     public func append(_ event: AuditEvent, now: Int64, in transaction: Transaction) async throws -> AuditRecord {

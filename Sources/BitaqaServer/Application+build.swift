@@ -100,6 +100,8 @@ private func assembleApplication(
         lease: configuration.pipeline.lease, cardStored: cardStored
     )
     let views = AuditBatcher(trail: AuditTrail(store: store))
+    let denials = DenialRecorder(
+        trail: AuditTrail(store: store), time: time, window: configuration.audit.denialWindow, logger: logger)
     let cards = CardReader(vault: vault, audit: AuditTrail(store: store), views: views, time: time)
     let binder = ContactBinder(ring: secrets.keyRing)
     let deliverer = Deliverer(
@@ -117,7 +119,7 @@ private func assembleApplication(
         store: store, secrets: secrets, upstream: upstream.client, availableChannels: Set(channels.keys),
         customer: CustomerRoutes(
             authenticator: authenticator, settings: configuration.customer, cards: cards, tokens: revealTokens,
-            metrics: pipelineMetrics
+            metrics: pipelineMetrics, denials: denials
         ),
         metrics: metrics, maxBodyBytes: configuration.http.maxBodyBytes, usesTLS: configuration.http.usesTLS,
         firstCheckDelay: schedule.firstCheckDelay, trustedProxies: configuration.http.trustedProxies, time: time
@@ -127,7 +129,7 @@ private func assembleApplication(
     let services = OwnedServices(
         services: upstream.services + [
             CheckpointService(writer: checkpoints, interval: configuration.audit.checkpointInterval),
-            views, tracker, deliverer,
+            views, denials, tracker, deliverer,
         ],
         resources: resources, logger: logger
     )
@@ -224,8 +226,11 @@ func buildRouter(
     let revealer = CardRevealer(
         context: domain, cards: customer.cards, window: customer.settings.window, metrics: customer.metrics
     )
-    CustomerOrdersController(orders: CustomerOrders(context: domain), revealer: revealer, settings: customer.settings)
-        .addRoutes(to: customers)
+    CustomerOrdersController(
+        orders: CustomerOrders(context: domain, denials: customer.denials), revealer: revealer,
+        settings: customer.settings
+    )
+    .addRoutes(to: customers)
     RevealPageController(domain: domain, tokens: customer.tokens, revealer: revealer, settings: customer.settings)
         .addRoutes(to: router)
     return router
@@ -238,6 +243,7 @@ struct CustomerRoutes {
     let cards: CardReader
     let tokens: RevealTokens
     let metrics: PipelineMetrics
+    let denials: DenialRecorder
 }
 
 /// The customer token verifier from configuration; development without one gets a generated HS256 secret.

@@ -5,9 +5,11 @@ import Storage
 /// A buyer's view of their orders: their own and nobody else's.
 public struct CustomerOrders: Sendable {
     let context: DomainContext
+    let denials: DenialRecorder
 
-    public init(context: DomainContext) {
+    public init(context: DomainContext, denials: DenialRecorder) {
         self.context = context
+        self.denials = denials
     }
 
     /// The buyer's orders, newest first.
@@ -15,8 +17,9 @@ public struct CustomerOrders: Sendable {
         try await context.repositories.orders.orders(ownedBy: userId, limit: limit)
     }
 
-    /// The buyer's order. Another buyer's order and a missing one are the same `ORDER_NOT_FOUND`; the
-    /// former is audited as `ACCESS_DENIED`, naming who asked, from where, for what.
+    /// The buyer's order. Another buyer's order and a missing one are the same `ORDER_NOT_FOUND`, after
+    /// the same two lookups; the former is counted for an `ACCESS_DENIED` event (``DenialRecorder``),
+    /// naming who asked, from where, for what, written off the response path.
     ///
     /// - Parameter resource: what was asked for (`order` or `card`), for the audit event.
     public func owned(
@@ -28,14 +31,9 @@ public struct CustomerOrders: Sendable {
         let orders = context.repositories.orders
         if let order = try await orders.find(topupId, ownedBy: userId) { return order }
         if try await orders.find(topupId) != nil {
-            try await context.trail.append(
-                AuditEvent(
-                    .accessDenied, topupId: topupId, actor: userId.rawValue, requestID: requestID,
-                    details: ["reason": "not_owner", "client": client, "path": resource].with(
-                        clientRequestID: clientRequestID)
-                ),
-                now: context.time.now()
-            )
+            denials.record(
+                topupId, userId: userId, requestID: requestID, clientRequestID: clientRequestID, client: client,
+                resource: resource)
         }
         throw notFound
     }

@@ -53,6 +53,40 @@ struct MerchantOrdersTests {
     }
 
     @Test(
+        "PATCH corrects a contact: validated like registration, audited masked, 404 for no order",
+        arguments: TestDatabase.available)
+    func correctContact(database: TestDatabase) async throws {
+        try await TestApp.run(on: database) { client, _ in
+            #expect(
+                try await client.execute(
+                    uri: "/v1/orders", method: .post, headers: .admin(), body: ByteBuffer(string: Self.body)
+                )
+                .status == .created)
+            let patched = try await client.execute(
+                uri: "/v1/orders/6740a1b2", method: .patch, headers: .admin(),
+                body: ByteBuffer(string: #"{"phone":"0661112233"}"#))
+            #expect(patched.status == .ok)
+            #expect(patched.json?["topupId"] as? String == "6740a1b2")
+            for bad in [#"{}"#, #"{"phone":"+33612345678"}"#, #"{"email":"a;b@shop.dz"}"#, #"{"userId":"x"}"#] {
+                let refused = try await client.execute(
+                    uri: "/v1/orders/6740a1b2", method: .patch, headers: .admin(), body: ByteBuffer(string: bad))
+                #expect(refused.status == .badRequest, "\(bad)")
+            }
+            let missing = try await client.execute(
+                uri: "/v1/orders/nope", method: .patch, headers: .admin(),
+                body: ByteBuffer(string: #"{"phone":"0661112233"}"#))
+            #expect(missing.status == .notFound)
+            let audit = try await client.execute(
+                uri: "/v1/audit?order=6740a1b2", method: .get, headers: .admin(json: false))
+            let events = audit.json?["events"] as? [[String: Any]] ?? []
+            let change = try #require(events.first { $0["kind"] as? String == "CONTACT_CHANGED" })
+            let details = change["details"] as? [String: String] ?? [:]
+            #expect(details["phone_from"] == "+21355*****67" && details["phone_to"] == "+21366*****33")
+            #expect(!String(buffer: audit.body).contains("661112233"), "a contact in clear in the trail")
+        }
+    }
+
+    @Test(
         "the merchant API refuses missing and wrong tokens",
         arguments: [
             nil, "Bearer wrong-token-000000000000", "Basic dGVzdA==", "Bearer", "Bearer \(TestApp.adminToken)x",

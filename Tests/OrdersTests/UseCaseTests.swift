@@ -49,14 +49,15 @@ struct UseCaseTests {
     }
 
     @Test(
-        "another buyer's order is the same not-found as a missing one, and only the former is audited",
+        "another buyer's order is the same not-found as a missing one; only the former is audited, later, collapsed",
         arguments: TestDatabase.available)
     func ownership(database: TestDatabase) async throws {
         try await database.withStore { store, _ in
             let context = DomainContext(store: store, time: ManualClock(5).source)
             _ = try await OrderRegistrar(context: context, firstCheckDelay: .zero, binder: Self.binder)
                 .register(Self.order("own-1", user: "alice"), actor: "merchant", requestID: nil)
-            let orders = CustomerOrders(context: context)
+            let denials = DenialRecorder(trail: context.trail, time: context.time, logger: TestDatabase.quietLogger)
+            let orders = CustomerOrders(context: context, denials: denials)
             #expect(
                 try await orders.owned(
                     "own-1", by: UserID("alice")!, requestID: "q", client: "10.0.0.1", resource: "order"
@@ -71,9 +72,18 @@ struct UseCaseTests {
                 }
             }
             #expect(codes == [.orderNotFound, .orderNotFound])
+            // Off the response path: nothing is written while answering, which would time the two apart.
+            #expect(
+                try await context.trail.events(of: TopupID("own-1")!).filter { $0.event.kind == .accessDenied }.isEmpty)
+            for _ in 0..<4 {
+                _ = try? await orders.owned(
+                    "own-1", by: UserID("mallory")!, requestID: "q", client: "10.0.0.9", resource: "card")
+            }
+            await denials.flushAll()
             let denied = try await context.trail.events(of: TopupID("own-1")!).filter { $0.event.kind == .accessDenied }
             #expect(denied.count == 1)
             #expect(denied.first?.event.actor == "mallory" && denied.first?.event.details["client"] == "10.0.0.9")
+            #expect(denied.first?.event.details["count"] == "5", "five probes, one event")
             #expect(try await context.trail.events(of: TopupID("missing-1")!).isEmpty)
         }
     }
