@@ -12,15 +12,28 @@ public struct AuditTrail: Sendable {
     public static let genesis = String(repeating: "0", count: 64)
     let repository: any AuditRepository
     let transactions: any TransactionRunner
+    /// Authenticate each new event's hash; the service always has them, a bare trail (tests) may not.
+    let keys: AuditKeys?
 
-    public init(repository: any AuditRepository, transactions: any TransactionRunner) {
+    public init(repository: any AuditRepository, transactions: any TransactionRunner, keys: AuditKeys? = nil) {
         self.repository = repository
         self.transactions = transactions
+        self.keys = keys
     }
 
-    /// The trail of `store`.
-    public init(store: Store) {
-        self.init(repository: SQLAuditRepository(store: store), transactions: store)
+    /// The trail of `store`, keyed when `keys` are given.
+    public init(store: Store, keys: AuditKeys? = nil) {
+        self.init(repository: SQLAuditRepository(store: store), transactions: store, keys: keys)
+    }
+
+    /// The same trail, its new events authenticated with `keys`.
+    public func keyed(with keys: AuditKeys) -> AuditTrail {
+        AuditTrail(repository: repository, transactions: transactions, keys: keys)
+    }
+
+    /// Rows as stored, oldest first, for the verifier (which must survive a row that does not decode).
+    public func rows(after sequence: Int64, limit: Int) async throws -> [AuditRow] {
+        try await repository.rows(after: sequence, limit: limit, from: nil, to: nil, topupId: nil)
     }
 
     /// Appends in a transaction of its own.
@@ -44,11 +57,12 @@ public struct AuditTrail: Sendable {
         let previous = last?.hash ?? Self.genesis
         let details = Self.canonicalDetails(event.details)
         let hash = Self.hash(previous: previous, sequence: sequence, at: now, event: event, details: details)
+        let signer = keys?.active
         try await repository.insert(
             AuditRow(
                 sequence: sequence, at: now, kind: event.kind.rawValue, topupId: event.topupId?.rawValue,
-                actor: event.actor,
-                requestID: event.requestID, details: details, previousHash: previous, hash: hash
+                actor: event.actor, requestID: event.requestID, details: details, previousHash: previous, hash: hash,
+                mac: signer.flatMap { signer in keys?.mac(hash, key: signer.key) }, macKeyID: signer?.id
             ),
             in: transaction
         )

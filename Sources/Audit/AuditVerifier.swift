@@ -24,15 +24,30 @@ public struct AuditVerifier: Sendable {
     ///   - checkpoint: the newest signed checkpoint, already checked for its signature; it proves the
     ///     events up to its sequence existed with that hash, so removing the newest events shows.
     ///   - progress: called after each page with the number of events checked so far.
-    public func verify(checkpoint: AuditCheckpoint? = nil, progress: @Sendable (Int64) -> Void = { _ in }) async throws
-        -> Outcome
-    {
+    ///   - minimum: the number of events the trail must at least have, known from elsewhere (a
+    ///     checkpoint kept off the machine, a log line): catches removal of the newest events even when
+    ///     the checkpoint file was rolled back to an older one.
+    ///   - pinned: an event's sequence and hash known from elsewhere; the trail must hold exactly that.
+    public func verify(
+        checkpoint: AuditCheckpoint? = nil, minimum: Int64? = nil, pinned: (sequence: Int64, hash: String)? = nil,
+        progress: @Sendable (Int64) -> Void = { _ in }
+    ) async throws -> Outcome {
         var expectedSequence: Int64 = 1
         var previousHash = AuditTrail.genesis
         var checkpointSeen = false
+        var keyedSeen = false
+        // The first event authenticated only by a key no longer in the ring, until a later event under a
+        // present key vouches for it (its hash covers every earlier event).
+        var uncoveredFrom: Int64?
         while true {
-            let page = try await trail.events(after: expectedSequence - 1, limit: pageSize)
-            for record in page {
+            let page = try await trail.rows(after: expectedSequence - 1, limit: pageSize)
+            for row in page {
+                let record: AuditRecord
+                do {
+                    record = try AuditTrail.decode(row)
+                } catch {
+                    return .broken(sequence: row.sequence, reason: "does not decode as an event (changed): \(error)")
+                }
                 if record.sequence != expectedSequence {
                     return .broken(
                         sequence: expectedSequence,
@@ -50,6 +65,23 @@ public struct AuditVerifier: Sendable {
                 if recomputed != record.hash {
                     return .broken(sequence: record.sequence, reason: "content does not match its hash (changed)")
                 }
+                if let mac = row.mac, let keyID = row.macKeyID {
+                    keyedSeen = true
+                    switch trail.keys?.verify(hash: record.hash, mac: mac, keyID: keyID) {
+                    case .some(true): uncoveredFrom = nil
+                    case .some(false):
+                        return .broken(
+                            sequence: record.sequence, reason: "its MAC does not match (rewritten without the key)")
+                    case .none: if uncoveredFrom == nil { uncoveredFrom = record.sequence }
+                    }
+                } else if keyedSeen {
+                    return .broken(
+                        sequence: record.sequence, reason: "carries no MAC after keyed events (written without the key)"
+                    )
+                }
+                if let pinned, pinned.sequence == record.sequence, pinned.hash != record.hash {
+                    return .broken(sequence: record.sequence, reason: "differs from the head you gave (rewritten)")
+                }
                 if let checkpoint, checkpoint.sequence == record.sequence {
                     checkpointSeen = true
                     if checkpoint.hash != record.hash {
@@ -62,6 +94,27 @@ public struct AuditVerifier: Sendable {
             }
             progress(expectedSequence - 1)
             if page.count < pageSize { break }
+        }
+        if let uncoveredFrom, trail.keys != nil {
+            return .broken(
+                sequence: uncoveredFrom,
+                reason:
+                    "authenticated only by a key no longer in the ring, and no later event under a present key vouches for it"
+            )
+        }
+        if let pinned, expectedSequence - 1 < pinned.sequence {
+            return .broken(
+                sequence: expectedSequence,
+                reason:
+                    "the trail has \(expectedSequence - 1) events; the head you gave is event \(pinned.sequence) (newest events removed)"
+            )
+        }
+        if let minimum, expectedSequence - 1 < minimum {
+            return .broken(
+                sequence: expectedSequence,
+                reason:
+                    "the trail has \(expectedSequence - 1) events; at least \(minimum) were expected (newest events removed)"
+            )
         }
         if let checkpoint, !checkpointSeen, checkpoint.sequence > 0 {
             return .broken(

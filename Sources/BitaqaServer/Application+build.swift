@@ -73,9 +73,12 @@ private func assembleApplication(
     try await refuseImplicitDevelopmentWithRealKey(configuration, upstream: upstream.client)
     let channels = try messageChannels(configuration, resources: resources, logger: logger)
     let authenticator = try await customerAuthenticator(configuration, scrubber: scrubber, logger: logger)
+    // Every event the service writes is authenticated with a key derived from the ring.
+    let trail = AuditTrail(store: store, keys: AuditKeys(ring: secrets.keyRing))
     let checkpoints = CheckpointWriter(
-        trail: AuditTrail(store: store), keys: CheckpointKeys(ring: secrets.keyRing),
-        file: CheckpointFile(path: configuration.audit.checkpointFile), logger: logger
+        trail: trail, keys: CheckpointKeys(ring: secrets.keyRing),
+        file: CheckpointFile(path: configuration.audit.checkpointFile),
+        copy: configuration.audit.checkpointCopy.map(CheckpointFile.init(path:)), logger: logger
     )
 
     let time = TimeSource.system
@@ -94,18 +97,18 @@ private func assembleApplication(
         pollInterval: configuration.pipeline.pollInterval, queuedRecheck: configuration.pipeline.queuedRecheck)
     let cardStored = WorkSignal()
     let tracker = Tracker(
-        store: store, client: upstream.client, vault: vault,
+        store: store, client: upstream.client, vault: vault, audit: trail,
         schedule: schedule,
         logger: logger, metrics: pipelineMetrics, owner: owner, concurrency: configuration.pipeline.concurrency,
         lease: configuration.pipeline.lease, cardStored: cardStored
     )
-    let views = AuditBatcher(trail: AuditTrail(store: store))
+    let views = AuditBatcher(trail: trail)
     let denials = DenialRecorder(
-        trail: AuditTrail(store: store), time: time, window: configuration.audit.denialWindow, logger: logger)
-    let cards = CardReader(vault: vault, audit: AuditTrail(store: store), views: views, time: time)
+        trail: trail, time: time, window: configuration.audit.denialWindow, logger: logger)
+    let cards = CardReader(vault: vault, audit: trail, views: views, time: time)
     let binder = ContactBinder(ring: secrets.keyRing)
     let deliverer = Deliverer(
-        store: store, cards: cards, binder: binder, channels: channels,
+        store: store, cards: cards, binder: binder, audit: trail, channels: channels,
         backoff: DeliveryBackoff(
             maxAttempts: configuration.pipeline.deliveryMaxAttempts, base: configuration.pipeline.deliveryRetryBase,
             cap: configuration.pipeline.deliveryRetryCap
@@ -122,7 +125,8 @@ private func assembleApplication(
             metrics: pipelineMetrics, denials: denials
         ),
         metrics: metrics, maxBodyBytes: configuration.http.maxBodyBytes, usesTLS: configuration.http.usesTLS,
-        firstCheckDelay: schedule.firstCheckDelay, trustedProxies: configuration.http.trustedProxies, time: time
+        firstCheckDelay: schedule.firstCheckDelay, trustedProxies: configuration.http.trustedProxies, time: time,
+        trail: trail
     )
     // Stopped in reverse order once the HTTP server has stopped: the deliverer and tracker finish the
     // work in hand, card views are flushed, the last checkpoint is written; then the resources close.
@@ -190,9 +194,9 @@ func refuseImplicitDevelopmentWithRealKey(_ configuration: BitaqaConfiguration, 
 func buildRouter(
     store: Store, secrets: ResolvedSecrets, upstream: OneClickDZClient, availableChannels: Set<DeliveryChannel>,
     customer: CustomerRoutes, metrics: MetricsRegistry, maxBodyBytes: Int, usesTLS: Bool = false,
-    firstCheckDelay: Duration = .zero, trustedProxies: Set<String> = [], time: TimeSource = .system
+    firstCheckDelay: Duration = .zero, trustedProxies: Set<String> = [], time: TimeSource = .system, trail: AuditTrail
 ) -> Router<AppRequestContext> {
-    let domain = DomainContext(store: store, time: time)
+    let domain = DomainContext(repositories: Repositories(store: store), trail: trail, time: time)
     let router = Router(context: AppRequestContext.self)
     if !trustedProxies.isEmpty { router.add(middleware: ForwardedForMiddleware(trusted: trustedProxies)) }
     router.add(middleware: RequestLoggingMiddleware())

@@ -34,12 +34,16 @@ public struct CheckpointWriter: Sendable {
     let trail: AuditTrail
     let keys: CheckpointKeys
     let file: CheckpointFile
+    /// A second file every checkpoint also goes to (`BITAQA_AUDIT_CHECKPOINT_COPY`).
+    let copy: CheckpointFile?
     let logger: Logger
     let time: TimeSource
 
     public init(
-        trail: AuditTrail, keys: CheckpointKeys, file: CheckpointFile, logger: Logger, time: TimeSource = .system
+        trail: AuditTrail, keys: CheckpointKeys, file: CheckpointFile, copy: CheckpointFile? = nil, logger: Logger,
+        time: TimeSource = .system
     ) {
+        self.copy = copy
         self.trail = trail
         self.keys = keys
         self.file = file
@@ -57,6 +61,13 @@ public struct CheckpointWriter: Sendable {
         }
         let checkpoint = keys.sign(sequence: head.sequence, hash: head.hash, at: time.now())
         try file.write(checkpoint)
+        if let copy {
+            do {
+                try copy.write(checkpoint)
+            } catch {
+                logger.warning("audit checkpoint copy not written", metadata: ["path": "\(copy.path)"])
+            }
+        }
         logger.info(
             "audit checkpoint",
             metadata: [

@@ -36,13 +36,15 @@ public struct Deliverer: Service {
     let wake: WorkSignal?
 
     public init(
-        store: Store, cards: CardReader, binder: ContactBinder, channels: [DeliveryChannel: any MessageChannel],
+        store: Store, cards: CardReader, binder: ContactBinder, audit: AuditTrail? = nil,
+        channels: [DeliveryChannel: any MessageChannel],
         backoff: DeliveryBackoff = DeliveryBackoff(),
         emailLink: (@Sendable (TopupID, UserID) -> String)? = nil, time: TimeSource = .system, logger: Logger,
         metrics: PipelineMetrics = PipelineMetrics(), owner: String, batchSize: Int = 20, concurrency: Int = 8,
         lease: Duration = .seconds(120), idle: Duration = .milliseconds(250), wake: WorkSignal? = nil
     ) {
-        self.context = DomainContext(store: store, time: time)
+        self.context = DomainContext(
+            repositories: Repositories(store: store), trail: audit ?? AuditTrail(store: store), time: time)
         self.cards = cards
         self.binder = binder
         self.channels = channels

@@ -29,12 +29,13 @@ public struct Tracker: Service {
     let cardStored: WorkSignal?
 
     public init(
-        store: Store, client: OneClickDZClient, vault: CardVault, schedule: TrackingSchedule,
+        store: Store, client: OneClickDZClient, vault: CardVault, audit: AuditTrail? = nil, schedule: TrackingSchedule,
         time: TimeSource = .system, logger: Logger, metrics: PipelineMetrics = PipelineMetrics(), owner: String,
         batchSize: Int = 50, concurrency: Int = 8,
         lease: Duration = .seconds(60), cardStored: WorkSignal? = nil
     ) {
-        self.context = DomainContext(store: store, time: time)
+        self.context = DomainContext(
+            repositories: Repositories(store: store), trail: audit ?? AuditTrail(store: store), time: time)
         self.client = client
         self.intake = CardIntake(context: context, vault: vault)
         self.schedule = schedule

@@ -12,11 +12,16 @@ public struct AuditRow: Sendable, Equatable {
     public let details: String
     public let previousHash: String
     public let hash: String
+    /// HMAC-SHA256 of `hash` under the audit key `macKeyID` names; nil for events from before keying.
+    public let mac: String?
+    public let macKeyID: String?
 
     public init(
         sequence: Int64, at: Int64, kind: String, topupId: String?, actor: String?, requestID: String?, details: String,
-        previousHash: String, hash: String
+        previousHash: String, hash: String, mac: String? = nil, macKeyID: String? = nil
     ) {
+        self.mac = mac
+        self.macKeyID = macKeyID
         self.sequence = sequence
         self.at = at
         self.kind = kind
@@ -62,9 +67,10 @@ public struct SQLAuditRepository: AuditRepository {
     public func insert(_ row: AuditRow, in transaction: Transaction) async throws {
         try await transaction.sql.raw(
             """
-            INSERT INTO audit_events (seq, at, kind, topup_id, actor, request_id, details, prev_hash, hash)
+            INSERT INTO audit_events (seq, at, kind, topup_id, actor, request_id, details, prev_hash, hash, mac, mac_key_id)
             VALUES (\(bind: row.sequence), \(bind: row.at), \(bind: row.kind), \(bind: row.topupId),
-                \(bind: row.actor), \(bind: row.requestID), \(bind: row.details), \(bind: row.previousHash), \(bind: row.hash))
+                \(bind: row.actor), \(bind: row.requestID), \(bind: row.details), \(bind: row.previousHash), \(bind: row.hash),
+                \(bind: row.mac), \(bind: row.macKeyID))
             """
         ).run()
     }
@@ -78,7 +84,7 @@ public struct SQLAuditRepository: AuditRepository {
     {
         var query = SQLQueryString(
             """
-            SELECT seq, at, kind, topup_id, actor, request_id, details, prev_hash, hash FROM audit_events
+            SELECT seq, at, kind, topup_id, actor, request_id, details, prev_hash, hash, mac, mac_key_id FROM audit_events
             WHERE seq > \(bind: sequence)
             """)
         if let from { query = query + " AND at >= \(bind: from)" }
@@ -108,7 +114,9 @@ public struct SQLAuditRepository: AuditRepository {
             requestID: try optional("request_id"),
             details: try row.decode(column: "details", as: String.self),
             previousHash: try row.decode(column: "prev_hash", as: String.self),
-            hash: try row.decode(column: "hash", as: String.self)
+            hash: try row.decode(column: "hash", as: String.self),
+            mac: try optional("mac"),
+            macKeyID: try optional("mac_key_id")
         )
     }
 }

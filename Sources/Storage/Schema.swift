@@ -94,6 +94,14 @@ enum Schema {
                 "ALTER TABLE orders ADD COLUMN contact_key_id TEXT",
             ]
         },
+        // Each event's hash, authenticated with a key derived from the key ring: without the key, no
+        // event can be rewritten, even after the newest checkpoint.
+        Migration(version: 5, name: "keyed audit chain") { _ in
+            [
+                "ALTER TABLE audit_events ADD COLUMN mac TEXT",
+                "ALTER TABLE audit_events ADD COLUMN mac_key_id TEXT",
+            ]
+        },
     ]
 
     /// Triggers that make the audit trail refuse updates and deletes at the database itself.

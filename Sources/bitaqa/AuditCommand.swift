@@ -24,13 +24,36 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(help: "Checkpoint file to check the trail's length against (BITAQA_AUDIT_CHECKPOINT_FILE).")
         var checkpointFile: String?
 
+        @Option(
+            help: "The trail must have at least this many events (a number known from a checkpoint kept elsewhere).")
+        var minEvents: Int64?
+
+        @Option(
+            help: "SEQ:HASH of an event known from elsewhere (a logged checkpoint); the trail must hold exactly it.")
+        var head: String?
+
+        func validate() throws {
+            if let minEvents, minEvents < 0 { throw ValidationError("--min-events must be 0 or more") }
+            if let head, Self.pinned(head) == nil { throw ValidationError("--head must be SEQ:HASH, e.g. 1042:9f3a…") }
+        }
+
+        static func pinned(_ text: String) -> (sequence: Int64, hash: String)? {
+            let parts = text.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, let sequence = Int64(parts[0]), sequence > 0, parts[1].count == 64,
+                parts[1].allSatisfy(\.isHexDigit)
+            else { return nil }
+            return (sequence, parts[1].lowercased())
+        }
+
         func run() async throws {
             try await reportingFailures {
                 let (configuration, logger) = try await ConfigurationSource.prepare(common)
                 let counter = ProgressBox()
                 let elapsed = Progress(total: 0, unit: "")
                 let verdict = try await AuditTasks.verify(
-                    configuration, checkpointPath: checkpointFile, logger: logger,
+                    configuration, checkpointPath: checkpointFile, minimum: minEvents,
+                    pinned: head.flatMap(Self.pinned),
+                    logger: logger,
                     noCheckpoint: { path in
                         FileHandle.standardError.write(
                             Data(

@@ -20,28 +20,42 @@ public enum AuditTasks {
     ///   - started: told how many events there are to check.
     ///   - progress: told how many were checked so far.
     public static func verify(
-        _ configuration: BitaqaConfiguration, checkpointPath: String?, logger: Logger, noCheckpoint: (String) -> Void,
+        _ configuration: BitaqaConfiguration, checkpointPath: String?, minimum: Int64? = nil,
+        pinned: (sequence: Int64, hash: String)? = nil, logger: Logger, noCheckpoint: (String) -> Void,
         started: (Int64) -> Void, progress: @escaping @Sendable (Int64) -> Void
     ) async throws -> Verdict {
         let ring = try resolveKeyRing(configuration, logger: logger)
-        let file = CheckpointFile(path: checkpointPath ?? configuration.audit.checkpointFile)
+        let keys = CheckpointKeys(ring: ring)
+        // Every place a checkpoint is kept; the newest valid one counts, so rolling one file back to an
+        // older checkpoint hides nothing while the other still has the newer.
+        var files = [CheckpointFile(path: checkpointPath ?? configuration.audit.checkpointFile)]
+        if checkpointPath == nil, let copy = configuration.audit.checkpointCopy {
+            files.append(CheckpointFile(path: copy))
+        }
         return try await withDomain(configuration, logger: logger) { domain in
-            let checkpoint: AuditCheckpoint?
-            do {
-                checkpoint = try file.read()
-            } catch {
-                return .broken(sequence: 0, reason: "the checkpoint file \(file.path) cannot be read")
+            var newest: AuditCheckpoint?
+            for file in files {
+                let found: AuditCheckpoint?
+                do {
+                    found = try file.read()
+                } catch {
+                    return .broken(sequence: 0, reason: "the checkpoint file \(file.path) cannot be read")
+                }
+                guard let found else { continue }
+                guard keys.isValid(found) else {
+                    return .broken(
+                        sequence: found.sequence,
+                        reason: "the checkpoint's signature is invalid (forged, or its key is no longer in the ring)"
+                    )
+                }
+                if found.sequence > newest?.sequence ?? -1 { newest = found }
             }
-            if let found = checkpoint, !CheckpointKeys(ring: ring).isValid(found) {
-                return .broken(
-                    sequence: found.sequence,
-                    reason: "the checkpoint's signature is invalid (forged, or its key is no longer in the ring)"
-                )
-            }
-            if checkpoint == nil { noCheckpoint(file.path) }
+            if newest == nil { noCheckpoint(files.map(\.path).joined(separator: ", ")) }
             started(try await domain.trail.head()?.sequence ?? 0)
-            switch try await AuditVerifier(trail: domain.trail).verify(checkpoint: checkpoint, progress: progress) {
-            case .intact(let events, _): return .intact(events: Int64(events), checkpoint: checkpoint?.sequence)
+            let outcome = try await AuditVerifier(trail: domain.trail).verify(
+                checkpoint: newest, minimum: minimum, pinned: pinned, progress: progress)
+            switch outcome {
+            case .intact(let events, _): return .intact(events: events, checkpoint: newest?.sequence)
             case .broken(let sequence, let reason): return .broken(sequence: sequence, reason: reason)
             }
         }

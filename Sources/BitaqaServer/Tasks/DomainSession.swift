@@ -1,3 +1,4 @@
+import Audit
 import BitaqaCore
 import Logging
 import Orders
@@ -9,10 +10,12 @@ public func withDomain<T>(
     _ configuration: BitaqaConfiguration, logger: Logger, time: TimeSource = .system,
     _ body: (DomainContext) async throws -> T
 ) async throws -> T {
+    let ring = try resolveKeyRing(configuration, logger: logger)
     let store = try await Store.open(configuration.storage.database, logger: logger)
     do {
         try await Migrator(store: store, logger: logger).migrate()
-        let result = try await body(DomainContext(store: store, time: time))
+        let trail = AuditTrail(store: store, keys: AuditKeys(ring: ring))
+        let result = try await body(DomainContext(repositories: Repositories(store: store), trail: trail, time: time))
         await store.shutdown()
         return result
     } catch {

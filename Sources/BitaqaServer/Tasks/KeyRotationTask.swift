@@ -21,7 +21,9 @@ public enum KeyRotationTask {
             // Sign the trail's new head, KEY_ROTATED included.
             try await CheckpointWriter(
                 trail: domain.trail, keys: CheckpointKeys(ring: ring),
-                file: CheckpointFile(path: configuration.audit.checkpointFile), logger: logger, time: domain.time
+                file: CheckpointFile(path: configuration.audit.checkpointFile),
+                copy: configuration.audit.checkpointCopy.map(CheckpointFile.init(path:)), logger: logger,
+                time: domain.time
             ).writeIfMoved(since: 0)
             return report
         }
