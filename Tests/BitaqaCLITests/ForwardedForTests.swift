@@ -45,6 +45,29 @@ struct ForwardedForTests {
             "only the request with a bad header keeps the peer: \(clients)")
     }
 
+    @Test("IPv6 clients are limited by /64: rotating addresses inside one network buys nothing")
+    func ipv6Prefix() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try await ServerProcess.start(
+            directory: directory.path,
+            environment: [
+                "BITAQA_DATA_DIR": directory.path, "BITAQA_TRUSTED_PROXIES": "127.0.0.1",
+                "BITAQA_JWT_SECRET": String(repeating: "p", count: 40), "BITAQA_RATE_LIMIT_AUTH_FAILURES": "2",
+            ])
+        defer { _ = server.stop() }
+        func orders(from client: String) throws -> Int {
+            try HTTPProbe.request(
+                "GET", server.base + "/api/internet-orders",
+                headers: ["Authorization": "Bearer bad", "X-Forwarded-For": client]
+            ).0
+        }
+        #expect(try orders(from: "2001:db8:7:1::a") == 401)
+        #expect(try orders(from: "2001:db8:7:1::b") == 401)
+        #expect(try orders(from: "2001:db8:7:1:ffff::c") == 429, "a fresh address in the same /64")
+        #expect(try orders(from: "2001:db8:7:2::a") == 401, "another network has its own allowance")
+    }
+
     @Test("without BITAQA_TRUSTED_PROXIES the header is ignored: a client cannot choose its address")
     func untrusted() async throws {
         let directory = try TemporaryDirectory()
