@@ -39,7 +39,12 @@ public struct StrictJSONDecoder: RequestDecoder {
             throw PublicError.badRequest("the body has a field this request does not take")
         }
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            let decoded = try JSONDecoder().decode(T.self, from: data)
+            // And on what was decoded, which is what the handler acts on.
+            if Self.decodedHoldsControlCharacter(decoded) {
+                throw PublicError.badRequest("text fields must not contain control characters")
+            }
+            return decoded
         } catch let error as DecodingError {
             throw PublicError.badRequest(Self.explain(error))
         } catch let error as PublicError {
@@ -89,6 +94,14 @@ public struct StrictJSONDecoder: RequestDecoder {
             object.contains { containsControlCharacter($0.key) || containsControlCharacter($0.value) }
         default: false
         }
+    }
+
+    /// Walks the decoded value's stored properties (and their arrays and optionals) for text with a
+    /// control character.
+    static func decodedHoldsControlCharacter(_ value: Any, depth: Int = 0) -> Bool {
+        guard depth < maxDepth else { return false }
+        if let text = value as? String { return containsControlCharacter(text) }
+        return Mirror(reflecting: value).children.contains { decodedHoldsControlCharacter($0.value, depth: depth + 1) }
     }
 
     static func explain(_ error: DecodingError) -> String {
