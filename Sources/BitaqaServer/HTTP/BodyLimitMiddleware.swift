@@ -10,6 +10,10 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
+        // Most requests (every GET) have no body: nothing to read or limit.
+        if request.headers[.contentLength] == nil && request.headers[.transferEncoding] == nil {
+            return try await next(request, context)
+        }
         var request = request
         _ = try await request.collectBody(upTo: maxBytes)
         return try await next(request, context)
