@@ -126,7 +126,7 @@ private func assembleApplication(
         ),
         metrics: metrics, maxBodyBytes: configuration.http.maxBodyBytes, usesTLS: configuration.http.usesTLS,
         firstCheckDelay: schedule.firstCheckDelay, trustedProxies: configuration.http.trustedProxies, time: time,
-        trail: trail
+        trail: trail, tracker: tracker
     )
     // Stopped in reverse order once the HTTP server has stopped: the deliverer and tracker finish the
     // work in hand, card views are flushed, the last checkpoint is written; then the resources close.
@@ -194,7 +194,8 @@ func refuseImplicitDevelopmentWithRealKey(_ configuration: BitaqaConfiguration, 
 func buildRouter(
     store: Store, secrets: ResolvedSecrets, upstream: OneClickDZClient, availableChannels: Set<DeliveryChannel>,
     customer: CustomerRoutes, metrics: MetricsRegistry, maxBodyBytes: Int, usesTLS: Bool = false,
-    firstCheckDelay: Duration = .zero, trustedProxies: Set<String> = [], time: TimeSource = .system, trail: AuditTrail
+    firstCheckDelay: Duration = .zero, trustedProxies: Set<String> = [], time: TimeSource = .system, trail: AuditTrail,
+    tracker: Tracker
 ) -> Router<AppRequestContext> {
     let domain = DomainContext(repositories: Repositories(store: store), trail: trail, time: time)
     let router = Router(context: AppRequestContext.self)
@@ -215,7 +216,7 @@ func buildRouter(
     let binder = ContactBinder(ring: secrets.keyRing)
     MerchantOrdersController(
         domain: domain, registrar: OrderRegistrar(context: domain, firstCheckDelay: firstCheckDelay, binder: binder),
-        correction: ContactCorrection(context: domain, binder: binder), upstream: upstream,
+        correction: ContactCorrection(context: domain, binder: binder), tracker: tracker, upstream: upstream,
         availableChannels: availableChannels, products: ProductCache(client: upstream)
     ).addRoutes(to: merchant)
     AuditController(trail: domain.trail).addRoutes(to: merchant)

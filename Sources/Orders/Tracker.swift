@@ -81,28 +81,49 @@ public struct Tracker: Service {
     /// Returns the order as it stands afterwards; an order that is final, or that another worker is
     /// checking at this moment, is returned as it is without a call upstream.
     @discardableResult
-    public func checkNow(_ topupId: TopupID) async throws -> OrderRecord? {
+    public func checkNow(_ topupId: TopupID) async throws -> CheckOutcome {
         let claimed = try await context.repositories.leases.claim(
             .orderChecks, key: topupId.rawValue, owner: owner, now: time.now(), leaseMillis: lease.inMilliseconds
         )
-        if claimed { await check(topupId) }
-        return try await context.repositories.orders.find(topupId)
+        let failure = claimed ? await check(topupId) : nil
+        guard let order = try await context.repositories.orders.find(topupId) else { return .notFound }
+        if let failure,
+            failure.isTransport || failure.isTimeout || failure.isServer || failure.isRateLimited || failure.isMalformed
+        {
+            return .upstreamFailed(order, failure)
+        }
+        return claimed ? .checked(order) : .notChecked(order)
     }
 
-    func check(_ topupId: TopupID) async {
+    /// What ``checkNow(_:)`` did.
+    public enum CheckOutcome: Sendable {
+        /// Asked upstream; the order as it stands after the answer.
+        case checked(OrderRecord)
+        /// The upstream did not answer (no connection, a timeout, 5xx, 429, a malformed answer); the check
+        /// is rescheduled as after any failed check.
+        case upstreamFailed(OrderRecord, UpstreamError)
+        /// Not asked: the order is final, or another worker is checking it at this moment.
+        case notChecked(OrderRecord)
+        case notFound
+    }
+
+    /// Checks one claimed order; returns the upstream's error when it failed.
+    @discardableResult
+    func check(_ topupId: TopupID) async -> UpstreamError? {
         do {
-            try await checkOrThrow(topupId)
+            return try await checkOrThrow(topupId)
         } catch {
             logger.error(
                 "order check failed", metadata: ["topup_id": "\(topupId)", "error.type": "\(type(of: error))"])
             // Leave the lease to expire: the order comes back on its own.
+            return nil
         }
     }
 
-    private func checkOrThrow(_ topupId: TopupID) async throws {
+    private func checkOrThrow(_ topupId: TopupID) async throws -> UpstreamError? {
         let repositories = context.repositories
         let pipeline = repositories.pipeline
-        guard let order = try await repositories.orders.find(topupId) else { return }
+        guard let order = try await repositories.orders.find(topupId) else { return nil }
         let status: TopupStatus
         do {
             status = try await client.checkID(topupId.rawValue)
@@ -116,7 +137,7 @@ public struct Tracker: Service {
                 metadata: ["topup_id": "\(topupId)", "error": "\(errorClass)", "retry_in_ms": "\(next - now)"])
             try await pipeline.recordCheck(
                 topupId, owner: owner, status: nil, nextCheckAt: next, error: errorClass, now: now)
-            return
+            return error
         }
         let now = time.now()
         switch status.status {
@@ -172,13 +193,13 @@ public struct Tracker: Service {
                     topupId, owner: owner, status: nil, nextCheckAt: now + schedule.pollInterval.inMilliseconds,
                     error: "fulfilled without card", now: now
                 )
-                return
+                return nil
             }
             let keyID: String
             do {
                 keyID = try await intake.store(card, of: order, reported: status, owner: owner, now: now)
             } catch is CardIntake.NotStored {
-                return  // another worker took the order over, or stored the card first
+                return nil  // another worker took the order over, or stored the card first
             }
             cardStored?.notify()
             logger.info("card stored", metadata: ["topup_id": "\(topupId)", "key_id": "\(keyID)"])
@@ -193,6 +214,7 @@ public struct Tracker: Service {
                 error: "unknown status", now: now
             )
         }
+        return nil
     }
 
     static func errorClass(_ error: UpstreamError) -> String {

@@ -9,7 +9,7 @@ struct OrdersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "orders",
         abstract: "Operations on orders.",
-        subcommands: [Resend.self]
+        subcommands: [Resend.self, Check.self]
     )
 
     /// `bitaqa orders resend TOPUP_ID [--channel email|sms]`.
@@ -53,6 +53,44 @@ struct OrdersCommand: AsyncParsableCommand {
                         }
                         throw ExitCode(1)
                     }
+                }
+            }
+        }
+    }
+
+    /// `bitaqa orders check TOPUP_ID`.
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Ask OneClickDz for the order's status now and print the order after the check (exit 1 when the upstream fails).",
+            discussion:
+                "Uses ONECLICKDZ_API_KEY; in development without one, the sandbox lives inside `serve`: use POST /v1/orders/{topupId}/check."
+        )
+
+        @OptionGroup var common: CommonOptions
+
+        @Argument(help: "The order's topupId.")
+        var topupId: String
+
+        func validate() throws {
+            guard TopupID(topupId) != nil else { throw ValidationError("TOPUP_ID is not a topupId") }
+        }
+
+        func run() async throws {
+            try await reportingFailures {
+                let (configuration, logger) = try await ConfigurationSource.prepare(common)
+                guard let id = TopupID(topupId) else { throw ValidationError("TOPUP_ID is not a topupId") }
+                let result: OrderCheckTask.Result
+                do {
+                    result = try await OrderCheckTask.run(configuration, topupId: id, logger: logger)
+                } catch let refusal as OrderCheckTask.Refusal {
+                    throw RuntimeFailure(description: refusal.description)
+                }
+                print(result.orderJSON)
+                if let failure = result.upstreamFailure {
+                    FileHandle.standardError.write(
+                        Data("bitaqa: the upstream did not answer the check: \(failure)\n".utf8))
+                    throw ExitCode(1)
                 }
             }
         }

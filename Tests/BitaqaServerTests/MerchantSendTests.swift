@@ -99,6 +99,39 @@ struct MerchantSendTests {
         }
     }
 
+    @Test("POST /v1/orders/{id}/check checks now: the order after the check, 404 for none, 502 when the upstream fails")
+    func checkOnRequest() async throws {
+        // A slow resolution and a long poll interval: only the on-request check can see the change.
+        let slow = Self.fast.merging([
+            "BITAQA_POLL_INTERVAL": "600", "BITAQA_SANDBOX_RESOLVE_MIN": "0.3", "BITAQA_SANDBOX_RESOLVE_MAX": "0.3",
+        ]) { $1 }
+        try await TestApp.run(settings: slow) { client, _ in
+            let sent = try await Self.send(
+                client, #"{"type":"ADSL","number":"036362608","value":500,"userId":"u-check","email":"c@shop.dz"}"#)
+            #expect(sent.status == .created)
+            let id = try #require(sent.json?["topupId"] as? String)
+            try await Task.sleep(for: .milliseconds(600))
+            let checked = try await client.execute(
+                uri: "/v1/orders/\(id)/check", method: .post, headers: .admin(json: false))
+            #expect(checked.status == .ok)
+            #expect(checked.json?["status"] as? String == "FULFILLED", "\(String(buffer: checked.body))")
+            #expect(checked.json?["cardCode"] == nil)
+            let missing = try await client.execute(
+                uri: "/v1/orders/nope/check", method: .post, headers: .admin(json: false))
+            #expect(missing.status == .notFound)
+        }
+        try await TestApp.run(settings: Self.fast.merging(["BITAQA_SANDBOX_FAULT_5XX": "1"]) { $1 }) { client, _ in
+            let registered = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: .admin(),
+                body: ByteBuffer(string: #"{"topupId":"down-1","userId":"u-1"}"#))
+            #expect(registered.status == .created)
+            let down = try await client.execute(
+                uri: "/v1/orders/down-1/check", method: .post, headers: .admin(json: false))
+            #expect(down.status == .badGateway)
+            #expect(try ErrorReply(down).error == "UPSTREAM_UNAVAILABLE")
+        }
+    }
+
     @Test("a reused ref is 409 DUPLICATED_REF, a poor account 402 INSUFFICIENT_BALANCE")
     func refAndBalance() async throws {
         try await TestApp.run(settings: Self.fast.merging(["BITAQA_SANDBOX_BALANCE": "1500"]) { $1 }) { client, _ in

@@ -103,15 +103,24 @@ struct TrackerTests {
             try await h.tracker.pass()
             #expect(try await h.order(id).checkCount == 1)
             // Not due for ten minutes, but asked for now: checked at once.
-            let checked = try #require(try await h.tracker.checkNow(id))
+            guard case .checked(let checked) = try await h.tracker.checkNow(id) else {
+                Issue.record("not checked")
+                return
+            }
             #expect(checked.checkCount == 2 && checked.status == .handling)
             // Another worker holds the order: no second check over its lease.
             let taken = try await SQLLeases(store: h.store).claim(
                 .orderChecks, key: id.rawValue, owner: "other-worker", now: clock.now, leaseMillis: 60_000)
             #expect(taken)
-            #expect(try await h.tracker.checkNow(id)?.checkCount == 2)
-            // A missing order is nil.
-            #expect(try await h.tracker.checkNow(TopupID("no-such-order")!) == nil)
+            guard case .notChecked(let untouched) = try await h.tracker.checkNow(id) else {
+                Issue.record("checked over another worker's lease")
+                return
+            }
+            #expect(untouched.checkCount == 2)
+            guard case .notFound = try await h.tracker.checkNow(TopupID("no-such-order")!) else {
+                Issue.record("a missing order was found")
+                return
+            }
         }
     }
 

@@ -12,6 +12,8 @@ struct MerchantOrdersController {
     let domain: DomainContext
     let registrar: OrderRegistrar
     let correction: ContactCorrection
+    /// Checks one order upstream on request, through the tracker's lease and rate limit.
+    let tracker: Tracker
     let upstream: OneClickDZClient
     let availableChannels: Set<DeliveryChannel>
     let products: ProductCache
@@ -22,6 +24,7 @@ struct MerchantOrdersController {
         group.get("orders/{topupId}", use: show)
         group.patch("orders/{topupId}", use: correctContact)
         group.post("orders/{topupId}/resend", use: resend)
+        group.post("orders/{topupId}/check", use: check)
         group.get("products", use: listProducts)
     }
 
@@ -70,6 +73,22 @@ struct MerchantOrdersController {
         }
         context.logger.info("order contact corrected", metadata: ["topup_id": "\(topupId)"])
         return try await respond(order, status: .ok)
+    }
+
+    /// Checks the order upstream now: 200 with the order after the check (as it is when it is final or
+    /// another process is checking it at this moment), 502 when the upstream fails.
+    @Sendable func check(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let topupId = TopupID(try context.parameters.require("topupId")) else {
+            throw PublicError(.orderNotFound, "no such order")
+        }
+        switch try await tracker.checkNow(topupId) {
+        case .notFound: throw PublicError(.orderNotFound, "no such order")
+        case .checked(let order), .notChecked(let order): return try await respond(order, status: .ok)
+        case .upstreamFailed(_, let error):
+            context.logger.info(
+                "on-request check failed upstream", metadata: ["topup_id": "\(topupId)", "error": "\(error)"])
+            throw PublicError(.upstreamUnavailable, "OneClickDz did not answer the check; it is retried on schedule")
+        }
     }
 
     /// Queues the card again on a channel: a deliberate new attempt, audited.
