@@ -51,7 +51,7 @@ enum SecretShapes {
                 digitRun = 0
             }
         }
-        return text.contains("eyJ") || text.contains("@") || text.lowercased().contains("bearer")
+        return text.contains("eyJ") || text.contains("@") || text.range(of: "bearer", options: .caseInsensitive) != nil
     }
 
     static func redact(_ text: String) -> String {

@@ -126,7 +126,7 @@ private func assembleApplication(
         ),
         metrics: metrics, maxBodyBytes: configuration.http.maxBodyBytes, usesTLS: configuration.http.usesTLS,
         firstCheckDelay: schedule.firstCheckDelay, trustedProxies: configuration.http.trustedProxies, time: time,
-        trail: trail, tracker: tracker
+        trail: trail, tracker: tracker, binder: binder
     )
     // Stopped in reverse order once the HTTP server has stopped: the deliverer and tracker finish the
     // work in hand, card views are flushed, the last checkpoint is written; then the resources close.
@@ -195,9 +195,9 @@ func buildRouter(
     store: Store, secrets: ResolvedSecrets, upstream: OneClickDZClient, availableChannels: Set<DeliveryChannel>,
     customer: CustomerRoutes, metrics: MetricsRegistry, maxBodyBytes: Int, usesTLS: Bool = false,
     firstCheckDelay: Duration = .zero, trustedProxies: Set<String> = [], time: TimeSource = .system, trail: AuditTrail,
-    tracker: Tracker
+    tracker: Tracker, binder: ContactBinder
 ) -> Router<AppRequestContext> {
-    let domain = DomainContext(repositories: Repositories(store: store), trail: trail, time: time)
+    let domain = DomainContext(store: store, trail: trail, time: time)
     let router = Router(context: AppRequestContext.self)
     if !trustedProxies.isEmpty { router.add(middleware: ForwardedForMiddleware(trusted: trustedProxies)) }
     router.add(middleware: RequestLoggingMiddleware())
@@ -213,7 +213,6 @@ func buildRouter(
             failures: customer.settings.authFailuresPerAddress, window: customer.settings.window, time: time
         )
     )
-    let binder = ContactBinder(ring: secrets.keyRing)
     MerchantOrdersController(
         domain: domain, registrar: OrderRegistrar(context: domain, firstCheckDelay: firstCheckDelay, binder: binder),
         correction: ContactCorrection(context: domain, binder: binder), tracker: tracker, upstream: upstream,

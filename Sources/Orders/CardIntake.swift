@@ -43,10 +43,7 @@ public struct CardIntake: Sendable {
             try await pipeline.insertDeliveries(
                 order.topupId, channels: order.channels, purpose: .card, now: now, in: transaction)
             try await trail.append(
-                AuditEvent(
-                    .statusChanged, topupId: order.topupId, actor: "tracker",
-                    details: ["from": order.status.rawValue, "to": "FULFILLED"]
-                ),
+                AuditEvent.statusChanged(order.topupId, from: order.status, to: .fulfilled),
                 now: now, in: transaction
             )
             try await trail.append(

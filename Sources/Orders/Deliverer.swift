@@ -43,8 +43,7 @@ public struct Deliverer: Service {
         metrics: PipelineMetrics = PipelineMetrics(), owner: String, batchSize: Int = 20, concurrency: Int = 8,
         lease: Duration = .seconds(120), idle: Duration = .milliseconds(250), wake: WorkSignal? = nil
     ) {
-        self.context = DomainContext(
-            repositories: Repositories(store: store), trail: audit ?? AuditTrail(store: store), time: time)
+        self.context = DomainContext(store: store, trail: audit, time: time)
         self.cards = cards
         self.binder = binder
         self.channels = channels

@@ -15,8 +15,8 @@ public struct DomainContext: Sendable {
         self.time = time
     }
 
-    /// The SQL repositories and audit trail of `store`.
-    public init(store: Store, time: TimeSource = .system) {
-        self.init(repositories: Repositories(store: store), trail: AuditTrail(store: store), time: time)
+    /// The SQL repositories of `store`, with `trail` (by default the store's own, unkeyed).
+    public init(store: Store, trail: AuditTrail? = nil, time: TimeSource = .system) {
+        self.init(repositories: Repositories(store: store), trail: trail ?? AuditTrail(store: store), time: time)
     }
 }

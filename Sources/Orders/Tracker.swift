@@ -34,8 +34,7 @@ public struct Tracker: Service {
         batchSize: Int = 50, concurrency: Int = 8,
         lease: Duration = .seconds(60), cardStored: WorkSignal? = nil
     ) {
-        self.context = DomainContext(
-            repositories: Repositories(store: store), trail: audit ?? AuditTrail(store: store), time: time)
+        self.context = DomainContext(store: store, trail: audit, time: time)
         self.client = client
         self.intake = CardIntake(context: context, vault: vault)
         self.schedule = schedule
@@ -164,9 +163,7 @@ public struct Tracker: Service {
                 else { return }
                 if order.status != .queued {
                     try await trail.append(
-                        AuditEvent(
-                            .statusChanged, topupId: topupId, actor: "tracker",
-                            details: ["from": order.status.rawValue, "to": "QUEUED"]),
+                        AuditEvent.statusChanged(topupId, from: order.status, to: .queued),
                         now: now, in: transaction
                     )
                 }
@@ -178,9 +175,7 @@ public struct Tracker: Service {
                 try await pipeline.insertDeliveries(
                     topupId, channels: order.channels, purpose: .refundNotice, now: now, in: transaction)
                 try await trail.append(
-                    AuditEvent(
-                        .statusChanged, topupId: topupId, actor: "tracker",
-                        details: ["from": order.status.rawValue, "to": "REFUNDED"]),
+                    AuditEvent.statusChanged(topupId, from: order.status, to: .refunded),
                     now: now, in: transaction
                 )
             }

@@ -22,11 +22,6 @@ public final class Resources: Sendable {
         entries.withLock { $0.append(Entry(name: name, close: close)) }
     }
 
-    /// The names of what is open, newest first: the order in which ``closeAll(logger:)`` closes them.
-    public var closingOrder: [String] {
-        entries.withLock { $0.reversed().map(\.name) }
-    }
-
     /// Closes everything registered, newest first. A second call finds nothing left to close.
     public func closeAll(logger: Logger? = nil) async {
         let open = entries.withLock { entries in

@@ -15,7 +15,7 @@ public func withDomain<T>(
     do {
         try await Migrator(store: store, logger: logger).migrate()
         let trail = AuditTrail(store: store, keys: AuditKeys(ring: ring))
-        let result = try await body(DomainContext(repositories: Repositories(store: store), trail: trail, time: time))
+        let result = try await body(DomainContext(store: store, trail: trail, time: time))
         await store.shutdown()
         return result
     } catch {
