@@ -156,6 +156,30 @@ struct SandboxClientTests {
         }
     }
 
+    @Test("list bounds by creation time, leaves the card to check-id, and counts items it cannot read")
+    func listWindow() async throws {
+        try await withSandbox(.fast(resolveAfter: 0.01...0.02)) { client, sandbox in
+            _ = try await client.send(SendRequest(type: .adsl, number: "036362608", value: 500, ref: "w-0"))
+            try await Task.sleep(for: .milliseconds(60))
+            let middle = TimeSource.system.now()
+            let later = try await client.send(SendRequest(type: .adsl, number: "036362608", value: 500, ref: "w-1"))
+            try await Task.sleep(for: .milliseconds(60))
+            let window = try await client.list(from: middle, to: TimeSource.system.now(), pageSize: 100)
+            #expect(window.items.map(\.ref) == ["w-1"] && window.totalResults == 1)
+            #expect(window.items.first?.status == .known(.fulfilled) && window.items.first?.card == nil)
+            #expect(try await client.checkID(later.topupId).card != nil)
+            #expect(try await client.list(to: middle).items.map(\.ref) == ["w-0"])
+
+            await sandbox.setListOmits(["status"])
+            let blind = try await client.list(pageSize: 100)
+            #expect(blind.items.isEmpty && blind.unreadable == 2 && blind.totalResults == 2)
+            await sandbox.setListOmits([])
+            #expect(await sandbox.deleteTopup(later.topupId))
+            #expect(try await client.list().items.map(\.ref) == ["w-0"])
+            await #expect(throws: UpstreamError.self) { try await client.checkID(later.topupId) }
+        }
+    }
+
     @Test("a refused primary key falls back to the secondary once, then prefers it")
     func secondaryKey() async throws {
         var settings = SandboxSettings.fast()

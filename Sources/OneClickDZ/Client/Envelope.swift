@@ -105,13 +105,14 @@ enum Envelope {
         let object = data as? [String: Any]
         guard let items = (object?["items"] as? [Any]) ?? (data as? [Any]) else { return nil }
         let pagination = (object?["pagination"] as? [String: Any]) ?? (meta?["pagination"] as? [String: Any]) ?? [:]
-        let statuses = items.compactMap(topup)
+        let statuses = items.compactMap(topup).filter { $0.topupId != nil }
         return TopupPage(
             items: statuses,
+            unreadable: items.count - statuses.count,
             page: int(pagination["page"]) ?? 1,
-            pageSize: int(pagination["pageSize"]) ?? statuses.count,
+            pageSize: int(pagination["pageSize"]) ?? items.count,
             totalPages: int(pagination["totalPages"]) ?? 1,
-            totalResults: int(pagination["totalResults"]) ?? statuses.count
+            totalResults: int(pagination["totalResults"]) ?? items.count
         )
     }
 }

@@ -77,9 +77,11 @@ public struct TopupStatus: Sendable, Equatable {
     public let card: FulfilledCard?
 }
 
-/// One page of `list`.
+/// One page of `list`. The list's item fields are not documented: an item without an id or a status is
+/// left out of `items` and counted in `unreadable`.
 public struct TopupPage: Sendable, Equatable {
     public let items: [TopupStatus]
+    public let unreadable: Int
     public let page: Int
     public let pageSize: Int
     public let totalPages: Int

@@ -125,13 +125,15 @@ public final class OneClickDZClient: Sendable {
         try await status(path: "/internet/check-ref/" + Self.pathSegment(ref))
     }
 
-    /// `GET /v3/internet/list?page=&pageSize=`; pagination read from `data` or `meta`.
-    public func list(page: Int = 1, pageSize: Int = 20) async throws(UpstreamError) -> TopupPage {
-        let envelope = try await call(
-            .GET, "/internet/list",
-            query: ["page": String(max(1, page)), "pageSize": String(min(100, max(1, pageSize)))],
-            idempotent: true
-        )
+    /// `GET /v3/internet/list?from=&to=&page=&pageSize=`; pagination read from `data` or `meta`. `from`
+    /// and `to` (milliseconds since 1970) bound the top-ups' creation time and are sent as ISO 8601.
+    public func list(from: Int64? = nil, to: Int64? = nil, page: Int = 1, pageSize: Int = 20)
+        async throws(UpstreamError) -> TopupPage
+    {
+        var query = ["page": String(max(1, page)), "pageSize": String(min(100, max(1, pageSize)))]
+        if let from { query["from"] = Timestamp.iso8601(from) }
+        if let to { query["to"] = Timestamp.iso8601(to) }
+        let envelope = try await call(.GET, "/internet/list", query: query, idempotent: true)
         guard let result = Envelope.page(envelope.data, meta: envelope.meta) else {
             throw UpstreamError(.malformed, requestID: envelope.requestID)
         }

@@ -22,6 +22,8 @@ public struct SandboxRequestRecord: Sendable, Codable, Equatable {
 ///   "routes"}` (fractions and seconds; missing fields are 0, except slowSeconds 30 and retryAfter 1;
 ///   `routes`, e.g. `["check-id"]`, limits the faults to routes containing one of them).
 /// - `GET /sandbox/cards`: every card code issued, for leak searches.
+/// - `PUT /sandbox/list`: `{"omit": ["status"]}` makes `internet/list` leave those fields out of its items.
+/// - `DELETE /sandbox/topups/{id}`: forgets a top-up, as if the upstream had lost it.
 /// - `GET /sandbox/topups`: every top-up with the instant it leaves HANDLING (`resolvesAt`, Unix seconds),
 ///   for measuring the time from fulfilment to delivery.
 struct SandboxControlRoutes {
@@ -71,6 +73,23 @@ struct SandboxControlRoutes {
                 ] as [String: Any]
             }
             return SandboxReply.json(.ok, ["topups": topups])
+        }
+        guarded.put("list") { request, _ in
+            let buffer = try await request.body.collect(upTo: 64 * 1024)
+            guard let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any],
+                let omit = object["omit"] as? [String]
+            else {
+                return SandboxReply.error(.badRequest, "ERR_VALIDATION", "a JSON object {\"omit\": [field]} is required")
+            }
+            await state.setListOmits(omit)
+            return SandboxReply.ok(["omit": omit])
+        }
+        guarded.delete("topups/{id}") { _, context in
+            let id = try context.parameters.require("id")
+            guard await state.delete(id: id) else {
+                return SandboxReply.error(.notFound, "NOT_FOUND", "no such top-up")
+            }
+            return SandboxReply.ok(["deleted": id])
         }
         guarded.get("cards") { _, _ in
             SandboxReply.ok(["codes": await state.issuedCardCodes()])

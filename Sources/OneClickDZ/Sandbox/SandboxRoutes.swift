@@ -62,11 +62,29 @@ struct SandboxRoutes {
             return SandboxReply.ok(await describe(topup))
         }
         group.get("internet/list") { request, _ in
-            let page = max(1, request.uri.queryParameters.get("page").flatMap { Int($0) } ?? 1)
-            let size = min(100, max(1, request.uri.queryParameters.get("pageSize").flatMap { Int($0) } ?? 20))
-            let (items, total) = await state.page(page, size: size)
+            let query = request.uri.queryParameters
+            let page = max(1, query.get("page").flatMap { Int($0) } ?? 1)
+            let size = min(100, max(1, query.get("pageSize").flatMap { Int($0) } ?? 20))
+            var bounds: [Date?] = []
+            for name in ["from", "to"] {
+                guard let raw = query.get(name) else {
+                    bounds.append(nil)
+                    continue
+                }
+                guard let date = Self.date(String(raw)) else {
+                    return SandboxReply.error(.badRequest, "ERR_VALIDATION", "\(name) must be an ISO 8601 date")
+                }
+                bounds.append(date)
+            }
+            let (items, total) = await state.page(page, size: size, from: bounds[0], to: bounds[1])
+            let omitted = await state.listOmits
             var described: [[String: Any]] = []
-            for item in items { described.append(await describe(item)) }
+            for item in items {
+                // A history, not a card store: the card is read with check-id.
+                var object = await describe(item)
+                for field in ["card_code", "num_trans", "date_traitement"] + omitted { object[field] = nil }
+                described.append(object)
+            }
             return SandboxReply.ok([
                 "items": described,
                 "pagination": [
@@ -75,6 +93,13 @@ struct SandboxRoutes {
                 ],
             ])
         }
+    }
+
+    /// ISO 8601 with or without fractional seconds.
+    static func date(_ text: String) -> Date? {
+        if let date = try? Date(text, strategy: .iso8601) { return date }
+        return try? Date(
+            text, strategy: Date.ISO8601FormatStyle().year().month().day().time(includingFractionalSeconds: true))
     }
 
     @Sendable func send(_ request: Request, context: BasicRequestContext) async throws -> Response {

@@ -49,6 +49,17 @@ public struct SandboxServer: Sendable {
         await state.balance
     }
 
+    /// Makes `internet/list` leave these fields out of its items (e.g. `["status"]`).
+    public func setListOmits(_ fields: [String]) async {
+        await state.setListOmits(fields)
+    }
+
+    /// Forgets a top-up, as if the upstream had lost it; false when there is no such top-up.
+    @discardableResult
+    public func deleteTopup(_ id: String) async -> Bool {
+        await state.delete(id: id)
+    }
+
     /// The application, to run as a service (in-process) or on its own (`bitaqa sandbox`).
     public func application(host: String, port: Int, logger: Logger) -> some ApplicationProtocol {
         let router = Router()

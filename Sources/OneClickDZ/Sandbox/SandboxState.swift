@@ -108,11 +108,27 @@ actor SandboxState {
 
     func topup(ref: String) -> Topup? { refs[ref].flatMap { topups[$0] } }
 
-    func page(_ page: Int, size: Int) -> (items: [Topup], total: Int) {
-        let newestFirst = order.reversed().compactMap { topups[$0] }
+    /// One page of the history, newest first, of the top-ups created within `from...to` when given.
+    func page(_ page: Int, size: Int, from: Date? = nil, to: Date? = nil) -> (items: [Topup], total: Int) {
+        let newestFirst = order.reversed().compactMap { topups[$0] }.filter { (topup: Topup) -> Bool in
+            topup.createdAt >= (from ?? .distantPast) && topup.createdAt <= (to ?? .distantFuture)
+        }
         let start = (page - 1) * size
         guard start < newestFirst.count else { return ([], newestFirst.count) }
         return (Array(newestFirst[start..<min(newestFirst.count, start + size)]), newestFirst.count)
+    }
+
+    /// Fields the list leaves out of its items, to test readers of an undocumented shape.
+    private(set) var listOmits: [String] = []
+
+    func setListOmits(_ fields: [String]) { listOmits = fields }
+
+    /// Forgets a top-up, as if the upstream had lost it (for reconciliation tests).
+    func delete(id: String) -> Bool {
+        guard let topup = topups.removeValue(forKey: id) else { return false }
+        order.removeAll { $0 == id }
+        refs[topup.ref] = nil
+        return true
     }
 
     /// A refunded top-up gives its cost back once.
