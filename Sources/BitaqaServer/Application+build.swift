@@ -93,8 +93,7 @@ private func assembleApplication(
         }
     }
     let pipelineMetrics = PipelineMetrics(factory: metrics.factory)
-    let schedule = TrackingSchedule(
-        pollInterval: configuration.pipeline.pollInterval, queuedRecheck: configuration.pipeline.queuedRecheck)
+    let schedule = configuration.pipeline.schedule
     let cardStored = WorkSignal()
     let tracker = Tracker(
         store: store, client: upstream.client, vault: vault, audit: trail,
@@ -125,7 +124,7 @@ private func assembleApplication(
             metrics: pipelineMetrics, denials: denials
         ),
         metrics: metrics, maxBodyBytes: configuration.http.maxBodyBytes, usesTLS: configuration.http.usesTLS,
-        firstCheckDelay: schedule.firstCheckDelay, trustedProxies: configuration.http.trustedProxies, time: time,
+        schedule: schedule, trustedProxies: configuration.http.trustedProxies, time: time,
         trail: trail, tracker: tracker, binder: binder
     )
     // Stopped in reverse order once the HTTP server has stopped: the deliverer and tracker finish the
@@ -194,7 +193,7 @@ func refuseImplicitDevelopmentWithRealKey(_ configuration: BitaqaConfiguration, 
 func buildRouter(
     store: Store, secrets: ResolvedSecrets, upstream: OneClickDZClient, availableChannels: Set<DeliveryChannel>,
     customer: CustomerRoutes, metrics: MetricsRegistry, maxBodyBytes: Int, usesTLS: Bool = false,
-    firstCheckDelay: Duration = .zero, trustedProxies: Set<String> = [], time: TimeSource = .system, trail: AuditTrail,
+    schedule: TrackingSchedule, trustedProxies: Set<String> = [], time: TimeSource = .system, trail: AuditTrail,
     tracker: Tracker, binder: ContactBinder
 ) -> Router<AppRequestContext> {
     let domain = DomainContext(store: store, trail: trail, time: time)
@@ -214,7 +213,7 @@ func buildRouter(
         )
     )
     MerchantOrdersController(
-        domain: domain, registrar: OrderRegistrar(context: domain, firstCheckDelay: firstCheckDelay, binder: binder),
+        domain: domain, registrar: OrderRegistrar(context: domain, schedule: schedule, binder: binder),
         correction: ContactCorrection(context: domain, binder: binder), tracker: tracker, upstream: upstream,
         availableChannels: availableChannels, products: ProductCache(client: upstream)
     ).addRoutes(to: merchant)

@@ -10,14 +10,22 @@ import Storage
 /// `POST /v1/orders/send` (placed upstream by Bitaqa first).
 public struct OrderRegistrar: Sendable {
     let context: DomainContext
-    /// From registration to the first status check.
-    let firstCheckDelay: Duration
+    /// When the first status check falls, from the moment of registration.
+    let firstCheck: @Sendable (Int64) -> Int64
     /// Binds the contacts given here to the order: the only moment they are taken on trust.
     let binder: ContactBinder
 
+    /// The first check on the tracking schedule's grid, where the tracker's list calls find it.
+    public init(context: DomainContext, schedule: TrackingSchedule, binder: ContactBinder) {
+        self.context = context
+        self.firstCheck = { schedule.firstCheck(now: $0) }
+        self.binder = binder
+    }
+
+    /// The first check a fixed delay after registration.
     public init(context: DomainContext, firstCheckDelay: Duration, binder: ContactBinder) {
         self.context = context
-        self.firstCheckDelay = firstCheckDelay
+        self.firstCheck = { $0 + firstCheckDelay.inMilliseconds }
         self.binder = binder
     }
 
@@ -36,7 +44,7 @@ public struct OrderRegistrar: Sendable {
         async throws -> Registered
     {
         let now = context.time.now()
-        let firstCheckAt = now + firstCheckDelay.inMilliseconds
+        let firstCheckAt = firstCheck(now)
         let orders = context.repositories.orders
         let order = binder.bound(order)
         let outcome = try await context.repositories.transaction { [trail = context.trail] transaction in

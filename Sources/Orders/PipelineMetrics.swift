@@ -15,6 +15,17 @@ public struct PipelineMetrics: Sendable {
         Counter(label: "bitaqa_checks_total", dimensions: [("status", status)], factory: factory).increment()
     }
 
+    /// One call to the upstream about orders, by endpoint (`check-id`, `list`).
+    func upstreamCall(_ endpoint: String) {
+        Counter(label: "bitaqa_upstream_calls_total", dimensions: [("endpoint", endpoint)], factory: factory)
+            .increment()
+    }
+
+    /// A check of an order not final past the upstream's promise.
+    func overdue() {
+        Counter(label: "bitaqa_overdue_checks_total", factory: factory).increment()
+    }
+
     func upstreamError(_ errorClass: String) {
         Counter(label: "bitaqa_upstream_errors_total", dimensions: [("class", errorClass)], factory: factory)
             .increment()

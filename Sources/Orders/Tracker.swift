@@ -10,7 +10,8 @@ import Storage
 /// Follows orders until the upstream settles them.
 ///
 /// Each pass claims the orders whose check is due (a lease, so no other worker checks them at the same
-/// time), asks `check-id` under the process's rate limit, and records the outcome before releasing the
+/// time), asks the upstream under the process's rate limit (`internet/list` for many recent orders at
+/// once, `check-id` for the rest and for every card), and records the outcome before releasing the
 /// lease. A fulfilled card is sealed, stored, queued for delivery on every channel and audited in one
 /// transaction. A worker that dies leaves leases that expire, and the orders come back.
 public struct Tracker: Service {
@@ -23,7 +24,11 @@ public struct Tracker: Service {
     let metrics: PipelineMetrics
     let owner: String
     let batchSize: Int
+    /// How many due orders one pass claims when it may ask the list: all of them share its calls.
+    let listBatchSize: Int
     let concurrency: Int
+    /// Says once that the list's items could not be read.
+    let listWarning = OnceFlag()
     let lease: Duration
     /// Rung after a card is stored, to wake this process's deliverer.
     let cardStored: WorkSignal?
@@ -31,7 +36,7 @@ public struct Tracker: Service {
     public init(
         store: Store, client: OneClickDZClient, vault: CardVault, audit: AuditTrail? = nil, schedule: TrackingSchedule,
         time: TimeSource = .system, logger: Logger, metrics: PipelineMetrics = PipelineMetrics(), owner: String,
-        batchSize: Int = 50, concurrency: Int = 8,
+        batchSize: Int = 50, listBatchSize: Int = 500, concurrency: Int = 8,
         lease: Duration = .seconds(60), cardStored: WorkSignal? = nil
     ) {
         self.context = DomainContext(store: store, trail: audit, time: time)
@@ -42,6 +47,7 @@ public struct Tracker: Service {
         self.metrics = metrics
         self.owner = owner
         self.batchSize = batchSize
+        self.listBatchSize = listBatchSize
         self.concurrency = concurrency
         self.lease = lease
         self.cardStored = cardStored
@@ -61,14 +67,27 @@ public struct Tracker: Service {
         return .milliseconds(min(1_000, max(5, next - now)))
     }
 
-    /// Claims one batch of due orders and checks each; returns how many were claimed.
+    /// Claims one batch of due orders and checks them: the recent ones through one or a few
+    /// `internet/list` calls when there are enough of them, each of the others (and every order the list
+    /// did not show, or showed FULFILLED) with its own `check-id`. Returns how many were claimed.
     @discardableResult
     public func pass() async throws -> Int {
         let now = time.now()
+        let byList = schedule.listMinimum != .max
         let claimed = try await context.repositories.leases.claim(
-            .orderChecks, owner: owner, now: now, leaseMillis: lease.inMilliseconds, limit: batchSize)
+            .orderChecks, owner: owner, now: now, leaseMillis: lease.inMilliseconds,
+            limit: byList ? listBatchSize : batchSize)
+        guard !claimed.isEmpty else { return 0 }
+        let orders = try await context.repositories.orders.find(claimed.compactMap(TopupID.init))
+        let recent = orders.filter { .milliseconds(now - $0.createdAt) <= schedule.listSpan }
+        var singles = orders.filter { .milliseconds(now - $0.createdAt) > schedule.listSpan }
         // The batch in hand is finished even during a graceful shutdown: it runs outside cancellation.
-        await WorkLoop.forEach(claimed.compactMap(TopupID.init), limit: concurrency) { await self.check($0) }
+        if recent.count >= schedule.listMinimum {
+            singles += await checkByList(recent)
+        } else {
+            singles += recent
+        }
+        await WorkLoop.forEach(singles, limit: concurrency) { await self.check($0) }
         if let depth = try? await context.repositories.pipeline.queueDepth(now: time.now()) {
             metrics.queueDepth(checks: depth.checks, deliveries: depth.deliveries)
         }
@@ -84,7 +103,10 @@ public struct Tracker: Service {
         let claimed = try await context.repositories.leases.claim(
             .orderChecks, key: topupId.rawValue, owner: owner, now: time.now(), leaseMillis: lease.inMilliseconds
         )
-        let failure = claimed ? await check(topupId) : nil
+        var failure: UpstreamError?
+        if claimed, let order = try await context.repositories.orders.find(topupId) {
+            failure = await check(order)
+        }
         guard let order = try await context.repositories.orders.find(topupId) else { return .notFound }
         if let failure,
             failure.isTransport || failure.isTimeout || failure.isServer || failure.isRateLimited || failure.isMalformed
@@ -104,112 +126,6 @@ public struct Tracker: Service {
         /// Not asked: the order is final, or another worker is checking it at this moment.
         case notChecked(OrderRecord)
         case notFound
-    }
-
-    /// Checks one claimed order; returns the upstream's error when it failed.
-    @discardableResult
-    func check(_ topupId: TopupID) async -> UpstreamError? {
-        do {
-            return try await checkOrThrow(topupId)
-        } catch {
-            logger.error(
-                "order check failed", metadata: ["topup_id": "\(topupId)", "error.type": "\(type(of: error))"])
-            // Leave the lease to expire: the order comes back on its own.
-            return nil
-        }
-    }
-
-    private func checkOrThrow(_ topupId: TopupID) async throws -> UpstreamError? {
-        let repositories = context.repositories
-        let pipeline = repositories.pipeline
-        guard let order = try await repositories.orders.find(topupId) else { return nil }
-        let status: TopupStatus
-        do {
-            status = try await client.checkID(topupId.rawValue)
-        } catch {
-            let errorClass = Self.errorClass(error)
-            metrics.upstreamError(errorClass)
-            let now = time.now()
-            let next = schedule.nextAfterError(failures: order.checkCount, retryAfter: error.retryAfter, now: now)
-            logger.info(
-                "order check deferred",
-                metadata: ["topup_id": "\(topupId)", "error": "\(errorClass)", "retry_in_ms": "\(next - now)"])
-            try await pipeline.recordCheck(
-                topupId, owner: owner, status: nil, nextCheckAt: next, error: errorClass, now: now)
-            return error
-        }
-        let now = time.now()
-        switch status.status {
-        case .known(.handling):
-            metrics.check("HANDLING")
-            let next = schedule.nextHandlingCheck(createdAt: order.createdAt, now: now)
-            if .milliseconds(now - order.createdAt) > schedule.fastWindow {
-                logger.warning(
-                    "order still HANDLING after five minutes; checking less often",
-                    metadata: ["topup_id": "\(topupId)", "next_check_in": "\(Duration.milliseconds(next - now))"]
-                )
-            }
-            try await pipeline.recordCheck(
-                topupId, owner: owner, status: .handling, nextCheckAt: next, error: nil, now: now)
-        case .known(.queued):
-            metrics.check("QUEUED")
-            try await repositories.transaction { [owner, schedule, trail = context.trail] transaction in
-                guard
-                    try await pipeline.recordCheck(
-                        topupId, owner: owner, status: .queued, nextCheckAt: schedule.nextQueuedCheck(now: now),
-                        error: nil, now: now,
-                        in: transaction
-                    )
-                else { return }
-                if order.status != .queued {
-                    try await trail.append(
-                        AuditEvent.statusChanged(topupId, from: order.status, to: .queued),
-                        now: now, in: transaction
-                    )
-                }
-            }
-        case .known(.refunded):
-            metrics.check("REFUNDED")
-            try await repositories.transaction { [owner, trail = context.trail] transaction in
-                guard try await pipeline.markRefunded(topupId, owner: owner, now: now, in: transaction) else { return }
-                try await pipeline.insertDeliveries(
-                    topupId, channels: order.channels, purpose: .refundNotice, now: now, in: transaction)
-                try await trail.append(
-                    AuditEvent.statusChanged(topupId, from: order.status, to: .refunded),
-                    now: now, in: transaction
-                )
-            }
-        case .known(.fulfilled):
-            metrics.check("FULFILLED")
-            guard let card = status.card else {
-                logger.warning(
-                    "order FULFILLED without a card code; checking again", metadata: ["topup_id": "\(topupId)"])
-                try await pipeline.recordCheck(
-                    topupId, owner: owner, status: nil, nextCheckAt: now + schedule.pollInterval.inMilliseconds,
-                    error: "fulfilled without card", now: now
-                )
-                return nil
-            }
-            let keyID: String
-            do {
-                keyID = try await intake.store(card, of: order, reported: status, owner: owner, now: now)
-            } catch is CardIntake.NotStored {
-                return nil  // another worker took the order over, or stored the card first
-            }
-            cardStored?.notify()
-            logger.info("card stored", metadata: ["topup_id": "\(topupId)", "key_id": "\(keyID)"])
-        case .unknown(let raw):
-            metrics.check("UNKNOWN")
-            logger.warning(
-                "upstream reported an unknown status",
-                metadata: ["topup_id": "\(topupId)", "status": "\(raw.prefix(40))"])
-            try await pipeline.recordCheck(
-                topupId, owner: owner, status: nil,
-                nextCheckAt: schedule.nextHandlingCheck(createdAt: order.createdAt, now: now),
-                error: "unknown status", now: now
-            )
-        }
-        return nil
     }
 
     static func errorClass(_ error: UpstreamError) -> String {

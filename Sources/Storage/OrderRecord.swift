@@ -71,13 +71,15 @@ public struct OrderRecord: Sendable, Equatable {
     public var updatedAt: Int64
     public var nextCheckAt: Int64?
     public var checkCount: Int
+    /// When the upstream last answered (or failed to answer) about this order; nil before the first check.
+    public var lastCheckedAt: Int64?
     /// Nil for an order registered before contact binding existed, until `keys rotate` binds it.
     public var contactBinding: ContactBinding?
 
     static let columns = """
         topup_id, topup_ref, user_id, card_type, number, value, email, phone, locale, channels, fingerprint, \
         status, sealed_card, card_key_id, transaction_number, processed_date, created_at, updated_at, \
-        next_check_at, check_count, contact_mac, contact_key_id
+        next_check_at, check_count, contact_mac, contact_key_id, last_checked_at
         """
 
     init(row: any SQLRow) throws {
@@ -112,6 +114,7 @@ public struct OrderRecord: Sendable, Equatable {
         self.updatedAt = try required("updated_at", Int64.self)
         self.nextCheckAt = try optional("next_check_at", Int64.self)
         self.checkCount = try required("check_count", Int.self)
+        self.lastCheckedAt = try optional("last_checked_at", Int64.self)
         if let mac = try optional("contact_mac", String.self), let keyID = try optional("contact_key_id", String.self) {
             self.contactBinding = ContactBinding(mac: mac, keyID: keyID)
         }

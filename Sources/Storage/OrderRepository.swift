@@ -21,6 +21,8 @@ public protocol OrderRepository: Sendable {
         -> RegistrationOutcome
     /// The order with this id, whoever owns it.
     func find(_ topupId: TopupID) async throws -> OrderRecord?
+    /// The orders with these ids that exist, in no particular order.
+    func find(_ topupIds: [TopupID]) async throws -> [OrderRecord]
     /// The order with this id only when `userId` owns it; the check is part of the query.
     func find(_ topupId: TopupID, ownedBy userId: UserID) async throws -> OrderRecord?
     /// A buyer's orders, newest first.
@@ -85,6 +87,20 @@ public struct SQLOrderRepository: OrderRepository {
 
     public func find(_ topupId: TopupID) async throws -> OrderRecord? {
         try await Self.select(store.sql, where: "topup_id = \(bind: topupId.rawValue)")
+    }
+
+    public func find(_ topupIds: [TopupID]) async throws -> [OrderRecord] {
+        var found: [OrderRecord] = []
+        // In slices, under every database's limit on bound parameters.
+        for start in stride(from: 0, to: topupIds.count, by: 500) {
+            let slice = topupIds[start..<min(topupIds.count, start + 500)].map {
+                $0.rawValue as any Encodable & Sendable
+            }
+            found += try await store.sql.raw(
+                "SELECT \(unsafeRaw: OrderRecord.columns) FROM orders WHERE topup_id IN (\(binds: slice))"
+            ).all().map(OrderRecord.init(row:))
+        }
+        return found
     }
 
     public func find(_ topupId: TopupID, ownedBy userId: UserID) async throws -> OrderRecord? {

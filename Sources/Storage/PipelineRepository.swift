@@ -75,7 +75,7 @@ public struct SQLPipelineRepository: PipelineRepository {
         let rows = try await Transaction.sql(transaction, store).raw(
             SQLQueryString("UPDATE orders SET ") + statusClause
                 + "next_check_at = \(bind: nextCheckAt), check_count = check_count + 1, last_check_error = \(bind: error), "
-                + "updated_at = \(bind: now), lease_owner = NULL, lease_until = NULL "
+                + "last_checked_at = \(bind: now), updated_at = \(bind: now), lease_owner = NULL, lease_until = NULL "
                 + "WHERE topup_id = \(bind: topupId.rawValue) AND lease_owner = \(bind: owner) RETURNING topup_id"
         ).all()
         return !rows.isEmpty
@@ -93,6 +93,7 @@ public struct SQLPipelineRepository: PipelineRepository {
                 processed_date = \(bind: processedDate), card_type = COALESCE(card_type, \(bind: type?.rawValue)),
                 number = COALESCE(number, \(bind: number)), value = COALESCE(value, \(bind: value)),
                 fulfilled_at = \(bind: now), next_check_at = NULL, check_count = check_count + 1,
+                last_checked_at = \(bind: now),
                 last_check_error = NULL, updated_at = \(bind: now), lease_owner = NULL, lease_until = NULL
             WHERE topup_id = \(bind: topupId.rawValue) AND lease_owner = \(bind: owner)
                 AND status <> \(bind: OrderStatus.fulfilled.rawValue)
@@ -110,7 +111,7 @@ public struct SQLPipelineRepository: PipelineRepository {
             """
             UPDATE orders SET status = \(bind: OrderStatus.refunded.rawValue), next_check_at = NULL,
                 check_count = check_count + 1, last_check_error = NULL, updated_at = \(bind: now),
-                lease_owner = NULL, lease_until = NULL
+                last_checked_at = \(bind: now), lease_owner = NULL, lease_until = NULL
             WHERE topup_id = \(bind: topupId.rawValue) AND lease_owner = \(bind: owner)
                 AND status <> \(bind: OrderStatus.refunded.rawValue)
             RETURNING topup_id

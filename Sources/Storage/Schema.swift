@@ -102,6 +102,15 @@ enum Schema {
                 "ALTER TABLE audit_events ADD COLUMN mac_key_id TEXT",
             ]
         },
+        // When the upstream was last asked about an order (on a schedule, from the list, or on demand), so
+        // a buyer's or merchant's look checks again only when the last answer is old; and a window of
+        // creation times for reconciliation.
+        Migration(version: 6, name: "last check and creation window") { _ in
+            [
+                "ALTER TABLE orders ADD COLUMN last_checked_at BIGINT",
+                "CREATE INDEX orders_created ON orders (created_at)",
+            ]
+        },
     ]
 
     /// Triggers that make the audit trail refuse updates and deletes at the database itself.

@@ -40,7 +40,7 @@ struct PipelineHarness: Sendable {
         on database: TestDatabase,
         sandbox settings: SandboxSettings = .fast(),
         schedule: TrackingSchedule = TrackingSchedule(
-            pollInterval: .milliseconds(20), queuedRecheck: .milliseconds(100)),
+            pollInterval: .milliseconds(20), queuedEarly: .milliseconds(100)),
         time: TimeSource = .system,
         channels: (@Sendable ([DeliveryChannel: any MessageChannel]) -> [DeliveryChannel: any MessageChannel])? = nil,
         backoff: DeliveryBackoff = DeliveryBackoff(maxAttempts: 5, base: .milliseconds(10), cap: .milliseconds(50)),

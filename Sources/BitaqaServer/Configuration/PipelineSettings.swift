@@ -1,11 +1,18 @@
 import Configuration
+import Orders
 
 /// How orders are tracked and cards delivered.
 ///
 /// Keys:
 /// - `BITAQA_POLL_INTERVAL`: seconds between checks of a HANDLING order in its first five minutes
 ///   (default 5, decimals allowed); afterwards the interval doubles every five minutes up to 15 minutes.
-/// - `BITAQA_QUEUED_RECHECK`: seconds before a QUEUED order is checked again (default 21600, 6 hours).
+/// - `BITAQA_QUEUED_CHECK_EARLY` / `BITAQA_QUEUED_CHECK_LATER`: seconds between checks of a QUEUED order
+///   in its first `BITAQA_QUEUED_EARLY_FOR` seconds after registration (default 900, for 7200) and
+///   afterwards (default 1800). The upstream delivers QUEUED top-ups within 12 to 48 hours.
+/// - `BITAQA_TRACK_BY_LIST`: `false` checks every order with its own `check-id` instead of asking
+///   `internet/list` for several at once (default `true`).
+/// - `BITAQA_CHECK_ON_DEMAND_AFTER`: seconds after the last check past which a buyer's or merchant's look
+///   at a non-final order checks it upstream now (default 10).
 /// - `BITAQA_UPSTREAM_RATE_LIMIT`: upstream calls per second this process may make, retries included (default 10).
 /// - `BITAQA_DELIVERY_MAX_ATTEMPTS`: attempts of one delivery before it is `failed` (default 10).
 /// - `BITAQA_DELIVERY_CONCURRENCY`: deliveries one process attempts at once (default 8); checks use
@@ -18,7 +25,11 @@ import Configuration
 ///   that). A process that dies leaves its rows to others after this long.
 public struct PipelineSettings: Sendable {
     public var pollInterval: Duration
-    public var queuedRecheck: Duration
+    public var queuedEarly: Duration
+    public var queuedLater: Duration
+    public var queuedEarlyFor: Duration
+    public var trackByList: Bool
+    public var checkOnDemandAfter: Duration
     public var upstreamRateLimit: Double
     public var deliveryMaxAttempts: Int
     public var lease: Duration
@@ -30,7 +41,11 @@ public struct PipelineSettings: Sendable {
     init(reader: ConfigReader) throws(ConfigurationError) {
         let root = SettingsReader(reader, scope: ["bitaqa"])
         pollInterval = try root.duration("poll.interval", default: 5, range: 0.01...3_600)
-        queuedRecheck = try root.duration("queued.recheck", default: 6 * 3_600, range: 0.01...604_800)
+        queuedEarly = try root.duration("queued.check.early", default: 900, range: 0.01...86_400)
+        queuedLater = try root.duration("queued.check.later", default: 1_800, range: 0.01...86_400)
+        queuedEarlyFor = try root.duration("queued.early.for", default: 7_200, range: 0...604_800)
+        trackByList = try root.bool("track.by.list", default: true)
+        checkOnDemandAfter = try root.duration("check.on.demand.after", default: 10, range: 0...86_400)
         upstreamRateLimit = try root.double("upstream.rate.limit", default: 10, range: 0.1...10_000)
         deliveryMaxAttempts = try root.int("delivery.max.attempts", default: 10, range: 1...1_000)
         lease = try root.duration("lease.seconds", default: 60, range: 1...3_600)
@@ -41,5 +56,14 @@ public struct PipelineSettings: Sendable {
         guard deliveryRetryBase <= deliveryRetryCap else {
             throw ConfigurationError("BITAQA_DELIVERY_RETRY_BASE", "is above BITAQA_DELIVERY_RETRY_CAP")
         }
+    }
+
+    /// The tracking schedule these settings describe.
+    public var schedule: TrackingSchedule {
+        var schedule = TrackingSchedule(
+            pollInterval: pollInterval, queuedEarly: queuedEarly, queuedLater: queuedLater,
+            queuedEarlyFor: queuedEarlyFor)
+        if !trackByList { schedule.listMinimum = .max }
+        return schedule
     }
 }

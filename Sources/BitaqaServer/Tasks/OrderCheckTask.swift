@@ -43,9 +43,7 @@ public enum OrderCheckTask {
             let tracker = Tracker(
                 store: store, client: upstream.client, vault: CardVault(keyRing: ring),
                 audit: AuditTrail(store: store, keys: AuditKeys(ring: ring)),
-                schedule: TrackingSchedule(
-                    pollInterval: configuration.pipeline.pollInterval,
-                    queuedRecheck: configuration.pipeline.queuedRecheck),
+                schedule: configuration.pipeline.schedule,
                 logger: logger, owner: "bitaqa orders check \(getpid())", lease: configuration.pipeline.lease
             )
             let order: OrderRecord

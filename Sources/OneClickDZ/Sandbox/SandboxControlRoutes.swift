@@ -76,10 +76,12 @@ struct SandboxControlRoutes {
         }
         guarded.put("list") { request, _ in
             let buffer = try await request.body.collect(upTo: 64 * 1024)
-            guard let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any],
+            guard
+                let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any],
                 let omit = object["omit"] as? [String]
             else {
-                return SandboxReply.error(.badRequest, "ERR_VALIDATION", "a JSON object {\"omit\": [field]} is required")
+                return SandboxReply.error(
+                    .badRequest, "ERR_VALIDATION", "a JSON object {\"omit\": [field]} is required")
             }
             await state.setListOmits(omit)
             return SandboxReply.ok(["omit": omit])
