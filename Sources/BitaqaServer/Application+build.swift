@@ -125,7 +125,8 @@ private func assembleApplication(
         ),
         metrics: metrics, maxBodyBytes: configuration.http.maxBodyBytes, usesTLS: configuration.http.usesTLS,
         schedule: schedule, trustedProxies: configuration.http.trustedProxies, time: time,
-        trail: trail, tracker: tracker, binder: binder
+        trail: trail, tracker: tracker, binder: binder,
+        onDemand: OnDemandCheck(tracker: tracker, after: configuration.pipeline.checkOnDemandAfter)
     )
     // Stopped in reverse order once the HTTP server has stopped: the deliverer and tracker finish the
     // work in hand, card views are flushed, the last checkpoint is written; then the resources close.
@@ -194,7 +195,7 @@ func buildRouter(
     store: Store, secrets: ResolvedSecrets, upstream: OneClickDZClient, availableChannels: Set<DeliveryChannel>,
     customer: CustomerRoutes, metrics: MetricsRegistry, maxBodyBytes: Int, usesTLS: Bool = false,
     schedule: TrackingSchedule, trustedProxies: Set<String> = [], time: TimeSource = .system, trail: AuditTrail,
-    tracker: Tracker, binder: ContactBinder
+    tracker: Tracker, binder: ContactBinder, onDemand: OnDemandCheck
 ) -> Router<AppRequestContext> {
     let domain = DomainContext(store: store, trail: trail, time: time)
     let router = Router(context: AppRequestContext.self)
@@ -214,7 +215,8 @@ func buildRouter(
     )
     MerchantOrdersController(
         domain: domain, registrar: OrderRegistrar(context: domain, schedule: schedule, binder: binder),
-        correction: ContactCorrection(context: domain, binder: binder), tracker: tracker, upstream: upstream,
+        correction: ContactCorrection(context: domain, binder: binder), tracker: tracker, onDemand: onDemand,
+        upstream: upstream,
         availableChannels: availableChannels, products: ProductCache(client: upstream)
     ).addRoutes(to: merchant)
     AuditController(trail: domain.trail).addRoutes(to: merchant)
@@ -230,12 +232,14 @@ func buildRouter(
         context: domain, cards: customer.cards, window: customer.settings.window, metrics: customer.metrics
     )
     CustomerOrdersController(
-        orders: CustomerOrders(context: domain, denials: customer.denials), revealer: revealer,
+        orders: CustomerOrders(context: domain, denials: customer.denials, onDemand: onDemand), revealer: revealer,
         settings: customer.settings
     )
     .addRoutes(to: customers)
-    RevealPageController(domain: domain, tokens: customer.tokens, revealer: revealer, settings: customer.settings)
-        .addRoutes(to: router)
+    RevealPageController(
+        domain: domain, tokens: customer.tokens, revealer: revealer, settings: customer.settings, onDemand: onDemand
+    )
+    .addRoutes(to: router)
     return router
 }
 

@@ -6,10 +6,13 @@ import Storage
 public struct CustomerOrders: Sendable {
     let context: DomainContext
     let denials: DenialRecorder
+    /// Checks a non-final order upstream when its buyer looks at it and the last answer is old.
+    let onDemand: OnDemandCheck?
 
-    public init(context: DomainContext, denials: DenialRecorder) {
+    public init(context: DomainContext, denials: DenialRecorder, onDemand: OnDemandCheck? = nil) {
         self.context = context
         self.denials = denials
+        self.onDemand = onDemand
     }
 
     /// The buyer's orders, newest first.
@@ -17,7 +20,8 @@ public struct CustomerOrders: Sendable {
         try await context.repositories.orders.orders(ownedBy: userId, limit: limit)
     }
 
-    /// The buyer's order. Another buyer's order and a missing one are the same `ORDER_NOT_FOUND`, after
+    /// The buyer's order, checked upstream first when it is not final and its last answer is old
+    /// (``OnDemandCheck``). Another buyer's order and a missing one are the same `ORDER_NOT_FOUND`, after
     /// the same two lookups; the former is counted for an `ACCESS_DENIED` event (``DenialRecorder``),
     /// naming who asked, from where, for what, written off the response path.
     ///
@@ -29,7 +33,9 @@ public struct CustomerOrders: Sendable {
         let notFound = PublicError(.orderNotFound, "no such order")
         guard let topupId = TopupID(rawTopupId) else { throw notFound }
         let orders = context.repositories.orders
-        if let order = try await orders.find(topupId, ownedBy: userId) { return order }
+        if let order = try await orders.find(topupId, ownedBy: userId) {
+            return await onDemand?.refreshed(order) ?? order
+        }
         if try await orders.find(topupId) != nil {
             denials.record(
                 topupId, userId: userId, requestID: requestID, clientRequestID: clientRequestID, client: client,

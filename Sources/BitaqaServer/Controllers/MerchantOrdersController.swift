@@ -14,6 +14,8 @@ struct MerchantOrdersController {
     let correction: ContactCorrection
     /// Checks one order upstream on request, through the tracker's lease and rate limit.
     let tracker: Tracker
+    /// Checks an order the merchant opens when its last answer is old.
+    let onDemand: OnDemandCheck
     let upstream: OneClickDZClient
     let availableChannels: Set<DeliveryChannel>
     let products: ProductCache
@@ -54,7 +56,7 @@ struct MerchantOrdersController {
         guard let topupId = TopupID(raw), let record = try await domain.repositories.orders.find(topupId) else {
             throw PublicError(.orderNotFound, "no such order")
         }
-        return try await respond(record, status: .ok)
+        return try await respond(await onDemand.refreshed(record), status: .ok)
     }
 
     /// Corrects a buyer's email or phone: validated like registration, bound anew, audited.

@@ -15,6 +15,7 @@ struct RevealPageController {
     let tokens: RevealTokens
     let revealer: CardRevealer
     let settings: CustomerSettings
+    let onDemand: OnDemandCheck?
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("cards/{token}", use: landing)
@@ -69,11 +70,14 @@ struct RevealPageController {
         }
     }
 
-    /// The order a valid token names, owned by the token's user; nil for anything else.
+    /// The order a valid token names, owned by the token's user, checked upstream first when it is not
+    /// final and its last answer is old; nil for anything else.
     private func order(_ request: Request, context: AppRequestContext) async throws -> OrderRecord? {
         let token = try context.parameters.require("token")
-        guard let named = tokens.verify(token, now: domain.time.now()) else { return nil }
-        return try await domain.repositories.orders.find(named.topupId, ownedBy: named.userId)
+        guard let named = tokens.verify(token, now: domain.time.now()),
+            let order = try await domain.repositories.orders.find(named.topupId, ownedBy: named.userId)
+        else { return nil }
+        return await onDemand?.refreshed(order) ?? order
     }
 
     static func summary(_ order: OrderRecord) -> RevealPage.OrderSummary {

@@ -1,0 +1,52 @@
+import BitaqaCore
+import Storage
+
+/// Checks an order upstream when a person looks at it (a buyer asking for the card, the merchant opening
+/// the order) and the last answer is older than `after`: a QUEUED order fulfilled upstream is then
+/// delivered at the buyer's next look, not at its next scheduled check.
+///
+/// The check is the tracker's (its lease, its rate limit, its recording), so a buyer who asks again and
+/// again causes at most one check per `after` per order, and none while one is in flight.
+public struct OnDemandCheck: Sendable {
+    let tracker: Tracker
+    let after: Duration
+    let wait: Duration
+    var time: TimeSource { tracker.time }
+
+    /// - Parameters:
+    ///   - after: how old the last answer must be (`BITAQA_CHECK_ON_DEMAND_AFTER`).
+    ///   - wait: how long the look waits for the answer; past it, it answers with what it has and the
+    ///     check finishes on its own.
+    public init(tracker: Tracker, after: Duration, wait: Duration = .seconds(2)) {
+        self.tracker = tracker
+        self.after = after
+        self.wait = wait
+    }
+
+    /// The order as the upstream says it is now when a check was due and answered within `wait`;
+    /// otherwise the order as given.
+    public func refreshed(_ order: OrderRecord) async -> OrderRecord {
+        guard order.status == .handling || order.status == .queued else { return order }
+        let last = order.lastCheckedAt ?? order.createdAt
+        guard time.now() - last >= after.inMilliseconds else { return order }
+        let (answers, continuation) = AsyncStream.makeStream(of: OrderRecord?.self)
+        // Unstructured on purpose: a slow check outlives the answer, and what it learns is recorded for the
+        // next look; the look itself waits no longer than `wait`.
+        Task { [tracker] in
+            if case .checked(let fresh)? = try? await tracker.checkNow(order.topupId) {
+                continuation.yield(fresh)
+            } else {
+                continuation.yield(nil)
+            }
+        }
+        let timer = Task { [wait] in
+            try? await Task.sleep(for: wait)
+            continuation.yield(nil)
+        }
+        var iterator = answers.makeAsyncIterator()
+        let fresh = await iterator.next() ?? nil
+        timer.cancel()
+        continuation.finish()
+        return fresh ?? order
+    }
+}

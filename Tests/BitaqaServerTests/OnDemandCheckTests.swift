@@ -1,0 +1,140 @@
+import BitaqaCore
+import BitaqaTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import OneClickDZ
+import Testing
+
+/// Checks made because a buyer or the merchant looked, against a sandbox this test can count.
+@Suite("Checks on demand")
+struct OnDemandCheckTests {
+    static func withSandbox(
+        _ settings: SandboxSettings, app appSettings: [String: String],
+        _ body: @Sendable (SandboxServer, any TestClientProtocol, TemporaryDirectory) async throws -> Void
+    ) async throws {
+        let sandbox = SandboxServer(settings: settings)
+        try await sandbox.application(host: "127.0.0.1", port: 0, logger: TestDatabase.quietLogger).test(.live) {
+            upstream in
+            let settings = CustomerAPITests.settings.merging([
+                "ONECLICKDZ_API_KEY": "sandbox-key-on-demand",
+                "ONECLICKDZ_BASE_URL": "http://127.0.0.1:\(upstream.port!)",
+                "BITAQA_RATE_LIMIT_ADDRESS": "0", "BITAQA_RATE_LIMIT_REVEALS": "0",
+            ]) { $1 }.merging(appSettings) { $1 }
+            try await TestApp.run(settings: settings) { client, directory in
+                try await body(sandbox, client, directory)
+            }
+        }
+    }
+
+    static func send(_ client: any TestClientProtocol, number: String, user: String) async throws -> String {
+        let sent = try await client.execute(
+            uri: "/v1/orders/send", method: .post, headers: .admin(),
+            body: ByteBuffer(
+                string: #"{"type":"ADSL","number":"\#(number)","value":500,"userId":"\#(user)","email":"b@shop.dz"}"#))
+        #expect(sent.status == .created)
+        return try #require(sent.json?["topupId"] as? String)
+    }
+
+    static func status(_ client: any TestClientProtocol, _ id: String) async throws -> String? {
+        try await client.execute(uri: "/v1/orders/\(id)", method: .get, headers: .admin(json: false)).json?["status"]
+            as? String
+    }
+
+    static func card(_ client: any TestClientProtocol, _ id: String, token: String) async throws -> TestResponse {
+        try await client.execute(
+            uri: "/api/internet-orders/\(id)/card", method: .get, headers: [.authorization: "Bearer \(token)"])
+    }
+
+    static func waitFor(_ wanted: String, _ client: any TestClientProtocol, _ id: String) async throws -> Bool {
+        for _ in 0..<100 {
+            if try await status(client, id) == wanted { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    @Test(
+        "a QUEUED order fulfilled upstream: the buyer's next card request checks it and gets the card, and the email follows"
+    )
+    func queuedThenAsked() async throws {
+        var sandbox = SandboxSettings.fast()
+        sandbox.queuedFor = 1
+        // Checked on schedule only once an hour: only the buyer's look can find the card sooner.
+        try await Self.withSandbox(
+            sandbox,
+            app: [
+                "BITAQA_POLL_INTERVAL": "0.1", "BITAQA_QUEUED_CHECK_EARLY": "3600",
+                "BITAQA_CHECK_ON_DEMAND_AFTER": "0.5",
+            ]
+        ) { sandbox, client, directory in
+            let id = try await Self.send(client, number: SandboxNumbers.queued.adsl, user: "q-buyer")
+            #expect(try await Self.waitFor("QUEUED", client, id))
+            let token = try await Tokens.hs256(Tokens.claims("q-buyer"))
+            let early = try await Self.card(client, id, token: token)
+            #expect(early.status == .badRequest)
+            #expect(try ErrorReply(early).error == "ORDER_NOT_READY")
+            try await Task.sleep(for: .milliseconds(1_200))
+            let asked = ContinuousClock.now
+            let card = try await Self.card(client, id, token: token)
+            #expect(card.status == .ok, "\(String(buffer: card.body))")
+            #expect((card.json?["cardCode"] as? String).map { $0.count == 12 } == true)
+            #expect(ContinuousClock.now - asked < .seconds(2))
+            var emailed = false
+            for _ in 0..<100 where !emailed {
+                let files =
+                    (try? FileManager.default.contentsOfDirectory(atPath: directory.path + "/outbox/email")) ?? []
+                emailed = files.contains { $0.hasPrefix(id) }
+                if !emailed { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(emailed, "the card email follows the check the buyer caused")
+            _ = sandbox
+        }
+    }
+
+    @Test(
+        "a buyer hammering the card endpoint causes at most one upstream check per window; the merchant's look checks too"
+    )
+    func hammering() async throws {
+        var sandbox = SandboxSettings.fast()
+        sandbox.queuedFor = 3_600
+        try await Self.withSandbox(
+            sandbox,
+            app: [
+                "BITAQA_POLL_INTERVAL": "0.1", "BITAQA_QUEUED_CHECK_EARLY": "3600", "BITAQA_CHECK_ON_DEMAND_AFTER": "1",
+            ]
+        ) { sandbox, client, _ in
+            let id = try await Self.send(client, number: SandboxNumbers.queued.adsl, user: "h-buyer")
+            #expect(try await Self.waitFor("QUEUED", client, id))
+            func checks() async -> Int {
+                await sandbox.requestLog().filter { $0.route == "GET /internet/check-id" && $0.id == id }.count
+            }
+            let before = await checks()
+            let token = try await Tokens.hs256(Tokens.claims("h-buyer"))
+            let started = ContinuousClock.now
+            var answers: [HTTPResponse.Status] = []
+            while ContinuousClock.now - started < .milliseconds(2_500) {
+                try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                    for _ in 0..<4 { group.addTask { try await Self.card(client, id, token: token).status } }
+                    for try await status in group { answers.append(status) }
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let elapsed = (ContinuousClock.now - started).inSeconds
+            let made = await checks() - before
+            #expect(answers.count > 40 && answers.allSatisfy { $0 == .badRequest })
+            #expect(made >= 1, "the looks checked the order upstream")
+            #expect(made <= Int(elapsed.rounded(.up)) + 1, "\(made) checks in \(elapsed) s for \(answers.count) looks")
+
+            // The merchant opening the order checks it too, once the last answer is a window old.
+            try await Task.sleep(for: .milliseconds(1_100))
+            let beforeMerchant = await checks()
+            #expect(try await Self.status(client, id) == "QUEUED")
+            #expect(await checks() == beforeMerchant + 1)
+            #expect(try await Self.status(client, id) == "QUEUED")
+            #expect(await checks() == beforeMerchant + 1, "a second look within the window asks nothing")
+        }
+    }
+}
