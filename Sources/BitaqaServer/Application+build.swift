@@ -95,6 +95,7 @@ private func assembleApplication(
     let pipelineMetrics = PipelineMetrics(factory: metrics.factory)
     let schedule = configuration.pipeline.schedule
     let cardStored = WorkSignal()
+    let account = UpstreamAccount(client: upstream.client, factory: metrics.factory)
     let tracker = Tracker(
         store: store, client: upstream.client, vault: vault, audit: trail,
         schedule: schedule,
@@ -126,14 +127,14 @@ private func assembleApplication(
         metrics: metrics, maxBodyBytes: configuration.http.maxBodyBytes, usesTLS: configuration.http.usesTLS,
         schedule: schedule, trustedProxies: configuration.http.trustedProxies, time: time,
         trail: trail, tracker: tracker, binder: binder,
-        onDemand: OnDemandCheck(tracker: tracker, after: configuration.pipeline.checkOnDemandAfter)
+        onDemand: OnDemandCheck(tracker: tracker, after: configuration.pipeline.checkOnDemandAfter), account: account
     )
     // Stopped in reverse order once the HTTP server has stopped: the deliverer and tracker finish the
     // work in hand, card views are flushed, the last checkpoint is written; then the resources close.
     let services = OwnedServices(
         services: upstream.services + [
             CheckpointService(writer: checkpoints, interval: configuration.audit.checkpointInterval),
-            views, denials, tracker, deliverer,
+            AccountMonitor(account: account, logger: logger), views, denials, tracker, deliverer,
         ],
         resources: resources, logger: logger
     )
@@ -195,7 +196,7 @@ func buildRouter(
     store: Store, secrets: ResolvedSecrets, upstream: OneClickDZClient, availableChannels: Set<DeliveryChannel>,
     customer: CustomerRoutes, metrics: MetricsRegistry, maxBodyBytes: Int, usesTLS: Bool = false,
     schedule: TrackingSchedule, trustedProxies: Set<String> = [], time: TimeSource = .system, trail: AuditTrail,
-    tracker: Tracker, binder: ContactBinder, onDemand: OnDemandCheck
+    tracker: Tracker, binder: ContactBinder, onDemand: OnDemandCheck, account: UpstreamAccount
 ) -> Router<AppRequestContext> {
     let domain = DomainContext(store: store, trail: trail, time: time)
     let router = Router(context: AppRequestContext.self)
@@ -217,7 +218,7 @@ func buildRouter(
         domain: domain, registrar: OrderRegistrar(context: domain, schedule: schedule, binder: binder),
         correction: ContactCorrection(context: domain, binder: binder), tracker: tracker, onDemand: onDemand,
         upstream: upstream,
-        availableChannels: availableChannels, products: ProductCache(client: upstream)
+        availableChannels: availableChannels, products: ProductCache(client: upstream), account: account
     ).addRoutes(to: merchant)
     AuditController(trail: domain.trail).addRoutes(to: merchant)
     let customers = router.group("api/internet-orders")

@@ -134,14 +134,15 @@ struct MerchantSendTests {
 
     @Test("a reused ref is 409 DUPLICATED_REF, a poor account 402 INSUFFICIENT_BALANCE")
     func refAndBalance() async throws {
-        try await TestApp.run(settings: Self.fast.merging(["BITAQA_SANDBOX_BALANCE": "1500"]) { $1 }) { client, _ in
+        // 2,500 DZD: the first card (980) leaves enough for the replayed ref to reach the upstream.
+        try await TestApp.run(settings: Self.fast.merging(["BITAQA_SANDBOX_BALANCE": "2500"]) { $1 }) { client, _ in
             let body = #"{"type":"ADSL","number":"036362608","value":1000,"userId":"u","ref":"same-ref"}"#
             #expect(try await Self.send(client, body).status == .created)
             let again = try await Self.send(client, body)
             #expect(again.status == .conflict)
             #expect(try ErrorReply(again).error == "DUPLICATED_REF")
             let poor = try await Self.send(
-                client, #"{"type":"ADSL","number":"036362608","value":1000,"userId":"u","ref":"other-ref"}"#)
+                client, #"{"type":"ADSL","number":"036362608","value":2000,"userId":"u","ref":"other-ref"}"#)
             #expect(poor.status.code == 402)
             #expect(try ErrorReply(poor).error == "INSUFFICIENT_BALANCE")
         }

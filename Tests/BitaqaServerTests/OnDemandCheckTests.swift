@@ -11,24 +11,6 @@ import Testing
 /// Checks made because a buyer or the merchant looked, against a sandbox this test can count.
 @Suite("Checks on demand")
 struct OnDemandCheckTests {
-    static func withSandbox(
-        _ settings: SandboxSettings, app appSettings: [String: String],
-        _ body: @Sendable (SandboxServer, any TestClientProtocol, TemporaryDirectory) async throws -> Void
-    ) async throws {
-        let sandbox = SandboxServer(settings: settings)
-        try await sandbox.application(host: "127.0.0.1", port: 0, logger: TestDatabase.quietLogger).test(.live) {
-            upstream in
-            let settings = CustomerAPITests.settings.merging([
-                "ONECLICKDZ_API_KEY": "sandbox-key-on-demand",
-                "ONECLICKDZ_BASE_URL": "http://127.0.0.1:\(upstream.port!)",
-                "BITAQA_RATE_LIMIT_ADDRESS": "0", "BITAQA_RATE_LIMIT_REVEALS": "0",
-            ]) { $1 }.merging(appSettings) { $1 }
-            try await TestApp.run(settings: settings) { client, directory in
-                try await body(sandbox, client, directory)
-            }
-        }
-    }
-
     static func send(_ client: any TestClientProtocol, number: String, user: String) async throws -> String {
         let sent = try await client.execute(
             uri: "/v1/orders/send", method: .post, headers: .admin(),
@@ -63,7 +45,7 @@ struct OnDemandCheckTests {
         var sandbox = SandboxSettings.fast()
         sandbox.queuedFor = 1
         // Checked on schedule only once an hour: only the buyer's look can find the card sooner.
-        try await Self.withSandbox(
+        try await CountedSandbox.run(
             sandbox,
             app: [
                 "BITAQA_POLL_INTERVAL": "0.1", "BITAQA_QUEUED_CHECK_EARLY": "3600",
@@ -100,7 +82,7 @@ struct OnDemandCheckTests {
     func hammering() async throws {
         var sandbox = SandboxSettings.fast()
         sandbox.queuedFor = 3_600
-        try await Self.withSandbox(
+        try await CountedSandbox.run(
             sandbox,
             app: [
                 "BITAQA_POLL_INTERVAL": "0.1", "BITAQA_QUEUED_CHECK_EARLY": "3600", "BITAQA_CHECK_ON_DEMAND_AFTER": "1",
@@ -135,6 +117,38 @@ struct OnDemandCheckTests {
             #expect(await checks() == beforeMerchant + 1)
             #expect(try await Self.status(client, id) == "QUEUED")
             #expect(await checks() == beforeMerchant + 1, "a second look within the window asks nothing")
+        }
+    }
+}
+
+@Suite("Upstream account")
+struct UpstreamAccountTests {
+    @Test(
+        "GET /v1/account shows balance and key type, /metrics the gauge; a send the known balance cannot pay is 402 before any upstream send"
+    )
+    func balance() async throws {
+        var sandbox = SandboxSettings.fast()
+        sandbox.balance = 1_500
+        try await CountedSandbox.run(sandbox, app: [:]) { sandbox, client, _ in
+            let account = try await client.execute(uri: "/v1/account", method: .get, headers: .admin(json: false))
+            #expect(account.status == .ok)
+            #expect(account.json?["balance"] as? Double == 1_500)
+            #expect(account.json?["currency"] as? String == "DZD" && account.json?["keyType"] as? String == "SANDBOX")
+            let metrics = try await client.execute(uri: "/metrics", method: .get, headers: .admin(json: false))
+            #expect(String(buffer: metrics.body).contains("bitaqa_upstream_balance_dzd 1500"))
+
+            let first = #"{"type":"ADSL","number":"036362608","value":1000,"userId":"u"}"#
+            let sent = try await client.execute(
+                uri: "/v1/orders/send", method: .post, headers: .admin(), body: ByteBuffer(string: first))
+            #expect(sent.status == .created)
+            let sends = await sandbox.requestCounts()["POST /internet/send"]
+            let poor = try await client.execute(
+                uri: "/v1/orders/send", method: .post, headers: .admin(), body: ByteBuffer(string: first))
+            #expect(poor.status.code == 402)
+            #expect(try ErrorReply(poor).error == "INSUFFICIENT_BALANCE")
+            #expect(await sandbox.requestCounts()["POST /internet/send"] == sends, "refused before calling send")
+            let after = try await client.execute(uri: "/v1/account", method: .get, headers: .admin(json: false))
+            #expect(after.json?["balance"] as? Double == 520)
         }
     }
 }

@@ -19,6 +19,8 @@ struct MerchantOrdersController {
     let upstream: OneClickDZClient
     let availableChannels: Set<DeliveryChannel>
     let products: ProductCache
+    /// The upstream balance and key type, kept briefly.
+    let account: UpstreamAccount
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("orders", use: register)
@@ -28,6 +30,7 @@ struct MerchantOrdersController {
         group.post("orders/{topupId}/resend", use: resend)
         group.post("orders/{topupId}/check", use: check)
         group.get("products", use: listProducts)
+        group.get("account", use: showAccount)
     }
 
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -43,12 +46,44 @@ struct MerchantOrdersController {
     @Sendable func send(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decode(as: SendOrderRequest.self, context: context)
         let (sendRequest, contact) = try body.validated(availableChannels: availableChannels)
+        let cost = await cost(of: sendRequest)
+        if let cost, let balance = await account.knownBalance, balance < cost {
+            throw PublicError(
+                .insufficientBalance, "the OneClickDz balance (\(balance) DZD) is below this card's cost (\(cost) DZD)")
+        }
         let registered = try await registrar.send(
             sendRequest, contact: contact, through: upstream, actor: "merchant", requestID: context.requestID,
             clientRequestID: context.clientRequestID,
             logger: context.logger
         )
+        if registered.created, let cost { await account.spent(cost) }
         return try await respond(registered, context: context)
+    }
+
+    /// What a top-up costs from the catalogue when it is at hand, or its value; nil when the balance is
+    /// not known either, so a send never waits on the catalogue only to be checked against nothing.
+    private func cost(of request: SendRequest) async -> Double? {
+        guard await account.knownBalance != nil else { return nil }
+        let listed = try? await products.products(request.type).first { $0.value == request.value }
+        return listed?.cost ?? Double(request.value)
+    }
+
+    /// `GET /v1/account`: the upstream balance in DZD and the key's type.
+    @Sendable func showAccount(_ request: Request, context: AppRequestContext) async throws -> Response {
+        struct Body: Encodable {
+            let success = true
+            let balance: Double
+            let currency = "DZD"
+            let keyType: String
+        }
+        let snapshot: UpstreamAccount.Snapshot
+        do {
+            snapshot = try await account.current()
+        } catch {
+            context.logger.info("upstream account not read", metadata: ["error": "\(error)"])
+            throw PublicError(.upstreamUnavailable, "OneClickDz did not answer; try again shortly")
+        }
+        return try ResponseJSON.response(Body(balance: snapshot.balance, keyType: snapshot.keyType))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {

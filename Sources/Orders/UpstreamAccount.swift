@@ -1,0 +1,89 @@
+import BitaqaCore
+import CoreMetrics
+import Logging
+import OneClickDZ
+import ServiceLifecycle
+
+/// The upstream account as last read: its balance in DZD (`/v3/account/balance`) and its key's type
+/// (`/v3/validate`), kept for `lifetime` so a dashboard or a burst of sends does not cost a call each.
+/// Every read sets the `bitaqa_upstream_balance_dzd` gauge.
+public actor UpstreamAccount {
+    public struct Snapshot: Sendable, Equatable {
+        public let balance: Double
+        /// `SANDBOX` or `PRODUCTION`, as `/v3/validate` says.
+        public let keyType: String
+    }
+
+    let client: OneClickDZClient
+    let lifetime: Duration
+    let factory: any MetricsFactory
+    private var last: (at: ContinuousClock.Instant, snapshot: Snapshot)?
+
+    public init(
+        client: OneClickDZClient, lifetime: Duration = .seconds(30),
+        factory: any MetricsFactory = NOOPMetricsHandler.instance
+    ) {
+        self.client = client
+        self.lifetime = lifetime
+        self.factory = factory
+    }
+
+    /// The account, read again when the last reading is older than `lifetime`.
+    public func current() async throws(UpstreamError) -> Snapshot {
+        if let last, ContinuousClock.now - last.at < lifetime { return last.snapshot }
+        return try await refresh()
+    }
+
+    /// Reads the account now.
+    @discardableResult
+    public func refresh() async throws(UpstreamError) -> Snapshot {
+        let balance = try await client.balance()
+        let keyType = try await client.validate().type?.uppercased() ?? "UNKNOWN"
+        let snapshot = Snapshot(balance: balance, keyType: keyType)
+        last = (.now, snapshot)
+        record(balance)
+        return snapshot
+    }
+
+    /// The balance last read, if it is fresh; never a call upstream.
+    public var knownBalance: Double? {
+        guard let last, ContinuousClock.now - last.at < lifetime else { return nil }
+        return last.snapshot.balance
+    }
+
+    /// Lowers the balance last read by what a top-up just cost, so the next send sees it.
+    public func spent(_ amount: Double) {
+        guard let current = last else { return }
+        let snapshot = Snapshot(balance: current.snapshot.balance - amount, keyType: current.snapshot.keyType)
+        last = (current.at, snapshot)
+        record(snapshot.balance)
+    }
+
+    private func record(_ balance: Double) {
+        Gauge(label: "bitaqa_upstream_balance_dzd", factory: factory).record(balance)
+    }
+}
+
+/// Reads the upstream account every `interval`, so the balance gauge and the send pre-check stay current.
+public struct AccountMonitor: Service {
+    let account: UpstreamAccount
+    let interval: Duration
+    let logger: Logger
+
+    public init(account: UpstreamAccount, interval: Duration = .seconds(25), logger: Logger) {
+        self.account = account
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                try await account.refresh()
+            } catch {
+                logger.debug("upstream balance not read", metadata: ["error": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+}
