@@ -16,6 +16,26 @@ public struct TimeSource: Sendable {
 
 /// Times as shown: ISO 8601 in UTC with milliseconds.
 public enum Timestamp {
+    /// Milliseconds since 1970 from ISO 8601 as people write it: `2026-12-01T10:00:00Z`, with fractional
+    /// seconds or an offset, or a bare date (`2026-12-01`, midnight UTC). Nil for anything else.
+    public static func parse(_ text: String) -> Int64? {
+        let styles: [Date.ISO8601FormatStyle] = [
+            .iso8601,
+            Date.ISO8601FormatStyle().year().month().day().time(includingFractionalSeconds: true)
+                .timeZone(separator: .omitted),
+            Date.ISO8601FormatStyle().year().month().day().time(includingFractionalSeconds: true),
+            Date.ISO8601FormatStyle().year().month().day().time(includingFractionalSeconds: false)
+                .timeZone(separator: .colon),
+            Date.ISO8601FormatStyle().year().month().day(),
+        ]
+        for style in styles {
+            if let date = try? Date(text, strategy: style) {
+                return Int64((date.timeIntervalSince1970 * 1000).rounded())
+            }
+        }
+        return nil
+    }
+
     public static func iso8601(_ millis: Int64) -> String {
         Date(timeIntervalSince1970: Double(millis) / 1000)
             .formatted(

@@ -221,6 +221,12 @@ func buildRouter(
         availableChannels: availableChannels, products: ProductCache(client: upstream), account: account
     ).addRoutes(to: merchant)
     AuditController(trail: domain.trail).addRoutes(to: merchant)
+    ReconciliationController(
+        reconciler: Reconciler(
+            context: domain, client: upstream,
+            registrar: OrderRegistrar(context: domain, schedule: schedule, binder: binder)),
+        time: time
+    ).addRoutes(to: merchant)
     let customers = router.group("api/internet-orders")
         .add(
             middleware: CustomerAuthMiddleware(

@@ -43,6 +43,10 @@ public protocol OrderRepository: Sendable {
     ) async throws -> Bool
     /// The deliveries of one order, oldest first.
     func deliveries(of topupId: TopupID) async throws -> [DeliveryRecord]
+    /// The orders registered within `from...to` (milliseconds since 1970), oldest first.
+    func orders(createdFrom from: Int64, to: Int64) async throws -> [OrderRecord]
+    /// The deliveries of these orders, by order.
+    func deliveries(of topupIds: [TopupID]) async throws -> [TopupID: [DeliveryRecord]]
 }
 
 /// The one implementation, in SQL that both SQLite and PostgreSQL accept.
@@ -87,6 +91,32 @@ public struct SQLOrderRepository: OrderRepository {
 
     public func find(_ topupId: TopupID) async throws -> OrderRecord? {
         try await Self.select(store.sql, where: "topup_id = \(bind: topupId.rawValue)")
+    }
+
+    public func orders(createdFrom from: Int64, to: Int64) async throws -> [OrderRecord] {
+        try await store.sql.raw(
+            """
+            SELECT \(unsafeRaw: OrderRecord.columns) FROM orders
+            WHERE created_at >= \(bind: from) AND created_at <= \(bind: to) ORDER BY created_at
+            """
+        ).all().map(OrderRecord.init(row:))
+    }
+
+    public func deliveries(of topupIds: [TopupID]) async throws -> [TopupID: [DeliveryRecord]] {
+        var found: [TopupID: [DeliveryRecord]] = [:]
+        for start in stride(from: 0, to: topupIds.count, by: 500) {
+            let slice = topupIds[start..<min(topupIds.count, start + 500)].map {
+                $0.rawValue as any Encodable & Sendable
+            }
+            let rows = try await store.sql.raw(
+                """
+                SELECT \(unsafeRaw: DeliveryRecord.columns) FROM deliveries WHERE topup_id IN (\(binds: slice))
+                ORDER BY created_at, channel
+                """
+            ).all().map(DeliveryRecord.init(row:))
+            for row in rows { found[row.topupId, default: []].append(row) }
+        }
+        return found
     }
 
     public func find(_ topupIds: [TopupID]) async throws -> [OrderRecord] {

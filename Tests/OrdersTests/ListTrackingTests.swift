@@ -23,9 +23,16 @@ struct ListTrackingTests {
         try await PipelineHarness.run(
             on: database, sandbox: .fast(resolveAfter: 0.3...1.5), schedule: schedule
         ) { h in
-            var placed: [TopupID] = []
-            for _ in 0..<500 { placed.append(try await h.place(channels: [.email])) }
-            let ids = placed
+            let ids = try await withThrowingTaskGroup(of: [TopupID].self) { group in
+                for _ in 0..<10 {
+                    group.addTask {
+                        var placed: [TopupID] = []
+                        for _ in 0..<50 { placed.append(try await h.place(channels: [.email])) }
+                        return placed
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
             let delivered = try await h.runUntil(timeout: .seconds(120)) { emails(h) == ids.count }
             #expect(delivered, "\(emails(h)) of \(ids.count) delivered")
             let counts = await h.sandbox.requestCounts()
