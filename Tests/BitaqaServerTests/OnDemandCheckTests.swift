@@ -152,3 +152,40 @@ struct UpstreamAccountTests {
         }
     }
 }
+
+@Suite("Reconciliation API")
+struct ReconciliationAPITests {
+    @Test(
+        "GET /v1/reconciliation: nothing differs for an order both sides know; a top-up lost upstream is missing_upstream with its value; bad times are 400"
+    )
+    func reconciliation() async throws {
+        try await CountedSandbox.run(.fast(), app: ["BITAQA_POLL_INTERVAL": "0.1"]) { sandbox, client, _ in
+            let id = try await OnDemandCheckTests.send(client, number: SandboxNumbers.stuck.adsl, user: "r-user")
+            let clean = try await client.execute(uri: "/v1/reconciliation", method: .get, headers: .admin(json: false))
+            #expect(clean.status == .ok)
+            #expect((clean.json?["differences"] as? [Any])?.isEmpty == true, "\(String(buffer: clean.body))")
+            #expect(clean.json?["upstreamCount"] as? Int == 1 && clean.json?["localCount"] as? Int == 1)
+
+            #expect(await sandbox.deleteTopup(id))
+            let lost = try await client.execute(uri: "/v1/reconciliation", method: .get, headers: .admin(json: false))
+            let differences = try #require(lost.json?["differences"] as? [[String: Any]])
+            #expect(differences.count == 1)
+            #expect(differences.first?["kind"] as? String == "missing_upstream")
+            #expect(differences.first?["value"] as? Int == 500 && differences.first?["topupId"] as? String == id)
+            let totals = try #require(lost.json?["totals"] as? [String: [String: Int]])
+            #expect(totals["missing_upstream"] == ["count": 1, "amount": 500] && totals["all"]?["count"] == 1)
+
+            let empty = try await client.execute(
+                uri: "/v1/reconciliation?from=2020-01-01&to=2020-01-02T00:00:00Z", method: .get,
+                headers: .admin(json: false))
+            #expect(empty.status == .ok && (empty.json?["differences"] as? [Any])?.isEmpty == true)
+            for query in ["from=yesterday", "from=2026-12-02&to=2026-12-01"] {
+                let bad = try await client.execute(
+                    uri: "/v1/reconciliation?\(query)", method: .get, headers: .admin(json: false))
+                #expect(bad.status == .badRequest, "\(query)")
+            }
+            let anonymous = try await client.execute(uri: "/v1/reconciliation", method: .get)
+            #expect(anonymous.status == .unauthorized)
+        }
+    }
+}
