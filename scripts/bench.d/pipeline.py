@@ -47,6 +47,7 @@ DEFAULT_BINARY = os.environ.get("BITAQA_BENCH_BIN", "/tmp/bench-bin/bitaqa")
 ADMIN_TOKEN = "bench-admin-token-0001"
 ENCRYPTION_KEY = "7a" * 32
 CHECK_ROUTE = "GET /internet/check-id"
+LIST_ROUTE = "GET /internet/list"
 CLIENT_THREADS = 16
 MIB = 1024 * 1024
 
@@ -272,8 +273,9 @@ class MemorySampler(threading.Thread):
         self.sample()
 
 
-def place_orders(ports, count, run_id, threads=CLIENT_THREADS):
-    """POSTs the orders round-robin over the serve ports; returns (ids by index, errors, latencies, wall)."""
+def place_orders(ports, count, run_id, threads=CLIENT_THREADS, per_minute=None):
+    """POSTs the orders round-robin over the serve ports; returns (ids by index, errors, latencies, wall).
+    With per_minute, order i is sent at start + i * 60 / per_minute, one at a time."""
     ids = [None] * count
     latencies = [None] * count
     errors = []
@@ -281,9 +283,16 @@ def place_orders(ports, count, run_id, threads=CLIENT_THREADS):
     counter = iter(range(count))
     headers = {"Authorization": "Bearer " + ADMIN_TOKEN, "Content-Type": "application/json"}
 
+    pace = [time.monotonic()]
+
     def next_index():
         with lock:
-            return next(counter, None)
+            i = next(counter, None)
+        if i is not None and per_minute:
+            delay = pace[0] + i * 60.0 / per_minute - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+        return i
 
     def worker():
         conns = {}
@@ -339,7 +348,8 @@ def place_orders(ports, count, run_id, threads=CLIENT_THREADS):
                 conn.close()
 
     started = time.time()
-    pool = [threading.Thread(target=worker, daemon=True) for _ in range(threads)]
+    pace[0] = time.monotonic()
+    pool = [threading.Thread(target=worker, daemon=True) for _ in range(1 if per_minute else threads)]
     for t in pool:
         t.start()
     for t in pool:
@@ -472,7 +482,8 @@ def run_ttc(args, scratch):
         BITAQA_DATA_DIR=data_dir, BITAQA_DATABASE_URL=database_url, BITAQA_ADMIN_TOKEN=ADMIN_TOKEN,
         ENCRYPTION_KEY=ENCRYPTION_KEY, ONECLICKDZ_API_KEY=key, ONECLICKDZ_BASE_URL=f"http://127.0.0.1:{sandbox_port}",
         BITAQA_SMTP_URL=f"smtp+insecure://127.0.0.1:{smtp_port}", BITAQA_SMTP_FROM="Cards <cards@shop.dz>",
-        BITAQA_POLL_INTERVAL=args.poll_interval, BITAQA_UPSTREAM_RATE_LIMIT=5000, BITAQA_LOG_LEVEL=args.log_level,
+        BITAQA_POLL_INTERVAL=args.poll_interval, BITAQA_UPSTREAM_RATE_LIMIT=5000,
+        BITAQA_TRACK_BY_LIST="false" if args.no_list else "true", BITAQA_LOG_LEVEL=args.log_level,
         BITAQA_DELIVERY_CONCURRENCY=args.concurrency)
     serves = []
     for k in range(processes):
@@ -489,7 +500,7 @@ def run_ttc(args, scratch):
     sampler.start()
 
     # Placement
-    ids, errors, latencies, placed_from, placed_to = place_orders(ports, n, run_id)
+    ids, errors, latencies, placed_from, placed_to = place_orders(ports, n, run_id, per_minute=args.rate)
     placed = {tid: i for i, tid in enumerate(ids) if tid}
     placement_wall = placed_to - placed_from
     log(f"placed {len(placed)}/{n} orders in {placement_wall:.2f} s ({len(placed) / placement_wall:.0f}/s)"
@@ -498,7 +509,7 @@ def run_ttc(args, scratch):
         log(f"  order {i}: {message}")
     if not placed:
         raise BenchError("no order was placed")
-    if placement_wall > resolve_min:
+    if placement_wall > resolve_min and not args.rate:
         log(f"warning: placement took {placement_wall:.1f} s, longer than the earliest fulfilment "
             f"({resolve_min} s): some deliveries ran while orders were still being placed")
 
@@ -641,6 +652,13 @@ def run_ttc(args, scratch):
             "statuses": check_statuses,
             "call_ms": distribution_ms(check_durations),
         },
+        "upstream": {
+            "check_id": total_checks,
+            "list": routes.get(LIST_ROUTE, 0),
+            "per_delivered_order": round((total_checks + routes.get(LIST_ROUTE, 0)) / len(placed), 2),
+        },
+        "rate_per_minute": args.rate,
+        "track_by_list": not args.no_list,
         "upstream_requests_by_route": routes,
         "peak_rss_mib": peaks,
         "other_mail_events": events.other_events,
@@ -669,6 +687,8 @@ def summary_ttc(r):
     c = r["checks"]
     log(f"checks        {c['per_delivered_order']} per order ({c['total']} total), per process {c['per_process']}, "
         f"call {fmt_dist(c['call_ms'])} ms")
+    u = r["upstream"]
+    log(f"upstream      {u['per_delivered_order']} calls per order ({u['check_id']} check-id + {u['list']} list)")
     log(f"peak RSS      {r['peak_rss_mib']} MiB")
 
 
@@ -773,6 +793,9 @@ def parse_args(argv):
     ttc.add_argument("--resolve", nargs=2, type=float, metavar=("MIN", "MAX"), default=[20.0, 25.0],
                      help="seconds after send at which top-ups are fulfilled (default 20 25)")
     ttc.add_argument("--poll-interval", type=float, default=1.0, help="BITAQA_POLL_INTERVAL (default 1)")
+    ttc.add_argument("--rate", type=float, default=None,
+                     help="orders per minute, one at a time (default: as fast as 16 client threads go)")
+    ttc.add_argument("--no-list", action="store_true", help="BITAQA_TRACK_BY_LIST=false: one check-id per order")
     ttc.add_argument("--concurrency", type=positive_int, default=8, help="BITAQA_DELIVERY_CONCURRENCY (default 8)")
     ttc.add_argument("--binary", default=DEFAULT_BINARY, help=f"bitaqa release binary (default {DEFAULT_BINARY})")
     ttc.add_argument("--json", metavar="OUT", help="also write the JSON result here")
