@@ -64,8 +64,12 @@ public struct TrackingSchedule: Sendable {
     /// Next check of a HANDLING order registered at `createdAt`: every poll interval for five minutes,
     /// then twice as far apart for each further five minutes, up to `maxInterval`, on the grid. Never
     /// "give up".
+    ///
+    /// The grid point nearest to one interval from now, not the next one after it: a pass that runs a
+    /// few milliseconds after its grid point must come back one interval later, not two.
     public func nextHandlingCheck(createdAt: Int64, now: Int64) -> Int64 {
-        onGrid(now + handlingInterval(elapsed: .milliseconds(now - createdAt)).inMilliseconds)
+        let interval = handlingInterval(elapsed: .milliseconds(now - createdAt)).inMilliseconds
+        return onGrid(now + interval - pollInterval.inMilliseconds / 2)
     }
 
     public func handlingInterval(elapsed: Duration) -> Duration {

@@ -6,7 +6,7 @@ import OneClickDZ
 /// The application against a sandbox of its own on loopback, whose requests the test can count.
 enum CountedSandbox {
     static func run(
-        _ settings: SandboxSettings, app appSettings: [String: String],
+        on database: TestDatabase = .sqlite, _ settings: SandboxSettings, app appSettings: [String: String],
         _ body: @Sendable (SandboxServer, any TestClientProtocol, TemporaryDirectory) async throws -> Void
     ) async throws {
         let sandbox = SandboxServer(settings: settings)
@@ -17,7 +17,7 @@ enum CountedSandbox {
                 "ONECLICKDZ_BASE_URL": "http://127.0.0.1:\(upstream.port!)",
                 "BITAQA_RATE_LIMIT_ADDRESS": "0", "BITAQA_RATE_LIMIT_REVEALS": "0",
             ]) { $1 }.merging(appSettings) { $1 }
-            try await TestApp.run(settings: settings) { client, directory in
+            try await TestApp.run(on: database, settings: settings) { client, directory in
                 try await body(sandbox, client, directory)
             }
         }

@@ -39,14 +39,14 @@ struct OnDemandCheckTests {
     }
 
     @Test(
-        "a QUEUED order fulfilled upstream: the buyer's next card request checks it and gets the card, and the email follows"
-    )
-    func queuedThenAsked() async throws {
+        "a QUEUED order fulfilled upstream: the buyer's next card request checks it and gets the card, and the email follows",
+        arguments: TestDatabase.available)
+    func queuedThenAsked(database: TestDatabase) async throws {
         var sandbox = SandboxSettings.fast()
         sandbox.queuedFor = 1
         // Checked on schedule only once an hour: only the buyer's look can find the card sooner.
         try await CountedSandbox.run(
-            sandbox,
+            on: database, sandbox,
             app: [
                 "BITAQA_POLL_INTERVAL": "0.1", "BITAQA_QUEUED_CHECK_EARLY": "3600",
                 "BITAQA_CHECK_ON_DEMAND_AFTER": "0.5",
@@ -77,13 +77,13 @@ struct OnDemandCheckTests {
     }
 
     @Test(
-        "a buyer hammering the card endpoint causes at most one upstream check per window; the merchant's look checks too"
-    )
-    func hammering() async throws {
+        "a buyer hammering the card endpoint causes at most one upstream check per window; the merchant's look checks too",
+        arguments: TestDatabase.available)
+    func hammering(database: TestDatabase) async throws {
         var sandbox = SandboxSettings.fast()
         sandbox.queuedFor = 3_600
         try await CountedSandbox.run(
-            sandbox,
+            on: database, sandbox,
             app: [
                 "BITAQA_POLL_INTERVAL": "0.1", "BITAQA_QUEUED_CHECK_EARLY": "3600", "BITAQA_CHECK_ON_DEMAND_AFTER": "1",
             ]

@@ -119,7 +119,10 @@ struct TrackingScheduleTests {
         #expect(schedule.firstCheck(now: 1_000) == 5_000)
         #expect(schedule.firstCheck(now: 2_000) == 5_000)
         #expect(schedule.firstCheck(now: 2_001) == 10_000)
-        #expect(schedule.nextHandlingCheck(createdAt: 0, now: 12_345) == 20_000)
+        #expect(schedule.nextHandlingCheck(createdAt: 0, now: 12_345) == 15_000)
+        // A pass a hair after its grid point comes back one interval later, not two.
+        #expect(schedule.nextHandlingCheck(createdAt: 0, now: 10_003) == 15_000)
+        #expect(schedule.nextHandlingCheck(createdAt: 0, now: 12_600) == 20_000)
         let hour: Int64 = 3_600_000
         #expect(schedule.nextQueuedCheck(createdAt: 0, now: hour) == hour + 900_000)
         #expect(schedule.nextQueuedCheck(createdAt: 0, now: 3 * hour) == 3 * hour + 1_800_000)
