@@ -5,12 +5,19 @@ import Storage
 import Synchronization
 
 extension Tracker {
+    /// What the list said of a pass's orders.
+    struct ListOutcome {
+        /// Statuses to record as they are (HANDLING, QUEUED, REFUNDED).
+        var learned: [(TopupStatus, OrderRecord)] = []
+        /// Orders left for `check-id`: FULFILLED ones (for the card), those the list did not show, and those
+        /// whose item it could not read.
+        var forCheck: [OrderRecord] = []
+    }
+
     /// Learns the status of claimed, recently registered orders from `internet/list` over the window of
-    /// their registrations, page by page until each is seen. Records every status it learns but
-    /// FULFILLED; returns the orders left for `check-id`: those FULFILLED (for the card), those the list
-    /// did not show, and those whose item it could not read.
-    func checkByList(_ orders: [OrderRecord]) async -> [OrderRecord] {
-        guard let oldest = orders.map(\.createdAt).min() else { return [] }
+    /// their registrations, page by page until each is seen. A failed call defers every order it was for.
+    func checkByList(_ orders: [OrderRecord]) async -> ListOutcome {
+        guard let oldest = orders.map(\.createdAt).min() else { return ListOutcome() }
         let now = time.now()
         let from = oldest - schedule.listMargin.inMilliseconds
         let to = now + schedule.listMargin.inMilliseconds
@@ -29,7 +36,7 @@ extension Tracker {
                 await WorkLoop.forEach(Array(unseen.values), limit: concurrency) {
                     try? await self.deferAfter(error, $0)
                 }
-                return forCheck
+                return ListOutcome(learned: learned, forCheck: forCheck)
             }
             if result.unreadable > 0, listWarning.setOnce() {
                 logger.warning(
@@ -48,6 +55,11 @@ extension Tracker {
             if page >= result.totalPages || page >= unseen.count { break }
             page += 1
         }
+        return ListOutcome(learned: learned, forCheck: forCheck + unseen.values)
+    }
+
+    /// Records what the list said of each order.
+    func record(_ learned: [(TopupStatus, OrderRecord)]) async {
         await WorkLoop.forEach(learned, limit: concurrency) { item, order in
             do {
                 try await self.apply(item, to: order)
@@ -57,7 +69,6 @@ extension Tracker {
                     metadata: ["topup_id": "\(order.topupId)", "error.type": "\(type(of: error))"])
             }
         }
-        return forCheck + unseen.values
     }
 }
 

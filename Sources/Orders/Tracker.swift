@@ -82,12 +82,17 @@ public struct Tracker: Service {
         let recent = orders.filter { .milliseconds(now - $0.createdAt) <= schedule.listSpan }
         var singles = orders.filter { .milliseconds(now - $0.createdAt) > schedule.listSpan }
         // The batch in hand is finished even during a graceful shutdown: it runs outside cancellation.
+        var learned: [(TopupStatus, OrderRecord)] = []
         if recent.count >= schedule.listMinimum {
-            singles += await checkByList(recent)
+            let listed = await checkByList(recent)
+            learned = listed.learned
+            singles = listed.forCheck + singles
         } else {
             singles += recent
         }
+        // Cards first: a buyer waits for each FULFILLED one; the statuses that change nothing can wait.
         await WorkLoop.forEach(singles, limit: concurrency) { await self.check($0) }
+        await record(learned)
         if let depth = try? await context.repositories.pipeline.queueDepth(now: time.now()) {
             metrics.queueDepth(checks: depth.checks, deliveries: depth.deliveries)
         }
