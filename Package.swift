@@ -119,6 +119,7 @@ let package = Package(
                 "Storage",
                 "Messaging",
                 "Audit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -3,6 +3,11 @@ import Crypto
 import Foundation
 import Storage
 
+/// Hears each event as it is appended, inside the appending transaction; a throw rolls both back.
+public protocol AuditListener: Sendable {
+    func appended(_ event: AuditEvent, at now: Int64, in transaction: Transaction) async throws
+}
+
 /// The append-only, hash-chained audit trail.
 ///
 /// Each event's hash is `SHA-256(previous hash ‖ canonical encoding of the event)`; the first event's
@@ -14,11 +19,17 @@ public struct AuditTrail: Sendable {
     let transactions: any TransactionRunner
     /// Authenticate each new event's hash; the service always has them, a bare trail (tests) may not.
     let keys: AuditKeys?
+    /// Told of each event inside the transaction that appends it (the webhook outbox).
+    let listener: (any AuditListener)?
 
-    public init(repository: any AuditRepository, transactions: any TransactionRunner, keys: AuditKeys? = nil) {
+    public init(
+        repository: any AuditRepository, transactions: any TransactionRunner, keys: AuditKeys? = nil,
+        listener: (any AuditListener)? = nil
+    ) {
         self.repository = repository
         self.transactions = transactions
         self.keys = keys
+        self.listener = listener
     }
 
     /// The trail of `store`, keyed when `keys` are given.
@@ -28,7 +39,13 @@ public struct AuditTrail: Sendable {
 
     /// The same trail, its new events authenticated with `keys`.
     public func keyed(with keys: AuditKeys) -> AuditTrail {
-        AuditTrail(repository: repository, transactions: transactions, keys: keys)
+        AuditTrail(repository: repository, transactions: transactions, keys: keys, listener: listener)
+    }
+
+    /// The same trail, telling `listener` of each event in the transaction that appends it: what the
+    /// listener writes commits or rolls back with the event and the change it records.
+    public func notifying(_ listener: any AuditListener) -> AuditTrail {
+        AuditTrail(repository: repository, transactions: transactions, keys: keys, listener: listener)
     }
 
     /// Rows as stored, oldest first, for the verifier (which must survive a row that does not decode).
@@ -66,6 +83,7 @@ public struct AuditTrail: Sendable {
             ),
             in: transaction
         )
+        try await listener?.appended(event, at: now, in: transaction)
         return AuditRecord(sequence: sequence, at: now, event: event, previousHash: previous, hash: hash)
     }
 

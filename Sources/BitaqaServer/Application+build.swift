@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Audit
 import BitaqaCore
 import CardVault
@@ -13,6 +14,7 @@ import NIOCore
 import NIOSSL
 import OneClickDZ
 import Orders
+import ServiceLifecycle
 import Storage
 import Synchronization
 
@@ -73,8 +75,13 @@ private func assembleApplication(
     try await refuseImplicitDevelopmentWithRealKey(configuration, upstream: upstream.client)
     let channels = try messageChannels(configuration, resources: resources, logger: logger)
     let authenticator = try await customerAuthenticator(configuration, scrubber: scrubber, logger: logger)
-    // Every event the service writes is authenticated with a key derived from the ring.
-    let trail = AuditTrail(store: store, keys: AuditKeys(ring: secrets.keyRing))
+    // Every event the service writes is authenticated with a key derived from the ring; with webhooks,
+    // the events the shop hears of are written to the outbox in the same transaction.
+    let outbox = configuration.webhooks.settings.map {
+        WebhookOutbox(repository: SQLWebhookRepository(store: store), types: $0.types)
+    }
+    var trail = AuditTrail(store: store, keys: AuditKeys(ring: secrets.keyRing))
+    if let outbox { trail = trail.notifying(outbox) }
     let checkpoints = CheckpointWriter(
         trail: trail, keys: CheckpointKeys(ring: secrets.keyRing),
         file: CheckpointFile(path: configuration.audit.checkpointFile),
@@ -134,8 +141,14 @@ private func assembleApplication(
     let services = OwnedServices(
         services: upstream.services + [
             CheckpointService(writer: checkpoints, interval: configuration.audit.checkpointInterval),
-            AccountMonitor(account: account, logger: logger), views, denials, tracker, deliverer,
-        ],
+            AccountMonitor(
+                account: account, logger: logger,
+                lowBalance: lowBalanceNotice(configuration, outbox: outbox, store: store, trail: trail, time: time)),
+            views, denials, tracker, deliverer,
+        ]
+            + webhookServices(
+                configuration, outbox: outbox, store: store, trail: trail, time: time, resources: resources,
+                metrics: metrics, owner: owner, logger: logger),
         resources: resources, logger: logger
     )
     var app = Application(
@@ -165,6 +178,36 @@ private func assembleApplication(
         )
     }
     return app
+}
+
+/// The low-balance report, when there is a threshold and an outbox to report into.
+func lowBalanceNotice(
+    _ configuration: BitaqaConfiguration, outbox: WebhookOutbox?, store: Store, trail: AuditTrail, time: TimeSource
+) -> AccountMonitor.LowBalanceNotice? {
+    guard let outbox, configuration.webhooks.balanceAlertBelow > 0 else { return nil }
+    return AccountMonitor.LowBalanceNotice(
+        threshold: configuration.webhooks.balanceAlertBelow, outbox: outbox,
+        context: DomainContext(store: store, trail: trail, time: time))
+}
+
+/// The webhook sender (with an HTTP client of its own, closed with the other resources) and the stuck
+/// order watcher, when webhooks are configured.
+func webhookServices(
+    _ configuration: BitaqaConfiguration, outbox: WebhookOutbox?, store: Store, trail: AuditTrail, time: TimeSource,
+    resources: Resources, metrics: MetricsRegistry, owner: String, logger: Logger
+) -> [any Service] {
+    guard let settings = configuration.webhooks.settings, let outbox else { return [] }
+    let http = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5))))
+    resources.own("webhook client") { try? await http.shutdown() }
+    let context = DomainContext(store: store, trail: trail, time: time)
+    return [
+        WebhookSender(
+            repositories: context.repositories, settings: settings, http: http, time: time, logger: logger,
+            factory: metrics.factory, owner: owner),
+        StuckOrderWatcher(context: context, outbox: outbox, logger: logger),
+    ]
 }
 
 /// Development that nobody asked for must not run against the real upstream: with `ONECLICKDZ_API_KEY`
@@ -221,6 +264,7 @@ func buildRouter(
         availableChannels: availableChannels, products: ProductCache(client: upstream), account: account
     ).addRoutes(to: merchant)
     AuditController(trail: domain.trail).addRoutes(to: merchant)
+    WebhooksController(webhooks: domain.repositories.webhooks, time: time).addRoutes(to: merchant)
     ReconciliationController(
         reconciler: Reconciler(
             context: domain, client: upstream,
@@ -346,6 +390,7 @@ public func registerSecretsForScrubbing(
         scrubber.register(password)
     }
     if let sms = configuration.messaging.sms { scrubber.register(sms.authToken.unsafeRevealed) }
+    for secret in configuration.webhooks.rawSecrets { scrubber.register(secret) }
     if let key = configuration.upstream.apiKey { scrubber.register(key.unsafeRevealed) }
     if let key = configuration.upstream.secondaryKey { scrubber.register(key.unsafeRevealed) }
 }

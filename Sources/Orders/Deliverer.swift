@@ -180,6 +180,7 @@ public struct Deliverer: Service {
                     details: [
                         "channel": delivery.channel.rawValue, "purpose": delivery.purpose.rawValue,
                         "recipient": masked, "message_id": message.messageID, "provider_message_id": providerID ?? "",
+                        "attempts": "\(delivery.attempts + 1)",
                     ]
                 ),
                 now: now, in: transaction
@@ -211,7 +212,7 @@ public struct Deliverer: Service {
                     .deliveryFailed, topupId: delivery.topupId, actor: "deliverer",
                     details: [
                         "channel": delivery.channel.rawValue, "purpose": delivery.purpose.rawValue,
-                        "reason": reasonClass, "recipient": recipient ?? "",
+                        "reason": reasonClass, "recipient": recipient ?? "", "attempts": "\(delivery.attempts + 1)",
                     ]
                 ),
                 now: now, in: transaction

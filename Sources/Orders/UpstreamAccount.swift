@@ -3,6 +3,7 @@ import CoreMetrics
 import Logging
 import OneClickDZ
 import ServiceLifecycle
+import Storage
 
 /// The upstream account as last read: its balance in DZD (`/v3/account/balance`) and its key's type
 /// (`/v3/validate`), kept for `lifetime` so a dashboard or a burst of sends does not cost a call each.
@@ -64,26 +65,63 @@ public actor UpstreamAccount {
     }
 }
 
-/// Reads the upstream account every `interval`, so the balance gauge and the send pre-check stay current.
+/// Reads the upstream account every `interval`, so the balance gauge and the send pre-check stay current;
+/// and when the balance falls below a threshold, reports it once (`account.balance_low`) until it
+/// rises above it again.
 public struct AccountMonitor: Service {
     let account: UpstreamAccount
     let interval: Duration
     let logger: Logger
+    let lowBalance: LowBalanceNotice?
 
-    public init(account: UpstreamAccount, interval: Duration = .seconds(25), logger: Logger) {
+    /// Where a low balance is reported.
+    public struct LowBalanceNotice: Sendable {
+        let threshold: Double
+        let outbox: WebhookOutbox
+        let context: DomainContext
+
+        public init(threshold: Double, outbox: WebhookOutbox, context: DomainContext) {
+            self.threshold = threshold
+            self.outbox = outbox
+            self.context = context
+        }
+    }
+
+    public init(
+        account: UpstreamAccount, interval: Duration = .seconds(25), logger: Logger, lowBalance: LowBalanceNotice? = nil
+    ) {
         self.account = account
         self.interval = interval
         self.logger = logger
+        self.lowBalance = lowBalance
     }
 
     public func run() async throws {
+        var wasLow = false
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                try await account.refresh()
+                let balance = try await account.refresh().balance
+                if let notice = lowBalance {
+                    let low = balance < notice.threshold
+                    if low && !wasLow { try await report(balance, notice) }
+                    wasLow = low
+                }
             } catch {
-                logger.debug("upstream balance not read", metadata: ["error": "\(error)"])
+                logger.debug("upstream balance not read", metadata: ["error.type": "\(type(of: error))"])
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+
+    private func report(_ balance: Double, _ notice: LowBalanceNotice) async throws {
+        logger.warning(
+            "upstream balance low", metadata: ["balance": "\(balance)", "threshold": "\(notice.threshold)"])
+        let now = notice.context.time.now()
+        try await notice.context.repositories.transaction { [outbox = notice.outbox] transaction in
+            try await outbox.enqueue(
+                .accountBalanceLow, topupId: nil,
+                data: ["balance": balance, "threshold": notice.threshold, "currency": "DZD"], now: now,
+                in: transaction)
         }
     }
 }

@@ -10,6 +10,8 @@ public struct LeaseTable: Sendable {
     public static let orderChecks = LeaseTable(table: "orders", key: "topup_id", due: "next_check_at")
     /// Deliveries whose next attempt is due.
     public static let deliveries = LeaseTable(table: "deliveries", key: "id", due: "next_attempt_at")
+    /// Webhook messages whose next attempt is due.
+    public static let webhooks = LeaseTable(table: "webhook_messages", key: "id", due: "next_attempt_at")
 }
 
 /// Hands out due rows so that no row is held by two workers at once, across threads and processes.

@@ -7,6 +7,7 @@ public struct Repositories: Sendable {
     public let audit: any AuditRepository
     public let leases: any LeaseRepository
     public let rateLimits: any RateLimiter
+    public let webhooks: any WebhookRepository
     let transactions: any TransactionRunner
 
     /// The SQL repositories of `store`.
@@ -17,6 +18,7 @@ public struct Repositories: Sendable {
         audit = SQLAuditRepository(store: store)
         leases = SQLLeases(store: store)
         rateLimits = SQLRateLimiter(store: store)
+        webhooks = SQLWebhookRepository(store: store)
         transactions = store
     }
 

@@ -111,6 +111,32 @@ enum Schema {
                 "CREATE INDEX orders_created ON orders (created_at)",
             ]
         },
+        // The webhook outbox: each message is written in the transaction of the change it reports, and
+        // sent (and retried) from here, so none is lost to a crash.
+        Migration(version: 7, name: "webhook outbox") { _ in
+            [
+                """
+                CREATE TABLE webhook_messages (
+                    id TEXT PRIMARY KEY,
+                    type TEXT NOT NULL,
+                    topup_id TEXT,
+                    body TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    last_status INTEGER,
+                    last_error TEXT,
+                    created_at BIGINT NOT NULL,
+                    next_attempt_at BIGINT,
+                    delivered_at BIGINT,
+                    lease_owner TEXT,
+                    lease_until BIGINT
+                )
+                """,
+                "CREATE INDEX webhook_messages_due ON webhook_messages (next_attempt_at) WHERE next_attempt_at IS NOT NULL",
+                "CREATE INDEX webhook_messages_state ON webhook_messages (state, created_at)",
+                "ALTER TABLE orders ADD COLUMN stuck_notified_at BIGINT",
+            ]
+        },
     ]
 
     /// Triggers that make the audit trail refuse updates and deletes at the database itself.

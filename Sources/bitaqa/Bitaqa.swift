@@ -11,7 +11,7 @@ struct Bitaqa: AsyncParsableCommand {
         version: BitaqaVersion.current,
         subcommands: [
             Serve.self, Migrate.self, Doctor.self, SandboxCommand.self, Keys.self, AuditCommand.self,
-            OrdersCommand.self, ReconcileCommand.self,
+            OrdersCommand.self, ReconcileCommand.self, WebhooksCommand.self,
         ]
     )
 

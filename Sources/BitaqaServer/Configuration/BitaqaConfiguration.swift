@@ -24,6 +24,7 @@ public struct BitaqaConfiguration: Sendable {
     public var pipeline: PipelineSettings
     public var messaging: MessagingSettings
     public var customer: CustomerSettings
+    public var webhooks: WebhookConfiguration
 
     /// Reads and checks every setting; throws the first problem found.
     public init(reader: ConfigReader) throws(ConfigurationError) {
@@ -39,6 +40,7 @@ public struct BitaqaConfiguration: Sendable {
         pipeline = try PipelineSettings(reader: reader)
         messaging = try MessagingSettings(reader: reader)
         customer = try CustomerSettings(reader: reader)
+        webhooks = try WebhookConfiguration(reader: reader, development: environment == .development)
         if environment == .production {
             try checkProduction()
         } else if !environmentIsExplicit && !http.isLoopback {
