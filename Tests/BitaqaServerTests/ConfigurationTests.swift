@@ -104,6 +104,24 @@ struct ConfigurationTests {
                 "BITAQA_SMS_FROM"
             ),
             (["BITAQA_EMAIL_MODE": "fax"], "BITAQA_EMAIL_MODE"),
+            (["BITAQA_WEBHOOK_URL": "ftp://shop.dz/hooks"], "BITAQA_WEBHOOK_URL"),
+            (["BITAQA_WEBHOOK_URL": "https://shop.dz/hooks"], "BITAQA_WEBHOOK_SECRET"),
+            (
+                ["BITAQA_WEBHOOK_URL": "https://shop.dz/hooks", "BITAQA_WEBHOOK_SECRET": "whsec_Q0FOQVJZ"],
+                "BITAQA_WEBHOOK_SECRET"
+            ),
+            (
+                ["BITAQA_WEBHOOK_URL": "https://shop.dz/hooks", "BITAQA_WEBHOOK_SECRET": "CANARY-not-whsec"],
+                "BITAQA_WEBHOOK_SECRET"
+            ),
+            (
+                [
+                    "BITAQA_WEBHOOK_URL": "https://shop.dz/hooks",
+                    "BITAQA_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                    "BITAQA_WEBHOOK_EVENTS": "order.eaten",
+                ], "BITAQA_WEBHOOK_EVENTS"
+            ),
+            (["BITAQA_BALANCE_ALERT_BELOW": "-5"], "BITAQA_BALANCE_ALERT_BELOW"),
             (["BITAQA_JWT_SECRET": "CANARY-too-short"], "BITAQA_JWT_SECRET"),
             (["BITAQA_RATE_LIMIT_REVEALS": "many"], "BITAQA_RATE_LIMIT_REVEALS"),
             (["BITAQA_POLL_INTERVAL": "0"], "BITAQA_POLL_INTERVAL"),
@@ -180,6 +198,24 @@ struct ConfigurationTests {
         ]
         _ = try Self.read(base)
         _ = try Self.read(base.merging(["BITAQA_HTTP_HOST": "0.0.0.0", "BITAQA_BEHIND_TLS_PROXY": "true"]) { $1 })
+        // Webhooks: https anywhere, plain http only to loopback.
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+        let webhooks = try Self.read(
+            base.merging([
+                "BITAQA_WEBHOOK_URL": "https://shop.dz/hooks", "BITAQA_WEBHOOK_SECRET": secret,
+                "BITAQA_WEBHOOK_EVENTS": "order.fulfilled, delivery.failed",
+            ]) { $1 }
+        ).webhooks.settings
+        #expect(webhooks?.types == [.orderFulfilled, .deliveryFailed] && webhooks?.secrets.count == 1)
+        _ = try Self.read(
+            base.merging(["BITAQA_WEBHOOK_URL": "http://127.0.0.1:9000/hooks", "BITAQA_WEBHOOK_SECRET": secret]) { $1 })
+        do {
+            _ = try Self.read(
+                base.merging(["BITAQA_WEBHOOK_URL": "http://shop.dz/hooks", "BITAQA_WEBHOOK_SECRET": secret]) { $1 })
+            Issue.record("plain http to another host accepted in production")
+        } catch {
+            #expect(error.setting == "BITAQA_WEBHOOK_URL")
+        }
     }
 }
 

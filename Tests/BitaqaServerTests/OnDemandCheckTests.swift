@@ -189,3 +189,48 @@ struct ReconciliationAPITests {
         }
     }
 }
+
+@Suite("Webhook messages API")
+struct WebhookMessagesAPITests {
+    @Test(
+        "a balance under the threshold is one account.balance_low message; the list filters and pages; retry and its errors"
+    )
+    func messages() async throws {
+        let settings = [
+            "BITAQA_SANDBOX_BALANCE": "100", "BITAQA_BALANCE_ALERT_BELOW": "500",
+            // Nobody listens there: every attempt fails and the message stays pending.
+            "BITAQA_WEBHOOK_URL": "http://127.0.0.1:9/hooks",
+            "BITAQA_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        ]
+        try await TestApp.run(settings: settings) { client, _ in
+            var messages: [[String: Any]] = []
+            for _ in 0..<100 where messages.isEmpty {
+                let listed = try await client.execute(
+                    uri: "/v1/webhooks/messages", method: .get, headers: .admin(json: false))
+                #expect(listed.status == .ok)
+                messages = listed.json?["messages"] as? [[String: Any]] ?? []
+                if messages.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(messages.count == 1)
+            let message = try #require(messages.first)
+            #expect(message["type"] as? String == "account.balance_low" && message["state"] as? String == "pending")
+            #expect(message["topupId"] is NSNull && message.keys.contains("nextAttemptAt"))
+            let id = try #require(message["id"] as? String)
+            let retried = try await client.execute(
+                uri: "/v1/webhooks/messages/\(id)/retry", method: .post, headers: .admin(json: false))
+            #expect(retried.status == .accepted)
+            let unknown = try await client.execute(
+                uri: "/v1/webhooks/messages/msg_nope/retry", method: .post, headers: .admin(json: false))
+            #expect(unknown.status == .notFound)
+            for query in ["state=lost", "limit=0", "limit=many"] {
+                let bad = try await client.execute(
+                    uri: "/v1/webhooks/messages?\(query)", method: .get, headers: .admin(json: false))
+                #expect(bad.status == .badRequest, "\(query)")
+            }
+            let delivered = try await client.execute(
+                uri: "/v1/webhooks/messages?state=delivered", method: .get, headers: .admin(json: false))
+            #expect((delivered.json?["messages"] as? [Any])?.isEmpty == true)
+            #expect(try await client.execute(uri: "/v1/webhooks/messages", method: .get).status == .unauthorized)
+        }
+    }
+}
