@@ -20,6 +20,46 @@ public struct AuditVerifier: Sendable {
         case broken(sequence: Int64, reason: String)
     }
 
+    /// The newest events against a checkpoint, without walking the whole trail: the event at the
+    /// checkpoint's sequence still has its hash, every later one links to the one before and matches its
+    /// own hash, and none is missing. What the periodic self-check runs.
+    public func verifyTail(from checkpoint: AuditCheckpoint) async throws -> Outcome {
+        var expected = checkpoint.sequence
+        var previous: String?
+        while true {
+            let page = try await trail.rows(after: expected - 1, limit: pageSize)
+            if previous == nil && page.first?.sequence != checkpoint.sequence {
+                return .broken(sequence: checkpoint.sequence, reason: "the checkpointed event is missing")
+            }
+            for row in page {
+                guard row.sequence == expected else {
+                    return .broken(sequence: expected, reason: "event missing after the checkpoint")
+                }
+                let record: AuditRecord
+                do {
+                    record = try AuditTrail.decode(row)
+                } catch {
+                    return .broken(sequence: row.sequence, reason: "does not decode as an event (changed)")
+                }
+                let recomputed = AuditTrail.hash(
+                    previous: record.previousHash, sequence: record.sequence, at: record.at, event: record.event,
+                    details: AuditTrail.canonicalDetails(record.event.details))
+                if recomputed != record.hash {
+                    return .broken(sequence: record.sequence, reason: "content does not match its hash (changed)")
+                }
+                if let previous, record.previousHash != previous {
+                    return .broken(sequence: record.sequence, reason: "does not link to the event before it")
+                }
+                if previous == nil && record.hash != checkpoint.hash {
+                    return .broken(sequence: record.sequence, reason: "differs from the signed checkpoint")
+                }
+                previous = record.hash
+                expected += 1
+            }
+            if page.count < pageSize { return .intact(events: expected - 1, lastHash: previous ?? checkpoint.hash) }
+        }
+    }
+
     /// - Parameters:
     ///   - checkpoint: the newest signed checkpoint, already checked for its signature; it proves the
     ///     events up to its sequence existed with that hash, so removing the newest events shows.

@@ -142,13 +142,16 @@ private func assembleApplication(
         services: upstream.services + [
             CheckpointService(writer: checkpoints, interval: configuration.audit.checkpointInterval),
             AccountMonitor(
-                account: account, logger: logger,
+                account: account, interval: configuration.alerts.balanceRefresh, logger: logger,
                 lowBalance: lowBalanceNotice(configuration, outbox: outbox, store: store, trail: trail, time: time)),
             views, denials, tracker, deliverer,
         ]
             + webhookServices(
                 configuration, outbox: outbox, store: store, trail: trail, time: time, resources: resources,
-                metrics: metrics, owner: owner, logger: logger),
+                metrics: metrics, owner: owner, logger: logger)
+            + alertServices(
+                configuration, email: channels[.email], account: account, trail: trail, store: store,
+                checkpoints: CheckpointKeys(ring: secrets.keyRing), time: time, owner: owner, logger: logger),
         resources: resources, logger: logger
     )
     var app = Application(
@@ -178,6 +181,34 @@ private func assembleApplication(
         )
     }
     return app
+}
+
+/// The alert monitor and mailer, when alert addresses are set; alerts go through the cards' email channel.
+func alertServices(
+    _ configuration: BitaqaConfiguration, email: (any MessageChannel)?, account: UpstreamAccount, trail: AuditTrail,
+    store: Store, checkpoints: CheckpointKeys, time: TimeSource, owner: String, logger: Logger
+) -> [any Service] {
+    let alerts = configuration.alerts
+    guard !alerts.recipients.isEmpty else { return [] }
+    guard let email else {
+        logger.warning("BITAQA_ALERT_EMAIL is set but there is no email channel: no alert is sent")
+        return []
+    }
+    let settings = AlertSettings(
+        recipients: alerts.recipients, locale: alerts.locale, repeatEvery: alerts.repeatEvery,
+        interval: alerts.interval, upstreamDownAfter: alerts.upstreamDownAfter,
+        balanceBelow: configuration.webhooks.balanceAlertBelow, auditEvery: configuration.audit.checkpointInterval)
+    let context = DomainContext(store: store, trail: trail, time: time)
+    return [
+        AlertMonitor(
+            context: context, settings: settings, account: account,
+            audit: AuditSelfCheck(
+                trail: trail, file: CheckpointFile(path: configuration.audit.checkpointFile), keys: checkpoints),
+            logger: logger),
+        AlertMailer(
+            repositories: context.repositories, channel: email, settings: settings, time: time, logger: logger,
+            owner: owner),
+    ]
 }
 
 /// The low-balance report, when there is a threshold and an outbox to report into.

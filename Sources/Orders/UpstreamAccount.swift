@@ -19,6 +19,8 @@ public actor UpstreamAccount {
     let lifetime: Duration
     let factory: any MetricsFactory
     private var last: (at: ContinuousClock.Instant, snapshot: Snapshot)?
+    /// Since when every read has failed; nil after a success.
+    public private(set) var failingSince: ContinuousClock.Instant?
 
     public init(
         client: OneClickDZClient, lifetime: Duration = .seconds(30),
@@ -38,8 +40,18 @@ public actor UpstreamAccount {
     /// Reads the account now.
     @discardableResult
     public func refresh() async throws(UpstreamError) -> Snapshot {
-        let balance = try await client.balance()
-        let keyType = try await client.validate().type?.uppercased() ?? "UNKNOWN"
+        let balance: Double
+        let keyType: String
+        // A failing read counts from when it began: retries and timeouts must not hide an outage.
+        let started = ContinuousClock.now
+        do {
+            balance = try await client.balance()
+            keyType = try await client.validate().type?.uppercased() ?? "UNKNOWN"
+        } catch {
+            if failingSince == nil { failingSince = started }
+            throw error
+        }
+        failingSince = nil
         let snapshot = Snapshot(balance: balance, keyType: keyType)
         last = (.now, snapshot)
         record(balance)
@@ -87,6 +99,7 @@ public struct AccountMonitor: Service {
         }
     }
 
+    /// - Parameter interval: between reads (`BITAQA_BALANCE_REFRESH`).
     public init(
         account: UpstreamAccount, interval: Duration = .seconds(25), logger: Logger, lowBalance: LowBalanceNotice? = nil
     ) {

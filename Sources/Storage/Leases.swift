@@ -12,6 +12,8 @@ public struct LeaseTable: Sendable {
     public static let deliveries = LeaseTable(table: "deliveries", key: "id", due: "next_attempt_at")
     /// Webhook messages whose next attempt is due.
     public static let webhooks = LeaseTable(table: "webhook_messages", key: "id", due: "next_attempt_at")
+    /// Alert emails whose next attempt is due.
+    public static let alertEmails = LeaseTable(table: "alert_emails", key: "id", due: "next_attempt_at")
 }
 
 /// Hands out due rows so that no row is held by two workers at once, across threads and processes.

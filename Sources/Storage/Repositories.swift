@@ -8,6 +8,7 @@ public struct Repositories: Sendable {
     public let leases: any LeaseRepository
     public let rateLimits: any RateLimiter
     public let webhooks: any WebhookRepository
+    public let alerts: any AlertRepository
     let transactions: any TransactionRunner
 
     /// The SQL repositories of `store`.
@@ -19,6 +20,7 @@ public struct Repositories: Sendable {
         leases = SQLLeases(store: store)
         rateLimits = SQLRateLimiter(store: store)
         webhooks = SQLWebhookRepository(store: store)
+        alerts = SQLAlertRepository(store: store)
         transactions = store
     }
 

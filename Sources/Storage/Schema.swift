@@ -137,6 +137,37 @@ enum Schema {
                 "ALTER TABLE orders ADD COLUMN stuck_notified_at BIGINT",
             ]
         },
+        // Operator alerts: each condition's state and what was last emailed about it, and the alert
+        // emails waiting to be sent (an outbox, like the webhooks').
+        Migration(version: 8, name: "operator alerts") { _ in
+            [
+                """
+                CREATE TABLE alert_conditions (
+                    name TEXT PRIMARY KEY,
+                    active INTEGER NOT NULL,
+                    changed_at BIGINT NOT NULL,
+                    emailed_active INTEGER NOT NULL DEFAULT 0,
+                    emailed_at BIGINT
+                )
+                """,
+                """
+                CREATE TABLE alert_emails (
+                    id TEXT PRIMARY KEY,
+                    condition_name TEXT NOT NULL,
+                    active INTEGER NOT NULL,
+                    detail TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT,
+                    next_attempt_at BIGINT,
+                    lease_owner TEXT,
+                    lease_until BIGINT
+                )
+                """,
+                "CREATE INDEX alert_emails_due ON alert_emails (next_attempt_at) WHERE next_attempt_at IS NOT NULL",
+            ]
+        },
     ]
 
     /// Triggers that make the audit trail refuse updates and deletes at the database itself.

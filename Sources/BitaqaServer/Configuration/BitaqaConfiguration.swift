@@ -25,6 +25,7 @@ public struct BitaqaConfiguration: Sendable {
     public var messaging: MessagingSettings
     public var customer: CustomerSettings
     public var webhooks: WebhookConfiguration
+    public var alerts: AlertConfiguration
 
     /// Reads and checks every setting; throws the first problem found.
     public init(reader: ConfigReader) throws(ConfigurationError) {
@@ -41,6 +42,7 @@ public struct BitaqaConfiguration: Sendable {
         messaging = try MessagingSettings(reader: reader)
         customer = try CustomerSettings(reader: reader)
         webhooks = try WebhookConfiguration(reader: reader, development: environment == .development)
+        alerts = try AlertConfiguration(reader: reader)
         if environment == .production {
             try checkProduction()
         } else if !environmentIsExplicit && !http.isLoopback {

@@ -1,0 +1,142 @@
+import Audit
+import BitaqaCore
+import Logging
+import ServiceLifecycle
+import Storage
+
+/// How alerts are judged and sent.
+public struct AlertSettings: Sendable {
+    public var recipients: [String]
+    public var locale: CustomerLocale
+    /// At most one email per condition per this long (`BITAQA_ALERT_REPEAT`).
+    public var repeatEvery: Duration
+    /// Between evaluations of the conditions (`BITAQA_ALERT_CHECK_INTERVAL`).
+    public var interval: Duration
+    /// How long every upstream read must have failed (`BITAQA_ALERT_UPSTREAM_DOWN_AFTER`).
+    public var upstreamDownAfter: Duration
+    /// Balance in DZD under which `balance_low` holds; 0: never.
+    public var balanceBelow: Double
+    /// Between self-checks of the audit trail's newest events (`BITAQA_AUDIT_CHECKPOINT_INTERVAL`).
+    public var auditEvery: Duration
+    public var handlingStuckAfter: Duration = .seconds(600)
+    public var queuedStuckAfter: Duration = .seconds(72 * 3_600)
+
+    public init(
+        recipients: [String], locale: CustomerLocale = .fr, repeatEvery: Duration = .seconds(3_600),
+        interval: Duration = .seconds(15), upstreamDownAfter: Duration = .seconds(300), balanceBelow: Double = 0,
+        auditEvery: Duration = .seconds(300)
+    ) {
+        self.recipients = recipients
+        self.locale = locale
+        self.repeatEvery = repeatEvery
+        self.interval = interval
+        self.upstreamDownAfter = upstreamDownAfter
+        self.balanceBelow = balanceBelow
+        self.auditEvery = auditEvery
+    }
+}
+
+/// The audit self-check: the newest events against the last signed checkpoint.
+public struct AuditSelfCheck: Sendable {
+    let verifier: AuditVerifier
+    let file: CheckpointFile
+    let keys: CheckpointKeys
+
+    public init(trail: AuditTrail, file: CheckpointFile, keys: CheckpointKeys) {
+        self.verifier = AuditVerifier(trail: trail)
+        self.file = file
+        self.keys = keys
+    }
+
+    /// Nil when intact (or when there is no checkpoint yet); the reason otherwise.
+    func problem() async -> String? {
+        guard let checkpoint = try? file.read() else { return nil }
+        guard keys.isValid(checkpoint) else { return "the checkpoint file's signature does not verify" }
+        do {
+            if case .broken(let sequence, let reason) = try await verifier.verifyTail(from: checkpoint) {
+                return "event \(sequence): \(reason)"
+            }
+            return nil
+        } catch {
+            return "the trail could not be read (\(type(of: error)))"
+        }
+    }
+}
+
+/// Judges each alert condition every `interval` and records it; a change from what was last emailed
+/// writes an alert email (at most one per condition per `repeatEvery`), which ``AlertMailer`` sends.
+/// The state lives in the database, so a restart neither repeats nor forgets an alert.
+public struct AlertMonitor: Service {
+    let context: DomainContext
+    let settings: AlertSettings
+    let account: UpstreamAccount?
+    let audit: AuditSelfCheck?
+    let logger: Logger
+
+    public init(
+        context: DomainContext, settings: AlertSettings, account: UpstreamAccount?, audit: AuditSelfCheck?,
+        logger: Logger
+    ) {
+        self.context = context
+        self.settings = settings
+        self.account = account
+        self.audit = audit
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        var auditProblem: String?
+        var lastAudit: ContinuousClock.Instant?
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            if let audit, lastAudit.map({ ContinuousClock.now - $0 >= settings.auditEvery }) ?? true {
+                auditProblem = await audit.problem()
+                lastAudit = .now
+            }
+            do {
+                try await evaluate(auditProblem: auditProblem)
+            } catch {
+                logger.warning("alert evaluation failed", metadata: ["error.type": "\(type(of: error))"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: settings.interval) }
+        }
+    }
+
+    /// Judges every condition now; returns the ones whose email was written.
+    @discardableResult
+    public func evaluate(auditProblem: String? = nil) async throws -> [AlertCondition] {
+        let alerts = context.repositories.alerts
+        let now = context.time.now()
+        var judged: [(AlertCondition, Bool, String)] = []
+        if settings.balanceBelow > 0, let balance = await account?.knownBalance {
+            judged.append(
+                (.balanceLow, balance < settings.balanceBelow, "\(balance) DZD (< \(settings.balanceBelow) DZD)"))
+        }
+        let failed = try await alerts.unresolvedFailedDeliveries()
+        judged.append((.deliveryFailed, failed > 0, "\(failed) card deliveries failed and not resent"))
+        let stuck = try await alerts.stuckOrders(
+            handlingBefore: now - settings.handlingStuckAfter.inMilliseconds,
+            queuedBefore: now - settings.queuedStuckAfter.inMilliseconds)
+        judged.append((.ordersStuck, stuck > 0, "\(stuck) orders HANDLING past 10 minutes or QUEUED past 72 hours"))
+        if let account {
+            let since = await account.failingSince
+            let down = since.map { ContinuousClock.now - $0 >= settings.upstreamDownAfter } ?? false
+            judged.append((.upstreamDown, down, "every OneClickDz call failed for \(settings.upstreamDownAfter)"))
+        }
+        if audit != nil {
+            judged.append((.auditBroken, auditProblem != nil, auditProblem ?? "the newest events match the checkpoint"))
+        }
+        var emailed: [AlertCondition] = []
+        for (condition, active, detail) in judged {
+            if try await alerts.evaluate(
+                condition.rawValue, active: active, detail: detail, now: now,
+                repeatMillis: settings.repeatEvery.inMilliseconds)
+            {
+                emailed.append(condition)
+                logger.warning(
+                    active ? "alert raised" : "alert cleared",
+                    metadata: ["condition": "\(condition.rawValue)", "detail": "\(detail)"])
+            }
+        }
+        return emailed
+    }
+}
