@@ -151,7 +151,8 @@ private func assembleApplication(
                 metrics: metrics, owner: owner, logger: logger)
             + alertServices(
                 configuration, email: channels[.email], account: account, trail: trail, store: store,
-                checkpoints: CheckpointKeys(ring: secrets.keyRing), time: time, owner: owner, logger: logger),
+                checkpoints: CheckpointKeys(ring: secrets.keyRing), time: time, metrics: metrics, owner: owner,
+                logger: logger),
         resources: resources, logger: logger
     )
     var app = Application(
@@ -183,32 +184,38 @@ private func assembleApplication(
     return app
 }
 
-/// The alert monitor and mailer, when alert addresses are set; alerts go through the cards' email channel.
+/// The alert monitor (always: its `bitaqa_alert_condition` gauge feeds Prometheus rules) and, when alert
+/// addresses are set, the mailer, which sends through the cards' email channel.
 func alertServices(
     _ configuration: BitaqaConfiguration, email: (any MessageChannel)?, account: UpstreamAccount, trail: AuditTrail,
-    store: Store, checkpoints: CheckpointKeys, time: TimeSource, owner: String, logger: Logger
+    store: Store, checkpoints: CheckpointKeys, time: TimeSource, metrics: MetricsRegistry, owner: String,
+    logger: Logger
 ) -> [any Service] {
     let alerts = configuration.alerts
-    guard !alerts.recipients.isEmpty else { return [] }
-    guard let email else {
-        logger.warning("BITAQA_ALERT_EMAIL is set but there is no email channel: no alert is sent")
-        return []
+    var recipients = alerts.recipients
+    if !recipients.isEmpty && email == nil {
+        logger.warning("BITAQA_ALERT_EMAIL is set but there is no email channel: no alert email is sent")
+        recipients = []
     }
     let settings = AlertSettings(
-        recipients: alerts.recipients, locale: alerts.locale, repeatEvery: alerts.repeatEvery,
+        recipients: recipients, locale: alerts.locale, repeatEvery: alerts.repeatEvery,
         interval: alerts.interval, upstreamDownAfter: alerts.upstreamDownAfter,
         balanceBelow: configuration.webhooks.balanceAlertBelow, auditEvery: configuration.audit.checkpointInterval)
     let context = DomainContext(store: store, trail: trail, time: time)
-    return [
+    var services: [any Service] = [
         AlertMonitor(
             context: context, settings: settings, account: account,
             audit: AuditSelfCheck(
                 trail: trail, file: CheckpointFile(path: configuration.audit.checkpointFile), keys: checkpoints),
-            logger: logger),
-        AlertMailer(
-            repositories: context.repositories, channel: email, settings: settings, time: time, logger: logger,
-            owner: owner),
+            logger: logger, factory: metrics.factory)
     ]
+    if let email, !recipients.isEmpty {
+        services.append(
+            AlertMailer(
+                repositories: context.repositories, channel: email, settings: settings, time: time, logger: logger,
+                owner: owner))
+    }
+    return services
 }
 
 /// The low-balance report, when there is a threshold and an outbox to report into.

@@ -1,5 +1,6 @@
 import Audit
 import BitaqaCore
+import CoreMetrics
 import Logging
 import ServiceLifecycle
 import Storage
@@ -49,7 +50,7 @@ public struct AuditSelfCheck: Sendable {
     }
 
     /// Nil when intact (or when there is no checkpoint yet); the reason otherwise.
-    func problem() async -> String? {
+    public func problem() async -> String? {
         guard let checkpoint = try? file.read() else { return nil }
         guard keys.isValid(checkpoint) else { return "the checkpoint file's signature does not verify" }
         do {
@@ -72,16 +73,20 @@ public struct AlertMonitor: Service {
     let account: UpstreamAccount?
     let audit: AuditSelfCheck?
     let logger: Logger
+    let factory: any MetricsFactory
 
+    /// With no recipients the conditions are still judged, for the `bitaqa_alert_condition` gauge that
+    /// Prometheus rules read; no email is written.
     public init(
         context: DomainContext, settings: AlertSettings, account: UpstreamAccount?, audit: AuditSelfCheck?,
-        logger: Logger
+        logger: Logger, factory: any MetricsFactory = NOOPMetricsHandler.instance
     ) {
         self.context = context
         self.settings = settings
         self.account = account
         self.audit = audit
         self.logger = logger
+        self.factory = factory
     }
 
     public func run() async throws {
@@ -127,6 +132,9 @@ public struct AlertMonitor: Service {
         }
         var emailed: [AlertCondition] = []
         for (condition, active, detail) in judged {
+            Gauge(label: "bitaqa_alert_condition", dimensions: [("condition", condition.rawValue)], factory: factory)
+                .record(active ? 1 : 0)
+            guard !settings.recipients.isEmpty else { continue }
             if try await alerts.evaluate(
                 condition.rawValue, active: active, detail: detail, now: now,
                 repeatMillis: settings.repeatEvery.inMilliseconds)

@@ -1,0 +1,74 @@
+import Audit
+import BitaqaCore
+import BitaqaTestSupport
+import CardVault
+import Foundation
+import Orders
+import Storage
+import Testing
+
+@Suite("Alert conditions")
+struct AlertTests {
+    @Test(
+        "a condition emails once when it starts and once when it clears, never more than once per repeat window",
+        arguments: TestDatabase.available)
+    func repeatWindow(database: TestDatabase) async throws {
+        try await database.withStore { store, _ in
+            let clock = ManualClock()
+            let context = DomainContext(store: store, time: clock.source)
+            let settings = AlertSettings(recipients: ["ops@shop.dz"], repeatEvery: .seconds(3_600))
+            let monitor = AlertMonitor(
+                context: context, settings: settings, account: nil, audit: nil, logger: TestDatabase.quietLogger)
+            #expect(try await monitor.evaluate().isEmpty, "nothing holds")
+            _ = try await SQLOrderRepository(store: store).register(
+                NewOrder(topupId: TopupID("late")!, userId: UserID("u")!, locale: .fr, channels: [], fingerprint: "f"),
+                now: clock.now - 11 * 60_000, firstCheckAt: clock.now)
+            #expect(try await monitor.evaluate() == [.ordersStuck])
+            #expect(try await monitor.evaluate().isEmpty, "once per start")
+            try await store.sql.raw("UPDATE orders SET status = 'FULFILLED' WHERE topup_id = 'late'").run()
+            clock.advance(seconds: 60)
+            #expect(try await monitor.evaluate().isEmpty, "the clear waits for the repeat window")
+            clock.advance(seconds: 3_600)
+            #expect(try await monitor.evaluate() == [.ordersStuck], "then it is sent")
+            #expect(try await monitor.evaluate().isEmpty)
+            let emails = try await store.sql.raw(
+                "SELECT condition_name, active FROM alert_emails ORDER BY created_at"
+            ).all().map {
+                (
+                    try $0.decode(column: "condition_name", as: String.self),
+                    try $0.decode(column: "active", as: Int.self)
+                )
+            }
+            #expect(emails.map(\.0) == ["orders_stuck", "orders_stuck"] && emails.map(\.1) == [1, 0])
+        }
+    }
+
+    @Test("the audit self-check finds an event changed after the checkpoint, and nothing in an intact trail")
+    func auditSelfCheck() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try await TestDatabase.sqlite.withStore { store, _ in
+            let ring = try KeyRing(keys: [SecretBytes.random(count: 32)])
+            let trail = AuditTrail(store: store, keys: AuditKeys(ring: ring))
+            for index in 0..<5 {
+                try await trail.append(AuditEvent(.orderRegistered, actor: "test-\(index)"), now: Int64(index))
+            }
+            let file = CheckpointFile(path: directory.path + "/checkpoint.json")
+            let writer = CheckpointWriter(
+                trail: trail, keys: CheckpointKeys(ring: ring), file: file, logger: TestDatabase.quietLogger)
+            _ = try await writer.writeIfMoved(since: 0)
+            try await trail.append(AuditEvent(.orderRegistered, actor: "after"), now: 6)
+            let check = AuditSelfCheck(trail: trail, file: file, keys: CheckpointKeys(ring: ring))
+            let context = DomainContext(store: store, trail: trail)
+            let monitor = AlertMonitor(
+                context: context, settings: AlertSettings(recipients: ["ops@shop.dz"]), account: nil, audit: check,
+                logger: TestDatabase.quietLogger)
+            #expect(try await monitor.evaluate(auditProblem: await check.problem()).isEmpty)
+            try await AuditTampering.disableGuards(store)
+            try await store.sql.raw("UPDATE audit_events SET actor = 'someone-else' WHERE seq = 6").run()
+            let problem = await check.problem()
+            #expect(problem?.contains("event 6") == true, "\(problem ?? "none")")
+            #expect(try await monitor.evaluate(auditProblem: problem) == [.auditBroken])
+        }
+    }
+}
