@@ -111,18 +111,20 @@ public struct AccountMonitor: Service {
 
     public func run() async throws {
         var wasLow = false
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        await WorkLoop.every(interval, name: "upstream balance read", logger: logger) {
+            let balance: Double
             do {
-                let balance = try await account.refresh().balance
-                if let notice = lowBalance {
-                    let low = balance < notice.threshold
-                    if low && !wasLow { try await report(balance, notice) }
-                    wasLow = low
-                }
+                balance = try await account.refresh().balance
             } catch {
+                // An outage is the alert monitor's to report; each failed read is not news.
                 logger.debug("upstream balance not read", metadata: ["error.type": "\(type(of: error))"])
+                return
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            if let notice = lowBalance {
+                let low = balance < notice.threshold
+                if low && !wasLow { try await report(balance, notice) }
+                wasLow = low
+            }
         }
     }
 

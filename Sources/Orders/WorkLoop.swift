@@ -28,6 +28,18 @@ enum WorkLoop {
 }
 
 extension WorkLoop {
+    /// Runs `body` every `interval` until graceful shutdown; a failure is logged and the loop goes on.
+    static func every(_ interval: Duration, name: String, logger: Logger, _ body: () async throws -> Void) async {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                try await body()
+            } catch {
+                logger.warning("\(name) failed", metadata: ["error.type": "\(type(of: error))"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+
     /// Runs `body` for every item, at most `limit` at a time, and returns when all are done.
     static func forEach<Item: Sendable>(_ items: [Item], limit: Int, _ body: @escaping @Sendable (Item) async -> Void)
         async

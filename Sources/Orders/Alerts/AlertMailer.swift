@@ -27,7 +27,11 @@ public struct AlertMailer: Service {
     }
 
     public func run() async throws {
-        await WorkLoop.run(name: "alerts", logger: logger, rest: { .milliseconds(200) }) { try await pass() }
+        await WorkLoop.run(name: "alerts", logger: logger, rest: rest) { try await pass() }
+    }
+
+    func rest() async -> Duration {
+        .milliseconds(200)
     }
 
     @discardableResult

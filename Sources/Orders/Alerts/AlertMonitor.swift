@@ -92,17 +92,12 @@ public struct AlertMonitor: Service {
     public func run() async throws {
         var auditProblem: String?
         var lastAudit: ContinuousClock.Instant?
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        await WorkLoop.every(settings.interval, name: "alert evaluation", logger: logger) {
             if let audit, lastAudit.map({ ContinuousClock.now - $0 >= settings.auditEvery }) ?? true {
                 auditProblem = await audit.problem()
                 lastAudit = .now
             }
-            do {
-                try await evaluate(auditProblem: auditProblem)
-            } catch {
-                logger.warning("alert evaluation failed", metadata: ["error.type": "\(type(of: error))"])
-            }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: settings.interval) }
+            try await evaluate(auditProblem: auditProblem)
         }
     }
 

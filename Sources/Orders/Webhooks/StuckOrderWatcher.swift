@@ -28,14 +28,7 @@ public struct StuckOrderWatcher: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                try await scan()
-            } catch {
-                logger.warning("stuck order scan failed", metadata: ["error.type": "\(type(of: error))"])
-            }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-        }
+        await WorkLoop.every(interval, name: "stuck order scan", logger: logger) { try await scan() }
     }
 
     /// Reports the stuck orders found now; returns how many.
