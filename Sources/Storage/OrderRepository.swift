@@ -43,6 +43,8 @@ public protocol OrderRepository: Sendable {
     ) async throws -> Bool
     /// The deliveries of one order, oldest first.
     func deliveries(of topupId: TopupID) async throws -> [DeliveryRecord]
+    /// One page of the merchant's order list, newest first.
+    func search(_ search: OrderSearch) async throws -> [OrderRecord]
     /// The orders registered within `from...to` (milliseconds since 1970), oldest first.
     func orders(createdFrom from: Int64, to: Int64) async throws -> [OrderRecord]
     /// The deliveries of these orders, by order.

@@ -24,6 +24,7 @@ struct MerchantOrdersController {
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("orders", use: register)
+        group.get("orders", use: list)
         group.post("orders/send", use: send)
         group.get("orders/{topupId}", use: show)
         group.patch("orders/{topupId}", use: correctContact)
@@ -84,6 +85,21 @@ struct MerchantOrdersController {
             throw PublicError(.upstreamUnavailable, "OneClickDz did not answer; try again shortly")
         }
         return try ResponseJSON.response(Body(balance: snapshot.balance, keyType: snapshot.keyType))
+    }
+
+    /// `GET /v1/orders?status=&delivery=&userId=&q=&from=&to=&limit=&cursor=`: newest first.
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let search = try OrderSearchQuery.parse(request.uri.queryParameters)
+        let page = try await OrderListing(context: domain).page(search)
+        struct Body: Encodable {
+            let success = true
+            let orders: [OrderResponse]
+            @NullEncoded var nextCursor: String?
+        }
+        return try ResponseJSON.response(
+            Body(
+                orders: page.orders.map { OrderResponse(order: $0, deliveries: page.deliveries[$0.topupId] ?? []) },
+                nextCursor: page.nextCursor))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -1,0 +1,62 @@
+import BitaqaCore
+import Foundation
+import SQLKit
+
+/// What the merchant's order list filters on. Every field is optional; `query` matches a topupId,
+/// topupRef, number, email or phone exactly (phones in E.164, as stored).
+public struct OrderSearch: Sendable, Equatable {
+    public var status: OrderStatus?
+    /// Orders with a card delivery in this state (`pending` includes `sending`).
+    public var delivery: DeliveryState?
+    public var userId: UserID?
+    public var query: String?
+    /// Registration time bounds, milliseconds since 1970, inclusive.
+    public var from: Int64?
+    public var to: Int64?
+    public var limit: Int
+    /// Strictly older than this (created_at, topup_id), the last row of the previous page.
+    public var after: (createdAt: Int64, topupId: String)?
+
+    public init(limit: Int = 50) {
+        self.limit = limit
+    }
+
+    public static func == (lhs: OrderSearch, rhs: OrderSearch) -> Bool {
+        lhs.status == rhs.status && lhs.delivery == rhs.delivery && lhs.userId == rhs.userId && lhs.query == rhs.query
+            && lhs.from == rhs.from && lhs.to == rhs.to && lhs.limit == rhs.limit
+            && lhs.after?.createdAt == rhs.after?.createdAt && lhs.after?.topupId == rhs.after?.topupId
+    }
+}
+
+extension SQLOrderRepository {
+    /// One page of orders, newest first.
+    public func search(_ search: OrderSearch) async throws -> [OrderRecord] {
+        var query = SQLQueryString("SELECT \(unsafeRaw: OrderRecord.columns) FROM orders WHERE 1 = 1")
+        if let status = search.status { query = query + " AND status = \(bind: status.rawValue)" }
+        if let user = search.userId { query = query + " AND user_id = \(bind: user.rawValue)" }
+        if let from = search.from { query = query + " AND created_at >= \(bind: from)" }
+        if let to = search.to { query = query + " AND created_at <= \(bind: to)" }
+        if let text = search.query {
+            // Each alternative is an indexed equality, so the planner unions index lookups.
+            query =
+                query
+                + " AND (topup_id = \(bind: text) OR topup_ref = \(bind: text) OR number = \(bind: text)"
+                + " OR email = \(bind: text) OR phone = \(bind: ContactRules.normalisedAlgerianPhone(text) ?? text))"
+        }
+        if let delivery = search.delivery {
+            let states = delivery == .pending ? [DeliveryState.pending, .sending] : [delivery]
+            query =
+                query
+                + " AND topup_id IN (SELECT topup_id FROM deliveries WHERE purpose = 'card' AND state IN ("
+                + "\(binds: states.map { $0.rawValue as any Encodable & Sendable })))"
+        }
+        if let after = search.after {
+            query =
+                query
+                + " AND (created_at < \(bind: after.createdAt) OR (created_at = \(bind: after.createdAt)"
+                + " AND topup_id < \(bind: after.topupId)))"
+        }
+        query = query + " ORDER BY created_at DESC, topup_id DESC LIMIT \(bind: search.limit)"
+        return try await store.sql.raw(query).all().map(OrderRecord.init(row:))
+    }
+}
