@@ -15,6 +15,9 @@ public enum AuditKind: String, Sendable, Codable, CaseIterable {
     case resendRequested = "RESEND_REQUESTED"
     case contactChanged = "CONTACT_CHANGED"
     case contactsBound = "CONTACTS_BOUND"
+    case consoleSignedIn = "CONSOLE_SIGNED_IN"
+    case consoleSignedOut = "CONSOLE_SIGNED_OUT"
+    case checkRequested = "CHECK_REQUESTED"
 }
 
 /// One event to append. `details` are short, non-secret facts (a key id, a channel, a count); the card

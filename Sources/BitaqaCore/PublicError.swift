@@ -3,6 +3,7 @@ public enum PublicErrorCode: String, Sendable, CaseIterable {
     case orderNotFound = "ORDER_NOT_FOUND"
     case orderNotReady = "ORDER_NOT_READY"
     case unauthorized = "UNAUTHORIZED"
+    case forbidden = "FORBIDDEN"
     case rateLimited = "RATE_LIMITED"
     case badRequest = "BAD_REQUEST"
     case conflict = "CONFLICT"
@@ -28,6 +29,7 @@ public enum PublicErrorCode: String, Sendable, CaseIterable {
         case .insufficientBalance: 402
         case .upstreamUnavailable: 502
         case .unauthorized: 401
+        case .forbidden: 403
         case .rateLimited: 429
         case .conflict: 409
         case .methodNotAllowed: 405

@@ -134,7 +134,11 @@ private func assembleApplication(
         metrics: metrics, maxBodyBytes: configuration.http.maxBodyBytes, usesTLS: configuration.http.usesTLS,
         schedule: schedule, trustedProxies: configuration.http.trustedProxies, time: time,
         trail: trail, tracker: tracker, binder: binder,
-        onDemand: OnDemandCheck(tracker: tracker, after: configuration.pipeline.checkOnDemandAfter), account: account
+        onDemand: OnDemandCheck(tracker: tracker, after: configuration.pipeline.checkOnDemandAfter), account: account,
+        console: configuration.console.enabled
+            ? ConsoleOptions(
+                lifetime: configuration.console.session,
+                secureCookie: configuration.http.usesTLS || configuration.http.behindTLSProxy) : nil
     )
     // Stopped in reverse order once the HTTP server has stopped: the deliverer and tracker finish the
     // work in hand, card views are flushed, the last checkpoint is written; then the resources close.
@@ -277,7 +281,8 @@ func buildRouter(
     store: Store, secrets: ResolvedSecrets, upstream: OneClickDZClient, availableChannels: Set<DeliveryChannel>,
     customer: CustomerRoutes, metrics: MetricsRegistry, maxBodyBytes: Int, usesTLS: Bool = false,
     schedule: TrackingSchedule, trustedProxies: Set<String> = [], time: TimeSource = .system, trail: AuditTrail,
-    tracker: Tracker, binder: ContactBinder, onDemand: OnDemandCheck, account: UpstreamAccount
+    tracker: Tracker, binder: ContactBinder, onDemand: OnDemandCheck, account: UpstreamAccount,
+    console: ConsoleOptions? = nil
 ) -> Router<AppRequestContext> {
     let domain = DomainContext(store: store, trail: trail, time: time)
     let router = Router(context: AppRequestContext.self)
@@ -303,6 +308,14 @@ func buildRouter(
     ).addRoutes(to: merchant)
     AuditController(trail: domain.trail).addRoutes(to: merchant)
     WebhooksController(webhooks: domain.repositories.webhooks, time: time).addRoutes(to: merchant)
+    if let console {
+        ConsoleController(
+            domain: domain,
+            sessions: ConsoleSessions(context: domain, adminToken: secrets.adminToken, lifetime: console.lifetime),
+            tracker: tracker, account: account, correction: ContactCorrection(context: domain, binder: binder),
+            availableChannels: availableChannels, secureCookie: console.secureCookie, sessionLifetime: console.lifetime
+        ).addRoutes(to: router)
+    }
     ReconciliationController(
         reconciler: Reconciler(
             context: domain, client: upstream,
@@ -330,6 +343,12 @@ func buildRouter(
     )
     .addRoutes(to: router)
     return router
+}
+
+/// The console's options, when it is on.
+struct ConsoleOptions {
+    let lifetime: Duration
+    let secureCookie: Bool
 }
 
 /// What the customer routes need.

@@ -45,6 +45,10 @@ public protocol OrderRepository: Sendable {
     func deliveries(of topupId: TopupID) async throws -> [DeliveryRecord]
     /// One page of the merchant's order list, newest first.
     func search(_ search: OrderSearch) async throws -> [OrderRecord]
+    /// Orders registered since `since`, per status.
+    func countsByStatus(since: Int64) async throws -> [OrderStatus: Int]
+    /// Card deliveries per state.
+    func cardDeliveryCounts() async throws -> [DeliveryState: Int]
     /// The orders registered within `from...to` (milliseconds since 1970), oldest first.
     func orders(createdFrom from: Int64, to: Int64) async throws -> [OrderRecord]
     /// The deliveries of these orders, by order.

@@ -60,3 +60,33 @@ extension SQLOrderRepository {
         return try await store.sql.raw(query).all().map(OrderRecord.init(row:))
     }
 }
+
+extension SQLOrderRepository {
+    /// Orders registered since `since`, per status.
+    public func countsByStatus(since: Int64) async throws -> [OrderStatus: Int] {
+        let rows = try await store.sql.raw(
+            "SELECT status, COUNT(*) AS n FROM orders WHERE created_at >= \(bind: since) GROUP BY status"
+        ).all()
+        var counts: [OrderStatus: Int] = [:]
+        for row in rows {
+            if let status = OrderStatus(rawValue: try row.decode(column: "status", as: String.self)) {
+                counts[status] = try row.decode(column: "n", as: Int.self)
+            }
+        }
+        return counts
+    }
+
+    /// Card deliveries per state.
+    public func cardDeliveryCounts() async throws -> [DeliveryState: Int] {
+        let rows = try await store.sql.raw(
+            "SELECT state, COUNT(*) AS n FROM deliveries WHERE purpose = 'card' GROUP BY state"
+        ).all()
+        var counts: [DeliveryState: Int] = [:]
+        for row in rows {
+            if let state = DeliveryState(rawValue: try row.decode(column: "state", as: String.self)) {
+                counts[state] = try row.decode(column: "n", as: Int.self)
+            }
+        }
+        return counts
+    }
+}

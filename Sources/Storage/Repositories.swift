@@ -9,6 +9,7 @@ public struct Repositories: Sendable {
     public let rateLimits: any RateLimiter
     public let webhooks: any WebhookRepository
     public let alerts: any AlertRepository
+    public let consoleSessions: any ConsoleSessionRepository
     let transactions: any TransactionRunner
 
     /// The SQL repositories of `store`.
@@ -21,6 +22,7 @@ public struct Repositories: Sendable {
         rateLimits = SQLRateLimiter(store: store)
         webhooks = SQLWebhookRepository(store: store)
         alerts = SQLAlertRepository(store: store)
+        consoleSessions = SQLConsoleSessionRepository(store: store)
         transactions = store
     }
 

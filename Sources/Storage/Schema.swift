@@ -180,6 +180,21 @@ enum Schema {
                 "CREATE INDEX deliveries_state_order ON deliveries (state, purpose, topup_id)",
             ]
         },
+        // Console sessions, server-side: the cookie holds a random id, the table only its SHA-256, so
+        // someone who reads the database cannot sign in with what they read.
+        Migration(version: 10, name: "console sessions") { _ in
+            [
+                """
+                CREATE TABLE console_sessions (
+                    id_hash TEXT PRIMARY KEY,
+                    csrf TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    expires_at BIGINT NOT NULL,
+                    ended_at BIGINT
+                )
+                """
+            ]
+        },
     ]
 
     /// Triggers that make the audit trail refuse updates and deletes at the database itself.

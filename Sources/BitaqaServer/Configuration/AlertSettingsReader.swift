@@ -39,3 +39,18 @@ public struct AlertConfiguration: Sendable {
         balanceRefresh = try root.duration("balance.refresh", default: 25, range: 0.05...3_600)
     }
 }
+
+/// The merchant console.
+///
+/// Keys: `BITAQA_CONSOLE` (`true`; `false` turns `/console` off) and `BITAQA_CONSOLE_SESSION` (seconds a
+/// session lasts, default 28800, 8 hours).
+public struct ConsoleSettings: Sendable {
+    public var enabled: Bool
+    public var session: Duration
+
+    init(reader: ConfigReader) throws(ConfigurationError) {
+        let root = SettingsReader(reader, scope: ["bitaqa"])
+        enabled = try root.bool("console", default: true)
+        session = try root.duration("console.session", default: 28_800, range: 60...604_800)
+    }
+}

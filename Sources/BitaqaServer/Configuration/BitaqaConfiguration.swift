@@ -26,6 +26,7 @@ public struct BitaqaConfiguration: Sendable {
     public var customer: CustomerSettings
     public var webhooks: WebhookConfiguration
     public var alerts: AlertConfiguration
+    public var console: ConsoleSettings
 
     /// Reads and checks every setting; throws the first problem found.
     public init(reader: ConfigReader) throws(ConfigurationError) {
@@ -43,6 +44,7 @@ public struct BitaqaConfiguration: Sendable {
         customer = try CustomerSettings(reader: reader)
         webhooks = try WebhookConfiguration(reader: reader, development: environment == .development)
         alerts = try AlertConfiguration(reader: reader)
+        console = try ConsoleSettings(reader: reader)
         if environment == .production {
             try checkProduction()
         } else if !environmentIsExplicit && !http.isLoopback {

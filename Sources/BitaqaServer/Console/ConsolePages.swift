@@ -1,0 +1,134 @@
+import BitaqaCore
+import Crypto
+import Foundation
+import Mustache
+
+/// The console's HTML: mustache templates compiled into the binary. Every value is escaped (double
+/// braces); the only unescaped parts are the layout's style and the page already rendered into it.
+/// No script; the one inline style is allowed by its hash in the Content-Security-Policy.
+enum ConsolePages {
+    static let style = """
+        body{font-family:Arial,sans-serif;margin:0;background:#f6f7f9;color:#1b1f24;line-height:1.4}\
+        header{display:flex;flex-wrap:wrap;gap:12px;align-items:center;padding:10px 16px;background:#0b3d6b;color:#fff}\
+        header a{color:#fff}nav{display:flex;gap:12px;align-items:center;flex-wrap:wrap}\
+        main{max-width:1100px;margin:0 auto;padding:16px}table{border-collapse:collapse;width:100%;background:#fff}\
+        th,td{padding:6px 8px;border-bottom:1px solid #d0d7de;text-align:start;vertical-align:top}\
+        form{margin:8px 0}form.inline{display:inline}label{margin-inline-end:6px}\
+        input,select,button{font-size:1em;padding:6px 8px;margin:2px 6px 2px 0}\
+        button{background:#0b6bcb;color:#fff;border:0;border-radius:6px;cursor:pointer}\
+        a{color:#0a58a8}:focus{outline:3px solid #f0b400;outline-offset:2px}\
+        .warn{background:#ffe3a3;color:#3d2a00;padding:8px;font-weight:bold}.notice{background:#dff3e4;padding:8px 16px;margin:0}\
+        .error{background:#ffd7d5;padding:8px}dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 12px}\
+        dt{color:#424a53}section{background:#fff;padding:8px 16px;margin:12px 0;border-radius:8px}\
+        @media (max-width:600px){th,td{display:block;border:0}tr{display:block;border-bottom:1px solid #d0d7de}}
+        """
+
+    static let policy: String = {
+        let hash = "'sha256-" + Data(SHA256.hash(data: Data(style.utf8))).base64EncodedString() + "'"
+        return "default-src 'none'; style-src \(hash); form-action 'self'; base-uri 'none'; "
+            + "frame-ancestors 'none'; img-src 'self'"
+    }()
+
+    static let layout = """
+        <!DOCTYPE html>
+        <html lang="{{lang}}" dir="{{dir}}"><head><meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1"><title>{{t_title}}</title>
+        <style>{{{style}}}</style></head><body>
+        <header><strong>{{t_title}}</strong>
+        {{#signedIn}}<nav><a href="/console">{{t_overview}}</a><a href="/console/orders">{{t_orders}}</a>
+        <form method="post" action="/console/logout" class="inline"><input type="hidden" name="csrf" value="{{csrf}}">
+        <button type="submit">{{t_signOut}}</button></form></nav>{{/signedIn}}
+        <nav aria-label="{{t_language}}"><a href="?lang=fr" lang="fr">Français</a><a href="?lang=ar" lang="ar">العربية</a>
+        <a href="?lang=en" lang="en">English</a></nav></header>
+        {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
+        <main>{{{content}}}</main></body></html>
+        """
+
+    static let login = """
+        <h1>{{t_signIn}}</h1>{{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+        <form method="post" action="/console/login"><label for="token">{{t_token}}</label>
+        <input id="token" name="token" type="password" autocomplete="current-password" required>
+        <button type="submit">{{t_signIn}}</button></form>
+        """
+
+    static let overview = """
+        <h1>{{t_overview}}</h1>{{#sandbox}}<p class="warn">{{t_sandbox}}</p>{{/sandbox}}
+        <section><h2>{{t_today}}</h2><table><tbody>
+        {{#statuses}}<tr><th scope="row">{{name}}</th><td>{{count}}</td></tr>{{/statuses}}</tbody></table></section>
+        <section><h2>{{t_deliveries}}</h2><p><a href="/console/orders?delivery=pending">{{pending}} {{t_pending}}</a> ·
+        <a href="/console/orders?delivery=failed">{{failed}} {{t_failed}}</a></p></section>
+        <section><h2>{{t_balance}}</h2><p>{{balance}} · {{t_keyType}}: {{keyType}}</p></section>
+        <section><h2>{{t_webhooks}}</h2><p>{{webhooks}}</p></section>
+        """
+
+    static let orders = """
+        <h1>{{t_orders}}</h1>
+        <form method="get" action="/console/orders"><label for="q">{{t_search}}</label>
+        <input id="q" name="q" value="{{q}}" placeholder="{{t_searchHint}}">
+        <label for="status">{{t_status}}</label><select id="status" name="status"><option value="">{{t_any}}</option>
+        {{#statusOptions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/statusOptions}}
+        </select><label for="delivery">{{t_delivery}}</label><select id="delivery" name="delivery">
+        <option value="">{{t_any}}</option>{{#deliveryOptions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/deliveryOptions}}
+        </select><button type="submit">{{t_search}}</button></form>
+        {{#hasOrders}}<table><thead><tr><th scope="col">{{t_order}}</th><th scope="col">{{t_created}}</th>
+        <th scope="col">{{t_status}}</th><th scope="col">{{t_line}}</th><th scope="col">{{t_value}}</th>
+        <th scope="col">{{t_delivery}}</th></tr></thead><tbody>
+        {{#orders}}<tr><td><a href="{{href}}">{{id}}</a></td><td>{{created}}</td><td>{{status}}</td><td>{{number}}</td>
+        <td>{{value}}</td><td>{{deliveries}}</td></tr>{{/orders}}</tbody></table>{{/hasOrders}}
+        {{^hasOrders}}<p>{{t_noOrders}}</p>{{/hasOrders}}{{#next}}<p><a href="{{next}}">{{t_next}}</a></p>{{/next}}
+        """
+
+    static let order = """
+        <h1>{{t_order}} {{id}}</h1>
+        <dl><dt>{{t_status}}</dt><dd>{{status}}</dd><dt>{{t_user}}</dt><dd>{{user}}</dd><dt>{{t_line}}</dt><dd>{{number}}</dd>
+        <dt>{{t_value}}</dt><dd>{{value}}</dd><dt>{{t_email}}</dt><dd>{{email}}</dd><dt>{{t_phone}}</dt><dd>{{phone}}</dd>
+        <dt>{{t_created}}</dt><dd>{{created}}</dd></dl>
+        <section><h2>{{t_deliveries}}</h2><table><thead><tr><th scope="col">{{t_channel}}</th><th scope="col">{{t_recipient}}</th>
+        <th scope="col">{{t_state}}</th><th scope="col">{{t_attempts}}</th><th scope="col">{{t_error}}</th><th scope="col">{{t_time}}</th></tr></thead>
+        <tbody>{{#deliveries}}<tr><td>{{channel}} ({{purpose}})</td><td>{{recipient}}</td><td>{{state}}</td><td>{{attempts}}</td>
+        <td>{{error}}</td><td>{{time}}</td></tr>{{/deliveries}}</tbody></table></section>
+        <section><h2>{{t_actions}}</h2>
+        <form method="post" action="{{base}}/resend"><input type="hidden" name="csrf" value="{{csrf}}">
+        <label for="channel">{{t_channel}}</label><select id="channel" name="channel">
+        {{#channels}}<option value="{{.}}">{{.}}</option>{{/channels}}</select><button type="submit">{{t_resend}}</button></form>
+        <form method="post" action="{{base}}/check"><input type="hidden" name="csrf" value="{{csrf}}">
+        <button type="submit">{{t_checkNow}}</button></form>
+        <form method="post" action="{{base}}/contact"><input type="hidden" name="csrf" value="{{csrf}}">
+        <label for="email">{{t_email}}</label><input id="email" name="email" type="email">
+        <label for="phone">{{t_phone}}</label><input id="phone" name="phone" type="tel">
+        <button type="submit">{{t_correct}}</button></form></section>
+        <section><h2>{{t_audit}}</h2><table><thead><tr><th scope="col">{{t_time}}</th><th scope="col">{{t_event}}</th>
+        <th scope="col">{{t_actor}}</th><th scope="col"></th></tr></thead><tbody>
+        {{#events}}<tr><td>{{time}}</td><td>{{kind}}</td><td>{{actor}}</td><td>{{details}}</td></tr>{{/events}}
+        </tbody></table></section>
+        """
+
+    static let compiled: [String: MustacheTemplate] = {
+        var templates: [String: MustacheTemplate] = [:]
+        for (name, text) in [
+            ("layout", layout), ("login", login), ("overview", overview), ("orders", orders), ("order", order),
+        ] {
+            // The templates are constants of this file: one that does not compile fails every console test.
+            templates[name] = try? MustacheTemplate(string: text)
+        }
+        return templates
+    }()
+
+    /// A page in the layout, in `locale`.
+    static func render(
+        _ name: String, _ values: [String: Any], locale: CustomerLocale, csrf: String?, notice: String? = nil
+    ) -> String {
+        var context: [String: Any] = values
+        for (key, word) in ConsoleTexts.words(locale) { context["t_" + key] = word }
+        let content = compiled[name]?.render(context) ?? ""
+        var page = context
+        page["content"] = content
+        page["style"] = style
+        page["lang"] = locale.rawValue
+        page["dir"] = locale == .ar ? "rtl" : "ltr"
+        page["signedIn"] = csrf != nil
+        page["csrf"] = csrf ?? ""
+        if let notice { page["notice"] = notice }
+        return compiled["layout"]?.render(page) ?? ""
+    }
+}

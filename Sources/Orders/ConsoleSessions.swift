@@ -1,0 +1,101 @@
+import Audit
+import BitaqaCore
+import Crypto
+import Foundation
+import Storage
+
+/// Sign-in to the merchant console with the admin token, and the server-side sessions it opens.
+///
+/// The cookie carries 32 random bytes; the database keeps only their SHA-256, with a CSRF token and an
+/// expiry. Every sign-in, failed or not, counts against the caller's address.
+public struct ConsoleSessions: Sendable {
+    let context: DomainContext
+    let adminToken: Secret
+    let lifetime: Duration
+    let attemptsPerAddress: Int
+    let window: Duration
+
+    public init(
+        context: DomainContext, adminToken: Secret, lifetime: Duration, attemptsPerAddress: Int = 10,
+        window: Duration = .seconds(60)
+    ) {
+        self.context = context
+        self.adminToken = adminToken
+        self.lifetime = lifetime
+        self.attemptsPerAddress = attemptsPerAddress
+        self.window = window
+    }
+
+    /// A live session: its short id (for the audit trail and logs) and its CSRF token.
+    public struct Session: Sendable, Equatable {
+        public let id: String
+        public let csrf: String
+    }
+
+    public enum SignInFailure: Error, Equatable {
+        case wrongToken
+        case tooManyAttempts(retryAfter: Int)
+    }
+
+    /// Checks the token; on success opens a session and returns the cookie value and the session.
+    public func signIn(token: String, address: String) async throws -> (cookie: String, session: Session) {
+        let now = context.time.now()
+        let decision = try await context.repositories.rateLimits.hit(
+            "console:\(ClientAddress.limitKey(address))", limit: attemptsPerAddress,
+            windowMillis: window.inMilliseconds,
+            now: now)
+        if case .limited(let retry) = decision { throw SignInFailure.tooManyAttempts(retryAfter: retry) }
+        guard Self.equal(Array(token.utf8), Array(adminToken.unsafeRevealed.utf8)) else {
+            throw SignInFailure.wrongToken
+        }
+        let cookie = Hex.encode(SecretBytes.random(count: 32).unsafeBytes)
+        let record = ConsoleSessionRecord(
+            idHash: Self.hash(cookie), csrf: Hex.encode(SecretBytes.random(count: 24).unsafeBytes), createdAt: now,
+            expiresAt: now + lifetime.inMilliseconds)
+        try await context.repositories.consoleSessions.create(record)
+        let session = Session(id: Self.shortID(record.idHash), csrf: record.csrf)
+        try await context.trail.append(
+            AuditEvent(.consoleSignedIn, actor: "console", details: ["session": session.id, "client": address]),
+            now: now)
+        return (cookie, session)
+    }
+
+    /// The live session a cookie names; nil for a missing, ended, expired or forged one.
+    public func session(cookie: String) async throws -> Session? {
+        guard cookie.count == 64, cookie.allSatisfy(\.isHexDigit) else { return nil }
+        let hash = Self.hash(cookie)
+        guard let record = try await context.repositories.consoleSessions.live(hash, now: context.time.now()) else {
+            return nil
+        }
+        return Session(id: Self.shortID(hash), csrf: record.csrf)
+    }
+
+    public func signOut(cookie: String) async throws {
+        guard let session = try await session(cookie: cookie) else { return }
+        let now = context.time.now()
+        try await context.repositories.consoleSessions.end(Self.hash(cookie), now: now)
+        try await context.trail.append(
+            AuditEvent(.consoleSignedOut, actor: "console", details: ["session": session.id]), now: now)
+    }
+
+    /// Records a console check of an order.
+    public func recordCheck(_ topupId: TopupID, session: Session) async throws {
+        try await context.trail.append(
+            AuditEvent(.checkRequested, topupId: topupId, actor: "console", details: ["session": session.id]),
+            now: context.time.now())
+    }
+
+    /// Whether a submitted CSRF token is the session's, in constant time.
+    public static func csrfMatches(_ submitted: String?, _ session: Session) -> Bool {
+        guard let submitted else { return false }
+        return equal(Array(submitted.utf8), Array(session.csrf.utf8))
+    }
+
+    static func hash(_ cookie: String) -> String { Hex.encode(SHA256.hash(data: Data(cookie.utf8))) }
+    static func shortID(_ hash: String) -> String { String(hash.prefix(12)) }
+
+    static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
