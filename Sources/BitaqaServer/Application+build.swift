@@ -138,7 +138,9 @@ private func assembleApplication(
         console: configuration.console.enabled
             ? ConsoleOptions(
                 lifetime: configuration.console.session,
-                secureCookie: configuration.http.usesTLS || configuration.http.behindTLSProxy) : nil
+                secureCookie: configuration.http.usesTLS || configuration.http.behindTLSProxy,
+                webhooksConfigured: configuration.webhooks.settings != nil,
+                checkpointFile: CheckpointFile(path: configuration.audit.checkpointFile)) : nil
     )
     // Stopped in reverse order once the HTTP server has stopped: the deliverer and tracker finish the
     // work in hand, card views are flushed, the last checkpoint is written; then the resources close.
@@ -313,7 +315,15 @@ func buildRouter(
             domain: domain,
             sessions: ConsoleSessions(context: domain, adminToken: secrets.adminToken, lifetime: console.lifetime),
             tracker: tracker, account: account, correction: ContactCorrection(context: domain, binder: binder),
-            availableChannels: availableChannels, secureCookie: console.secureCookie, sessionLifetime: console.lifetime
+            availableChannels: availableChannels, secureCookie: console.secureCookie, sessionLifetime: console.lifetime,
+            reconciler: Reconciler(
+                context: domain, client: upstream,
+                registrar: OrderRegistrar(context: domain, schedule: schedule, binder: binder)),
+            webhooksConfigured: console.webhooksConfigured, keyIDs: secrets.keyRing.keyIDs.map(\.hex),
+            activeKeyID: secrets.keyRing.activeKeyID.hex,
+            auditCheck: AuditSelfCheck(
+                trail: trail, file: console.checkpointFile, keys: CheckpointKeys(ring: secrets.keyRing)),
+            checkpointFile: console.checkpointFile
         ).addRoutes(to: router)
     }
     ReconciliationController(
@@ -349,6 +359,8 @@ func buildRouter(
 struct ConsoleOptions {
     let lifetime: Duration
     let secureCookie: Bool
+    let webhooksConfigured: Bool
+    let checkpointFile: CheckpointFile
 }
 
 /// What the customer routes need.

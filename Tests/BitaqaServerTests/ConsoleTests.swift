@@ -110,6 +110,20 @@ struct ConsoleTests {
             let resentPage = String(buffer: try await Self.get(client, "/console/orders/con-full", cookie: cookie).body)
             #expect(resentPage.contains("RESEND_REQUESTED") && resentPage.contains("session:"))
 
+            let reconciled = try await Self.get(client, "/console/reconciliation?run=1", cookie: cookie)
+            let reconciledHTML = String(buffer: reconciled.body)
+            #expect(
+                reconciled.status == .ok && reconciledHTML.contains("missing_upstream"),
+                "seeded orders the sandbox never sold")
+            let badWindow = String(
+                buffer: try await Self.get(client, "/console/reconciliation?run=1&from=soon", cookie: cookie).body)
+            #expect(badWindow.contains(#"class="error""#))
+            let webhooks = try await Self.get(client, "/console/webhooks", cookie: cookie)
+            #expect(webhooks.status == .ok && String(buffer: webhooks.body).contains("BITAQA_WEBHOOK_URL"))
+            let health = String(buffer: try await Self.get(client, "/console/health", cookie: cookie).body)
+            #expect(health.contains("SANDBOX") && health.contains("#"), "\(health.suffix(600))")
+            pages += [reconciledHTML, String(buffer: webhooks.body), health]
+
             let arabic = try await Self.get(client, "/console/orders?lang=ar", cookie: cookie)
             #expect(arabic.status == .seeOther)
             let languageCookie = try #require(Self.cookie(arabic))

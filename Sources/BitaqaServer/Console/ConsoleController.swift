@@ -20,6 +20,12 @@ struct ConsoleController {
     let availableChannels: Set<DeliveryChannel>
     let secureCookie: Bool
     let sessionLifetime: Duration
+    let reconciler: Reconciler
+    let webhooksConfigured: Bool
+    let keyIDs: [String]
+    let activeKeyID: String
+    let auditCheck: AuditSelfCheck
+    let checkpointFile: CheckpointFile
 
     static let cookie = "bitaqa_console"
     static let languageCookie = "bitaqa_console_lang"
@@ -35,6 +41,101 @@ struct ConsoleController {
         group.post("orders/{id}/resend", use: resend)
         group.post("orders/{id}/check", use: check)
         group.post("orders/{id}/contact", use: contact)
+        group.get("reconciliation", use: reconciliation)
+        group.get("webhooks", use: webhooks)
+        group.post("webhooks/{id}/retry", use: retryWebhook)
+        group.get("health", use: health)
+    }
+
+    // MARK: - Reconciliation, webhooks, health
+
+    @Sendable func reconciliation(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if let switched = languageSwitch(request) { return switched }
+        guard let session = try await session(request) else { return Self.redirect("/console/login") }
+        let query = request.uri.queryParameters
+        let from = query.get("from").map { String($0) } ?? ""
+        let to = query.get("to").map { String($0) } ?? ""
+        var values: [String: Any] = ["from": from, "to": to]
+        guard query.get("run") != nil else { return page("reconciliation", values, request: request, session: session) }
+        do {
+            let window = try ReconciliationWindow(
+                from: from.isEmpty ? nil : from, to: to.isEmpty ? nil : to, now: domain.time.now())
+            let report = try await reconciler.run(from: window.from, to: window.to)
+            values["ran"] = true
+            values["summary"] = "\(report.from) – \(report.to): \(report.upstreamCount) / \(report.localCount)"
+            values["hasDifferences"] = !report.differences.isEmpty
+            values["differences"] = report.differences.map {
+                [
+                    "kind": $0.kind.rawValue, "topupId": $0.topupId, "upstream": $0.status ?? "-",
+                    "local": $0.localStatus ?? "-", "value": $0.value.map { "\($0) DZD" } ?? "-",
+                ]
+            }
+            let totals = report.totals
+            values["totals"] = (Reconciler.Kind.allCases.map(\.rawValue) + ["all"]).map {
+                ["kind": $0, "count": totals[$0]?.count ?? 0, "amount": totals[$0]?.amount ?? 0]
+            }
+        } catch let error as PublicError {
+            values["error"] = error.message
+        } catch {
+            values["error"] = ConsoleTexts.words(Self.locale(request))["checkFailed"] ?? ""
+        }
+        return page("reconciliation", values, request: request, session: session)
+    }
+
+    @Sendable func webhooks(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if let switched = languageSwitch(request) { return switched }
+        guard let session = try await session(request) else { return Self.redirect("/console/login") }
+        let state = request.uri.queryParameters.get("state").flatMap { WebhookState(rawValue: String($0)) }
+        let messages = try await domain.repositories.webhooks.messages(state: state, limit: 100, after: nil)
+        let values: [String: Any] = [
+            "configured": webhooksConfigured, "csrf": session.csrf,
+            "states": WebhookState.allCases.map { ["value": $0.rawValue, "selected": $0 == state] },
+            "messages": messages.map { message -> [String: Any] in
+                [
+                    "id": message.id, "type": message.type, "topupId": message.topupId ?? "-",
+                    "state": message.state.rawValue, "attempts": message.attempts,
+                    "lastStatus": message.lastStatus.map(String.init) ?? "-",
+                    "next": message.nextAttemptAt.map(Timestamp.iso8601) ?? "-",
+                    "retryable": message.state != .delivered,
+                ]
+            },
+        ]
+        return page("webhooks", values, request: request, session: session)
+    }
+
+    @Sendable func retryWebhook(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try await requirePost(request, context: context)
+        let id = try context.parameters.require("id")
+        _ = try await domain.repositories.webhooks.retry(String(id.prefix(64)), now: domain.time.now())
+        return Self.redirect("/console/webhooks")
+    }
+
+    @Sendable func health(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if let switched = languageSwitch(request) { return switched }
+        guard let session = try await session(request) else { return Self.redirect("/console/login") }
+        let words = ConsoleTexts.words(Self.locale(request))
+        let counts = try await domain.repositories.cards.countByKey()
+        let pending = counts.filter { $0.key != activeKeyID }.values.reduce(0, +)
+        let head = try await domain.trail.head()
+        let checkpoint = try? checkpointFile.read()
+        let problem = await auditCheck.problem()
+        let upstream: String
+        do {
+            let snapshot = try await account.current()
+            upstream = "\(words["reachable"] ?? ""), \(snapshot.keyType)"
+        } catch {
+            upstream = words["unreachable"] ?? ""
+        }
+        let values: [String: Any] = [
+            "keys": Set(keyIDs).union(counts.keys).sorted().map {
+                ["id": $0, "cards": counts[$0] ?? 0, "active": $0 == activeKeyID]
+            },
+            "rotation": pending == 0 ? (words["rotationDone"] ?? "") : "\(pending) \(words["rotationLeft"] ?? "")",
+            "head": head.map { "#\($0.sequence) \($0.hash.prefix(16))…" } ?? "-",
+            "checkpoint": checkpoint.map { "#\($0.sequence) \(Timestamp.iso8601($0.at))" } ?? "-",
+            "selfCheck": problem ?? (words["intact"] ?? ""), "upstream": upstream,
+        ]
+        return page("health", values, request: request, session: session)
     }
 
     // MARK: - Sign-in

@@ -36,6 +36,8 @@ enum ConsolePages {
         <style>{{{style}}}</style></head><body>
         <header><strong>{{t_title}}</strong>
         {{#signedIn}}<nav><a href="/console">{{t_overview}}</a><a href="/console/orders">{{t_orders}}</a>
+        <a href="/console/reconciliation">{{t_reconciliation}}</a><a href="/console/webhooks">{{t_webhooksTitle}}</a>
+        <a href="/console/health">{{t_health}}</a>
         <form method="post" action="/console/logout" class="inline"><input type="hidden" name="csrf" value="{{csrf}}">
         <button type="submit">{{t_signOut}}</button></form></nav>{{/signedIn}}
         <nav aria-label="{{t_language}}"><a href="?lang=fr" lang="fr">Français</a><a href="?lang=ar" lang="ar">العربية</a>
@@ -103,10 +105,51 @@ enum ConsolePages {
         </tbody></table></section>
         """
 
+    static let reconciliation = """
+        <h1>{{t_reconciliation}}</h1>
+        <form method="get" action="/console/reconciliation"><label for="from">{{t_from}}</label>
+        <input id="from" name="from" value="{{from}}" placeholder="2026-12-01T00:00:00Z">
+        <label for="to">{{t_to}}</label><input id="to" name="to" value="{{to}}" placeholder="2026-12-02T00:00:00Z">
+        <input type="hidden" name="run" value="1"><button type="submit">{{t_run}}</button></form>
+        {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+        {{#ran}}<p>{{summary}}</p>{{#hasDifferences}}<table><thead><tr><th scope="col">{{t_kind}}</th>
+        <th scope="col">{{t_order}}</th><th scope="col">OneClickDz</th><th scope="col">Bitaqa</th>
+        <th scope="col">{{t_value}}</th></tr></thead><tbody>{{#differences}}<tr><td>{{kind}}</td><td>{{topupId}}</td>
+        <td>{{upstream}}</td><td>{{local}}</td><td>{{value}}</td></tr>{{/differences}}</tbody></table>
+        <h2>{{t_totals}}</h2><table><tbody>{{#totals}}<tr><th scope="row">{{kind}}</th><td>{{count}}</td><td>{{amount}} DZD</td></tr>{{/totals}}
+        </tbody></table>{{/hasDifferences}}{{^hasDifferences}}<p>{{t_noDifferences}}</p>{{/hasDifferences}}{{/ran}}
+        """
+
+    static let webhooks = """
+        <h1>{{t_webhooksTitle}}</h1>
+        <form method="get" action="/console/webhooks"><label for="state">{{t_state}}</label><select id="state" name="state">
+        <option value="">{{t_any}}</option>{{#states}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/states}}
+        </select><button type="submit">{{t_search}}</button></form>
+        {{^configured}}<p>{{t_webhooksOff}}</p>{{/configured}}
+        <table><thead><tr><th scope="col">id</th><th scope="col">{{t_event}}</th><th scope="col">{{t_order}}</th>
+        <th scope="col">{{t_state}}</th><th scope="col">{{t_attempts}}</th><th scope="col">{{t_lastStatus}}</th>
+        <th scope="col">{{t_nextAttempt}}</th><th scope="col"></th></tr></thead><tbody>
+        {{#messages}}<tr><td>{{id}}</td><td>{{type}}</td><td>{{topupId}}</td><td>{{state}}</td><td>{{attempts}}</td>
+        <td>{{lastStatus}}</td><td>{{next}}</td><td>{{#retryable}}<form method="post" action="/console/webhooks/{{id}}/retry" class="inline">
+        <input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">{{t_retry}}</button></form>{{/retryable}}</td></tr>{{/messages}}
+        </tbody></table>
+        """
+
+    static let health = """
+        <h1>{{t_health}}</h1>
+        <section><h2>{{t_keys}}</h2><table><thead><tr><th scope="col">{{t_key}}</th><th scope="col">{{t_cards}}</th>
+        <th scope="col"></th></tr></thead><tbody>{{#keys}}<tr><td>{{id}}</td><td>{{cards}}</td><td>{{#active}}{{t_active}}{{/active}}</td></tr>{{/keys}}
+        </tbody></table><p>{{rotation}}</p></section>
+        <section><h2>{{t_audit}}</h2><dl><dt>{{t_head}}</dt><dd>{{head}}</dd><dt>{{t_checkpoint}}</dt><dd>{{checkpoint}}</dd>
+        <dt>{{t_selfCheck}}</dt><dd>{{selfCheck}}</dd></dl></section>
+        <section><h2>OneClickDz</h2><p>{{upstream}}</p></section>
+        """
+
     static let compiled: [String: MustacheTemplate] = {
         var templates: [String: MustacheTemplate] = [:]
         for (name, text) in [
             ("layout", layout), ("login", login), ("overview", overview), ("orders", orders), ("order", order),
+            ("reconciliation", reconciliation), ("webhooks", webhooks), ("health", health),
         ] {
             // The templates are constants of this file: one that does not compile fails every console test.
             templates[name] = try? MustacheTemplate(string: text)

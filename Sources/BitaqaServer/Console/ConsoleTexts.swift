@@ -11,6 +11,16 @@ enum ConsoleTexts {
     }
 
     static let french: [String: String] = [
+        "reconciliation": "Rapprochement", "from": "Du", "to": "Au", "run": "Lancer", "kind": "Écart",
+        "totals": "Totaux", "noDifferences": "Aucun écart.", "webhooksTitle": "Webhooks",
+        "lastStatus": "Dernier statut",
+        "nextAttempt": "Prochain essai", "retry": "Réessayer",
+        "webhooksOff": "Les webhooks ne sont pas configurés (BITAQA_WEBHOOK_URL).",
+        "health": "Santé", "keys": "Clés de chiffrement", "key": "Clé", "cards": "Cartes", "active": "active",
+        "head": "Dernier événement", "checkpoint": "Dernier point de contrôle", "selfCheck": "Auto-vérification",
+        "intact": "intact", "reachable": "joignable", "unreachable": "injoignable",
+        "rotationDone": "Toutes les cartes sont sous la clé active.",
+        "rotationLeft": "cartes à re-chiffrer (bitaqa keys rotate)", "summary": "Top-ups OneClickDz / commandes Bitaqa",
         "title": "Console Bitaqa", "signIn": "Se connecter", "token": "Jeton d'administration",
         "signOut": "Se déconnecter", "overview": "Vue d'ensemble", "orders": "Commandes",
         "wrongToken": "Jeton incorrect.", "tooMany": "Trop de tentatives ; réessayez dans une minute.",
@@ -31,6 +41,14 @@ enum ConsoleTexts {
     ]
 
     static let arabic: [String: String] = [
+        "reconciliation": "المطابقة", "from": "من", "to": "إلى", "run": "تشغيل", "kind": "الفرق",
+        "totals": "المجاميع", "noDifferences": "لا توجد فروق.", "webhooksTitle": "Webhooks", "lastStatus": "آخر حالة",
+        "nextAttempt": "المحاولة التالية", "retry": "أعد المحاولة",
+        "webhooksOff": "لم يتم إعداد webhooks (BITAQA_WEBHOOK_URL).",
+        "health": "الحالة الصحية", "keys": "مفاتيح التشفير", "key": "المفتاح", "cards": "البطاقات", "active": "نشط",
+        "head": "آخر حدث", "checkpoint": "آخر نقطة تحقق", "selfCheck": "الفحص الذاتي", "intact": "سليم",
+        "reachable": "متاح", "unreachable": "غير متاح", "rotationDone": "كل البطاقات مشفرة بالمفتاح النشط.",
+        "rotationLeft": "بطاقات يجب إعادة تشفيرها (bitaqa keys rotate)", "summary": "عمليات OneClickDz / طلبات بطاقة",
         "title": "لوحة تحكم بطاقة", "signIn": "تسجيل الدخول", "token": "رمز الإدارة", "signOut": "تسجيل الخروج",
         "overview": "نظرة عامة", "orders": "الطلبات", "wrongToken": "الرمز غير صحيح.",
         "tooMany": "محاولات كثيرة؛ أعد المحاولة بعد دقيقة.", "today": "طلبات اليوم حسب الحالة",
@@ -49,6 +67,15 @@ enum ConsoleTexts {
     ]
 
     static let english: [String: String] = [
+        "reconciliation": "Reconciliation", "from": "From", "to": "To", "run": "Run", "kind": "Difference",
+        "totals": "Totals", "noDifferences": "No differences.", "webhooksTitle": "Webhooks",
+        "lastStatus": "Last status",
+        "nextAttempt": "Next attempt", "retry": "Retry",
+        "webhooksOff": "Webhooks are not configured (BITAQA_WEBHOOK_URL).",
+        "health": "Health", "keys": "Encryption keys", "key": "Key", "cards": "Cards", "active": "active",
+        "head": "Newest event", "checkpoint": "Last checkpoint", "selfCheck": "Self-check", "intact": "intact",
+        "reachable": "reachable", "unreachable": "unreachable", "rotationDone": "Every card is under the active key.",
+        "rotationLeft": "cards to re-encrypt (bitaqa keys rotate)", "summary": "OneClickDz top-ups / Bitaqa orders",
         "title": "Bitaqa console", "signIn": "Sign in", "token": "Admin token", "signOut": "Sign out",
         "overview": "Overview", "orders": "Orders", "wrongToken": "Wrong token.",
         "tooMany": "Too many attempts; try again in a minute.", "today": "Today's orders by status",
