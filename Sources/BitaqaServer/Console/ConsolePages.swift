@@ -20,7 +20,7 @@ enum ConsolePages {
         .warn{background:#ffe3a3;color:#3d2a00;padding:8px;font-weight:bold}.notice{background:#dff3e4;padding:8px 16px;margin:0}\
         .error{background:#ffd7d5;padding:8px}dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 12px}\
         dt{color:#424a53}section{background:#fff;padding:8px 16px;margin:12px 0;border-radius:8px}\
-        @media (max-width:600px){th,td{display:block;border:0}tr{display:block;border-bottom:1px solid #d0d7de}}
+        h1,h2,td,dd,p{overflow-wrap:anywhere}@media (max-width:600px){th,td{display:block;border:0}tr{display:block;border-bottom:1px solid #d0d7de}}
         """
 
     static let policy: String = {
@@ -163,6 +163,8 @@ enum ConsolePages {
     ) -> String {
         var context: [String: Any] = values
         for (key, word) in ConsoleTexts.words(locale) { context["t_" + key] = word }
+        // Every form of the page carries the session's CSRF token.
+        context["csrf"] = csrf ?? ""
         let content = compiled[name]?.render(context) ?? ""
         var page = context
         page["content"] = content
