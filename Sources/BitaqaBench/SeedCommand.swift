@@ -41,6 +41,7 @@ struct SeedCommand {
                 rows.append(
                     """
                     (\(bind: topup.rawValue), \(bind: "seed-\(number)"), \(bind: user.rawValue), 'ADSL', '036000000', 500, 'fr', '',
+                     \(bind: String(format: "+2135%08d", number)),
                      'seed', \(bind: OrderStatus.fulfilled.rawValue), \(bind: Data(sealed.bytes)), \(bind: sealed.keyID.hex),
                      \(bind: "AT-2026-\(number % 100_000)"), '2026-11-29 10:00:00', \(bind: now), \(bind: now), \(bind: now), 1)
                     """)
@@ -48,7 +49,7 @@ struct SeedCommand {
             let values = rows.joined(separator: ",")
             try await store.sql.raw(
                 """
-                INSERT INTO orders (topup_id, topup_ref, user_id, card_type, number, value, locale, channels, fingerprint,
+                INSERT INTO orders (topup_id, topup_ref, user_id, card_type, number, value, locale, channels, phone, fingerprint,
                     status, sealed_card, card_key_id, transaction_number, processed_date, created_at, updated_at, fulfilled_at,
                     check_count) VALUES \(values)
                 """
