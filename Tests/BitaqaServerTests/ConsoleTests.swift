@@ -83,6 +83,7 @@ struct ConsoleTests {
             #expect(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"))
             #expect(overview.headers[.cacheControl] == "no-store")
             pages.append(String(buffer: overview.body))
+            #expect(String(buffer: overview.body).contains("intact"), "the overview shows the audit self-check")
             let found = try await Self.get(client, "/console/orders?q=0551234567", cookie: cookie)
             let list = String(buffer: found.body)
             pages.append(list)

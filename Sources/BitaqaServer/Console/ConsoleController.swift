@@ -192,7 +192,9 @@ struct ConsoleController {
         let snapshot = try? await account.current()
         let words = ConsoleTexts.words(Self.locale(request))
         let webhooks = try await domain.repositories.webhooks.counts()
+        let audit = await auditCheck.problem() ?? (words["intact"] ?? "")
         let values: [String: Any] = [
+            "audit": audit,
             "statuses": OrderStatus.allCases.map { ["name": $0.rawValue, "count": counts[$0] ?? 0] },
             "pending": (deliveries[.pending] ?? 0) + (deliveries[.sending] ?? 0), "failed": deliveries[.failed] ?? 0,
             "balance": snapshot.map { "\($0.balance) DZD" } ?? (words["unknown"] ?? "?"),

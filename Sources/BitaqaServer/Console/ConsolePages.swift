@@ -61,6 +61,7 @@ enum ConsolePages {
         <a href="/console/orders?delivery=failed">{{failed}} {{t_failed}}</a></p></section>
         <section><h2>{{t_balance}}</h2><p>{{balance}} · {{t_keyType}}: {{keyType}}</p></section>
         <section><h2>{{t_webhooks}}</h2><p>{{webhooks}}</p></section>
+        <section><h2>{{t_selfCheck}}</h2><p><a href="/console/health">{{audit}}</a></p></section>
         """
 
     static let orders = """
