@@ -56,22 +56,10 @@ struct ConsoleBrowserTests {
         try mail.set(mode: "accept", reject: [])
         let acceptedBefore = mail.events().filter { $0.event == "accepted" }.count
 
-        let script = Reliability.repository.appendingPathComponent("scripts/browser/console.py").path
-        let run = Process()
-        run.executableURL = URL(fileURLWithPath: python)
-        run.arguments = [script, server.base, Self.admin, topupId, "0551234567", shots, Self.admin]
-        let output = Pipe()
-        let errors = Pipe()
-        run.standardOutput = output
-        run.standardError = errors
-        try run.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        run.waitUntilExit()
-        #expect(run.terminationStatus == 0, "\(errorText.suffix(2_000))")
-        let result = try #require(
-            (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-            "\(String(decoding: data, as: UTF8.self))")
+        let run = try BrowserScript.run(
+            python: python, "console.py", [server.base, Self.admin, topupId, "0551234567", shots, Self.admin])
+        #expect(run.status == 0, "\(run.stderr.suffix(2_000))")
+        let result = try #require(run.result, "\(run.stdout)")
         #expect(result["redirectedToLogin"] as? Bool == true && result["signedIn"] as? Bool == true)
         #expect(result["foundByPhone"] as? [String] == [topupId])
         #expect((result["notices"] as? [String])?.count == 3)

@@ -64,24 +64,10 @@ struct RevealPageBrowserTests {
                 topupId: TopupID(topupId)!, userId: UserID("buyer-\(locale)")!,
                 expiresAt: Int64(Date().timeIntervalSince1970 * 1000) + 600_000)
             let screenshot = artifacts + "/reveal-\(locale).png"
-            let run = Process()
-            run.executableURL = URL(fileURLWithPath: python)
-            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
-                "../../scripts/browser/reveal_page.py"
-            ).standardizedFileURL.path
-            run.arguments = [script, server.base + "/cards/" + token, code, screenshot]
-            let output = Pipe()
-            let errors = Pipe()
-            run.standardOutput = output
-            run.standardError = errors
-            try run.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            run.waitUntilExit()
-            #expect(run.terminationStatus == 0, "\(errorText.suffix(2_000))")
-            let result = try #require(
-                (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-                "\(String(decoding: data, as: UTF8.self))")
+            let run = try BrowserScript.run(
+                python: python, "reveal_page.py", [server.base + "/cards/" + token, code, screenshot])
+            #expect(run.status == 0, "\(run.stderr.suffix(2_000))")
+            let result = try #require(run.result, "\(run.stdout)")
             #expect(result["codeBeforeClick"] as? Bool == false)
             #expect(result["shownCode"] as? String == code)
             #expect(result["selectable"] as? String == "all")

@@ -50,8 +50,10 @@ def wait_ready(url, process, timeout=60):
     raise RuntimeError("serve did not become ready")
 
 
-def wrk(url, duration, connections, script=None, script_args=()):
+def wrk(url, duration, connections, script=None, script_args=(), headers=()):
     command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency"]
+    for header in headers:
+        command += ["-H", header]
     if script:
         command += ["-s", script]
     command += [url]

@@ -16,7 +16,7 @@ import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from card_api import ADMIN, JWT_SECRET, KEY, free_port, record, wait_ready  # noqa: E402
+from card_api import ADMIN, JWT_SECRET, KEY, free_port, record, wait_ready, wrk  # noqa: E402
 
 
 def main():
@@ -57,7 +57,7 @@ def main():
         port = free_port()
         log = open(os.path.join(scratch, "serve.log"), "w")
         serve = subprocess.Popen([args.bitaqa, "serve", "--http-port", str(port)], env=env, stdout=log, stderr=log)
-        header = ["-H", f"Authorization: Bearer {ADMIN}"]
+        headers = [f"Authorization: Bearer {ADMIN}"]
         phone = "05%08d" % (args.orders // 2)
         try:
             base = f"http://127.0.0.1:{port}"
@@ -65,8 +65,8 @@ def main():
             runs = {}
             for name, path in (("health", "/health"), ("first page", "/v1/orders?limit=50"),
                                ("search by phone", f"/v1/orders?q={phone}&limit=50")):
-                wrk_header(base + path, 2, args.connections, header)  # warm-up
-                runs[name] = wrk_header(base + path, args.duration, args.connections, header)
+                wrk(base + path, 2, args.connections, headers=headers)  # warm-up
+                runs[name] = wrk(base + path, args.duration, args.connections, headers=headers)
         finally:
             serve.send_signal(signal.SIGTERM)
             serve.wait(timeout=60)
@@ -84,24 +84,6 @@ def main():
         if dbname:
             subprocess.run(["psql", args.postgres_url, "-q", "-c", f"DROP DATABASE IF EXISTS {dbname}"], check=False)
         shutil.rmtree(scratch, ignore_errors=True)
-
-
-def wrk_header(url, duration, connections, header):
-    import re
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency"] + header + [url]
-    out = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60).stdout
-
-    def latency(label):
-        m = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
-        if not m:
-            return None
-        value, unit = float(m.group(1)), m.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": float(rps.group(1)) if rps else 0.0, "p50": latency("50"), "p99": latency("99"),
-            "errors": int(non2xx.group(1)) if non2xx else 0}
 
 
 if __name__ == "__main__":

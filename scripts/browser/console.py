@@ -6,32 +6,18 @@ runs a reconciliation, visits every page in French, Arabic and English (a screen
 Prints one JSON object of what it saw.
 """
 import json
+import os
 import sys
-import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import chromium  # noqa: E402
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 base, token, topup_id, phone, shots = sys.argv[1:6]
 canaries = sys.argv[6:]
-options = Options()
-options.binary_location = "/usr/bin/chromium"
-for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=390,844"):
-    options.add_argument(flag)
-options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-driver = None
-for attempt in range(3):
-    try:
-        driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-        break
-    except Exception:
-        if attempt == 2:
-            raise
-        time.sleep(2)
+driver = chromium.start()
 
 result = {"pages": {}, "canariesFound": [], "unlabelled": 0, "notices": []}
 UNLABELLED = """return Array.from(document.querySelectorAll('input:not([type=hidden]),select'))

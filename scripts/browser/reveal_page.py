@@ -4,32 +4,17 @@ Usage: reveal_page.py URL EXPECTED_CODE SCREENSHOT.png
 Prints one JSON object: what the page showed before and after the click.
 """
 import json
+import os
 import sys
-import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import chromium  # noqa: E402
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 url, code, screenshot = sys.argv[1:4]
-options = Options()
-options.binary_location = "/usr/bin/chromium"
-for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=390,844"):
-    options.add_argument(flag)
-options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-# Chromium can be slow to come up on a loaded two-core machine: give it three tries.
-driver = None
-for attempt in range(3):
-    try:
-        driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-        break
-    except Exception:
-        if attempt == 2:
-            raise
-        time.sleep(2)
+driver = chromium.start()
 try:
     driver.get(url)
     result = {
