@@ -59,7 +59,10 @@ public struct CardRevealer: Sendable {
                 throw PublicError(.rateLimited, "too many card views; try again later", retryAfter: retry)
             }
         }
-        guard let stored = try await context.repositories.cards.card(of: order.topupId) else {
+        // The order was read with its sealed card: one statement fewer per view.
+        var stored = order.storedCard
+        if stored == nil { stored = try await context.repositories.cards.card(of: order.topupId) }
+        guard let stored else {
             throw PublicError(.internalError, "internal error")
         }
         let code = try await cards.open(stored, requestID: viewer.requestID, logger: logger)

@@ -108,3 +108,12 @@ public struct SQLCardRepository: CardRepository {
         )
     }
 }
+
+extension OrderRecord {
+    /// The sealed card this record already carries (orders are read with their card), so a reveal needs
+    /// no second query; nil when the order has none.
+    public var storedCard: StoredCard? {
+        guard let sealedCard, let cardKeyId else { return nil }
+        return StoredCard(topupId: topupId, userId: userId, sealed: sealedCard, keyID: cardKeyId)
+    }
+}
