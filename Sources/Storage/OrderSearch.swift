@@ -4,7 +4,7 @@ import SQLKit
 
 /// What the merchant's order list filters on. Every field is optional; `query` matches a topupId,
 /// topupRef, number, email or phone exactly (phones in E.164, as stored).
-public struct OrderSearch: Sendable, Equatable {
+public struct OrderSearch: Sendable {
     public var status: OrderStatus?
     /// Orders with a card delivery in this state (`pending` includes `sending`).
     public var delivery: DeliveryState?
@@ -19,12 +19,6 @@ public struct OrderSearch: Sendable, Equatable {
 
     public init(limit: Int = 50) {
         self.limit = limit
-    }
-
-    public static func == (lhs: OrderSearch, rhs: OrderSearch) -> Bool {
-        lhs.status == rhs.status && lhs.delivery == rhs.delivery && lhs.userId == rhs.userId && lhs.query == rhs.query
-            && lhs.from == rhs.from && lhs.to == rhs.to && lhs.limit == rhs.limit
-            && lhs.after?.createdAt == rhs.after?.createdAt && lhs.after?.topupId == rhs.after?.topupId
     }
 }
 

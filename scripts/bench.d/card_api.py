@@ -13,42 +13,12 @@ Prints Markdown rows; records figures with results.py.
 import argparse
 import os
 import re
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
-import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-KEY = "5c" * 32
-JWT_SECRET = "bench-jwt-secret-" + "x" * 32
-ADMIN = "bench-admin-token-0001"
-
-
-def free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_ready(url, process, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("serve exited early")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("serve did not become ready")
-
+sys.path.insert(0, HERE)
+from bench_server import scratch_database, seed, serve_env, serving  # noqa: E402
 
 def wrk(url, duration, connections, script=None, script_args=(), headers=()):
     command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency"]
@@ -96,43 +66,15 @@ def main():
     if args.database == "postgres" and not args.postgres_url:
         parser.error("--postgres-url is required for postgres")
 
-    scratch = tempfile.mkdtemp(prefix="bitaqa-api-bench-")
-    dbname = None
-    try:
-        if args.database == "sqlite":
-            url = f"sqlite://{scratch}/bench.sqlite"
-        else:
-            dbname = "bench_api_" + uuid.uuid4().hex[:8]
-            subprocess.run(["psql", args.postgres_url, "-q", "-c", f"CREATE DATABASE {dbname}"], check=True)
-            url = args.postgres_url.rsplit("/", 1)[0] + "/" + dbname
+    with scratch_database(args.database, args.postgres_url, "api-bench") as (scratch, url):
         targets = os.path.join(scratch, "targets.tsv")
         for size in sorted(int(s) for s in args.sizes.split(",")):
-            seed = subprocess.run(
-                [args.bench, "seed", "--database-url", url, "--orders", str(size), "--key", KEY,
-                 "--jwt-secret", JWT_SECRET, "--targets", targets], capture_output=True, text=True)
-            if seed.returncode != 0:
-                raise RuntimeError("seed failed: " + seed.stderr[-2000:])
-            print(seed.stdout.strip(), file=sys.stderr)
-            port = free_port()
-            env = {
-                "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/root"),
-                "BITAQA_DATA_DIR": scratch, "BITAQA_DATABASE_URL": url, "BITAQA_ADMIN_TOKEN": ADMIN,
-                "ENCRYPTION_KEY": KEY, "BITAQA_JWT_SECRET": JWT_SECRET, "BITAQA_RATE_LIMIT_REVEALS": "0",
-                "BITAQA_RATE_LIMIT_ADDRESS": "0", "BITAQA_LOG_LEVEL": "error",
-            }
-            log = open(os.path.join(scratch, f"serve-{size}.log"), "w")
-            serve = subprocess.Popen([args.bitaqa, "serve", "--http-port", str(port)], env=env, stdout=log, stderr=log)
-            try:
-                base = f"http://127.0.0.1:{port}"
-                wait_ready(base + "/ready", serve)
+            print(seed(args.bench, url, size, targets), file=sys.stderr)
+            with serving(args.bitaqa, serve_env(scratch, url), os.path.join(scratch, f"serve-{size}.log")) as (base, _):
                 card_script = os.path.join(HERE, "card.lua")
                 wrk(base, 2, args.connections, card_script, [targets])  # warm-up
                 health = wrk(base + "/health", args.duration, args.connections)
                 card = wrk(base, args.duration, args.connections, card_script, [targets])
-            finally:
-                serve.send_signal(signal.SIGTERM)
-                serve.wait(timeout=60)
-                log.close()
             ratio = card["rps"] / health["rps"] * 100 if health["rps"] else 0
             print(f"| {args.database} | {size:,} | {health['rps']:,.0f} | {health['p50']:.2f} / {health['p99']:.2f} | "
                   f"{card['rps']:,.0f} | {card['p50']:.2f} / {card['p99']:.2f} | {ratio:.0f}% | {card['errors']} |", flush=True)
@@ -144,11 +86,6 @@ def main():
                 print(f"card API answered {card['errors']} non-200 responses", file=sys.stderr)
                 return 1
         return 0
-    finally:
-        if dbname:
-            subprocess.run(["psql", args.postgres_url, "-q", "-c", f"DROP DATABASE IF EXISTS {dbname}"], check=False)
-        shutil.rmtree(scratch, ignore_errors=True)
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -39,12 +39,14 @@ public struct WebhookConfiguration: Sendable {
             throw ConfigurationError("BITAQA_WEBHOOK_SECRET", "must be whsec_ followed by base64 of at least 24 bytes")
         }
         var secrets = [current]
+        rawSecrets = [raw]
         if let previous = root.string("webhook.secret.previous", secret: true) {
             guard let parsed = WebhookSecret(previous) else {
                 throw ConfigurationError(
                     "BITAQA_WEBHOOK_SECRET_PREVIOUS", "must be whsec_ followed by base64 of at least 24 bytes")
             }
             secrets.append(parsed)
+            rawSecrets.append(previous)
         }
         var types = Set(WebhookEventType.allCases)
         if let list = root.string("webhook.events") {
@@ -62,7 +64,6 @@ public struct WebhookConfiguration: Sendable {
         }
         let scale = try root.double("webhook.retry.scale", default: 1, range: 0.0001...1_000)
         settings = WebhookSettings(url: url, secrets: secrets, types: types, retryScale: scale)
-        rawSecrets = [raw] + (root.string("webhook.secret.previous", secret: true).map { [$0] } ?? [])
     }
 
     /// The secrets as configured, for the log scrubber only.

@@ -156,7 +156,7 @@ public final class OneClickDZClient: Sendable {
 
 extension Duration {
     /// The same span as NIO's `TimeAmount`.
-    var timeAmount: TimeAmount {
+    public var timeAmount: TimeAmount {
         .nanoseconds(Int64(self / .nanoseconds(1)))
     }
 }

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import OneClickDZ
 import ServiceLifecycle
 import Storage
 
@@ -148,8 +149,4 @@ public struct WebhookSender: Service {
             factory: factory
         ).increment()
     }
-}
-
-extension Duration {
-    var timeAmount: TimeAmount { .nanoseconds(Int64(self / .nanoseconds(1))) }
 }
