@@ -32,7 +32,7 @@ public final class AuditBatcher: Service, Sendable {
     let maxBatch: Int
     private let state = Mutex(State())
 
-    public init(trail: AuditTrail, maxBatch: Int = 256) {
+    public init(trail: AuditTrail, maxBatch: Int = AuditTrail.maxUnlocked) {
         self.trail = trail
         self.maxBatch = maxBatch
     }
@@ -74,6 +74,8 @@ public final class AuditBatcher: Service, Sendable {
     }
 
     private func writeUntilStopped() async {
+        // The newest event this writer appended; its next batch follows it without reading the head.
+        var head: (sequence: Int64, hash: String)?
         while true {
             await waitForWork()
             let batch: [Item]? = state.withLock { state in
@@ -88,14 +90,33 @@ public final class AuditBatcher: Service, Sendable {
             }
             guard let batch else { return }
             guard !batch.isEmpty else { continue }
+            await write(batch, after: &head)
+        }
+    }
+
+    /// One batch in one statement when the head is known and no listener hears its events (card views);
+    /// otherwise, or when someone else appended since, in a transaction that locks and reads the head.
+    private func write(_ batch: [Item], after head: inout (sequence: Int64, hash: String)?) async {
+        let events = batch.map { ($0.event, $0.now) }
+        if let known = head, trail.canAppendUnlocked(events) {
             do {
-                try await trail.transactions.transaction { [trail] transaction in
-                    for item in batch { try await trail.append(item.event, now: item.now, in: transaction) }
-                }
+                let records = try await trail.append(after: known, events)
+                head = records.last.map { ($0.sequence, $0.hash) } ?? known
                 for item in batch { item.done.resume() }
+                return
             } catch {
-                for item in batch { item.done.resume(throwing: error) }
+                // Most likely another process appended since: the usual way below reads the new head.
             }
+        }
+        do {
+            let records = try await trail.transactions.transaction { [trail] transaction in
+                try await trail.append(events, in: transaction)
+            }
+            head = records.last.map { ($0.sequence, $0.hash) }
+            for item in batch { item.done.resume() }
+        } catch {
+            head = nil
+            for item in batch { item.done.resume(throwing: error) }
         }
     }
 

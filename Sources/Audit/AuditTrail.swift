@@ -6,6 +6,13 @@ import Storage
 /// Hears each event as it is appended, inside the appending transaction; a throw rolls both back.
 public protocol AuditListener: Sendable {
     func appended(_ event: AuditEvent, at now: Int64, in transaction: Transaction) async throws
+    /// Whether ``appended(_:at:in:)`` may write for `event`; events no listener needs can be appended
+    /// without a transaction of their own.
+    func hears(_ event: AuditEvent) -> Bool
+}
+
+extension AuditListener {
+    public func hears(_ event: AuditEvent) -> Bool { true }
 }
 
 /// The append-only, hash-chained audit trail.
@@ -62,29 +69,78 @@ public struct AuditTrail: Sendable {
     /// Appends several events, in order, in one transaction of their own.
     public func append(_ events: [AuditEvent], now: Int64) async throws {
         try await transactions.transaction { transaction in
-            for event in events { try await self.append(event, now: now, in: transaction) }
+            try await self.append(events.map { ($0, now) }, in: transaction)
         }
     }
 
     /// Appends inside the caller's transaction, so the event commits or rolls back with the change it records.
     @discardableResult
     public func append(_ event: AuditEvent, now: Int64, in transaction: Transaction) async throws -> AuditRecord {
-        let last = try await repository.lockHead(in: transaction)
-        let sequence = (last?.sequence ?? 0) + 1
-        let previous = last?.hash ?? Self.genesis
-        let details = Self.canonicalDetails(event.details)
-        let hash = Self.hash(previous: previous, sequence: sequence, at: now, event: event, details: details)
+        try await append([(event, now)], in: transaction)[0]
+    }
+
+    /// Appends events, in order, inside the caller's transaction: the head is read once and the rows
+    /// go in together, so a group commit of many card views costs a few statements, not a few per view.
+    /// The chain is exactly the one appending them one by one would make.
+    @discardableResult
+    public func append(_ events: [(AuditEvent, Int64)], in transaction: Transaction) async throws -> [AuditRecord] {
+        guard !events.isEmpty else { return [] }
+        let (rows, records) = chained(events, after: try await repository.lockHead(in: transaction))
+        try await repository.insert(rows, in: transaction)
+        if let listener {
+            for (event, now) in events { try await listener.appended(event, at: now, in: transaction) }
+        }
+        return records
+    }
+
+    /// The most events ``append(after:_:)`` writes at once.
+    public static let maxUnlocked = 200
+
+    /// Appends events after `head`, which the caller read earlier, in one statement without a transaction:
+    /// the statement is atomic, and it fails as a whole on a duplicate sequence number if anyone appended
+    /// since `head` was read, so the chain cannot fork; the caller then appends the usual way.
+    ///
+    /// Only for events no listener hears, and at most ``maxUnlocked`` of them.
+    public func append(after head: (sequence: Int64, hash: String), _ events: [(AuditEvent, Int64)]) async throws
+        -> [AuditRecord]
+    {
+        precondition(events.count <= Self.maxUnlocked && !events.contains { listener?.hears($0.0) ?? false })
+        guard !events.isEmpty else { return [] }
+        let (rows, records) = chained(events, after: head)
+        try await repository.insertAlone(rows)
+        return records
+    }
+
+    /// Whether ``append(after:_:)`` may write `events`.
+    public func canAppendUnlocked(_ events: some Collection<(AuditEvent, Int64)>) -> Bool {
+        events.count <= Self.maxUnlocked && !events.contains { listener?.hears($0.0) ?? false }
+    }
+
+    private func chained(_ events: [(AuditEvent, Int64)], after last: (sequence: Int64, hash: String)?) -> (
+        [AuditRow], [AuditRecord]
+    ) {
+        var sequence = last?.sequence ?? 0
+        var previous = last?.hash ?? Self.genesis
         let signer = keys?.active
-        try await repository.insert(
-            AuditRow(
-                sequence: sequence, at: now, kind: event.kind.rawValue, topupId: event.topupId?.rawValue,
-                actor: event.actor, requestID: event.requestID, details: details, previousHash: previous, hash: hash,
-                mac: signer.flatMap { signer in keys?.mac(hash, key: signer.key) }, macKeyID: signer?.id
-            ),
-            in: transaction
-        )
-        try await listener?.appended(event, at: now, in: transaction)
-        return AuditRecord(sequence: sequence, at: now, event: event, previousHash: previous, hash: hash)
+        var rows: [AuditRow] = []
+        var records: [AuditRecord] = []
+        rows.reserveCapacity(events.count)
+        records.reserveCapacity(events.count)
+        for (event, now) in events {
+            sequence += 1
+            let details = Self.canonicalDetails(event.details)
+            let hash = Self.hash(previous: previous, sequence: sequence, at: now, event: event, details: details)
+            rows.append(
+                AuditRow(
+                    sequence: sequence, at: now, kind: event.kind.rawValue, topupId: event.topupId?.rawValue,
+                    actor: event.actor, requestID: event.requestID, details: details, previousHash: previous,
+                    hash: hash, mac: signer.flatMap { signer in keys?.mac(hash, key: signer.key) },
+                    macKeyID: signer?.id
+                ))
+            records.append(AuditRecord(sequence: sequence, at: now, event: event, previousHash: previous, hash: hash))
+            previous = hash
+        }
+        return (rows, records)
     }
 
     /// The events of one order, oldest first.
@@ -115,9 +171,7 @@ public struct AuditTrail: Sendable {
 
     /// Details as JSON with sorted keys and no insignificant whitespace.
     static func canonicalDetails(_ details: [String: String]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? String(decoding: encoder.encode(details), as: UTF8.self)) ?? "{}"
+        CanonicalJSON.encode(details)
     }
 
     /// Every field, length-prefixed so no two different events encode alike.

@@ -27,6 +27,11 @@ public struct CardCode: Sendable, Hashable {
             var container = encoder.singleValueContainer()
             try container.encode(code.value)
         }
+
+        /// The text, for a response body written without an encoder.
+        public func withText<T>(_ body: (String) throws -> T) rethrows -> T {
+            try body(code.value)
+        }
     }
 
     /// Wraps the code for the one response that shows it to its owner.

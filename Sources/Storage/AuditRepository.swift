@@ -40,6 +40,10 @@ public protocol AuditRepository: Sendable {
     func lockHead(in transaction: Transaction) async throws -> (sequence: Int64, hash: String)?
     /// Appends one row inside `transaction`.
     func insert(_ row: AuditRow, in transaction: Transaction) async throws
+    /// Appends rows, in order, inside `transaction`, with as few statements as the database allows.
+    func insert(_ rows: [AuditRow], in transaction: Transaction) async throws
+    /// Appends at most 200 rows in one statement of its own: all or none.
+    func insertAlone(_ rows: [AuditRow]) async throws
     /// The newest event's sequence and hash; nil for an empty trail.
     func head() async throws -> (sequence: Int64, hash: String)?
     /// Rows after `sequence`, oldest first, optionally in a time window and of one order.
@@ -65,14 +69,39 @@ public struct SQLAuditRepository: AuditRepository {
     }
 
     public func insert(_ row: AuditRow, in transaction: Transaction) async throws {
-        try await transaction.sql.raw(
-            """
-            INSERT INTO audit_events (seq, at, kind, topup_id, actor, request_id, details, prev_hash, hash, mac, mac_key_id)
-            VALUES (\(bind: row.sequence), \(bind: row.at), \(bind: row.kind), \(bind: row.topupId),
-                \(bind: row.actor), \(bind: row.requestID), \(bind: row.details), \(bind: row.previousHash), \(bind: row.hash),
-                \(bind: row.mac), \(bind: row.macKeyID))
-            """
-        ).run()
+        try await insert([row], in: transaction)
+    }
+
+    /// 11 values a row; 200 rows keep a statement under SQLite's and PostgreSQL's limits on bound values.
+    public func insert(_ rows: [AuditRow], in transaction: Transaction) async throws {
+        var start = rows.startIndex
+        while start < rows.endIndex {
+            let chunk = rows[start..<min(start + 200, rows.endIndex)]
+            try await transaction.sql.raw(Self.insertion(chunk)).run()
+            start = chunk.endIndex
+        }
+    }
+
+    public func insertAlone(_ rows: [AuditRow]) async throws {
+        precondition(rows.count <= 200, "one statement holds at most 200 rows")
+        guard !rows.isEmpty else { return }
+        try await store.write { sql in try await sql.raw(Self.insertion(rows[...])).run() }
+    }
+
+    private static func insertion(_ chunk: ArraySlice<AuditRow>) -> SQLQueryString {
+        var query = SQLQueryString(
+            "INSERT INTO audit_events (seq, at, kind, topup_id, actor, request_id, details, prev_hash, hash, mac, mac_key_id) VALUES "
+        )
+        for (index, row) in chunk.enumerated() {
+            query =
+                query + (index == 0 ? "" : ", ")
+                    + """
+                    (\(bind: row.sequence), \(bind: row.at), \(bind: row.kind), \(bind: row.topupId), \(bind: row.actor), \
+                    \(bind: row.requestID), \(bind: row.details), \(bind: row.previousHash), \(bind: row.hash), \(bind: row.mac), \
+                    \(bind: row.macKeyID))
+                    """
+        }
+        return query
     }
 
     public func head() async throws -> (sequence: Int64, hash: String)? {

@@ -28,6 +28,10 @@ public final class Store: Sendable {
     private let ownThreadPool: NIOThreadPool?
     private let logger: Logger
     private let isShutDown = Atomic<Bool>(false)
+    /// SQLite only: write transactions queue here for their own connections, so that readers keep the
+    /// per-loop connections and never wait behind a transaction.
+    private let writers: WriterQueue?
+    static let writerID = DatabaseID(string: "sqlite-writer")
 
     /// Opens the pool. For SQLite it creates the directory (mode 0700), switches the file to WAL mode
     /// and sets a busy timeout on every pooled connection.
@@ -42,8 +46,9 @@ public final class Store: Sendable {
         // a thread per connection means a waiting connection can never starve the one holding the lock.
         let threadPool: NIOThreadPool
         if case .sqlite = location {
+            // Two pools (readers and writers), one connection per loop each.
             threadPool = NIOThreadPool(
-                numberOfThreads: eventLoopGroup.makeIterator().reduce(0) { count, _ in count + 1 })
+                numberOfThreads: 2 * eventLoopGroup.makeIterator().reduce(0) { count, _ in count + 1 })
             threadPool.start()
         } else {
             threadPool = NIOThreadPool.singleton
@@ -56,7 +61,8 @@ public final class Store: Sendable {
         switch location {
         case .sqlite(let path):
             try SQLiteFiles.prepareDirectory(for: path)
-            databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+            databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite, isDefault: true)
+            databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: Store.writerID, isDefault: false)
             kind = .sqlite
         case .postgres(let url):
             let configuration: SQLPostgresConfiguration
@@ -94,6 +100,7 @@ public final class Store: Sendable {
         threadPool: NIOThreadPool?, logger: Logger
     ) {
         self.ownThreadPool = threadPool
+        self.writers = kind == .sqlite ? WriterQueue() : nil
         self.kind = kind
         self.location = location
         self.databases = databases
@@ -107,8 +114,8 @@ public final class Store: Sendable {
         get throws { try Self.sqlDatabase(database()) }
     }
 
-    private func database(on eventLoop: (any EventLoop)? = nil) throws -> any Database {
-        guard let database = databases.database(logger: logger, on: eventLoop ?? eventLoopGroup.any()) else {
+    private func database(_ id: DatabaseID? = nil, on eventLoop: (any EventLoop)? = nil) throws -> any Database {
+        guard let database = databases.database(id, logger: logger, on: eventLoop ?? eventLoopGroup.any()) else {
             throw StorageError.closed
         }
         return database
@@ -122,12 +129,31 @@ public final class Store: Sendable {
     /// Runs `body` in one transaction on one connection; commits when it returns, rolls back when it throws.
     ///
     /// On SQLite the transaction starts with `BEGIN IMMEDIATE`, taking the write lock at once, so that
-    /// two processes never both read and then fail to upgrade to a write (`SQLITE_BUSY`).
+    /// two processes never both read and then fail to upgrade to a write (`SQLITE_BUSY`). It runs on a
+    /// writer connection of its own after the process's previous write transaction (``WriterQueue``),
+    /// so a transaction never holds a connection that readers need; a transaction begun inside another
+    /// throws rather than waiting for itself.
     public func transaction<T: Sendable>(
         _ body: @escaping @Sendable (Transaction) async throws -> T
     ) async throws -> T {
+        guard let writers else { return try await run(body, on: database()) }
+        return try await writers.withTurn { try await run(body, on: database(Self.writerID)) }
+    }
+
+    /// Runs writes that need no transaction (one statement is atomic by itself), queued with the write
+    /// transactions on SQLite so that they never meet the busy handler in this process.
+    package func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T)
+        async throws -> T
+    {
+        guard let writers else { return try await body(sql) }
+        return try await writers.withTurn { try await body(Self.sqlDatabase(database(Self.writerID))) }
+    }
+
+    private func run<T: Sendable>(
+        _ body: @escaping @Sendable (Transaction) async throws -> T, on database: any Database
+    ) async throws -> T {
         let begin = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
-        return try await database().withConnection { connection in
+        return try await database.withConnection { connection in
             let sql = try Self.sqlDatabase(connection)
             try await sql.raw(SQLQueryString(begin)).run()
             do {
@@ -162,9 +188,11 @@ public final class Store: Sendable {
         // keeps one connection per event loop, so each loop's connection is configured once here.
         _ = try await sql.raw("PRAGMA journal_mode = WAL").all()
         for eventLoop in eventLoopGroup.makeIterator() {
-            let connection = try Self.sqlDatabase(database(on: eventLoop))
-            _ = try await connection.raw("PRAGMA busy_timeout = 5000").all()
-            _ = try await connection.raw("PRAGMA synchronous = NORMAL").all()
+            for id in [DatabaseID.sqlite, Self.writerID] {
+                let connection = try Self.sqlDatabase(database(id, on: eventLoop))
+                _ = try await connection.raw("PRAGMA busy_timeout = 5000").all()
+                _ = try await connection.raw("PRAGMA synchronous = NORMAL").all()
+            }
         }
     }
 }

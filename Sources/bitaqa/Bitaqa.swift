@@ -1,6 +1,8 @@
 import ArgumentParser
 import BitaqaCore
 import Foundation
+import NIOCore
+import NIOPosix
 
 /// The `bitaqa` command. Exit codes: 0 success, 1 a check failed, 2 bad usage or bad configuration.
 @main
@@ -19,6 +21,12 @@ struct Bitaqa: AsyncParsableCommand {
     /// the code the interface promises, instead of ArgumentParser's 64.
     static func main() async {
         EarlySignals.install()
+        if CommandLine.arguments.dropFirst().first == "serve" {
+            // The server's tasks then run on the event loops that do its I/O, instead of handing every
+            // request, query and response between Swift's thread pool and NIO's threads. This must happen
+            // on the main thread before the first task is enqueued, hence here, first.
+            NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

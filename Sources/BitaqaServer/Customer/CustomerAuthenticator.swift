@@ -14,6 +14,8 @@ public struct CustomerAuthenticator: Sendable {
     let audience: String?
     var maxLifetime: TimeInterval = 86_400
     static let leeway: TimeInterval = 30
+    /// Verified tokens of this configuration; a changed configuration starts a cache of its own.
+    var verified = VerifiedTokens()
 
     /// The claims Bitaqa reads.
     struct Claims: JWTPayload {
@@ -55,11 +57,19 @@ public struct CustomerAuthenticator: Sendable {
     public func limitingLifetime(to lifetime: Duration) -> CustomerAuthenticator {
         var limited = self
         limited.maxLifetime = lifetime.inSeconds
+        limited.verified = VerifiedTokens()
         return limited
     }
 
     /// The user a valid token names, or nil.
     public func userID(fromBearer token: String) async -> UserID? {
+        if let user = verified.user(of: token, now: Date()) { return user }
+        guard let (user, entry) = await verify(token) else { return nil }
+        verified.remember(token, entry)
+        return user
+    }
+
+    private func verify(_ token: String) async -> (UserID, VerifiedTokens.Entry)? {
         // The header's algorithm must be ours before any verification is tried: never `none`, and
         // never an HMAC made with a public key.
         guard token.utf8.count <= 8_192, let header = Self.header(of: token), header["alg"] as? String == algorithm,
@@ -72,7 +82,13 @@ public struct CustomerAuthenticator: Sendable {
         guard claims.exp.value.timeIntervalSince(start) <= maxLifetime + Self.leeway else { return nil }
         if let issuer, claims.iss?.value != issuer { return nil }
         if let audience, !(claims.aud?.value.contains(audience) ?? false) { return nil }
-        return UserID(claims.sub.value)
+        guard let user = UserID(claims.sub.value) else { return nil }
+        return (
+            user,
+            VerifiedTokens.Entry(
+                user: user, usableUntil: claims.exp.value.addingTimeInterval(Self.leeway),
+                usableFrom: claims.nbf.map { $0.value.addingTimeInterval(-Self.leeway) })
+        )
     }
 
     static func header(of token: String) -> [String: Any]? {

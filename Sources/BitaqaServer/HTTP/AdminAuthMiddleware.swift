@@ -59,7 +59,10 @@ enum BearerToken {
         guard let header else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
+        // Spaces and tabs only, without Foundation's character sets: this runs on every request.
+        var token = parts[1]
+        while let first = token.first, first == " " || first == "\t" { token.removeFirst() }
+        while let last = token.last, last == " " || last == "\t" { token.removeLast() }
+        return token.isEmpty ? nil : String(token)
     }
 }

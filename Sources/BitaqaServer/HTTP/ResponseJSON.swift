@@ -17,12 +17,16 @@ enum ResponseJSON {
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws
         -> Response
     {
+        response(bytes: Array(try encoder.encode(value)), status: status, headers: headers)
+    }
+
+    /// The same response around a body already written (``JSONWriter``).
+    static func response(bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var fields: HTTPFields = [
             .contentType: "application/json; charset=utf-8", .cacheControl: "no-store", .xContentTypeOptions: "nosniff",
         ]
         fields.append(contentsOf: headers)
-        return Response(
-            status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
 

@@ -59,6 +59,11 @@ public struct WebhookOutbox: AuditListener {
     }
 
     /// The webhook an audit event stands for, with the order status it reports.
+    public func hears(_ event: AuditEvent) -> Bool {
+        guard let (type, _) = Self.webhook(for: event) else { return false }
+        return types.contains(type) && event.topupId != nil
+    }
+
     static func webhook(for event: AuditEvent) -> (WebhookEventType, String)? {
         switch event.kind {
         case .cardStored: return (.orderFulfilled, OrderStatus.fulfilled.rawValue)
