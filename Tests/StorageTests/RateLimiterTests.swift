@@ -43,4 +43,50 @@ struct RateLimiterTests {
             await store.shutdown()
         }
     }
+
+    @Test(
+        "hits arriving together are decided in batches exactly as one by one, across three pools",
+        arguments: TestDatabase.available)
+    func concurrentBatches(database: TestDatabase) async throws {
+        try await database.withStore { _, location in
+            // Three pools (as three processes), each with 40 hits in flight at once on two buckets.
+            let decisions = try await withThrowingTaskGroup(of: [(String, RateLimitDecision)].self) { group in
+                for _ in 0..<3 {
+                    group.addTask {
+                        let own = try await Store.open(
+                            location, logger: TestDatabase.quietLogger, maxPostgresConnectionsPerLoop: 2)
+                        let limiter = SQLRateLimiter(store: own)
+                        do {
+                            let mine = try await withThrowingTaskGroup(of: (String, RateLimitDecision).self) { hits in
+                                for index in 0..<40 {
+                                    let bucket = index % 4 == 0 ? "addr:10.0.0.1" : "reveal:carol"
+                                    hits.addTask {
+                                        (
+                                            bucket,
+                                            try await limiter.hit(
+                                                bucket, limit: 25, windowMillis: 60_000, now: 2_000_000)
+                                        )
+                                    }
+                                }
+                                return try await hits.reduce(into: []) { $0.append($1) }
+                            }
+                            await own.shutdown()
+                            return mine
+                        } catch {
+                            await own.shutdown()
+                            throw error
+                        }
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            func allowed(_ bucket: String) -> Int {
+                decisions.filter { $0.0 == bucket && $0.1 == .allowed }.count
+            }
+            // 90 hits on carol's bucket and 30 on the address: 25 and all 30 would be over 25, so 25.
+            #expect(allowed("reveal:carol") == 25)
+            #expect(allowed("addr:10.0.0.1") == 25)
+            #expect(decisions.filter { $0.1 == .limited(retryAfter: 60) }.count == 90 + 30 - 50)
+        }
+    }
 }

@@ -66,11 +66,11 @@ def serve_env(scratch, url, limits_off=True):
     return env
 
 
-def seed(bench, url, orders, targets):
-    """`bitaqa-bench seed` up to `orders`; returns its summary line."""
+def seed(bench, url, orders, targets, samples=1000):
+    """`bitaqa-bench seed` up to `orders`, `samples` (order, token) pairs in `targets`; returns its summary line."""
     done = subprocess.run(
         [bench, "seed", "--database-url", url, "--orders", str(orders), "--key", KEY, "--jwt-secret", JWT_SECRET,
-         "--targets", targets], capture_output=True, text=True)
+         "--targets", targets, "--sample", str(samples)], capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError("seed failed: " + done.stderr[-2000:])
     return done.stdout.strip()

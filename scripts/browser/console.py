@@ -11,6 +11,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import chromium  # noqa: E402
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -37,7 +38,18 @@ def submit(selector):
     """Clicks a form's button and waits for the next page, so nothing is read from the old one."""
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, selector).click()
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(old))
+
+    def gone(_):
+        # Chromium reports a node of a page already replaced either as stale or, when the new page came
+        # fast enough, as "does not belong to the document"; both mean the next page is there.
+        try:
+            return expected_conditions.staleness_of(old)(driver)
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+
+    WebDriverWait(driver, 15).until(gone)
 
 
 def notice():
