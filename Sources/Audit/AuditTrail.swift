@@ -100,11 +100,12 @@ public struct AuditTrail: Sendable {
     /// the statement is atomic, and it fails as a whole on a duplicate sequence number if anyone appended
     /// since `head` was read, so the chain cannot fork; the caller then appends the usual way.
     ///
-    /// Only for events no listener hears, and at most ``maxUnlocked`` of them.
+    /// Only where ``canAppendUnlocked(_:)`` says so: on SQLite, for events no listener hears, and at most
+    /// ``maxUnlocked`` of them.
     public func append(after head: (sequence: Int64, hash: String), _ events: [(AuditEvent, Int64)]) async throws
         -> [AuditRecord]
     {
-        precondition(events.count <= Self.maxUnlocked && !events.contains { listener?.hears($0.0) ?? false })
+        precondition(canAppendUnlocked(events))
         guard !events.isEmpty else { return [] }
         let (rows, records) = chained(events, after: head)
         try await repository.insertAlone(rows)
@@ -113,7 +114,8 @@ public struct AuditTrail: Sendable {
 
     /// Whether ``append(after:_:)`` may write `events`.
     public func canAppendUnlocked(_ events: some Collection<(AuditEvent, Int64)>) -> Bool {
-        events.count <= Self.maxUnlocked && !events.contains { listener?.hears($0.0) ?? false }
+        repository.canInsertAlone && events.count <= Self.maxUnlocked
+            && !events.contains { listener?.hears($0.0) ?? false }
     }
 
     private func chained(_ events: [(AuditEvent, Int64)], after last: (sequence: Int64, hash: String)?) -> (

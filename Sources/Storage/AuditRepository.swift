@@ -44,6 +44,10 @@ public protocol AuditRepository: Sendable {
     func insert(_ rows: [AuditRow], in transaction: Transaction) async throws
     /// Appends at most 200 rows in one statement of its own: all or none.
     func insertAlone(_ rows: [AuditRow]) async throws
+    /// Whether ``insertAlone(_:)`` can never land inside another appender's transaction. True on SQLite,
+    /// where one writer holds the file at a time; false on PostgreSQL, where a statement alone would not
+    /// wait for the advisory lock that appenders in transactions take, and could break their chain.
+    var canInsertAlone: Bool { get }
     /// The newest event's sequence and hash; nil for an empty trail.
     func head() async throws -> (sequence: Int64, hash: String)?
     /// Rows after `sequence`, oldest first, optionally in a time window and of one order.
@@ -81,6 +85,8 @@ public struct SQLAuditRepository: AuditRepository {
             start = chunk.endIndex
         }
     }
+
+    public var canInsertAlone: Bool { store.kind == .sqlite }
 
     public func insertAlone(_ rows: [AuditRow]) async throws {
         precondition(rows.count <= 200, "one statement holds at most 200 rows")

@@ -30,7 +30,7 @@ public enum RateLimitDecision: Sendable, Equatable {
 /// transaction-level advisory lock, so two processes cannot both take the last slot of a bucket.
 public struct SQLRateLimiter: RateLimiter {
     let store: Store
-    private let hits: GroupCommit<Hit, RateLimitDecision>
+    private let hits: RequestBatcher<Hit, RateLimitDecision>
 
     struct Hit: Sendable {
         let bucket: String
@@ -41,7 +41,7 @@ public struct SQLRateLimiter: RateLimiter {
 
     public init(store: Store) {
         self.store = store
-        self.hits = GroupCommit { batch in try await Self.decide(batch, in: store) }
+        self.hits = RequestBatcher { batch in try await Self.decide(batch, in: store) }
     }
 
     /// Checks and, when allowed, records one event in `bucket`. A `limit` of 0 turns the limit off.

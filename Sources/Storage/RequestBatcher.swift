@@ -1,12 +1,13 @@
 import Synchronization
 
-/// Runs requests that arrive while a batch is being written together in the next batch, and answers
-/// each with its own result: many concurrent callers, one transaction per batch.
+/// Runs requests that arrive while a batch is in flight together in the next batch, and answers each
+/// with its own result: many concurrent callers, one statement or transaction per batch (group commit
+/// for writes, one `IN (…)` query for reads).
 ///
-/// It needs no service: the first caller that finds no batch in flight starts a task that writes
+/// It needs no service: the first caller that finds no batch in flight starts a task that runs
 /// batches until none is waiting. Every caller returns only after the batch holding its request has
-/// been written (or has failed, and then with that failure).
-final class GroupCommit<Request: Sendable, Answer: Sendable>: Sendable {
+/// run (or has failed, and then with that failure).
+final class RequestBatcher<Request: Sendable, Answer: Sendable>: Sendable {
     private struct Waiting: Sendable {
         let request: Request
         let answer: CheckedContinuation<Answer, any Error>
@@ -19,12 +20,12 @@ final class GroupCommit<Request: Sendable, Answer: Sendable>: Sendable {
 
     private let state = Mutex(State())
     private let maxBatch: Int
-    private let write: @Sendable ([Request]) async throws -> [Answer]
+    private let run: @Sendable ([Request]) async throws -> [Answer]
 
-    /// - Parameter write: answers a batch, one answer per request in order, in one transaction.
-    init(maxBatch: Int = 256, write: @escaping @Sendable ([Request]) async throws -> [Answer]) {
+    /// - Parameter run: answers a batch, one answer per request in order.
+    init(maxBatch: Int = 256, run: @escaping @Sendable ([Request]) async throws -> [Answer]) {
         self.maxBatch = maxBatch
-        self.write = write
+        self.run = run
     }
 
     func submit(_ request: Request) async throws -> Answer {
@@ -49,8 +50,8 @@ final class GroupCommit<Request: Sendable, Answer: Sendable>: Sendable {
             }
             guard !batch.isEmpty else { return }
             do {
-                let answers = try await write(batch.map(\.request))
-                precondition(answers.count == batch.count, "a batch writer answers every request")
+                let answers = try await run(batch.map(\.request))
+                precondition(answers.count == batch.count, "a batch answers every request")
                 for (waiting, answer) in zip(batch, answers) { waiting.answer.resume(returning: answer) }
             } catch {
                 for waiting in batch { waiting.answer.resume(throwing: error) }
