@@ -59,6 +59,52 @@ struct AuditChainTests {
     }
 
     @Test(
+        "a batcher that knows the head and another pool appending in transactions never break each other",
+        arguments: TestDatabase.available)
+    func batcherBesideOtherWriters(database: TestDatabase) async throws {
+        try await database.withStore { store, location in
+            let trail = AuditTrail(store: store)
+            let batcher = AuditBatcher(trail: trail, maxBatch: 16)
+            // A second pool stands for another process (or the tracker) appending the usual way.
+            let other = try await Store.open(location, logger: TestDatabase.quietLogger)
+            let otherTrail = AuditTrail(store: other)
+            do {
+                try await Self.running(batcher) {
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        for index in 0..<200 {
+                            group.addTask {
+                                try await batcher.append(
+                                    AuditEvent(
+                                        .cardViewed, topupId: TopupID("v-\(index % 7)"), requestID: "b-\(index)"),
+                                    now: Int64(index))
+                            }
+                            if index % 2 == 0 {
+                                group.addTask {
+                                    try await otherTrail.append(
+                                        AuditEvent(
+                                            .statusChanged, topupId: TopupID("s-\(index)"), requestID: "o-\(index)"),
+                                        now: Int64(index))
+                                }
+                            }
+                        }
+                        try await group.waitForAll()
+                    }
+                }
+            } catch {
+                await other.shutdown()
+                throw error
+            }
+            await other.shutdown()
+            let outcome = try await AuditVerifier(trail: trail, pageSize: 100).verify()
+            guard case .intact(let count, _) = outcome else {
+                Issue.record("expected intact, got \(outcome)")
+                return
+            }
+            #expect(count == 300)
+        }
+    }
+
+    @Test(
         "a failed group commit fails every caller in it, and nothing is half written", arguments: TestDatabase.available
     )
     func batchFailure(database: TestDatabase) async throws {
