@@ -102,6 +102,7 @@ private func assembleApplication(
     let pipelineMetrics = PipelineMetrics(factory: metrics.factory)
     let schedule = configuration.pipeline.schedule
     let cardStored = WorkSignal()
+    let liveness = WorkerLiveness(timeout: configuration.pipeline.workerTimeout)
     let account = UpstreamAccount(client: upstream.client, factory: metrics.factory)
     let tracker = Tracker(
         store: store, client: upstream.client, vault: vault, audit: trail,
@@ -122,7 +123,7 @@ private func assembleApplication(
         ),
         emailLink: emailLink, logger: logger, metrics: pipelineMetrics, owner: owner,
         concurrency: configuration.pipeline.concurrency,
-        lease: configuration.pipeline.lease * 2, wake: cardStored
+        lease: configuration.pipeline.lease * 2, wake: cardStored, liveness: liveness
     )
 
     let router = buildRouter(
@@ -146,6 +147,11 @@ private func assembleApplication(
     // work in hand, card views are flushed, the last checkpoint is written; then the resources close.
     let services = OwnedServices(
         services: upstream.services + [
+            // Listed first, so it stops last: the claims it releases on the way out are no longer in use.
+            WorkerHeartbeat(
+                workers: SQLWorkers(store: store), owner: owner, interval: configuration.pipeline.heartbeatInterval,
+                timeout: configuration.pipeline.workerTimeout, time: time, liveness: liveness, wake: [cardStored],
+                logger: logger, metrics: metrics.factory),
             CheckpointService(writer: checkpoints, interval: configuration.audit.checkpointInterval),
             AccountMonitor(
                 account: account, interval: configuration.alerts.balanceRefresh, logger: logger,

@@ -34,6 +34,8 @@ public struct Deliverer: Service {
     let lease: Duration
     let idle: Duration
     let wake: WorkSignal?
+    /// This process's heartbeat, checked before a message goes out; nil where there is none (tests).
+    let liveness: WorkerLiveness?
 
     public init(
         store: Store, cards: CardReader, binder: ContactBinder, audit: AuditTrail? = nil,
@@ -41,7 +43,8 @@ public struct Deliverer: Service {
         backoff: DeliveryBackoff = DeliveryBackoff(),
         emailLink: (@Sendable (TopupID, UserID) -> String)? = nil, time: TimeSource = .system, logger: Logger,
         metrics: PipelineMetrics = PipelineMetrics(), owner: String, batchSize: Int = 20, concurrency: Int = 8,
-        lease: Duration = .seconds(120), idle: Duration = .milliseconds(250), wake: WorkSignal? = nil
+        lease: Duration = .seconds(120), idle: Duration = .milliseconds(250), wake: WorkSignal? = nil,
+        liveness: WorkerLiveness? = nil
     ) {
         self.context = DomainContext(store: store, trail: audit, time: time)
         self.cards = cards
@@ -57,6 +60,7 @@ public struct Deliverer: Service {
         self.lease = lease
         self.idle = idle
         self.wake = wake
+        self.liveness = liveness
     }
 
     public func run() async throws {
@@ -142,6 +146,24 @@ public struct Deliverer: Service {
             return try await fail(
                 delivery, reason: "the message could not be rendered", reasonClass: "template", recipient: masked)
         }
+        // Fencing: nothing goes out for a claim this process may no longer hold. The database says who
+        // holds it now; the heartbeat says whether this process was frozen long enough to be taken for
+        // dead (checked last, right before the send, so a pause before this point is caught too).
+        guard try await repositories.workers.holds(.deliveries, key: id, owner: owner) else {
+            metrics.delivery(delivery.channel, outcome: "claim_lost")
+            logger.warning(
+                "delivery not sent: its claim passed to another worker",
+                metadata: ["topup_id": "\(order.topupId)", "channel": "\(delivery.channel.rawValue)"])
+            return
+        }
+        if let liveness, liveness.mayHaveLapsed(at: time.now()) {
+            metrics.delivery(delivery.channel, outcome: "claim_lost")
+            logger.warning(
+                "delivery not sent: this process missed its heartbeats; the delivery is left to whoever claims it",
+                metadata: ["topup_id": "\(order.topupId)", "channel": "\(delivery.channel.rawValue)"])
+            try await repositories.leases.release(.deliveries, key: id, owner: owner, nextDue: time.now())
+            return
+        }
         let providerID: String?
         do throws(DeliveryFailure) {
             providerID = try await channel.send(message)
@@ -169,11 +191,11 @@ public struct Deliverer: Service {
             return
         }
         let now = time.now()
-        try await repositories.transaction { [owner, trail = context.trail] transaction in
+        let recorded = try await repositories.transaction { [owner, trail = context.trail] transaction in
             guard
                 try await pipeline.markDelivered(
                     id, owner: owner, providerMessageID: providerID, now: now, in: transaction)
-            else { return }
+            else { return false }
             try await trail.append(
                 AuditEvent(
                     .cardDelivered, topupId: order.topupId, actor: "deliverer",
@@ -185,6 +207,16 @@ public struct Deliverer: Service {
                 ),
                 now: now, in: transaction
             )
+            return true
+        }
+        guard recorded else {
+            // Sent, but the claim had passed to another worker during the send: that worker may send it
+            // too. Only the time inside the send can lead here; it is counted so it can be watched.
+            metrics.delivery(delivery.channel, outcome: "duplicate_risk")
+            logger.warning(
+                "delivery sent after its claim passed to another worker; the buyer may receive it twice",
+                metadata: ["topup_id": "\(order.topupId)", "channel": "\(delivery.channel.rawValue)"])
+            return
         }
         metrics.delivery(delivery.channel, outcome: "delivered")
         if delivery.purpose == .card, let fulfilledAt = try await pipeline.fulfilledAt(order.topupId) {

@@ -10,6 +10,7 @@ public struct Repositories: Sendable {
     public let webhooks: any WebhookRepository
     public let alerts: any AlertRepository
     public let consoleSessions: any ConsoleSessionRepository
+    public let workers: any WorkerRepository
     let transactions: any TransactionRunner
 
     /// The SQL repositories of `store`.
@@ -23,6 +24,7 @@ public struct Repositories: Sendable {
         webhooks = SQLWebhookRepository(store: store)
         alerts = SQLAlertRepository(store: store)
         consoleSessions = SQLConsoleSessionRepository(store: store)
+        workers = SQLWorkers(store: store)
         transactions = store
     }
 

@@ -195,6 +195,21 @@ enum Schema {
                 """
             ]
         },
+        // One row per running `serve`, refreshed by its heartbeat: a claim whose owner's row went stale is
+        // taken back within seconds instead of waiting out its lease.
+        Migration(version: 11, name: "worker heartbeats") { _ in
+            [
+                """
+                CREATE TABLE workers (
+                    id TEXT PRIMARY KEY,
+                    started_at BIGINT NOT NULL,
+                    heartbeat_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX orders_lease_owner ON orders (lease_owner) WHERE lease_owner IS NOT NULL",
+                "CREATE INDEX deliveries_lease_owner ON deliveries (lease_owner) WHERE lease_owner IS NOT NULL",
+            ]
+        },
     ]
 
     /// Triggers that make the audit trail refuse updates and deletes at the database itself.

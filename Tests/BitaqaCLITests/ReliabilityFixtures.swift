@@ -129,9 +129,9 @@ struct FaultyMailServer {
         return server
     }
 
-    /// `accept`, `tempfail` or `drop`; `reject` recipients get 550.
-    func set(mode: String, reject: [String] = []) throws {
-        let object: [String: Any] = ["mode": mode, "reject": reject]
+    /// `accept`, `tempfail` or `drop`; `reject` recipients get 550; each message's DATA answered after `delay` seconds.
+    func set(mode: String, reject: [String] = [], delay: Double = 0) throws {
+        let object: [String: Any] = ["mode": mode, "reject": reject, "delay": delay]
         let data = try JSONSerialization.data(withJSONObject: object)
         let temporary = directory + "/.control.json"
         try data.write(to: URL(fileURLWithPath: temporary))

@@ -3,7 +3,7 @@
 
 Usage: smtp_faults.py --host 127.0.0.1 --port N --spool DIR --control FILE --events FILE
 
-Control file: {"mode": "accept" | "tempfail" | "drop", "reject": ["x@shop.dz", ...]}
+Control file: {"mode": "accept" | "tempfail" | "drop", "reject": ["x@shop.dz", ...], "delay": 0.1}
   accept   - store each message as DIR/<seq>.eml, then answer 250.
   tempfail - answer 451 to MAIL FROM.
   drop     - take the whole DATA, then close the socket without answering it.
@@ -34,7 +34,7 @@ except ImportError:
     sys.exit("smtp_faults.py needs aiosmtpd (apt-get install python3-aiosmtpd; "
              "run with /usr/bin/python3)")
 
-DEFAULT_CONTROL = {"mode": "accept", "reject": []}
+DEFAULT_CONTROL = {"mode": "accept", "reject": [], "delay": 0}
 MAX_MESSAGE_BYTES = 32 * 1024 * 1024  # the client under test may send 10 MB attachments
 
 
@@ -50,6 +50,15 @@ def read_control(path):
     except (OSError, ValueError, AttributeError, TypeError):
         # A missing or garbled control file must not take the server down mid-test.
         return DEFAULT_CONTROL["mode"], set()
+
+
+def read_delay(path):
+    """Seconds to wait before answering a message's DATA (a slow mail server); 0 by default."""
+    try:
+        with open(path, "rb") as f:
+            return max(0.0, float(json.load(f).get("delay", 0)))
+    except (OSError, ValueError, AttributeError, TypeError):
+        return 0.0
 
 
 def message_id(raw):
@@ -105,6 +114,9 @@ class FaultHandler:
 
     async def handle_DATA(self, server, session, envelope):
         raw = envelope.original_content
+        delay = read_delay(self.control)
+        if delay:
+            await asyncio.sleep(delay)
         mode, _ = read_control(self.control)
         if mode == "drop":
             self.log("dropped", list(envelope.rcpt_tos), message_id(raw))

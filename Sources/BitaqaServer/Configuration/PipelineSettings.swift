@@ -22,7 +22,10 @@ import Orders
 /// - `BITAQA_SHUTDOWN_TIMEOUT`: seconds a graceful stop may take to finish the work in hand (default 30);
 ///   past it the work is cancelled and its leases expire for another process.
 /// - `BITAQA_LEASE_SECONDS`: how long a claimed order check is held (default 60; deliveries get twice
-///   that). A process that dies leaves its rows to others after this long.
+///   that): the upper bound on how long a dead process's work waits, should no process be beating.
+/// - `BITAQA_HEARTBEAT_INTERVAL`: seconds between a process's heartbeats (default 2, decimals allowed).
+/// - `BITAQA_WORKER_TIMEOUT`: seconds without a heartbeat after which a process counts as stopped and any
+///   other process takes back its claims (default 10; at least twice the heartbeat interval).
 public struct PipelineSettings: Sendable {
     public var pollInterval: Duration
     public var queuedEarly: Duration
@@ -37,6 +40,8 @@ public struct PipelineSettings: Sendable {
     public var deliveryRetryBase: Duration
     public var deliveryRetryCap: Duration
     public var shutdownTimeout: Duration
+    public var heartbeatInterval: Duration
+    public var workerTimeout: Duration
 
     init(reader: ConfigReader) throws(ConfigurationError) {
         let root = SettingsReader(reader, scope: ["bitaqa"])
@@ -53,6 +58,11 @@ public struct PipelineSettings: Sendable {
         deliveryRetryBase = try root.duration("delivery.retry.base", default: 2, range: 0.01...3_600)
         deliveryRetryCap = try root.duration("delivery.retry.cap", default: 600, range: 0.01...86_400)
         shutdownTimeout = try root.duration("shutdown.timeout", default: 30, range: 1...3_600)
+        heartbeatInterval = try root.duration("heartbeat.interval", default: 2, range: 0.05...600)
+        workerTimeout = try root.duration("worker.timeout", default: 10, range: 0.1...3_600)
+        guard workerTimeout >= heartbeatInterval * 2 else {
+            throw ConfigurationError("BITAQA_WORKER_TIMEOUT", "must be at least twice BITAQA_HEARTBEAT_INTERVAL")
+        }
         guard deliveryRetryBase <= deliveryRetryCap else {
             throw ConfigurationError("BITAQA_DELIVERY_RETRY_BASE", "is above BITAQA_DELIVERY_RETRY_CAP")
         }

@@ -1,0 +1,93 @@
+import SQLKit
+
+/// The `workers` table: each running process's heartbeat, and taking back the claims of the dead.
+///
+/// A process refreshes its row every few seconds. A row older than the worker timeout means its process
+/// is gone (killed, frozen, cut off): any live process then releases that owner's claims on every
+/// leased table and deletes the row, so the work is free at once rather than when the leases run out.
+/// A process that was only frozen finds its row gone at its next heartbeat and knows its claims were
+/// taken; every write of its earlier work checks the lease owner, so none of it lands.
+public protocol WorkerRepository: Sendable {
+    /// Writes `id`'s heartbeat; false when its row was gone (taken for dead), in which case it is written anew.
+    func beat(_ id: String, now: Int64) async throws -> Bool
+    /// Releases every claim of workers whose heartbeat is older than `staleBefore`, other than `except`,
+    /// and deletes their rows; returns how many claims were released, by owner.
+    func reapStale(before staleBefore: Int64, except: String) async throws -> [String: Int]
+    /// Ends `id`: releases its claims and deletes its row (graceful shutdown). Returns the claims released.
+    @discardableResult
+    func retire(_ id: String) async throws -> Int
+    /// Workers with a heartbeat at or after `since`.
+    func live(since: Int64) async throws -> Int
+    /// Whether `owner` still holds the lease on `key` of `table`.
+    func holds(_ table: LeaseTable, key: String, owner: String) async throws -> Bool
+}
+
+public struct SQLWorkers: WorkerRepository {
+    let store: Store
+    /// Every table whose rows are claimed with a lease.
+    static let leased: [LeaseTable] = [.orderChecks, .deliveries, .webhooks, .alertEmails]
+
+    public init(store: Store) {
+        self.store = store
+    }
+
+    public func beat(_ id: String, now: Int64) async throws -> Bool {
+        try await store.transaction { transaction in
+            let updated = try await transaction.sql.raw(
+                "UPDATE workers SET heartbeat_at = \(bind: now) WHERE id = \(bind: id) RETURNING id"
+            ).all()
+            guard updated.isEmpty else { return true }
+            try await transaction.sql.raw(
+                "INSERT INTO workers (id, started_at, heartbeat_at) VALUES (\(bind: id), \(bind: now), \(bind: now))"
+            ).run()
+            return false
+        }
+    }
+
+    public func reapStale(before staleBefore: Int64, except: String) async throws -> [String: Int] {
+        try await store.transaction { transaction in
+            let stale = try await transaction.sql.raw(
+                "SELECT id FROM workers WHERE heartbeat_at < \(bind: staleBefore) AND id <> \(bind: except)"
+            ).all().map { try $0.decode(column: "id", as: String.self) }
+            var released: [String: Int] = [:]
+            for id in stale {
+                released[id] = try await Self.release(id, in: transaction)
+                try await transaction.sql.raw("DELETE FROM workers WHERE id = \(bind: id)").run()
+            }
+            return released
+        }
+    }
+
+    public func retire(_ id: String) async throws -> Int {
+        try await store.transaction { transaction in
+            let released = try await Self.release(id, in: transaction)
+            try await transaction.sql.raw("DELETE FROM workers WHERE id = \(bind: id)").run()
+            return released
+        }
+    }
+
+    public func live(since: Int64) async throws -> Int {
+        try await store.sql.raw("SELECT COUNT(*) AS n FROM workers WHERE heartbeat_at >= \(bind: since)").first()?
+            .decode(column: "n", as: Int.self) ?? 0
+    }
+
+    public func holds(_ table: LeaseTable, key: String, owner: String) async throws -> Bool {
+        try await store.sql.raw(
+            SQLQueryString(
+                "SELECT 1 AS held FROM \(unsafeRaw: table.table) WHERE \(unsafeRaw: table.key) = \(bind: key) ")
+                + "AND lease_owner = \(bind: owner)"
+        ).first() != nil
+    }
+
+    /// Ends `owner`'s leases everywhere; the rows keep their due times, so they are claimable at once.
+    private static func release(_ owner: String, in transaction: Transaction) async throws -> Int {
+        var count = 0
+        for table in leased {
+            count += try await transaction.sql.raw(
+                SQLQueryString("UPDATE \(unsafeRaw: table.table) SET lease_owner = NULL, lease_until = NULL ")
+                    + "WHERE lease_owner = \(bind: owner) RETURNING \(unsafeRaw: table.key) AS released_key"
+            ).all().count
+        }
+        return count
+    }
+}
