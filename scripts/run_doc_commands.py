@@ -2,6 +2,10 @@
 """Runs every ```sh block of a Markdown page, in order, as one bash script.
 
     python3 scripts/run_doc_commands.py docs/integration.md
+    python3 scripts/run_doc_commands.py README.md --section quickstart
+
+- With --section NAME, only the blocks between `<!-- doc-test: NAME -->` and `<!-- /doc-test: NAME -->`
+  run (a page such as the README holds other examples that are not meant to run in a row).
 
 - The blocks are concatenated into one script that starts with `set -euo pipefail` and a trap that
   kills, on exit, any background job the script started (a `bitaqa serve &` left running, say).
@@ -116,11 +120,27 @@ def build_script(blocks, page_name, skip_build, root, skipped):
     return "\n".join(out) + "\n"
 
 
+def section(text, name):
+    """The part of `text` between the section's markers, with line numbers kept (earlier lines blanked)."""
+    start, end = f"<!-- doc-test: {name} -->", f"<!-- /doc-test: {name} -->"
+    if start not in text or end not in text:
+        sys.exit(f"run_doc_commands: no section {name!r} (markers {start} and {end})")
+    before, rest = text.split(start, 1)
+    inside = rest.split(end, 1)[0]
+    return "\n" * before.count("\n") + inside
+
+
 def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: run_doc_commands.py PAGE.md")
-    page = Path(sys.argv[1]).resolve()
-    blocks = extract_blocks(page.read_text(encoding="utf-8"))
+    arguments = sys.argv[1:]
+    name = None
+    if len(arguments) == 3 and arguments[1] == "--section":
+        name = arguments[2]
+        arguments = arguments[:1]
+    if len(arguments) != 1:
+        sys.exit("usage: run_doc_commands.py PAGE.md [--section NAME]")
+    page = Path(arguments[0]).resolve()
+    text = page.read_text(encoding="utf-8")
+    blocks = extract_blocks(section(text, name) if name else text)
     if not blocks:
         sys.exit(f"run_doc_commands: no ```sh block in {page}")
     skip_build = os.environ.get("DOC_SKIP_BUILD") == "1"

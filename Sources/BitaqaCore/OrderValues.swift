@@ -4,6 +4,9 @@ public enum OrderStatus: String, Sendable, Codable, CaseIterable {
     case queued = "QUEUED"
     case fulfilled = "FULFILLED"
     case refunded = "REFUNDED"
+    /// Not the upstream's: the upstream answered `NOT_FOUND` for this top-up for longer than
+    /// `BITAQA_UNKNOWN_UPSTREAM_AFTER`; tracking stopped, and `bitaqa orders check` restarts it.
+    case unknownUpstream = "UNKNOWN_UPSTREAM"
 
     /// Whether the upstream will not change this status any more.
     public var isFinal: Bool { self == .fulfilled || self == .refunded }

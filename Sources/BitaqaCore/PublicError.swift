@@ -59,15 +59,27 @@ public struct PublicError: Error, Sendable, CustomStringConvertible {
 
     public static func badRequest(_ message: String) -> PublicError { .init(.badRequest, message) }
 
-    /// `ORDER_NOT_READY` with the guide's meaning for each status.
-    public static func notReady(_ status: OrderStatus) -> PublicError {
-        switch status {
-        case .refunded:
-            .init(.orderNotReady, "REFUNDED: the order failed and was refunded; there is no card")
-        case .queued:
-            .init(.orderNotReady, "QUEUED: the operator will process the order within 12 to 48 hours; please wait")
-        case .handling, .fulfilled:
-            .init(.orderNotReady, "HANDLING: the order is being processed; please wait a few seconds")
+    /// `ORDER_NOT_READY` with the guide's meaning for each status: the status's code, then what it means,
+    /// in the buyer's language when `locale` is given (the card API) and in English otherwise.
+    public static func notReady(_ status: OrderStatus, locale: CustomerLocale = .en) -> PublicError {
+        let code = status == .fulfilled ? OrderStatus.handling : status
+        return .init(.orderNotReady, code.rawValue + ": " + notReadySentence(code, locale))
+    }
+
+    static func notReadySentence(_ status: OrderStatus, _ locale: CustomerLocale) -> String {
+        switch (status, locale) {
+        case (.refunded, .en): "the order failed and was refunded; there is no card"
+        case (.refunded, .fr): "la commande a échoué et a été remboursée ; il n'y a pas de carte"
+        case (.refunded, .ar): "تعذّر تنفيذ الطلب وتم استرجاع المبلغ؛ لا توجد بطاقة"
+        case (.queued, .en): "the operator will process the order within 12 to 48 hours; please wait"
+        case (.queued, .fr): "l'opérateur traitera la commande sous 12 à 48 heures ; veuillez patienter"
+        case (.queued, .ar): "سيعالج المتعامل الطلب خلال 12 إلى 48 ساعة؛ يرجى الانتظار"
+        case (.unknownUpstream, .en): "this order cannot be found; please contact the shop"
+        case (.unknownUpstream, .fr): "cette commande est introuvable ; veuillez contacter la boutique"
+        case (.unknownUpstream, .ar): "تعذّر العثور على هذا الطلب؛ يرجى التواصل مع المتجر"
+        case (_, .en): "the order is being processed; please wait a few seconds"
+        case (_, .fr): "la commande est en cours de traitement ; veuillez patienter quelques secondes"
+        case (_, .ar): "الطلب قيد المعالجة؛ يرجى الانتظار بضع ثوانٍ"
         }
     }
 }

@@ -108,7 +108,8 @@ private func assembleApplication(
         store: store, client: upstream.client, vault: vault, audit: trail,
         schedule: schedule,
         logger: logger, metrics: pipelineMetrics, owner: owner, concurrency: configuration.pipeline.concurrency,
-        lease: configuration.pipeline.lease, cardStored: cardStored
+        lease: configuration.pipeline.lease, cardStored: cardStored,
+        unknownUpstreamAfter: configuration.pipeline.unknownUpstreamAfter
     )
     let views = AuditBatcher(trail: trail)
     let denials = DenialRecorder(
@@ -123,14 +124,15 @@ private func assembleApplication(
         ),
         emailLink: emailLink, logger: logger, metrics: pipelineMetrics, owner: owner,
         concurrency: configuration.pipeline.concurrency,
-        lease: configuration.pipeline.lease * 2, wake: cardStored, liveness: liveness
+        lease: configuration.pipeline.lease * 2, wake: cardStored, liveness: liveness,
+        shop: configuration.messaging.shop
     )
 
     let router = buildRouter(
         store: store, secrets: secrets, upstream: upstream.client, availableChannels: Set(channels.keys),
         customer: CustomerRoutes(
             authenticator: authenticator, settings: configuration.customer, cards: cards, tokens: revealTokens,
-            metrics: pipelineMetrics, denials: denials
+            metrics: pipelineMetrics, denials: denials, shop: configuration.messaging.shop
         ),
         metrics: metrics, maxBodyBytes: configuration.http.maxBodyBytes, usesTLS: configuration.http.usesTLS,
         schedule: schedule, trustedProxies: configuration.http.trustedProxies, time: time,
@@ -355,7 +357,8 @@ func buildRouter(
     )
     .addRoutes(to: customers)
     RevealPageController(
-        domain: domain, tokens: customer.tokens, revealer: revealer, settings: customer.settings, onDemand: onDemand
+        domain: domain, tokens: customer.tokens, revealer: revealer, settings: customer.settings, onDemand: onDemand,
+        shop: customer.shop
     )
     .addRoutes(to: router)
     return router
@@ -377,6 +380,7 @@ struct CustomerRoutes {
     let tokens: RevealTokens
     let metrics: PipelineMetrics
     let denials: DenialRecorder
+    var shop: ShopIdentity = .unnamed
 }
 
 /// The customer token verifier from configuration; development without one gets a generated HS256 secret.

@@ -36,7 +36,8 @@ public struct EmailChannel: MessageChannel {
 
     public func send(_ message: OutgoingMessage) async throws(DeliveryFailure) -> String? {
         let email = Email(
-            from: from, to: [Mailbox(address: message.recipient)], subject: message.subject, text: message.text,
+            from: Mailbox(address: from.address, name: message.senderName ?? from.name),
+            to: [Mailbox(address: message.recipient)], subject: message.subject, text: message.text,
             html: message.html, messageID: "<\(message.messageID)>"
         )
         do {

@@ -55,11 +55,12 @@ public enum MessageComposer {
 
     /// The card message. With `link`, the email carries the link to the reveal page instead of the code
     /// (`BITAQA_EMAIL_MODE=link`); SMS always carries the code.
-    public static func card(_ card: CardDetails, channel: DeliveryChannel, recipient: String, link: String? = nil)
-        throws -> OutgoingMessage
-    {
+    public static func card(
+        _ card: CardDetails, channel: DeliveryChannel, recipient: String, link: String? = nil,
+        shop: ShopIdentity = .unnamed
+    ) throws -> OutgoingMessage {
         let set = try Compiled.set(card.locale)
-        var context = facts(type: card.type, number: card.number, locale: card.locale)
+        var context = facts(type: card.type, number: card.number, locale: card.locale, shop: shop)
         let emailLink = channel == .email ? link : nil
         let showLink = emailLink != nil
         context["hasCode"] = !showLink
@@ -67,67 +68,97 @@ public enum MessageComposer {
         if let emailLink { context["link"] = emailLink }
         context["transactionNumber"] = card.transactionNumber ?? "-"
         context["processedDate"] = AlgiersTime.format(card.processedDate, locale: card.locale)
-        context["value"] = card.value.map(String.init) ?? "-"
+        context["amount"] =
+            card.value.map { DinarAmount.text($0, locale: card.locale, plainSpaces: channel == .sms) } ?? "-"
+        context["status"] = OrderStatus.fulfilled.localized(card.locale)
         let id = messageID(topupId: card.topupId, channel: channel, purpose: "card")
         switch channel {
         case .email:
             return OutgoingMessage(
                 channel: channel, recipient: recipient, subject: set.cardSubject.render(context),
                 text: set.cardText.render(context),
-                html: set.cardHTML.render(context), messageID: id, topupId: card.topupId
+                html: set.cardHTML.render(context), messageID: id, topupId: card.topupId, senderName: shop.name
             )
         case .sms:
             return OutgoingMessage(
-                channel: channel, recipient: recipient, subject: "", text: set.cardSMS.render(context), messageID: id,
+                channel: channel, recipient: recipient, subject: "", text: fitted(set.cardSMS, context), messageID: id,
                 topupId: card.topupId
             )
         }
     }
 
     /// "Your order failed and was refunded".
-    public static func refundNotice(_ order: OrderFacts, channel: DeliveryChannel, recipient: String) throws
-        -> OutgoingMessage
-    {
+    public static func refundNotice(
+        _ order: OrderFacts, channel: DeliveryChannel, recipient: String, shop: ShopIdentity = .unnamed
+    ) throws -> OutgoingMessage {
         let set = try Compiled.set(order.locale)
-        let context = facts(type: order.type, number: order.number, locale: order.locale)
+        let context = facts(type: order.type, number: order.number, locale: order.locale, shop: shop)
         let id = messageID(topupId: order.topupId, channel: channel, purpose: "refund")
         switch channel {
         case .email:
             return OutgoingMessage(
                 channel: channel, recipient: recipient, subject: set.refundSubject.render(context),
                 text: set.refundText.render(context),
-                html: set.refundHTML.render(context), messageID: id, topupId: order.topupId
+                html: set.refundHTML.render(context), messageID: id, topupId: order.topupId, senderName: shop.name
             )
         case .sms:
             return OutgoingMessage(
-                channel: channel, recipient: recipient, subject: "", text: set.refundSMS.render(context), messageID: id,
-                topupId: order.topupId)
+                channel: channel, recipient: recipient, subject: "", text: fitted(set.refundSMS, context),
+                messageID: id, topupId: order.topupId)
         }
     }
 
     /// "Your order is queued" (optional; the service does not send it by default).
-    public static func queuedNotice(_ order: OrderFacts, channel: DeliveryChannel, recipient: String) throws
-        -> OutgoingMessage
-    {
+    public static func queuedNotice(
+        _ order: OrderFacts, channel: DeliveryChannel, recipient: String, shop: ShopIdentity = .unnamed
+    ) throws -> OutgoingMessage {
         let set = try Compiled.set(order.locale)
-        let context = facts(type: order.type, number: order.number, locale: order.locale)
+        let context = facts(type: order.type, number: order.number, locale: order.locale, shop: shop)
         let id = messageID(topupId: order.topupId, channel: channel, purpose: "queued")
-        let text = channel == .email ? set.queuedText.render(context) : set.queuedSMS.render(context)
+        let text = channel == .email ? set.queuedText.render(context) : fitted(set.queuedSMS, context)
         return OutgoingMessage(
             channel: channel, recipient: recipient, subject: channel == .email ? set.queuedSubject.render(context) : "",
             text: text,
-            messageID: id, topupId: order.topupId
+            messageID: id, topupId: order.topupId, senderName: channel == .email ? shop.name : nil
         )
     }
 
-    static func facts(type: CardType?, number: String?, locale: CustomerLocale) -> [String: Any] {
+    /// The most segments an SMS may take: the card, its transaction number and the steps fit in two.
+    public static let smsSegmentBudget = 2
+
+    /// The SMS rendered within ``smsSegmentBudget``: a shop name that would push it over is shortened
+    /// (an Arabic name in a French SMS changes its alphabet, and halves what a segment holds), and
+    /// left out when even a short one does not fit.
+    static func fitted(_ template: MustacheTemplate, _ context: [String: Any]) -> String {
+        let full = template.render(context)
+        guard let name = context["shop"] as? String, SMSSegments.count(full) > smsSegmentBudget else { return full }
+        var context = context
+        var shortened = name
+        while shortened.count > 3 {
+            shortened = String(shortened.dropLast())
+            context["shop"] = shortened + "…"
+            let text = template.render(context)
+            if SMSSegments.count(text) <= smsSegmentBudget { return text }
+        }
+        context["shop"] = nil
+        return template.render(context)
+    }
+
+    static func facts(type: CardType?, number: String?, locale: CustomerLocale, shop: ShopIdentity = .unnamed)
+        -> [String: Any]
+    {
         let steps = UsageInstructions.steps(for: type, locale: locale)
-        return [
+        var context: [String: Any] = [
             "service": type?.rawValue ?? "ADSL/4G",
             "number": number ?? "-",
             "steps": steps.enumerated().map { ["index": String($0.offset + 1), "text": $0.element] },
-            "support": UsageInstructions.supportNumber,
+            "shopOrService": shop.name ?? "Bitaqa",
         ]
+        if let name = shop.name { context["shop"] = name }
+        if let url = shop.url { context["shopURL"] = url }
+        if let support = shop.support { context["support"] = support }
+        if let logo = shop.logoURL { context["logo"] = logo }
+        return context
     }
 
     /// Templates parsed once. They are constants of this target, so a parse failure is a programming

@@ -25,7 +25,8 @@ public struct OutboxChannel: MessageChannel {
             let content: [UInt8]
             if message.channel == .email {
                 let email = Email(
-                    from: from, to: [Mailbox(address: message.recipient)], subject: message.subject, text: message.text,
+                    from: Mailbox(address: from.address, name: message.senderName ?? from.name),
+                    to: [Mailbox(address: message.recipient)], subject: message.subject, text: message.text,
                     html: message.html, messageID: "<\(message.messageID)>"
                 )
                 do {

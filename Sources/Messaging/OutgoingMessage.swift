@@ -11,10 +11,12 @@ public struct OutgoingMessage: Sendable, CustomStringConvertible, CustomReflecta
     /// Stable per order, channel and purpose, so a repeated send can be recognised (`Message-ID`).
     public let messageID: String
     public let topupId: TopupID
+    /// The display name of the sender (the shop's name), in place of the configured one.
+    public let senderName: String?
 
     public init(
         channel: DeliveryChannel, recipient: String, subject: String, text: String, html: String? = nil,
-        messageID: String, topupId: TopupID
+        messageID: String, topupId: TopupID, senderName: String? = nil
     ) {
         self.channel = channel
         self.recipient = recipient
@@ -23,6 +25,7 @@ public struct OutgoingMessage: Sendable, CustomStringConvertible, CustomReflecta
         self.html = html
         self.messageID = messageID
         self.topupId = topupId
+        self.senderName = senderName
     }
 
     public var description: String { "OutgoingMessage(\(channel.rawValue), order \(topupId), redacted)" }

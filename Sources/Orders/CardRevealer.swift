@@ -49,7 +49,7 @@ public struct CardRevealer: Sendable {
     public func reveal(_ order: OrderRecord, to viewer: Viewer, buckets: [(String, Int)], logger: Logger) async throws
         -> CardCode
     {
-        guard order.status == .fulfilled else { throw PublicError.notReady(order.status) }
+        guard order.status == .fulfilled else { throw PublicError.notReady(order.status, locale: order.locale) }
         let now = context.time.now()
         for (bucket, limit) in buckets {
             let decision = try await context.repositories.rateLimits.hit(

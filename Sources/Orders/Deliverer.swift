@@ -36,6 +36,8 @@ public struct Deliverer: Service {
     let wake: WorkSignal?
     /// This process's heartbeat, checked before a message goes out; nil where there is none (tests).
     let liveness: WorkerLiveness?
+    /// The shop, named in every message.
+    let shop: ShopIdentity
 
     public init(
         store: Store, cards: CardReader, binder: ContactBinder, audit: AuditTrail? = nil,
@@ -44,7 +46,7 @@ public struct Deliverer: Service {
         emailLink: (@Sendable (TopupID, UserID) -> String)? = nil, time: TimeSource = .system, logger: Logger,
         metrics: PipelineMetrics = PipelineMetrics(), owner: String, batchSize: Int = 20, concurrency: Int = 8,
         lease: Duration = .seconds(120), idle: Duration = .milliseconds(250), wake: WorkSignal? = nil,
-        liveness: WorkerLiveness? = nil
+        liveness: WorkerLiveness? = nil, shop: ShopIdentity = .unnamed
     ) {
         self.context = DomainContext(store: store, trail: audit, time: time)
         self.cards = cards
@@ -61,6 +63,7 @@ public struct Deliverer: Service {
         self.idle = idle
         self.wake = wake
         self.liveness = liveness
+        self.shop = shop
     }
 
     public func run() async throws {
@@ -134,12 +137,13 @@ public struct Deliverer: Service {
                     processedDate: order.processedDate,
                     type: order.cardType, number: order.number, value: order.value, locale: order.locale
                 ),
-                channel: delivery.channel, recipient: recipient, link: emailLink?(order.topupId, order.userId)
+                channel: delivery.channel, recipient: recipient, link: emailLink?(order.topupId, order.userId),
+                shop: shop
             )
         case .refundNotice:
             composed = try? MessageComposer.refundNotice(
                 OrderFacts(topupId: order.topupId, type: order.cardType, number: order.number, locale: order.locale),
-                channel: delivery.channel, recipient: recipient
+                channel: delivery.channel, recipient: recipient, shop: shop
             )
         }
         guard let message = composed else {

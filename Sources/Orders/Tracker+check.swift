@@ -29,6 +29,9 @@ extension Tracker {
     /// Records a failed call about a claimed order and when to ask again.
     func deferAfter(_ error: UpstreamError, _ order: OrderRecord) async throws {
         let now = time.now()
+        if error.isNotFound, now - order.trackingStart >= unknownUpstreamAfter.inMilliseconds {
+            return try await giveUpUnknown(order, now: now)
+        }
         let next = schedule.nextAfterError(failures: order.checkCount, retryAfter: error.retryAfter, now: now)
         logger.info(
             "order check deferred",
@@ -47,9 +50,9 @@ extension Tracker {
         let pipeline = repositories.pipeline
         let now = time.now()
         switch status.status {
-        case .known(.handling):
+        case .known(.handling), .known(.unknownUpstream):
             metrics.check("HANDLING")
-            let next = schedule.nextHandlingCheck(createdAt: order.createdAt, now: now)
+            let next = schedule.nextHandlingCheck(createdAt: order.trackingStart, now: now)
             warnIfLate(order, now: now, next: next)
             try await pipeline.recordCheck(
                 topupId, owner: owner, status: .handling, nextCheckAt: next, error: nil, now: now)
@@ -124,6 +127,27 @@ extension Tracker {
                 "order still HANDLING after five minutes; checking less often",
                 metadata: ["topup_id": "\(order.topupId)", "next_check_in": "\(Duration.milliseconds(next - now))"]
             )
+        }
+    }
+
+    /// The upstream has answered `NOT_FOUND` for this top-up for longer than ``unknownUpstreamAfter``: it
+    /// never knew it (a mistyped id, a top-up placed elsewhere). The order says so and tracking stops,
+    /// instead of asking forever at growing intervals; `bitaqa orders check` restarts it.
+    func giveUpUnknown(_ order: OrderRecord, now: Int64) async throws {
+        logger.warning(
+            "the upstream does not know this top-up; tracking stopped (UNKNOWN_UPSTREAM)",
+            metadata: ["topup_id": "\(order.topupId)"])
+        metrics.check(OrderStatus.unknownUpstream.rawValue)
+        let pipeline = context.repositories.pipeline
+        try await context.repositories.transaction { [owner, trail = context.trail] transaction in
+            guard
+                try await pipeline.recordCheck(
+                    order.topupId, owner: owner, status: .unknownUpstream, nextCheckAt: nil, error: "not_found",
+                    now: now, in: transaction)
+            else { return }
+            try await trail.append(
+                AuditEvent.statusChanged(order.topupId, from: order.status, to: .unknownUpstream), now: now,
+                in: transaction)
         }
     }
 }

@@ -32,12 +32,14 @@ public struct Tracker: Service {
     let lease: Duration
     /// Rung after a card is stored, to wake this process's deliverer.
     let cardStored: WorkSignal?
+    /// How long the upstream may answer `NOT_FOUND` for a top-up before the order is `UNKNOWN_UPSTREAM`.
+    let unknownUpstreamAfter: Duration
 
     public init(
         store: Store, client: OneClickDZClient, vault: CardVault, audit: AuditTrail? = nil, schedule: TrackingSchedule,
         time: TimeSource = .system, logger: Logger, metrics: PipelineMetrics = PipelineMetrics(), owner: String,
         batchSize: Int = 50, listBatchSize: Int = 500, concurrency: Int = 8,
-        lease: Duration = .seconds(60), cardStored: WorkSignal? = nil
+        lease: Duration = .seconds(60), cardStored: WorkSignal? = nil, unknownUpstreamAfter: Duration = .seconds(3_600)
     ) {
         self.context = DomainContext(store: store, trail: audit, time: time)
         self.client = client
@@ -51,6 +53,7 @@ public struct Tracker: Service {
         self.concurrency = concurrency
         self.lease = lease
         self.cardStored = cardStored
+        self.unknownUpstreamAfter = unknownUpstreamAfter
     }
 
     public func run() async throws {
@@ -105,6 +108,9 @@ public struct Tracker: Service {
     /// checking at this moment, is returned as it is without a call upstream.
     @discardableResult
     public func checkNow(_ topupId: TopupID) async throws -> CheckOutcome {
+        if let order = try await context.repositories.orders.find(topupId), order.status == .unknownUpstream {
+            try await restartTracking(order)
+        }
         let claimed = try await context.repositories.leases.claim(
             .orderChecks, key: topupId.rawValue, owner: owner, now: time.now(), leaseMillis: lease.inMilliseconds
         )
@@ -143,5 +149,22 @@ public struct Tracker: Service {
         if error.isNotFound { return "not_found" }
         if error.isForbidden { return "forbidden" }
         return "validation"
+    }
+
+    /// An operator asked to check an `UNKNOWN_UPSTREAM` order: it is tracked again, as a new order, from now
+    /// (the upstream may know it now: a top-up placed late, a corrected id).
+    func restartTracking(_ order: OrderRecord) async throws {
+        let now = time.now()
+        let repositories = context.repositories
+        try await repositories.transaction { [trail = context.trail] transaction in
+            guard try await repositories.pipeline.restartTracking(order.topupId, now: now, in: transaction) else {
+                return
+            }
+            try await trail.append(
+                AuditEvent(
+                    .statusChanged, topupId: order.topupId, actor: "operator",
+                    details: ["from": OrderStatus.unknownUpstream.rawValue, "to": OrderStatus.handling.rawValue]),
+                now: now, in: transaction)
+        }
     }
 }

@@ -73,13 +73,17 @@ public struct OrderRecord: Sendable, Equatable {
     public var checkCount: Int
     /// When the upstream last answered (or failed to answer) about this order; nil before the first check.
     public var lastCheckedAt: Int64?
+    /// When tracking last restarted (`bitaqa orders check` on an `UNKNOWN_UPSTREAM` order); nil: at registration.
+    public var trackedSince: Int64?
+    /// Where the tracking schedule and the unknown-upstream clock count from.
+    public var trackingStart: Int64 { trackedSince ?? createdAt }
     /// Nil for an order registered before contact binding existed, until `keys rotate` binds it.
     public var contactBinding: ContactBinding?
 
     static let columns = """
         topup_id, topup_ref, user_id, card_type, number, value, email, phone, locale, channels, fingerprint, \
         status, sealed_card, card_key_id, transaction_number, processed_date, created_at, updated_at, \
-        next_check_at, check_count, contact_mac, contact_key_id, last_checked_at
+        next_check_at, check_count, contact_mac, contact_key_id, last_checked_at, tracked_since
         """
 
     init(row: any SQLRow) throws {
@@ -115,6 +119,7 @@ public struct OrderRecord: Sendable, Equatable {
         self.nextCheckAt = try optional("next_check_at", Int64.self)
         self.checkCount = try required("check_count", Int.self)
         self.lastCheckedAt = try optional("last_checked_at", Int64.self)
+        self.trackedSince = try optional("tracked_since", Int64.self)
         if let mac = try optional("contact_mac", String.self), let keyID = try optional("contact_key_id", String.self) {
             self.contactBinding = ContactBinding(mac: mac, keyID: keyID)
         }

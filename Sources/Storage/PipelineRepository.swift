@@ -30,6 +30,9 @@ public protocol PipelineRepository: Sendable {
     // MARK: Delivering
     func delivery(_ id: String) async throws -> DeliveryRecord?
     func markSending(_ id: String, owner: String, now: Int64) async throws
+    /// An `UNKNOWN_UPSTREAM` order back to `HANDLING`, due now and tracked as if new from `now` (its
+    /// schedule and its unknown-upstream clock restart); false when it was not `UNKNOWN_UPSTREAM`.
+    func restartTracking(_ topupId: TopupID, now: Int64, in transaction: Transaction) async throws -> Bool
     func markDelivered(_ id: String, owner: String, providerMessageID: String?, now: Int64, in transaction: Transaction)
         async throws -> Bool
     @discardableResult
@@ -146,6 +149,17 @@ public struct SQLPipelineRepository: PipelineRepository {
         try await store.sql.raw(
             "SELECT \(unsafeRaw: DeliveryRecord.columns) FROM deliveries WHERE id = \(bind: id)"
         ).first().map(DeliveryRecord.init(row:))
+    }
+
+    public func restartTracking(_ topupId: TopupID, now: Int64, in transaction: Transaction) async throws -> Bool {
+        try await transaction.sql.raw(
+            """
+            UPDATE orders SET status = \(bind: OrderStatus.handling.rawValue), next_check_at = \(bind: now),
+                check_count = 0, tracked_since = \(bind: now), updated_at = \(bind: now)
+            WHERE topup_id = \(bind: topupId.rawValue) AND status = \(bind: OrderStatus.unknownUpstream.rawValue)
+            RETURNING topup_id
+            """
+        ).all().isEmpty == false
     }
 
     /// Shows that an attempt is under way (`sending`).

@@ -210,6 +210,11 @@ enum Schema {
                 "CREATE INDEX deliveries_lease_owner ON deliveries (lease_owner) WHERE lease_owner IS NOT NULL",
             ]
         },
+        // When tracking last (re)started, for an order an operator brought back from UNKNOWN_UPSTREAM;
+        // NULL means since it was registered.
+        Migration(version: 12, name: "tracking restarts") { _ in
+            ["ALTER TABLE orders ADD COLUMN tracked_since BIGINT"]
+        },
     ]
 
     /// Triggers that make the audit trail refuse updates and deletes at the database itself.

@@ -30,6 +30,33 @@ struct DocumentationTests {
         #expect(running.stdout().contains("audit OK"), "the walkthrough ends by verifying the audit trail")
     }
 
+    @Test("the README's quick start, pasted as is, ends with the buyer's card and its email")
+    func quickStart() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let binaries = BitaqaProcess.executable.deletingLastPathComponent().path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", Reliability.repository.appendingPathComponent("scripts/run_doc_commands.py").path,
+            Reliability.repository.appendingPathComponent("README.md").path, "--section", "quickstart",
+        ]
+        process.environment = BitaqaProcess.environment([
+            "PATH": binaries + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
+            "DOC_SKIP_BUILD": "1", "BITAQA_HTTP_PORT": "\(try FreePort.find())",
+            "BITAQA_DATA_DIR": directory.path + "/data", "DOC_TIMEOUT": "120",
+        ])
+        let running = BitaqaProcess.Running(process: process)
+        let started = ContinuousClock.now
+        try process.run()
+        process.waitUntilExit()
+        let output = running.stdout()
+        #expect(process.terminationStatus == 0, "\(output.suffix(3_000))\n\(running.stderr().suffix(3_000))")
+        #expect(output.contains(#""cardCode":""#), "the buyer read the card")
+        #expect(output.contains(".eml"), "the email is in the outbox")
+        #expect(ContinuousClock.now - started < .seconds(120), "a newcomer is done in under two minutes")
+    }
+
     @Test("schemathesis finds no response outside openapi.yaml and no 5xx")
     func openAPIConformance() async throws {
         let environment = ProcessInfo.processInfo.environment

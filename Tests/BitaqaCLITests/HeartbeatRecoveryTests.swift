@@ -73,6 +73,12 @@ struct HeartbeatRecoveryTests {
             "GET", server.base + "/metrics", headers: ["Authorization": "Bearer \(PipelineProcessTests.adminToken)"]
         ).1
         let log = server.stop()
+        // The killed process's row was reaped by the restarted one, whose graceful stop removed its own.
+        let after = try await Store.open(rig.location, logger: TestDatabase.quietLogger)
+        let rows = try await after.sql.raw("SELECT COUNT(*) AS n FROM workers").first()?.decode(
+            column: "n", as: Int.self)
+        await after.shutdown()
+        #expect(rows == 0, "heartbeat rows left after a graceful stop: \(rows ?? -1)")
         #expect(done, "deliveries by state: \(states)")
         #expect(elapsed < .seconds(15), "last card \(elapsed) after the restart")
         #expect(rig.duplicates <= 8, "emails accepted twice: \(rig.duplicates)")

@@ -43,7 +43,7 @@ struct TemplateTests {
         }
         #expect(email.text.contains("3003") && email.text.contains("*600#"))
         #expect(email.html?.contains(locale == .ar ? #"dir="rtl""# : #"dir="ltr""#) == true)
-        #expect(email.text.contains("1000"))
+        #expect(email.text.contains(DinarAmount.text(1_000, locale: locale)))
         // 01:05 UTC is 02:05 in Algiers.
         #expect(email.text.contains("29/10/2025 02:05") || email.text.contains("29 Oct 2025, 02:05"))
         #expect(email.messageID == "6901616fe9e88196b4eb64b2.email.card@bitaqa")
@@ -130,5 +130,72 @@ struct SMSLengthTests {
             SMSSegments.count(sms.text) <= 2,
             "\(locale) \(type): \(sms.text.utf16.count) UTF-16 units, \(SMSSegments.encoding(of: sms.text))")
         if locale != .ar { #expect(SMSSegments.encoding(of: sms.text) == .gsm7, "\(sms.text)") }
+    }
+}
+
+@Suite("The shop in every message")
+struct ShopMessageTests {
+    static let shop = ShopIdentity(
+        name: "Boutique Ennasr Telecom", url: "https://ennasr.example", support: "+213 555 12 34 56",
+        logoURL: "https://ennasr.example/logo.png")
+    static let longest = String(repeating: "M", count: ShopIdentity.maxNameLength)
+    static let longestArabic = String(repeating: "م", count: ShopIdentity.maxNameLength)
+
+    static func details(_ locale: CustomerLocale, type: CardType = .adsl) -> CardDetails {
+        CardDetails(
+            topupId: TopupID("t")!, code: CardCode("1234567890123456"), transactionNumber: "AT-2025-1234567890",
+            processedDate: "2026-12-02T10:00:00Z", type: type, number: "213665983439", value: 1000, locale: locale)
+    }
+
+    @Test(
+        "the email names the shop in its subject, sender and text, with the status and amount in the buyer's language",
+        arguments: CustomerLocale.allCases)
+    func email(locale: CustomerLocale) throws {
+        let email = try MessageComposer.card(
+            Self.details(locale), channel: .email, recipient: "b@x.dz", shop: Self.shop)
+        let html = try #require(email.html)
+        #expect(email.senderName == Self.shop.name)
+        #expect(email.subject.hasPrefix("Boutique Ennasr Telecom"))
+        #expect(email.text.contains("Boutique Ennasr Telecom") && html.contains("Boutique Ennasr Telecom"))
+        #expect(html.contains("+213 555 12 34 56") && html.contains("https://ennasr.example"))
+        let amount = DinarAmount.text(1_000, locale: locale)
+        #expect(email.text.contains(amount) && html.contains(amount), "\(amount)")
+        #expect(html.contains(OrderStatus.fulfilled.localized(locale)))
+        #expect(!html.contains("FULFILLED") && !html.contains(" DA<") && !html.contains("1000 DA"))
+        #expect(html.contains(locale == .ar ? #"dir="rtl""# : #"dir="ltr""#))
+        // What mail readers keep: no script, no external style sheet, styles inline.
+        #expect(!html.lowercased().contains("<script") && !html.lowercased().contains("<link"))
+        #expect(html.contains("style=\"") && html.contains("color-scheme"))
+    }
+
+    @Test("without a shop, nothing is left of its placeholders")
+    func unnamed() throws {
+        let email = try MessageComposer.card(Self.details(.fr), channel: .email, recipient: "b@x.dz")
+        #expect(email.senderName == nil)
+        #expect(email.subject == "Votre carte de recharge Internet ADSL")
+        #expect(!(email.html ?? "").contains("Vendu par"))
+    }
+
+    @Test(
+        "the SMS names the shop and stays within two segments in every locale, with the longest name allowed",
+        arguments: CustomerLocale.allCases, CardType.allCases)
+    func sms(locale: CustomerLocale, type: CardType) throws {
+        var shop = Self.shop
+        shop.name = Self.longest
+        let sms = try MessageComposer.card(
+            Self.details(locale, type: type), channel: .sms, recipient: "+213551234567", shop: shop)
+        #expect(SMSSegments.count(sms.text) <= MessageComposer.smsSegmentBudget, "\(locale): \(sms.text)")
+        #expect(sms.text.hasPrefix(Self.longest + ": "), "the whole name: \(sms.text)")
+        if locale != .ar { #expect(SMSSegments.encoding(of: sms.text) == .gsm7, "\(sms.text)") }
+        // An Arabic name in a French or English SMS changes its alphabet: the name is shortened to fit.
+        shop.name = Self.longestArabic
+        let arabicName = try MessageComposer.card(
+            Self.details(locale, type: type), channel: .sms, recipient: "+213551234567", shop: shop)
+        #expect(SMSSegments.count(arabicName.text) <= MessageComposer.smsSegmentBudget, "\(arabicName.text)")
+        #expect(arabicName.text.contains("1234567890123456"))
+        let refund = try MessageComposer.refundNotice(
+            OrderFacts(topupId: TopupID("t")!, type: type, number: "213665983439", locale: locale), channel: .sms,
+            recipient: "+213551234567", shop: shop)
+        #expect(SMSSegments.count(refund.text) <= MessageComposer.smsSegmentBudget)
     }
 }

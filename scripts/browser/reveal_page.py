@@ -32,6 +32,8 @@ try:
         "return navigator.clipboard ? 'clipboard' : 'no-clipboard'"
     )
     result["fitsWidth"] = driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    result["text"] = driver.execute_script("return document.body.innerText")
+    result["title"] = driver.title
     driver.save_screenshot(screenshot)
     result["consoleErrors"] = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     print(json.dumps(result))

@@ -12,6 +12,9 @@ import Foundation
 /// - `BITAQA_SMS_URL`, `BITAQA_SMS_ACCOUNT_SID`, `BITAQA_SMS_AUTH_TOKEN` (secret), `BITAQA_SMS_FROM`: a
 ///   Twilio-compatible SMS API; all four or none.
 /// - `BITAQA_EMAIL_MODE`: `code` (default) puts the card in the email, `link` a link to the reveal page.
+/// - `BITAQA_SHOP_NAME` (at most 24 characters), `BITAQA_SHOP_URL` (`https://…`), `BITAQA_SHOP_SUPPORT` (an
+///   email address or a phone number), `BITAQA_SHOP_LOGO_URL` (`https://…`): the shop, named in every
+///   message (the email's subject and sender, and text) and page.
 public struct MessagingSettings: Sendable {
     public enum EmailMode: String, Sendable, CaseIterable {
         case code
@@ -30,6 +33,7 @@ public struct MessagingSettings: Sendable {
     public var smtpCAFile: String?
     public var sms: SMS?
     public var emailMode: EmailMode
+    public var shop: ShopIdentity
 
     init(reader: ConfigReader) throws(ConfigurationError) {
         let smtp = SettingsReader(reader, scope: ["bitaqa", "smtp"])
@@ -38,6 +42,7 @@ public struct MessagingSettings: Sendable {
         smtpFrom = smtp.string("from")
         smtpCAFile = smtp.string("ca.file")
         emailMode = try SettingsReader(reader, scope: ["bitaqa", "email"]).choice("mode", default: EmailMode.code)
+        shop = try Self.shop(SettingsReader(reader, scope: ["bitaqa", "shop"]))
         if let url = smtpURL?.unsafeRevealed {
             guard ["smtp://", "smtps://", "smtp+insecure://"].contains(where: url.hasPrefix) else {
                 throw ConfigurationError("BITAQA_SMTP_URL", "use smtp://, smtps:// or smtp+insecure://")
@@ -64,5 +69,36 @@ public struct MessagingSettings: Sendable {
         } else {
             self.sms = nil
         }
+    }
+
+    static func shop(_ settings: SettingsReader) throws(ConfigurationError) -> ShopIdentity {
+        func text(_ key: String) -> String? {
+            settings.string(key).map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        let shop = ShopIdentity(
+            name: text("name"), url: text("url"), support: text("support"), logoURL: text("logo.url"))
+        if let name = shop.name {
+            guard name.count <= ShopIdentity.maxNameLength else {
+                throw ConfigurationError(
+                    "BITAQA_SHOP_NAME", "is longer than \(ShopIdentity.maxNameLength) characters")
+            }
+            guard !name.contains(where: { $0.isNewline || $0 == "<" || $0 == ">" || $0 == "\"" }) else {
+                throw ConfigurationError("BITAQA_SHOP_NAME", "may not hold line breaks, quotes or angle brackets")
+            }
+        }
+        for (key, value) in [("BITAQA_SHOP_URL", shop.url), ("BITAQA_SHOP_LOGO_URL", shop.logoURL)] {
+            guard let value else { continue }
+            guard let url = URL(string: value), url.scheme == "https" || url.scheme == "http", url.host != nil else {
+                throw ConfigurationError(key, "is not an http or https URL")
+            }
+        }
+        if let support = shop.support {
+            let isEmail = support.contains("@") && !support.contains(" ")
+            let isPhone = support.allSatisfy { $0.isNumber || " +-().".contains($0) } && support.count >= 4
+            guard (isEmail || isPhone) && support.count <= 60 else {
+                throw ConfigurationError("BITAQA_SHOP_SUPPORT", "is neither an email address nor a phone number")
+            }
+        }
+        return shop
     }
 }

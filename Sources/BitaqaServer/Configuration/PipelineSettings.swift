@@ -23,6 +23,8 @@ import Orders
 ///   past it the work is cancelled and its leases expire for another process.
 /// - `BITAQA_LEASE_SECONDS`: how long a claimed order check is held (default 60; deliveries get twice
 ///   that): the upper bound on how long a dead process's work waits, should no process be beating.
+/// - `BITAQA_UNKNOWN_UPSTREAM_AFTER`: seconds of `NOT_FOUND` answers after which an order whose top-up the
+///   upstream does not know becomes `UNKNOWN_UPSTREAM` and tracking stops (default 3600).
 /// - `BITAQA_HEARTBEAT_INTERVAL`: seconds between a process's heartbeats (default 2, decimals allowed).
 /// - `BITAQA_WORKER_TIMEOUT`: seconds without a heartbeat after which a process counts as stopped and any
 ///   other process takes back its claims (default 10; at least twice the heartbeat interval).
@@ -41,6 +43,7 @@ public struct PipelineSettings: Sendable {
     public var deliveryRetryCap: Duration
     public var shutdownTimeout: Duration
     public var heartbeatInterval: Duration
+    public var unknownUpstreamAfter: Duration
     public var workerTimeout: Duration
 
     init(reader: ConfigReader) throws(ConfigurationError) {
@@ -59,6 +62,7 @@ public struct PipelineSettings: Sendable {
         deliveryRetryCap = try root.duration("delivery.retry.cap", default: 600, range: 0.01...86_400)
         shutdownTimeout = try root.duration("shutdown.timeout", default: 30, range: 1...3_600)
         heartbeatInterval = try root.duration("heartbeat.interval", default: 2, range: 0.05...600)
+        unknownUpstreamAfter = try root.duration("unknown.upstream.after", default: 3_600, range: 0...2_592_000)
         workerTimeout = try root.duration("worker.timeout", default: 10, range: 0.1...3_600)
         guard workerTimeout >= heartbeatInterval * 2 else {
             throw ConfigurationError("BITAQA_WORKER_TIMEOUT", "must be at least twice BITAQA_HEARTBEAT_INTERVAL")

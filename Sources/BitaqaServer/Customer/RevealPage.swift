@@ -11,7 +11,8 @@ enum RevealPage {
         h1{font-size:1.3em}dl{display:grid;grid-template-columns:auto 1fr;gap:6px 12px}dt{color:#57606a}\
         button{font-size:1.1em;padding:12px 18px;border:0;border-radius:8px;background:#0b6bcb;color:#fff;width:100%}\
         #code{display:block;font-size:1.8em;letter-spacing:3px;text-align:center;padding:12px;margin:12px 0;\
-        background:#eef4ff;border-radius:8px;direction:ltr;user-select:all}.note{color:#57606a;font-size:.9em}
+        background:#eef4ff;border-radius:8px;direction:ltr;user-select:all}.note{color:#57606a;font-size:.9em}\
+        .shop{margin:0;font-weight:bold;font-size:1.1em}.shop a{color:inherit;text-decoration:none}
         """
     static let script = """
         document.getElementById('copy').addEventListener('click',function(){var c=document.getElementById('code').textContent;\
@@ -28,6 +29,7 @@ enum RevealPage {
 
     struct Labels {
         let title, type, line, value, status, show, copy, transaction, steps, keep, invalid, wait, refunded: String
+        let help, soldBy, unknown: String
     }
 
     static func labels(_ locale: CustomerLocale) -> Labels {
@@ -39,7 +41,8 @@ enum RevealPage {
                 copy: "انسخ الرمز", transaction: "رقم المعاملة", steps: "طريقة الاستعمال",
                 keep: "احتفظ بهذا الرمز لنفسك.",
                 invalid: "هذا الرابط غير صالح أو انتهت صلاحيته.", wait: "طلبك قيد المعالجة، يرجى الانتظار.",
-                refunded: "تعذّر تنفيذ طلبك وتم استرجاع المبلغ."
+                refunded: "تعذّر تنفيذ طلبك وتم استرجاع المبلغ.", help: "للمساعدة:", soldBy: "البائع:",
+                unknown: "تعذّر العثور على هذا الطلب لدى المتعامل. يرجى التواصل مع المتجر."
             )
         case .fr:
             return Labels(
@@ -49,7 +52,8 @@ enum RevealPage {
                 steps: "Mode d'emploi",
                 keep: "Gardez ce code pour vous.", invalid: "Ce lien n'est pas valide ou a expiré.",
                 wait: "Votre commande est en cours de traitement ; veuillez patienter.",
-                refunded: "Votre commande a échoué et a été remboursée."
+                refunded: "Votre commande a échoué et a été remboursée.", help: "Besoin d'aide ?",
+                soldBy: "Vendu par", unknown: "Cette commande est introuvable chez l'opérateur. Contactez la boutique."
             )
         case .en:
             return Labels(
@@ -58,7 +62,8 @@ enum RevealPage {
                 copy: "Copy the code", transaction: "Transaction number", steps: "How to use it",
                 keep: "Keep this code to yourself.",
                 invalid: "This link is invalid or has expired.", wait: "Your order is being processed; please wait.",
-                refunded: "Your order failed and was refunded."
+                refunded: "Your order failed and was refunded.", help: "Need help?", soldBy: "Sold by",
+                unknown: "This order cannot be found at the operator. Please contact the shop."
             )
         }
     }
@@ -78,32 +83,48 @@ enum RevealPage {
         return out
     }
 
-    static func document(locale: CustomerLocale, body: String, withScript: Bool = false) -> String {
+    static func document(locale: CustomerLocale, body: String, withScript: Bool = false, shop: ShopIdentity) -> String {
         let dir = locale.isRightToLeft ? "rtl" : "ltr"
+        let labels = labels(locale)
+        let title = shop.name.map { escape($0) + " · " } ?? ""
+        var header = ""
+        if let name = shop.name {
+            let link = shop.url.map { "<a href=\"\(escape($0))\">\(escape(name))</a>" } ?? escape(name)
+            header = "<p class=\"shop\">\(link)</p>"
+        }
+        var footer = ""
+        if let support = shop.support {
+            footer += "<p class=\"note\">\(labels.help) <span dir=\"ltr\">\(escape(support))</span></p>"
+        }
         return """
             <!DOCTYPE html>
             <html lang="\(locale.rawValue)" dir="\(dir)"><head><meta charset="utf-8">\
             <meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer">\
-            <title>\(escape(labels(locale).title))</title><style>\(style)</style></head>
-            <body><main>\(body)</main>\(withScript ? "<script>\(script)</script>" : "")</body></html>
+            <title>\(title)\(escape(labels.title))</title><style>\(style)</style></head>
+            <body><main>\(header)\(body)\(footer)</main>\(withScript ? "<script>\(script)</script>" : "")</body></html>
             """
     }
 
     static func facts(_ order: OrderSummary, _ labels: Labels) -> String {
         "<dl><dt>\(labels.type)</dt><dd>\(escape(order.type))</dd><dt>\(labels.line)</dt><dd dir=\"ltr\">\(escape(order.number))</dd>"
-            + "<dt>\(labels.value)</dt><dd>\(escape(order.value)) DA</dd><dt>\(labels.status)</dt><dd>\(escape(order.status))</dd></dl>"
+            + "<dt>\(labels.value)</dt><dd>\(escape(order.value))</dd><dt>\(labels.status)</dt><dd>\(escape(order.status))</dd></dl>"
     }
 
     struct OrderSummary {
         let type: String
         let number: String
+        /// The amount as the order's language writes it (``DinarAmount``).
         let value: String
+        /// The status in the order's language.
         let status: String
         let transactionNumber: String
     }
 
     /// The page before the click: the order, the card hidden, the button.
-    static func landing(_ order: OrderSummary, status: OrderStatus, locale: CustomerLocale, action: String) -> String {
+    static func landing(
+        _ order: OrderSummary, status: OrderStatus, locale: CustomerLocale, action: String,
+        shop: ShopIdentity = .unnamed
+    ) -> String {
         let labels = labels(locale)
         var body = "<h1>\(labels.title)</h1>" + facts(order, labels)
         switch status {
@@ -114,12 +135,16 @@ enum RevealPage {
             body += "<p>\(labels.refunded)</p>"
         case .handling, .queued:
             body += "<p>\(labels.wait)</p>"
+        case .unknownUpstream:
+            body += "<p>\(labels.unknown)</p>"
         }
-        return document(locale: locale, body: body)
+        return document(locale: locale, body: body, shop: shop)
     }
 
     /// The page after the click: the code, a copy button, the steps and the transaction number.
-    static func revealed(_ order: OrderSummary, code: CardCode, steps: [String], locale: CustomerLocale) -> String {
+    static func revealed(
+        _ order: OrderSummary, code: CardCode, steps: [String], locale: CustomerLocale, shop: ShopIdentity = .unnamed
+    ) -> String {
         let labels = labels(locale)
         let body =
             "<h1>\(labels.title)</h1>" + facts(order, labels)
@@ -128,14 +153,14 @@ enum RevealPage {
             + "<p>\(labels.transaction): <span dir=\"ltr\">\(escape(order.transactionNumber))</span></p>"
             + "<h2>\(labels.steps)</h2><ol>" + steps.map { "<li>\(escape($0))</li>" }.joined() + "</ol>"
             + "<p class=\"note\">\(labels.keep)</p>"
-        return document(locale: locale, body: body, withScript: true)
+        return document(locale: locale, body: body, withScript: true, shop: shop)
     }
 
     /// For a forged, expired or unknown link: in all three languages, since the link says nothing.
-    static func invalid() -> String {
+    static func invalid(shop: ShopIdentity = .unnamed) -> String {
         let body = CustomerLocale.allCases.map {
             "<p lang=\"\($0.rawValue)\" dir=\"\($0.isRightToLeft ? "rtl" : "ltr")\">\(labels($0).invalid)</p>"
         }.joined()
-        return document(locale: .fr, body: body)
+        return document(locale: .fr, body: body, shop: shop)
     }
 }

@@ -16,6 +16,7 @@ struct RevealPageController {
     let revealer: CardRevealer
     let settings: CustomerSettings
     let onDemand: OnDemandCheck?
+    var shop: ShopIdentity = .unnamed
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("cards/{token}", use: landing)
@@ -25,23 +26,25 @@ struct RevealPageController {
     @Sendable func landing(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await chargeAddress(context)
         guard let order = try await order(request, context: context) else {
-            return Self.page(RevealPage.invalid(), status: .notFound)
+            return Self.page(RevealPage.invalid(shop: shop), status: .notFound)
         }
         let token = try context.parameters.require("token")
         return Self.page(
             RevealPage.landing(
-                Self.summary(order), status: order.status, locale: order.locale, action: "/cards/" + token))
+                Self.summary(order), status: order.status, locale: order.locale, action: "/cards/" + token,
+                shop: shop))
     }
 
     @Sendable func reveal(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await chargeAddress(context)
         guard let order = try await order(request, context: context) else {
-            return Self.page(RevealPage.invalid(), status: .notFound)
+            return Self.page(RevealPage.invalid(shop: shop), status: .notFound)
         }
         guard order.status == .fulfilled else {
             return Self.page(
                 RevealPage.landing(
-                    Self.summary(order), status: order.status, locale: order.locale, action: request.uri.path))
+                    Self.summary(order), status: order.status, locale: order.locale, action: request.uri.path,
+                    shop: shop))
         }
         let viewer = CardRevealer.Viewer(
             userID: order.userId, address: context.remoteAddress, userAgent: request.headers[.userAgent],
@@ -55,7 +58,8 @@ struct RevealPageController {
         return Self.page(
             RevealPage.revealed(
                 Self.summary(order), code: code,
-                steps: UsageInstructions.steps(for: order.cardType, locale: order.locale), locale: order.locale))
+                steps: UsageInstructions.steps(for: order.cardType, locale: order.locale), locale: order.locale,
+                shop: shop))
     }
 
     /// Every request to the page, with a good link or a guessed one, counts against its address
@@ -83,8 +87,8 @@ struct RevealPageController {
     static func summary(_ order: OrderRecord) -> RevealPage.OrderSummary {
         RevealPage.OrderSummary(
             type: order.cardType?.rawValue ?? "-", number: order.number ?? "-",
-            value: order.value.map(String.init) ?? "-",
-            status: order.status.rawValue, transactionNumber: order.transactionNumber ?? "-"
+            value: order.value.map { DinarAmount.text($0, locale: order.locale) } ?? "-",
+            status: order.status.localized(order.locale), transactionNumber: order.transactionNumber ?? "-"
         )
     }
 

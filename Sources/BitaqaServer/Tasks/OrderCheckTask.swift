@@ -44,7 +44,8 @@ public enum OrderCheckTask {
                 store: store, client: upstream.client, vault: CardVault(keyRing: ring),
                 audit: AuditTrail(store: store, keys: AuditKeys(ring: ring)),
                 schedule: configuration.pipeline.schedule,
-                logger: logger, owner: "bitaqa orders check \(getpid())", lease: configuration.pipeline.lease
+                logger: logger, owner: "bitaqa orders check \(getpid())", lease: configuration.pipeline.lease,
+                unknownUpstreamAfter: configuration.pipeline.unknownUpstreamAfter
             )
             let order: OrderRecord
             var failure: String?
