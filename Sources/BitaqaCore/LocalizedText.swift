@@ -23,6 +23,17 @@ extension OrderStatus {
     }
 }
 
+/// What the card API tells a buyer about their own order, in the order's language.
+public enum BuyerMessage {
+    public static func tooManyViews(_ locale: CustomerLocale) -> String {
+        switch locale {
+        case .ar: "عدد كبير جدًا من مرات عرض البطاقة؛ حاول مرة أخرى لاحقًا"
+        case .fr: "trop d'affichages de la carte ; réessayez plus tard"
+        case .en: "too many card views; try again later"
+        }
+    }
+}
+
 /// Amounts in Algerian dinars as each language writes them: `1000 دج`, `1 000 DA`, `DZD 1,000`.
 public enum DinarAmount {
     /// - Parameter plainSpaces: ordinary spaces instead of no-break ones, for SMS, where a no-break

@@ -56,7 +56,7 @@ public struct CardRevealer: Sendable {
                 bucket, limit: limit, windowMillis: window.inMilliseconds, now: now
             )
             if case .limited(let retry) = decision {
-                throw PublicError(.rateLimited, "too many card views; try again later", retryAfter: retry)
+                throw PublicError(.rateLimited, BuyerMessage.tooManyViews(order.locale), retryAfter: retry)
             }
         }
         // The order was read with its sealed card: one statement fewer per view.
