@@ -65,12 +65,17 @@ public final class Store: Sendable {
             databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: Store.writerID, isDefault: false)
             kind = .sqlite
         case .postgres(let url):
-            let configuration: SQLPostgresConfiguration
+            var configuration: SQLPostgresConfiguration
             do {
                 configuration = try SQLPostgresConfiguration(url: url.unsafeRevealed)
             } catch {
                 throw DatabaseURLError("the postgres URL could not be read")
             }
+            // A process that freezes (SIGSTOP, a long pause) inside a transaction would hold its row locks
+            // and stop every other process's heartbeat reaper from freeing its work; the server ends such
+            // a session after 5 s, so its locks go and the others can take its work back.
+            configuration.coreConfiguration.options.additionalStartupParameters.append(
+                ("idle_in_transaction_session_timeout", "5000"))
             databases.use(
                 .postgres(
                     configuration: configuration,

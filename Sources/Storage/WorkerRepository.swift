@@ -46,6 +46,10 @@ public struct SQLWorkers: WorkerRepository {
 
     public func reapStale(before staleBefore: Int64, except: String) async throws -> [String: Int] {
         try await store.transaction { transaction in
+            if transaction.kind == .postgres {
+                // Rows a frozen worker still locks: give up after a while, and try again at the next beat.
+                _ = try await transaction.sql.raw("SET LOCAL lock_timeout = '2s'").run()
+            }
             let stale = try await transaction.sql.raw(
                 "SELECT id FROM workers WHERE heartbeat_at < \(bind: staleBefore) AND id <> \(bind: except)"
             ).all().map { try $0.decode(column: "id", as: String.self) }

@@ -143,20 +143,11 @@ extension HTTPProbe {
         _ method: String, _ url: String, headers: [String: String] = [:], body: String? = nil, timeoutSeconds: Int = 10,
         extra: [String] = []
     ) throws -> (Int, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         var arguments =
             ["-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "\(timeoutSeconds)", "-X", method] + extra
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { arguments += ["-H", "\(name): \(value)"] }
         if let body { arguments += ["--data-binary", body] }
-        process.arguments = arguments + [url]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        let text = try Subprocess.output("/usr/bin/curl", arguments + [url]).stdout
         guard let split = text.lastIndex(of: "\n"), let code = Int(text[text.index(after: split)...]) else {
             return (0, text)
         }
@@ -184,5 +175,21 @@ struct ServerProcess {
         kill(running.process.processIdentifier, SIGTERM)
         running.process.waitUntilExit()
         return running.stderr()
+    }
+}
+
+/// A tool run to its end: its exit status and what it wrote to stdout (stderr is dropped).
+enum Subprocess {
+    static func output(_ tool: String, _ arguments: [String]) throws -> (status: Int32, stdout: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

@@ -51,10 +51,14 @@ struct CardViewScaleOutTests {
         }
         let configPath = directory.path + "/views.curl"
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
-        let statuses = try Self.curl([
-            "-s", "--parallel", "--parallel-immediate", "--parallel-max", "90", "-H", "Authorization: Bearer \(token)",
-            "-w", "%{http_code}\n", "-K", configPath,
-        ]).split(separator: "\n")
+        let statuses = try Subprocess.output(
+            "/usr/bin/curl",
+            [
+                "-s", "--parallel", "--parallel-immediate", "--parallel-max", "90", "-H",
+                "Authorization: Bearer \(token)",
+                "-w", "%{http_code}\n", "-K", configPath,
+            ]
+        ).stdout.split(separator: "\n")
         #expect(statuses.count == 90)
         #expect(statuses.filter { $0 == "200" }.count == 30, "statuses: \(statuses.sorted())")
         #expect(statuses.filter { $0 == "429" }.count == 60)
@@ -67,18 +71,5 @@ struct CardViewScaleOutTests {
         #expect(views.count == 30, "every card shown has its CARD_VIEWED, and no more")
         let verify = try BitaqaProcess.run(["audit", "verify"], environment: environment)
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
-    }
-
-    static func curl(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 }

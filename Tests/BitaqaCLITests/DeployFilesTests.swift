@@ -100,26 +100,14 @@ struct DeployFilesTests {
         defer { directory.remove() }
         let copy = directory.path + "/bitaqa"
         try FileManager.default.copyItem(atPath: BitaqaProcess.executable.path, toPath: copy)
-        func run(_ tool: String, _ arguments: [String]) throws -> (Int32, String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: tool)
-            process.arguments = arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-        }
         let before = try FileManager.default.attributesOfItem(atPath: copy)[.size] as? Int ?? 0
-        #expect(try run("/usr/bin/strip", ["--strip-debug", copy]).0 == 0)
+        #expect(try Subprocess.output("/usr/bin/strip", ["--strip-debug", copy]).0 == 0)
         let after = try FileManager.default.attributesOfItem(atPath: copy)[.size] as? Int ?? 0
         #expect(after < before, "stripping removed nothing: \(before) → \(after) bytes")
-        let version = try run(copy, ["--version"])
+        let version = try Subprocess.output(copy, ["--version"])
         #expect(version.0 == 0 && !version.1.isEmpty)
         // The backtracer names functions from the symbol table, which --strip-debug keeps.
-        let symbols = try run("/usr/bin/nm", [copy])
+        let symbols = try Subprocess.output("/usr/bin/nm", [copy])
         #expect(symbols.0 == 0 && symbols.1.contains("BitaqaServer"), "no Swift symbols left")
         print("stripped binary (debug build): \(before / 1_048_576) MiB → \(after / 1_048_576) MiB")
     }

@@ -6,52 +6,46 @@ import Testing
 /// `docs/integration.md`, and schemathesis checking the live server against `openapi.yaml`.
 @Suite("Documentation kept true")
 struct DocumentationTests {
-    @Test("every command in docs/integration.md runs, in order, against the built binary")
-    func integrationGuide() throws {
+    /// Runs a page's shell blocks (or one marked section of them) with `scripts/run_doc_commands.py`, against
+    /// the built binary, in a scratch data folder and on a free port.
+    static func runDocument(_ page: String, section: String? = nil) throws -> BitaqaProcess.Running {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let binaries = BitaqaProcess.executable.deletingLastPathComponent().path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", Reliability.repository.appendingPathComponent("scripts/run_doc_commands.py").path,
-            Reliability.repository.appendingPathComponent("docs/integration.md").path,
-        ]
+        process.arguments =
+            [
+                "python3", Reliability.repository.appendingPathComponent("scripts/run_doc_commands.py").path,
+                Reliability.repository.appendingPathComponent(page).path,
+            ] + (section.map { ["--section", $0] } ?? [])
         process.environment = BitaqaProcess.environment([
             "PATH": binaries + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
             "DOC_SKIP_BUILD": "1", "BITAQA_HTTP_PORT": "\(try FreePort.find())",
-            "BITAQA_DATA_DIR": directory.path + "/data",
+            "BITAQA_DATA_DIR": directory.path + "/data", "DOC_TIMEOUT": section == nil ? "300" : "120",
         ])
         process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
         let running = BitaqaProcess.Running(process: process)
         try process.run()
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(running.stdout().suffix(3_000))\n\(running.stderr().suffix(3_000))")
+        return running
+    }
+
+    @Test("every command in docs/integration.md runs, in order, against the built binary")
+    func integrationGuide() throws {
+        let running = try Self.runDocument("docs/integration.md")
+        #expect(
+            running.process.terminationStatus == 0,
+            "\(running.stdout().suffix(3_000))\n\(running.stderr().suffix(3_000))")
         #expect(running.stdout().contains("audit OK"), "the walkthrough ends by verifying the audit trail")
     }
 
     @Test("the README's quick start, pasted as is, ends with the buyer's card and its email")
     func quickStart() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let binaries = BitaqaProcess.executable.deletingLastPathComponent().path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", Reliability.repository.appendingPathComponent("scripts/run_doc_commands.py").path,
-            Reliability.repository.appendingPathComponent("README.md").path, "--section", "quickstart",
-        ]
-        process.environment = BitaqaProcess.environment([
-            "PATH": binaries + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
-            "DOC_SKIP_BUILD": "1", "BITAQA_HTTP_PORT": "\(try FreePort.find())",
-            "BITAQA_DATA_DIR": directory.path + "/data", "DOC_TIMEOUT": "120",
-        ])
-        let running = BitaqaProcess.Running(process: process)
         let started = ContinuousClock.now
-        try process.run()
-        process.waitUntilExit()
+        let running = try Self.runDocument("README.md", section: "quickstart")
         let output = running.stdout()
-        #expect(process.terminationStatus == 0, "\(output.suffix(3_000))\n\(running.stderr().suffix(3_000))")
+        #expect(running.process.terminationStatus == 0, "\(output.suffix(3_000))\n\(running.stderr().suffix(3_000))")
         #expect(output.contains(#""cardCode":""#), "the buyer read the card")
         #expect(output.contains(".eml"), "the email is in the outbox")
         #expect(ContinuousClock.now - started < .seconds(120), "a newcomer is done in under two minutes")
