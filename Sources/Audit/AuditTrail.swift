@@ -105,7 +105,7 @@ public struct AuditTrail: Sendable {
     public func append(after head: (sequence: Int64, hash: String), _ events: [(AuditEvent, Int64)]) async throws
         -> [AuditRecord]
     {
-        precondition(canAppendUnlocked(events))
+        assert(canAppendUnlocked(events), "a caller appends alone only where canAppendUnlocked allows")
         guard !events.isEmpty else { return [] }
         let (rows, records) = chained(events, after: head)
         try await repository.insertAlone(rows)

@@ -106,11 +106,12 @@ public struct Tracker: Service {
     /// check a pass makes, under the same rate limit and the same lease, so it never races the tracker.
     /// Returns the order as it stands afterwards; an order that is final, or that another worker is
     /// checking at this moment, is returned as it is without a call upstream.
+    ///
+    /// - Parameter restartingUnknown: an operator's check (command, merchant API, console) also tracks an
+    ///   `UNKNOWN_UPSTREAM` order again; a buyer's look does not.
     @discardableResult
-    public func checkNow(_ topupId: TopupID) async throws -> CheckOutcome {
-        if let order = try await context.repositories.orders.find(topupId), order.status == .unknownUpstream {
-            try await restartTracking(order)
-        }
+    public func checkNow(_ topupId: TopupID, restartingUnknown: Bool = false) async throws -> CheckOutcome {
+        if restartingUnknown { try await restartTracking(topupId) }
         let claimed = try await context.repositories.leases.claim(
             .orderChecks, key: topupId.rawValue, owner: owner, now: time.now(), leaseMillis: lease.inMilliseconds
         )
@@ -153,16 +154,16 @@ public struct Tracker: Service {
 
     /// An operator asked to check an `UNKNOWN_UPSTREAM` order: it is tracked again, as a new order, from now
     /// (the upstream may know it now: a top-up placed late, a corrected id).
-    func restartTracking(_ order: OrderRecord) async throws {
+    func restartTracking(_ topupId: TopupID) async throws {
         let now = time.now()
         let repositories = context.repositories
         try await repositories.transaction { [trail = context.trail] transaction in
-            guard try await repositories.pipeline.restartTracking(order.topupId, now: now, in: transaction) else {
+            guard try await repositories.pipeline.restartTracking(topupId, now: now, in: transaction) else {
                 return
             }
             try await trail.append(
                 AuditEvent(
-                    .statusChanged, topupId: order.topupId, actor: "operator",
+                    .statusChanged, topupId: topupId, actor: "operator",
                     details: ["from": OrderStatus.unknownUpstream.rawValue, "to": OrderStatus.handling.rawValue]),
                 now: now, in: transaction)
         }

@@ -52,18 +52,13 @@ public struct WorkerHeartbeat: Service {
     /// One heartbeat and one reaping; `internal` so tests can drive it without the timer.
     func beat() async throws {
         let now = time.now()
-        let known = try await workers.beat(owner, now: now)
-        if known {
-            liveness.beat(at: now)
-        } else if liveness.hasBeaten {
-            // Our row was gone: others took us for dead and released our claims. Work already in hand
-            // fails its owner checks; new work is claimed afresh from now on.
+        // A row gone after an earlier beat: others took this process for dead and released its claims.
+        // Work already in hand fails its owner checks; new work is claimed afresh from now on.
+        if try await !workers.beat(owner, now: now), liveness.hasBeaten {
             logger.warning("this process was taken for dead (its heartbeat lapsed); its claims went to others")
             Counter(label: "bitaqa_worker_lapses_total", factory: metrics).increment()
-            liveness.beat(at: now)
-        } else {
-            liveness.beat(at: now)
         }
+        liveness.beat(at: now)
         let reaped = try await workers.reapStale(before: now - timeout.inMilliseconds, except: owner)
         let released = reaped.values.reduce(0, +)
         if !reaped.isEmpty {

@@ -38,8 +38,6 @@ public struct AuditRow: Sendable, Equatable {
 public protocol AuditRepository: Sendable {
     /// Serialises appenders for the rest of `transaction` and returns the newest event's sequence and hash.
     func lockHead(in transaction: Transaction) async throws -> (sequence: Int64, hash: String)?
-    /// Appends one row inside `transaction`.
-    func insert(_ row: AuditRow, in transaction: Transaction) async throws
     /// Appends rows, in order, inside `transaction`, with as few statements as the database allows.
     func insert(_ rows: [AuditRow], in transaction: Transaction) async throws
     /// Appends at most 200 rows in one statement of its own: all or none.
@@ -70,10 +68,6 @@ public struct SQLAuditRepository: AuditRepository {
             _ = try await transaction.sql.raw("SELECT pg_advisory_xact_lock(80121702) AS locked").all()
         }
         return try await Self.head(transaction.sql)
-    }
-
-    public func insert(_ row: AuditRow, in transaction: Transaction) async throws {
-        try await insert([row], in: transaction)
     }
 
     /// 11 values a row; 200 rows keep a statement under SQLite's and PostgreSQL's limits on bound values.

@@ -31,28 +31,32 @@ public struct SQLWorkers: WorkerRepository {
         self.store = store
     }
 
+    /// One statement in the usual case; the insert only follows a missing row, and only this worker
+    /// writes its own id, so the two cannot race.
     public func beat(_ id: String, now: Int64) async throws -> Bool {
-        try await store.transaction { transaction in
-            let updated = try await transaction.sql.raw(
-                "UPDATE workers SET heartbeat_at = \(bind: now) WHERE id = \(bind: id) RETURNING id"
-            ).all()
-            guard updated.isEmpty else { return true }
-            try await transaction.sql.raw(
+        let updated = try await store.write { sql in
+            try await sql.raw("UPDATE workers SET heartbeat_at = \(bind: now) WHERE id = \(bind: id) RETURNING id")
+                .all()
+        }
+        guard updated.isEmpty else { return true }
+        try await store.write { sql in
+            try await sql.raw(
                 "INSERT INTO workers (id, started_at, heartbeat_at) VALUES (\(bind: id), \(bind: now), \(bind: now))"
             ).run()
-            return false
         }
+        return false
     }
 
+    /// Reads first, outside any transaction: every process calls this every heartbeat, and almost always
+    /// nobody is stale, so the write lock is taken only when there is work to take back.
     public func reapStale(before staleBefore: Int64, except: String) async throws -> [String: Int] {
-        try await store.transaction { transaction in
+        guard try await !Self.stale(before: staleBefore, except: except, store.sql).isEmpty else { return [:] }
+        return try await store.transaction { transaction in
             if transaction.kind == .postgres {
                 // Rows a frozen worker still locks: give up after a while, and try again at the next beat.
                 _ = try await transaction.sql.raw("SET LOCAL lock_timeout = '2s'").run()
             }
-            let stale = try await transaction.sql.raw(
-                "SELECT id FROM workers WHERE heartbeat_at < \(bind: staleBefore) AND id <> \(bind: except)"
-            ).all().map { try $0.decode(column: "id", as: String.self) }
+            let stale = try await Self.stale(before: staleBefore, except: except, transaction.sql)
             var released: [String: Int] = [:]
             for id in stale {
                 released[id] = try await Self.release(id, in: transaction)
@@ -81,6 +85,13 @@ public struct SQLWorkers: WorkerRepository {
                 "SELECT 1 AS held FROM \(unsafeRaw: table.table) WHERE \(unsafeRaw: table.key) = \(bind: key) ")
                 + "AND lease_owner = \(bind: owner)"
         ).first() != nil
+    }
+
+    private static func stale(before staleBefore: Int64, except: String, _ sql: any SQLDatabase) async throws
+        -> [String]
+    {
+        try await sql.raw("SELECT id FROM workers WHERE heartbeat_at < \(bind: staleBefore) AND id <> \(bind: except)")
+            .all().map { try $0.decode(column: "id", as: String.self) }
     }
 
     /// Ends `owner`'s leases everywhere; the rows keep their due times, so they are claimable at once.

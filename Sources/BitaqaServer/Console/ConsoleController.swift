@@ -305,7 +305,7 @@ struct ConsoleController {
     @Sendable func check(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (session, _, _, id) = try await action(request, context: context)
         try await sessions.recordCheck(id, session: session)
-        if case .upstreamFailed = try await tracker.checkNow(id) {
+        if case .upstreamFailed = try await tracker.checkNow(id, restartingUnknown: true) {
             return Self.redirect(Self.orderPath(id) + "?notice=checkFailed")
         }
         return Self.redirect(Self.orderPath(id) + "?notice=done")

@@ -134,7 +134,7 @@ struct MerchantOrdersController {
         guard let topupId = TopupID(try context.parameters.require("topupId")) else {
             throw PublicError(.orderNotFound, "no such order")
         }
-        switch try await tracker.checkNow(topupId) {
+        switch try await tracker.checkNow(topupId, restartingUnknown: true) {
         case .notFound: throw PublicError(.orderNotFound, "no such order")
         case .checked(let order), .notChecked(let order): return try await respond(order, status: .ok)
         case .upstreamFailed(_, let error):

@@ -49,7 +49,7 @@ public enum OrderCheckTask {
             )
             let order: OrderRecord
             var failure: String?
-            switch try await tracker.checkNow(topupId) {
+            switch try await tracker.checkNow(topupId, restartingUnknown: true) {
             case .notFound: throw Refusal(description: "no order \(topupId)")
             case .checked(let found), .notChecked(let found): order = found
             case .upstreamFailed(let found, let error):
