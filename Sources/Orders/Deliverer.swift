@@ -73,6 +73,9 @@ public struct Deliverer: Service {
     /// Claims one batch of due deliveries and attempts each; returns how many were claimed.
     @discardableResult
     public func pass() async throws -> Int {
+        // Claiming now would only lead to releasing at the fence below, at once and over again (a hot
+        // loop seen after a freeze): wait for the heartbeat to catch up first.
+        if let liveness, liveness.mayHaveLapsed(at: time.now()) { return 0 }
         let claimed = try await context.repositories.leases.claim(
             .deliveries, owner: owner, now: time.now(), leaseMillis: lease.inMilliseconds, limit: batchSize
         )

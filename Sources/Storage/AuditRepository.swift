@@ -63,10 +63,7 @@ public struct SQLAuditRepository: AuditRepository {
     }
 
     public func lockHead(in transaction: Transaction) async throws -> (sequence: Int64, hash: String)? {
-        if transaction.kind == .postgres {
-            // A fixed number that names "the audit chain" among advisory locks.
-            _ = try await transaction.sql.raw("SELECT pg_advisory_xact_lock(80121702) AS locked").all()
-        }
+        try await transaction.lock(.auditChain)
         return try await Self.head(transaction.sql)
     }
 

@@ -53,10 +53,7 @@ public struct SQLRateLimiter: RateLimiter {
     static func decide(_ batch: [Hit], in store: Store) async throws -> [RateLimitDecision] {
         try await store.transaction { transaction in
             let sql = transaction.sql
-            if transaction.kind == .postgres {
-                // A fixed number that names "the rate limits" among advisory locks.
-                _ = try await sql.raw("SELECT pg_advisory_xact_lock(80121703) AS locked").all()
-            }
+            try await transaction.lock(.rateLimits)
             var recent = try await events(
                 of: Set(batch.map(\.bucket)), since: batch.map { $0.now - $0.windowMillis }.min()!, sql)
             var allowed: [(String, Int64)] = []

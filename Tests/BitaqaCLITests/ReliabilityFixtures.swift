@@ -72,6 +72,29 @@ enum Reliability {
     }
 
     /// Deliveries per state, straight from the database.
+    /// What every PostgreSQL session of the test database is doing, and the locks it waits on or holds,
+    /// for a failure message; empty on SQLite.
+    static func sessions(_ store: Store) async throws -> String {
+        guard store.kind == .postgres else { return "" }
+        let rows = try await store.sql.raw(
+            """
+            SELECT a.pid, a.state, coalesce(a.wait_event_type, '') AS wait, coalesce(a.wait_event, '') AS event,
+              left(a.query, 70) AS query, extract(epoch FROM now() - a.state_change)::int AS seconds,
+              (SELECT string_agg(l.locktype || ':' || l.mode || ':' || l.granted, ',') FROM pg_locks l
+                WHERE l.pid = a.pid AND l.locktype <> 'virtualxid') AS locks
+            FROM pg_stat_activity a WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()
+            """
+        ).all()
+        return try rows.map { row in
+            try [
+                "\(try row.decode(column: "pid", as: Int.self))", row.decode(column: "state", as: String?.self) ?? "",
+                row.decode(column: "wait", as: String.self), row.decode(column: "event", as: String.self),
+                "\(try row.decode(column: "seconds", as: Int?.self) ?? -1)s",
+                row.decode(column: "locks", as: String?.self) ?? "", row.decode(column: "query", as: String.self),
+            ].joined(separator: " | ")
+        }.joined(separator: "\n")
+    }
+
     static func deliveryStates(_ store: Store) async throws -> [String: Int] {
         let rows = try await store.sql.raw("SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state").all()
         var states: [String: Int] = [:]
