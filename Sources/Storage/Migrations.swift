@@ -30,7 +30,7 @@ public struct Migrator: Sendable {
         for migration in Schema.migrations {
             let didApply = try await store.transaction { transaction in
                 let sql = transaction.sql
-                try await transaction.lock(.migrations)
+                try await Self.lock(sql, kind: store.kind)
                 try await Self.createVersionTable(sql, kind: store.kind)
                 let rows = try await sql.raw(
                     "SELECT version FROM bitaqa_migrations WHERE version = \(bind: migration.version)"
@@ -69,6 +69,12 @@ public struct Migrator: Sendable {
 
     /// The newest version this build knows.
     public static var latestVersion: Int { Schema.migrations.map(\.version).max() ?? 0 }
+
+    private static func lock(_ sql: any SQLDatabase, kind: Store.Kind) async throws {
+        guard kind == .postgres else { return }
+        // An arbitrary constant that names "Bitaqa migrations" among advisory locks.
+        _ = try await sql.raw("SELECT pg_advisory_xact_lock(80121701) AS locked").all()
+    }
 
     private static func createVersionTable(_ sql: any SQLDatabase, kind: Store.Kind) async throws {
         try await sql.raw(

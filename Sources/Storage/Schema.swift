@@ -215,6 +215,27 @@ enum Schema {
         Migration(version: 12, name: "tracking restarts") { _ in
             ["ALTER TABLE orders ADD COLUMN tracked_since BIGINT"]
         },
+        // One turn in the queue of a cross-process lock, bounded on the server (see `Transaction.lock`).
+        // The exception block is a subtransaction of its own, so a turn that ends without the lock
+        // leaves the caller's transaction as it was, setting included; SQLite needs no such locks.
+        Migration(version: 13, name: "bounded lock turns") { kind in
+            guard kind == .postgres else { return [] }
+            return [
+                """
+                CREATE FUNCTION bitaqa_lock_turn(lock_key BIGINT, patience TEXT) RETURNS BOOLEAN LANGUAGE plpgsql AS $$
+                DECLARE
+                    previous TEXT := current_setting('lock_timeout');
+                BEGIN
+                    PERFORM set_config('lock_timeout', patience, true);
+                    PERFORM pg_advisory_xact_lock(lock_key);
+                    PERFORM set_config('lock_timeout', previous, true);
+                    RETURN true;
+                EXCEPTION WHEN lock_not_available THEN
+                    RETURN false;
+                END $$
+                """
+            ]
+        },
     ]
 
     /// Triggers that make the audit trail refuse updates and deletes at the database itself.

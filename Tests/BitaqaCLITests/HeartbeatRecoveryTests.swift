@@ -172,6 +172,12 @@ struct HeartbeatRecoveryTests {
                 acceptedAfter - acceptedWhileFrozen <= 8, "sent after resuming: \(acceptedAfter - acceptedWhileFrozen)")
         }
         #expect(rig.duplicates <= 8, "emails accepted twice: \(rig.duplicates)")
+        // Only deliveries already in hand when a process's heartbeat lapsed meet the fence: a lapsed process
+        // claims nothing until its next beat (it once released and reclaimed the same one in a hot loop).
+        for (name, log) in [("frozen", frozenLog), ("other", otherLog)] {
+            let fenced = log.split(separator: "\n").filter { $0.contains("missed its heartbeats") }.count
+            #expect(fenced <= 16, "deliveries the \(name) process fenced for its lapsed heartbeat: \(fenced)")
+        }
         print(
             fileHeld
                 ? "heartbeat freeze (\(database)): frozen holding the SQLite write lock; all delivered "

@@ -20,9 +20,9 @@ struct AdvisoryLockTests {
             }
             for await _ in taken { break }
             let started = ContinuousClock.now
-            let (setting, waited, heldByOthers) = try await store.transaction { transaction in
+            let (missed, setting, waited, heldByOthers) = try await store.transaction { transaction in
                 _ = try await transaction.sql.raw("SET LOCAL lock_timeout = '7s'").run()
-                try await transaction.lock(.auditChain, patience: .milliseconds(100))
+                let missed = try await transaction.lock(.auditChain, patience: .milliseconds(100))
                 let waited = ContinuousClock.now - started
                 let setting = try await transaction.sql.raw("SELECT current_setting('lock_timeout') AS value").first()?
                     .decode(column: "value", as: String.self)
@@ -30,12 +30,13 @@ struct AdvisoryLockTests {
                     try await probe.sql.raw("SELECT pg_try_advisory_xact_lock(80121702) AS free").first()?
                         .decode(column: "free", as: Bool.self)
                 }
-                return (setting, waited, free == false)
+                return (missed, setting, waited, free == false)
             }
             try await holder.value
             await other.shutdown()
             // Fifteen turns of 100 ms, each ended by the server, then the lock once the holder committed.
             #expect(waited >= .milliseconds(1_200), "waited \(waited)")
+            #expect(missed >= 5, "turns that ended without the lock: \(missed)")
             #expect(setting == "7s", "the transaction's own lock_timeout is back after the lock")
             #expect(heldByOthers, "the lock is held until the transaction ends")
         }
