@@ -38,6 +38,7 @@ public struct Deliverer: Service {
     let liveness: WorkerLiveness?
     /// The shop, named in every message.
     let shop: ShopIdentity
+    let orphans = OrphanedClaims()
 
     public init(
         store: Store, cards: CardReader, binder: ContactBinder, audit: AuditTrail? = nil,
@@ -73,6 +74,9 @@ public struct Deliverer: Service {
     /// Claims one batch of due deliveries and attempts each; returns how many were claimed.
     @discardableResult
     public func pass() async throws -> Int {
+        await orphans.releaseAll { [leases = context.repositories.leases, owner, time] id in
+            try await leases.release(.deliveries, key: id, owner: owner, nextDue: time.now())
+        }
         // Claiming now would only lead to releasing at the fence below, at once and over again (a hot
         // loop seen after a freeze): wait for the heartbeat to catch up first.
         if let liveness, liveness.mayHaveLapsed(at: time.now()) { return 0 }
@@ -84,15 +88,18 @@ public struct Deliverer: Service {
     }
 
     func attempt(_ id: String) async {
+        var sending = false
         do {
-            try await attemptOrThrow(id)
+            try await attemptOrThrow(id, sending: &sending)
         } catch {
+            if !sending { orphans.add(id) }
             logger.error(
                 "delivery attempt failed", metadata: ["delivery_id": "\(id)", "error.type": "\(type(of: error))"])
         }
     }
 
-    private func attemptOrThrow(_ id: String) async throws {
+    /// Sets `sending` once the message is handed to the channel: from then on an error keeps the lease.
+    private func attemptOrThrow(_ id: String, sending: inout Bool) async throws {
         let repositories = context.repositories
         let pipeline = repositories.pipeline
         try await pipeline.markSending(id, owner: owner, now: time.now())
@@ -172,6 +179,7 @@ public struct Deliverer: Service {
             return
         }
         let providerID: String?
+        sending = true
         do throws(DeliveryFailure) {
             providerID = try await channel.send(message)
         } catch {

@@ -23,7 +23,7 @@ extension Transaction {
     ///
     /// Returns how many turns ended without the lock.
     @discardableResult
-    package func lock(_ lock: AdvisoryLock, patience: Duration = .milliseconds(500)) async throws -> Int {
+    package func lock(_ lock: AdvisoryLock, patience: Duration = .seconds(2)) async throws -> Int {
         guard kind == .postgres else { return 0 }
         let turn = SQLQueryString(
             "SELECT bitaqa_lock_turn(\(bind: lock.rawValue), \(bind: "\(max(1, patience.inMilliseconds))ms")) AS taken")

@@ -123,4 +123,30 @@ struct DelivererTests {
             #expect(h.outboxFiles(id).count == 1)
         }
     }
+
+    @Test(
+        "an attempt that fails on the database before sending gives its claim back at the next pass, not after the lease",
+        arguments: TestDatabase.available)
+    func orphanedClaim(database: TestDatabase) async throws {
+        try await PipelineHarness.run(on: database) { h in
+            let id = try await h.place(channels: [.email])
+            for _ in 0..<500 where try await h.order(id).status != .fulfilled {
+                try await h.tracker.pass()
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(try await h.order(id).status == .fulfilled)
+            // The claim and the attempt's first write succeed; reading the order then fails (the table is
+            // briefly not there), before anything is sent.
+            try await h.store.sql.raw("ALTER TABLE orders RENAME TO orders_away").run()
+            let claimedWhileBroken = try await h.deliverer.pass()
+            try await h.store.sql.raw("ALTER TABLE orders_away RENAME TO orders").run()
+            #expect(claimedWhileBroken == 1)
+            #expect(h.logs.text.contains("delivery attempt failed"))
+            #expect(try await h.deliveries(id).first?.state != .delivered)
+            // The harness's lease is 5 s; the next pass must not wait for it.
+            try await h.deliverer.pass()
+            #expect(try await h.deliveries(id).first?.state == .delivered)
+            #expect(h.outboxFiles(id).count == 1)
+        }
+    }
 }
