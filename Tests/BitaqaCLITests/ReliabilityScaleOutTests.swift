@@ -57,7 +57,9 @@ struct ReliabilityScaleOutTests {
         #expect(overlaps.isEmpty, "orders checked by two processes at once: \(overlaps.prefix(5))")
         let byAgent = Dictionary(grouping: checks, by: \.agent).mapValues(\.count)
         #expect(byAgent.count == 3, "three workers called the upstream: \(byAgent.keys)")
-        #expect(byAgent.values.allSatisfy { $0 >= checks.count / 10 }, "checks spread over the three: \(byAgent)")
+        // Each order is checked about once, by whichever process's poll finds it due first, so the share
+        // varies: the least busy of the three made 21 to 85 of 300 over eleven runs before issue 21 (7%).
+        #expect(byAgent.values.allSatisfy { $0 >= checks.count / 20 }, "checks spread over the three: \(byAgent)")
         let deliveredBy = logs.map {
             $0.components(separatedBy: "\n").filter { $0.contains("delivered") && $0.contains("channel") }.count
         }
