@@ -108,11 +108,7 @@ struct DelivererTests {
         try await PipelineHarness.run(on: database) { h in
             let id = try await h.place(channels: [.email])
             // Only the tracker runs until the card is stored, so the delivery is still pending.
-            for _ in 0..<500 where try await h.order(id).status != .fulfilled {
-                try await h.tracker.pass()
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            #expect(try await h.order(id).status == .fulfilled)
+            #expect(try await h.trackUntilFulfilled(id))
             // A worker claims the delivery and dies before sending.
             _ = try await SQLLeases(store: h.store).claim(
                 .deliveries, owner: "dead-worker", now: TimeSource.system.now() + 1_000, leaseMillis: 1_000, limit: 10)
@@ -130,11 +126,8 @@ struct DelivererTests {
     func orphanedClaim(database: TestDatabase) async throws {
         try await PipelineHarness.run(on: database) { h in
             let id = try await h.place(channels: [.email])
-            for _ in 0..<500 where try await h.order(id).status != .fulfilled {
-                try await h.tracker.pass()
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            #expect(try await h.order(id).status == .fulfilled)
+            // Only the tracker runs until the card is stored, so the delivery is still pending.
+            #expect(try await h.trackUntilFulfilled(id))
             // The claim and the attempt's first write succeed; reading the order then fails (the table is
             // briefly not there), before anything is sent.
             try await h.store.sql.raw("ALTER TABLE orders RENAME TO orders_away").run()

@@ -131,6 +131,15 @@ struct PipelineHarness: Sendable {
         return false
     }
 
+    /// Runs tracker passes alone until the order is fulfilled (its card stored, its deliveries due).
+    func trackUntilFulfilled(_ id: TopupID) async throws -> Bool {
+        for _ in 0..<500 where try await order(id).status != .fulfilled {
+            try await tracker.pass()
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return try await order(id).status == .fulfilled
+    }
+
     func order(_ id: TopupID) async throws -> OrderRecord {
         try await SQLOrderRepository(store: store).find(id)!
     }
