@@ -162,9 +162,7 @@ public struct Tracker: Service {
                 return
             }
             try await trail.append(
-                AuditEvent(
-                    .statusChanged, topupId: topupId, actor: "operator",
-                    details: ["from": OrderStatus.unknownUpstream.rawValue, "to": OrderStatus.handling.rawValue]),
+                AuditEvent.statusChanged(topupId, from: .unknownUpstream, to: .handling, actor: "operator"),
                 now: now, in: transaction)
         }
     }

@@ -18,6 +18,9 @@ public protocol PipelineRepository: Sendable {
         _ topupId: TopupID, owner: String, sealed: [UInt8], keyID: String, transactionNumber: String?,
         processedDate: String?, type: CardType?, number: String?, value: Int?, now: Int64, in transaction: Transaction
     ) async throws -> Bool
+    /// An `UNKNOWN_UPSTREAM` order back to `HANDLING`, due now and tracked as if new from `now` (its
+    /// schedule and its unknown-upstream clock restart); false when it was not `UNKNOWN_UPSTREAM`.
+    func restartTracking(_ topupId: TopupID, now: Int64, in transaction: Transaction) async throws -> Bool
     /// Marks the order REFUNDED, unless it already is.
     func markRefunded(_ topupId: TopupID, owner: String, now: Int64, in transaction: Transaction) async throws -> Bool
     /// Queues one delivery per channel, due now; returns their ids.
@@ -30,9 +33,6 @@ public protocol PipelineRepository: Sendable {
     // MARK: Delivering
     func delivery(_ id: String) async throws -> DeliveryRecord?
     func markSending(_ id: String, owner: String, now: Int64) async throws
-    /// An `UNKNOWN_UPSTREAM` order back to `HANDLING`, due now and tracked as if new from `now` (its
-    /// schedule and its unknown-upstream clock restart); false when it was not `UNKNOWN_UPSTREAM`.
-    func restartTracking(_ topupId: TopupID, now: Int64, in transaction: Transaction) async throws -> Bool
     func markDelivered(_ id: String, owner: String, providerMessageID: String?, now: Int64, in transaction: Transaction)
         async throws -> Bool
     @discardableResult
@@ -143,14 +143,6 @@ public struct SQLPipelineRepository: PipelineRepository {
         return ids
     }
 
-    // MARK: - Delivering
-
-    public func delivery(_ id: String) async throws -> DeliveryRecord? {
-        try await store.sql.raw(
-            "SELECT \(unsafeRaw: DeliveryRecord.columns) FROM deliveries WHERE id = \(bind: id)"
-        ).first().map(DeliveryRecord.init(row:))
-    }
-
     public func restartTracking(_ topupId: TopupID, now: Int64, in transaction: Transaction) async throws -> Bool {
         try await transaction.sql.raw(
             """
@@ -160,6 +152,14 @@ public struct SQLPipelineRepository: PipelineRepository {
             RETURNING topup_id
             """
         ).all().isEmpty == false
+    }
+
+    // MARK: - Delivering
+
+    public func delivery(_ id: String) async throws -> DeliveryRecord? {
+        try await store.sql.raw(
+            "SELECT \(unsafeRaw: DeliveryRecord.columns) FROM deliveries WHERE id = \(bind: id)"
+        ).first().map(DeliveryRecord.init(row:))
     }
 
     /// Shows that an attempt is under way (`sending`).
