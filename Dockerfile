@@ -20,11 +20,10 @@ FROM ${SWIFT_IMAGE} AS build
 
 WORKDIR /build
 
-# Dependencies first, in their own layer: it is rebuilt only when Package.swift or Package.resolved
-# changes. `Package.*` brings the committed Package.resolved along, so the image builds exactly the
-# versions CI and every machine build (`--force-resolved-versions` below refuses to drift from it).
-COPY Package.* ./
-RUN swift package --force-resolved-versions resolve
+# Dependencies first, in their own layer: it is rebuilt only when Package.swift changes. Every
+# dependency is pinned with `exact:` there, so the image builds the versions CI builds.
+COPY Package.swift ./
+RUN swift package resolve
 
 # Then what the `bitaqa` product is built from. SwiftPM wants the folder of every declared target,
 # tests included, and the EmbedOpenAPI build plugin embeds openapi.yaml into the binary. If

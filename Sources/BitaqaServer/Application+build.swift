@@ -4,6 +4,7 @@ import BitaqaCore
 import CardVault
 import Configuration
 import Foundation
+import HTTPServing
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
@@ -169,17 +170,7 @@ private func assembleApplication(
                 logger: logger),
         resources: resources, logger: logger
     )
-    var app = Application(
-        router: router,
-        server: try makeServer(configuration.http),
-        configuration: .init(
-            address: .hostname(configuration.http.host, port: configuration.http.port),
-            serverName: "Bitaqa"
-        ),
-        services: [services],
-        logger: logger
-    )
-    app.beforeServerStarts {
+    let ready: @Sendable () async throws -> Void = {
         appLogger.info(
             "bitaqa ready",
             metadata: [
@@ -195,7 +186,10 @@ private func assembleApplication(
             ]
         )
     }
-    return app
+    return ServedApplication(
+        responder: router.buildResponder(), server: try makeServer(configuration.http),
+        address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "Bitaqa",
+        services: [services], logger: logger, beforeServerStarts: [ready])
 }
 
 /// The alert monitor (always: its `bitaqa_alert_condition` gauge feeds Prometheus rules) and, when alert

@@ -20,8 +20,8 @@ struct Bitaqa: AsyncParsableCommand {
     /// Parses and runs like ArgumentParser's own `main`, but reports bad usage with exit code 2,
     /// the code the interface promises, instead of ArgumentParser's 64.
     static func main() async {
-        EarlySignals.install()
         if CommandLine.arguments.dropFirst().first == "serve" {
+            StopSignals.install()
             // The server's tasks then run on the event loops that do its I/O, instead of handing every
             // request, query and response between Swift's thread pool and NIO's threads. This must happen
             // on the main thread before the first task is enqueued, hence here, first.

@@ -6,7 +6,6 @@ import Foundation
 import Logging
 import NIOCore
 import ServiceLifecycle
-import UnixSignals
 
 /// `bitaqa serve`: migrates, then runs the HTTP server until SIGTERM or SIGINT.
 struct Serve: AsyncParsableCommand {
@@ -22,11 +21,17 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("http-port"), help: "Port to listen on (BITAQA_HTTP_PORT, default 8080).")
     var httpPort: String?
 
+    /// How long cancelled work has to end once the graceful stop's time is up.
+    static let cancellationBound: Duration = .seconds(5)
+
+    /// When `serve` must have exited after the first SIGTERM, whatever state its tasks are in: the graceful
+    /// stop, the cancellation after it, and as long again for the resources to close. Past it the stop
+    /// watcher ends the process (``StopSignals``).
+    static func hardBound(_ shutdownTimeout: Duration) -> Duration {
+        shutdownTimeout + cancellationBound * 2
+    }
+
     func run() async throws {
-        // First, before anything slow: from here on SIGTERM and SIGINT go to this sequence, and one that
-        // arrives during startup waits there until the services exist, then stops them gracefully. One
-        // that came even earlier, since `main` began, was caught by `EarlySignals`.
-        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         try await reportingFailures {
             var values = common.values()
             if let httpHost {
@@ -39,19 +44,27 @@ struct Serve: AsyncParsableCommand {
             let scrubber = SecretScrubber()
             let configuration = try ConfigurationSource.configuration(reader, scrubber: scrubber)
             ConfigurationSource.bootstrapLogging(configuration.log, scrubber: scrubber)
+            StopSignals.limit(to: Self.hardBound(configuration.pipeline.shutdownTimeout))
             let app = try await buildApplication(reader: reader, scrubber: scrubber)
             // A graceful stop finishes the batch in hand; past the bound, the work is cancelled and
             // its leases expire for another process.
-            var settings = ServiceGroupConfiguration(services: [app], logger: Logger(label: "bitaqa"))
+            var services: [any Service] = [app]
+            #if DEBUG
+                if StallOnStop.requested { services.append(StallOnStop()) }
+            #endif
+            var settings = ServiceGroupConfiguration(services: services, logger: Logger(label: "bitaqa"))
             settings.maximumGracefulShutdownDuration = configuration.pipeline.shutdownTimeout
-            settings.maximumCancellationDuration = .seconds(5)
+            settings.maximumCancellationDuration = Self.cancellationBound
             let group = ServiceGroup(configuration: settings)
-            if EarlySignals.stopRequested { await group.triggerGracefulShutdown() }
+            // SIGTERM and SIGINT were caught by `StopSignals` since `main` began; one that came during
+            // startup stops the group as soon as it is registered here.
+            let (stops, stop) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+            StopSignals.serving { stop.yield() }
             do {
                 try await withThrowingTaskGroup(of: Void.self) { tasks in
                     tasks.addTask { try await group.run() }
                     tasks.addTask {
-                        for await _ in signals { await group.triggerGracefulShutdown() }
+                        for await _ in stops { await group.triggerGracefulShutdown() }
                     }
                     try await tasks.next()
                     tasks.cancelAll()

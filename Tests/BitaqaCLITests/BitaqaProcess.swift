@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import Testing
 
 /// The built `bitaqa` executable, found beside the test bundle in the build folder.
 enum BitaqaProcess {
@@ -9,7 +10,12 @@ enum BitaqaProcess {
         let stderr: String
     }
 
+    /// The build beside the tests, or `BITAQA_TEST_BINARY` (to measure another build, as
+    /// `scripts/bench shutdown` does).
     static var executable: URL {
+        if let other = ProcessInfo.processInfo.environment["BITAQA_TEST_BINARY"], !other.isEmpty {
+            return URL(fileURLWithPath: other)
+        }
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         // The test runner lives in `<build>/debug/X.xctest` or `<build>/debug/X.xctest/...`.
         while !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("bitaqa").path),
@@ -27,12 +33,14 @@ enum BitaqaProcess {
         return base.merging(extra) { _, new in new }
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], workingDirectory: String? = nil) throws
-        -> Result
-    {
+    /// Runs to the end, within `timeout`: past it the process is killed and the test fails with its last output.
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], workingDirectory: String? = nil,
+        timeout: Duration = .seconds(120), sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> Result {
         let running = try start(arguments, workingDirectory: workingDirectory, environment: environment)
-        running.process.waitUntilExit()
-        return Result(status: running.process.terminationStatus, stdout: running.stdout(), stderr: running.stderr())
+        running.expectExit(within: timeout, sourceLocation: sourceLocation)
+        return Result(status: running.status, stdout: running.stdout(), stderr: running.stderr())
     }
 
     static func start(_ arguments: [String], workingDirectory: String? = nil, environment: [String: String] = [:])
@@ -49,10 +57,19 @@ enum BitaqaProcess {
     }
 
     /// A started process whose output is collected as it comes, so a full pipe never blocks it.
+    ///
+    /// Every wait on it has a deadline (issue 28: a `serve` that ignored SIGTERM once held the suite for 30
+    /// minutes in `waitUntilExit()`): a process that misses one is killed, and the test fails with its last
+    /// output.
     final class Running: Sendable {
+        private struct Output {
+            var data = Data()
+            var closed = false
+        }
+
         let process: Process
-        private let out = NIOLockedValueBox(Data())
-        private let err = NIOLockedValueBox(Data())
+        private let out = NIOLockedValueBox(Output())
+        private let err = NIOLockedValueBox(Output())
 
         init(process: Process) {
             self.process = process
@@ -60,37 +77,139 @@ enum BitaqaProcess {
             let errPipe = Pipe()
             process.standardOutput = outPipe
             process.standardError = errPipe
-            let out = self.out
-            let err = self.err
-            outPipe.fileHandleForReading.readabilityHandler = { handle in
-                let data = handle.availableData
-                out.withLockedValue { $0.append(data) }
-            }
-            errPipe.fileHandleForReading.readabilityHandler = { handle in
-                let data = handle.availableData
-                err.withLockedValue { $0.append(data) }
+            // A thread per pipe, blocked in read(2), which reports the end of file reliably; readabilityHandler
+            // sometimes never delivers it.
+            for (pipe, box) in [(outPipe, out), (errPipe, err)] {
+                let handle = pipe.fileHandleForReading
+                Thread.detachNewThread {
+                    while true {
+                        let data = handle.availableData
+                        if data.isEmpty { break }
+                        box.withLockedValue { $0.data.append(data) }
+                    }
+                    box.withLockedValue { $0.closed = true }
+                }
             }
         }
 
         func stdout() -> String {
             drain()
-            return out.withLockedValue { String(decoding: $0, as: UTF8.self) }
+            return out.withLockedValue { String(decoding: $0.data, as: UTF8.self) }
         }
         func stderr() -> String {
             drain()
-            return err.withLockedValue { String(decoding: $0, as: UTF8.self) }
+            return err.withLockedValue { String(decoding: $0.data, as: UTF8.self) }
+        }
+
+        /// The exit status; -1 for a process that outlived even SIGKILL, whose status would trap.
+        var status: Int32 { process.isRunning ? -1 : process.terminationStatus }
+
+        /// How the process was started, for messages.
+        var commandLine: String {
+            ([process.executableURL?.lastPathComponent ?? "?"] + (process.arguments ?? [])).joined(separator: " ")
         }
 
         private func drain() {
-            // Give the readability handlers a moment to deliver the last bytes after exit.
-            if !process.isRunning { Thread.sleep(forTimeInterval: 0.2) }
+            guard !process.isRunning else { return }
+            // The readers get the last bytes after the exit. A grandchild that inherited a pipe may keep it
+            // open, hence the bound.
+            let deadline = ContinuousClock.now + .seconds(2)
+            while !(out.withLockedValue(\.closed) && err.withLockedValue(\.closed)), ContinuousClock.now < deadline {
+                Thread.sleep(forTimeInterval: 0.01)
+            }
         }
 
-        func terminateIfRunning() {
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
+        /// Polls instead of `waitUntilExit()`, which has no deadline. True if the process exited.
+        func waitForExit(timeout: Duration) -> Bool {
+            let deadline = ContinuousClock.now + timeout
+            // Short pauses first: most waits are for a curl that is done within milliseconds.
+            var pause = 0.001
+            while process.isRunning {
+                if ContinuousClock.now >= deadline { return false }
+                Thread.sleep(forTimeInterval: pause)
+                pause = min(pause * 2, 0.02)
             }
+            return true
+        }
+
+        /// Waits up to `timeout` for a process that should end by itself (a command, a startup error); one that
+        /// does not is killed, and the test fails with its last output. True if it exited in time.
+        @discardableResult
+        func expectExit(within timeout: Duration = .seconds(60), sourceLocation: SourceLocation = #_sourceLocation)
+            -> Bool
+        {
+            if waitForExit(timeout: timeout) { return true }
+            killAndRecord("did not exit within \(timeout)", sourceLocation: sourceLocation)
+            return false
+        }
+
+        /// Sends `signal`, waits up to `grace` (`serve` bounds its own stop by BITAQA_SHUTDOWN_TIMEOUT, 30 s by
+        /// default), and if the process is still there kills it and fails the test with its last output.
+        /// Returns everything it wrote to stderr.
+        @discardableResult
+        func stop(
+            signal: Int32 = SIGTERM, grace: Duration = .seconds(45), sourceLocation: SourceLocation = #_sourceLocation
+        ) -> String {
+            if process.isRunning { kill(process.processIdentifier, signal) }
+            if !waitForExit(timeout: grace) {
+                killAndRecord(
+                    "did not exit within \(grace) after \(Self.name(of: signal))", sourceLocation: sourceLocation)
+            }
+            return stderr()
+        }
+
+        /// SIGKILL, for helpers stopped at the end of a test: the test runner's children inherit its blocked
+        /// SIGTERM.
+        func terminateIfRunning() {
+            guard process.isRunning else { return }
+            killGroup()
+            if !waitForExit(timeout: .seconds(10)) {
+                Issue.record("`\(commandLine)` (pid \(process.processIdentifier)) still runs 10 s after SIGKILL")
+            }
+        }
+
+        /// The last `count` lines of stderr and of stdout, for a failure message.
+        func lastLines(_ count: Int = 40) -> String {
+            func tail(_ text: String) -> String {
+                text.split(separator: "\n", omittingEmptySubsequences: false).suffix(count).joined(separator: "\n")
+            }
+            return """
+                last \(count) lines of stderr:
+                \(tail(stderr()))
+                last \(count) lines of stdout:
+                \(tail(stdout()))
+                """
+        }
+
+        /// SIGKILL to the process and to what it started: Foundation makes each child the leader of a process
+        /// group, and counts it as running (`isRunning`, `waitUntilExit()`) until every process holding its inherited
+        /// descriptors is gone, even after it exited itself.
+        private func killGroup() {
+            if process.isRunning { kill(-process.processIdentifier, SIGKILL) }
+        }
+
+        private func killAndRecord(_ missed: String, sourceLocation: SourceLocation) {
+            let pid = process.processIdentifier
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            let held =
+                stat.split(separator: ")").last?.split(separator: " ").first == "Z"
+                ? " (it had exited, but processes it started still held its output)" : ""
+            killGroup()
+            let killed =
+                waitForExit(timeout: .seconds(10))
+                ? "killed with its process group" : "sent SIGKILL with its process group, yet still ran 10 s later"
+            Issue.record(
+                Comment(
+                    rawValue: """
+                        `\(commandLine)` (pid \(pid)) \(missed)\(held), and was \(killed).
+                        \(lastLines())
+                        To see where it was stuck, run it again and take a stack dump before the deadline: \
+                        `gdb -p PID -batch -ex 'thread apply all bt'` (or `eu-stack -p PID`)
+                        """), sourceLocation: sourceLocation)
+        }
+
+        private static func name(of signal: Int32) -> String {
+            [SIGTERM: "SIGTERM", SIGINT: "SIGINT", SIGKILL: "SIGKILL", SIGQUIT: "SIGQUIT"][signal] ?? "signal \(signal)"
         }
     }
 }
@@ -147,7 +266,9 @@ extension HTTPProbe {
             ["-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "\(timeoutSeconds)", "-X", method] + extra
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { arguments += ["-H", "\(name): \(value)"] }
         if let body { arguments += ["--data-binary", body] }
-        let text = try Subprocess.output("/usr/bin/curl", arguments + [url]).stdout
+        let text = try Subprocess.output(
+            "/usr/bin/curl", arguments + [url], timeout: .seconds(timeoutSeconds + 30)
+        ).stdout
         guard let split = text.lastIndex(of: "\n"), let code = Int(text[text.index(after: split)...]) else {
             return (0, text)
         }
@@ -166,30 +287,46 @@ struct ServerProcess {
         let running = try BitaqaProcess.start(
             ["serve", "--http-port", "\(port)"], workingDirectory: directory, environment: environment)
         let server = ServerProcess(running: running, port: port)
-        _ = try await HTTPProbe.waitForOK(server.base + "/ready", timeout: .seconds(30))
+        do {
+            _ = try await HTTPProbe.waitForOK(server.base + "/ready", timeout: .seconds(30))
+        } catch {
+            // A server that never became ready must not outlive the test that started it.
+            let exited = !running.process.isRunning
+            running.terminateIfRunning()
+            guard error is HTTPProbe.Timeout else { throw error }
+            throw FixtureFailure(
+                "`\(running.commandLine)` (pid \(running.process.processIdentifier)) "
+                    + (exited ? "exited with status \(running.status)" : "was killed: not ready within 30 s")
+                    + "\n\(running.lastLines())")
+        }
         return server
     }
 
-    /// Stops gracefully and returns everything the process wrote to stderr.
-    func stop() -> String {
-        kill(running.process.processIdentifier, SIGTERM)
-        running.process.waitUntilExit()
-        return running.stderr()
+    /// Stops with `signal` within `grace`, or kills and fails the test (`Running.stop`);
+    /// returns everything the process wrote to stderr.
+    func stop(
+        signal: Int32 = SIGTERM, grace: Duration = .seconds(45), sourceLocation: SourceLocation = #_sourceLocation
+    ) -> String {
+        running.stop(signal: signal, grace: grace, sourceLocation: sourceLocation)
     }
 }
 
-/// A tool run to its end: its exit status and what it wrote to stdout (stderr is dropped).
+/// A tool run to its end: its exit status and what it wrote to stdout.
 enum Subprocess {
-    static func output(_ tool: String, _ arguments: [String]) throws -> (status: Int32, stdout: String) {
+    /// Inherits the test run's environment. A tool still running after `timeout` is killed, and that is an error.
+    static func output(_ tool: String, _ arguments: [String], timeout: Duration = .seconds(60)) throws -> (
+        status: Int32, stdout: String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
+        let running = BitaqaProcess.Running(process: process)
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        guard running.waitForExit(timeout: timeout) else {
+            running.terminateIfRunning()
+            throw FixtureFailure(
+                "`\(running.commandLine)` did not finish within \(timeout) and was killed\n\(running.lastLines(10))")
+        }
+        return (running.status, running.stdout())
     }
 }

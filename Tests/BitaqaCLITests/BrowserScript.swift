@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Runs one of `scripts/browser/*.py` with the Python that has Selenium, and reads the JSON object it
 /// prints.
@@ -10,22 +11,22 @@ enum BrowserScript {
         let stderr: String
     }
 
-    static func run(python: String, _ name: String, _ arguments: [String]) throws -> Outcome {
+    /// The scripts wait at most 15 s for each step; `timeout` bounds the whole run, browser start included.
+    static func run(
+        python: String, _ name: String, _ arguments: [String], timeout: Duration = .seconds(300),
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments =
             [Reliability.repository.appendingPathComponent("scripts/browser/\(name)").path] + arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
+        let running = BitaqaProcess.Running(process: process)
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        running.expectExit(within: timeout, sourceLocation: sourceLocation)
+        let stdout = running.stdout()
         return Outcome(
-            status: process.terminationStatus,
-            result: (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-            stdout: String(decoding: data, as: UTF8.self), stderr: errorText)
+            status: running.status,
+            result: (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any],
+            stdout: stdout, stderr: running.stderr())
     }
 }

@@ -88,11 +88,9 @@ struct CommandLineTests {
         #expect(ready.contains("sqlite"))
         #expect(FileManager.default.fileExists(atPath: directory.path + "/data/bitaqa.sqlite"))
         let started = ContinuousClock.now
-        kill(server.process.processIdentifier, signalName == "SIGTERM" ? SIGTERM : SIGINT)
-        server.process.waitUntilExit()
+        let log = server.stop(signal: signalName == "SIGTERM" ? SIGTERM : SIGINT)
         #expect(server.process.terminationStatus == 0)
         #expect(ContinuousClock.now - started < .seconds(10))
-        let log = server.stderr()
         #expect(log.contains("NO ENCRYPTION KEY CONFIGURED"))
         let key = try String(contentsOfFile: directory.path + "/data/dev-encryption.key", encoding: .utf8)
         #expect(!log.contains(key.trimmingCharacters(in: .whitespacesAndNewlines)))
@@ -109,9 +107,7 @@ struct CommandLineTests {
         )
         defer { server.terminateIfRunning() }
         _ = try await HTTPProbe.waitForOK("http://127.0.0.1:\(port)/health", timeout: .seconds(30))
-        kill(server.process.processIdentifier, SIGTERM)
-        server.process.waitUntilExit()
-        let lines = server.stderr().split(separator: "\n").filter { !$0.isEmpty }
+        let lines = server.stop().split(separator: "\n").filter { !$0.isEmpty }
         #expect(lines.count >= 3)
         for line in lines {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]

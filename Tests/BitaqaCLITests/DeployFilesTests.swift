@@ -34,16 +34,10 @@ struct DeployFilesTests {
         let path = Self.repository.appendingPathComponent("deploy/prometheus/bitaqa-alerts.yml").path
         let promtool = ProcessInfo.processInfo.environment["BITAQA_TEST_PROMTOOL"] ?? "/usr/bin/promtool"
         if FileManager.default.isExecutableFile(atPath: promtool) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: promtool)
-            process.arguments = ["check", "rules", path]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            process.waitUntilExit()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            #expect(process.terminationStatus == 0, "\(text)")
+            let check = try Reliability.start(promtool, ["check", "rules", path])
+            check.expectExit()
+            let text = check.stdout() + check.stderr()
+            #expect(check.status == 0, "\(text)")
             #expect(text.contains("SUCCESS: 7 rules found"), "\(text)")
         } else {
             #expect(

@@ -12,6 +12,8 @@ struct DocumentationTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let binaries = BitaqaProcess.executable.deletingLastPathComponent().path
+        // The script kills the page's commands at DOC_TIMEOUT; the margin is for it to report and exit.
+        let timeout = section == nil ? 300 : 120
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments =
@@ -22,12 +24,12 @@ struct DocumentationTests {
         process.environment = BitaqaProcess.environment([
             "PATH": binaries + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
             "DOC_SKIP_BUILD": "1", "BITAQA_HTTP_PORT": "\(try FreePort.find())",
-            "BITAQA_DATA_DIR": directory.path + "/data", "DOC_TIMEOUT": section == nil ? "300" : "120",
+            "BITAQA_DATA_DIR": directory.path + "/data", "DOC_TIMEOUT": "\(timeout)",
         ])
         process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
         let running = BitaqaProcess.Running(process: process)
         try process.run()
-        process.waitUntilExit()
+        running.expectExit(within: .seconds(timeout + 60))
         return running
     }
 
@@ -35,7 +37,7 @@ struct DocumentationTests {
     func integrationGuide() throws {
         let running = try Self.runDocument("docs/integration.md")
         #expect(
-            running.process.terminationStatus == 0,
+            running.status == 0,
             "\(running.stdout().suffix(3_000))\n\(running.stderr().suffix(3_000))")
         #expect(running.stdout().contains("audit OK"), "the walkthrough ends by verifying the audit trail")
     }
@@ -45,7 +47,7 @@ struct DocumentationTests {
         let started = ContinuousClock.now
         let running = try Self.runDocument("README.md", section: "quickstart")
         let output = running.stdout()
-        #expect(running.process.terminationStatus == 0, "\(output.suffix(3_000))\n\(running.stderr().suffix(3_000))")
+        #expect(running.status == 0, "\(output.suffix(3_000))\n\(running.stderr().suffix(3_000))")
         #expect(output.contains(#""cardCode":""#), "the buyer read the card")
         #expect(output.contains(".eml"), "the email is in the outbox")
         #expect(ContinuousClock.now - started < .seconds(120), "a newcomer is done in under two minutes")
@@ -75,9 +77,10 @@ struct DocumentationTests {
                 Reliability.repository.appendingPathComponent("scripts/openapi_check.sh").path, server.base, admin,
                 token,
             ])
-        check.process.waitUntilExit()
+        // Long enough for the first run's pip install of schemathesis.
+        check.expectExit(within: .seconds(900))
         _ = server.stop()
         #expect(
-            check.process.terminationStatus == 0, "\(check.stdout().suffix(4_000))\n\(check.stderr().suffix(2_000))")
+            check.status == 0, "\(check.stdout().suffix(4_000))\n\(check.stderr().suffix(2_000))")
     }
 }

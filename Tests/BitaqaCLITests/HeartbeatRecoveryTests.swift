@@ -60,8 +60,7 @@ struct HeartbeatRecoveryTests {
         #expect(ids.count == 40)
         let reached = try await Reliability.waitUntil(.seconds(60)) { rig.mail.accepted().count >= 10 }
         #expect(reached, "the burst did not start")
-        kill(server.running.process.processIdentifier, SIGKILL)
-        server.running.process.waitUntilExit()
+        _ = server.stop(signal: SIGKILL, grace: .seconds(10))
         let restarted = ContinuousClock.now
         server = try await ServerProcess.start(directory: rig.directory.path, environment: rig.environment)
         let store = try await Store.open(rig.location, logger: TestDatabase.quietLogger)
@@ -103,8 +102,7 @@ struct HeartbeatRecoveryTests {
         #expect(ids.count == 60)
         let reached = try await Reliability.waitUntil(.seconds(60)) { rig.mail.accepted().count >= 15 }
         #expect(reached, "the burst did not start")
-        kill(servers[0].running.process.processIdentifier, SIGKILL)
-        servers[0].running.process.waitUntilExit()
+        _ = servers[0].stop(signal: SIGKILL, grace: .seconds(10))
         let killed = ContinuousClock.now
         let store = try await Store.open(rig.location, logger: TestDatabase.quietLogger)
         let done = try await Reliability.waitUntil(.seconds(60)) { try await rig.delivered(store) == 120 }

@@ -36,8 +36,7 @@ struct ImplicitDevelopmentTests {
         )
         defer { running.terminateIfRunning() }
         _ = try await HTTPProbe.waitForOK("http://127.0.0.1:\(port)/ready", timeout: .seconds(30))
-        kill(running.process.processIdentifier, SIGTERM)
-        running.process.waitUntilExit()
+        running.stop()
         #expect(running.process.terminationStatus == 0)
     }
 
@@ -46,20 +45,13 @@ struct ImplicitDevelopmentTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let stubPort = try FreePort.find()
-        let stub = Process()
-        stub.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        stub.arguments = [
-            Reliability.repository.appendingPathComponent("scripts/security/production_upstream.py").path,
-            "\(stubPort)",
-        ]
-        stub.standardOutput = FileHandle.nullDevice
-        stub.standardError = FileHandle.nullDevice
-        try stub.run()
-        // SIGKILL: the test runner's children inherit a blocked SIGTERM.
-        defer {
-            kill(stub.processIdentifier, SIGKILL)
-            stub.waitUntilExit()
-        }
+        let stub = try Reliability.start(
+            "/usr/bin/python3",
+            [
+                Reliability.repository.appendingPathComponent("scripts/security/production_upstream.py").path,
+                "\(stubPort)",
+            ])
+        defer { stub.terminateIfRunning() }
         for _ in 0..<100 where (try? HTTPProbe.request("GET", "http://127.0.0.1:\(stubPort)/v3/validate").0) != 200 {
             try await Task.sleep(for: .milliseconds(50))
         }

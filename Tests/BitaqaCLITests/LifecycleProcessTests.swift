@@ -55,7 +55,7 @@ struct LifecycleProcessTests {
         let running = try BitaqaProcess.start(
             ["serve", "--http-port", "\(port)"], workingDirectory: directory.path, environment: environment)
         defer { running.terminateIfRunning() }
-        running.process.waitUntilExit()
+        guard running.expectExit() else { return }
         Self.expectCleanExit(running, status: 2)
         let lines = running.stderr().split(separator: "\n").filter { $0.hasPrefix("bitaqa:") }
         #expect(
@@ -78,7 +78,7 @@ struct LifecycleProcessTests {
             environment: try Self.channelEnvironment(directory)
         )
         defer { running.terminateIfRunning() }
-        running.process.waitUntilExit()
+        guard running.expectExit() else { return }
         Self.expectCleanExit(running, status: 1)
         let stderr = running.stderr()
         #expect(
@@ -102,8 +102,7 @@ struct LifecycleProcessTests {
         )
         defer { running.terminateIfRunning() }
         try await Task.sleep(for: .milliseconds(milliseconds))
-        kill(running.process.processIdentifier, SIGTERM)
-        running.process.waitUntilExit()
+        running.stop()
         if milliseconds <= 10 && running.process.terminationReason == .uncaughtSignal {
             #expect(
                 running.process.terminationStatus == SIGTERM,

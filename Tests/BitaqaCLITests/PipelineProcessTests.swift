@@ -90,8 +90,7 @@ struct PipelineProcessTests {
         #expect(ids.count == 40)
         try await Task.sleep(for: .milliseconds(700))
         // Not a graceful stop: the process dies with leases held and work half done.
-        kill(first.running.process.processIdentifier, SIGKILL)
-        first.running.process.waitUntilExit()
+        _ = first.stop(signal: SIGKILL, grace: .seconds(10))
         let deliveredBefore = Self.outboxCounts(directory).count
 
         let second = try await ServerProcess.start(directory: directory.path, environment: environment)

@@ -46,8 +46,7 @@ struct ReliabilityCrashTests {
             let threshold = 60 + 250 * round + Int.random(in: 0..<100)
             for _ in 0..<600 where try await delivered() < threshold { try await Task.sleep(for: .milliseconds(20)) }
             killedAt.append(try await delivered())
-            kill(server.running.process.processIdentifier, SIGKILL)
-            server.running.process.waitUntilExit()
+            _ = server.stop(signal: SIGKILL, grace: .seconds(10))
             server = try await ServerProcess.start(directory: directory.path, environment: environment)
         }
         var done = 0

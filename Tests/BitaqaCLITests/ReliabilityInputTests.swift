@@ -50,10 +50,11 @@ struct ReliabilityInputTests {
                 "--endpoints", endpointsFile,
             ])
         var peak = before?.peak ?? 0
-        while run.process.isRunning {
+        _ = try await Reliability.waitUntil(.seconds(duration + 120), every: .milliseconds(250)) {
             peak = max(peak, Reliability.memory(of: pid)?.peak ?? 0)
-            try await Task.sleep(for: .milliseconds(250))
+            return !run.process.isRunning
         }
+        run.expectExit(within: .seconds(5))
         let after = Reliability.memory(of: pid)
         let stillServing = try HTTPProbe.request("GET", server.base + "/health").0
         _ = server.stop()

@@ -31,10 +31,9 @@ struct ReliabilityShutdownTests {
             (try await Reliability.deliveryStates(store)["delivered"] ?? 0) >= orders / 4
         }
         let signalled = ContinuousClock.now
-        kill(server.running.process.processIdentifier, SIGTERM)
-        server.running.process.waitUntilExit()
+        let log = server.stop()
         let exitTime = ContinuousClock.now - signalled
-        #expect(server.running.process.terminationStatus == 0, "\(server.running.stderr().suffix(2_000))")
+        #expect(server.running.process.terminationStatus == 0, "\(log.suffix(2_000))")
         #expect(exitTime < .seconds(10), "exited \(exitTime) after SIGTERM")
 
         // Everything the mail server accepted is recorded as delivered: nothing was in hand and lost.

@@ -31,8 +31,7 @@ struct SandboxCommandTests {
                     "GET", base + "/internet/products?type=4G", headers: ["X-Access-Token": required])
                 #expect(right.0 == 200 && right.1.contains("\"products\""))
             }
-            kill(sandbox.process.processIdentifier, SIGTERM)
-            sandbox.process.waitUntilExit()
+            sandbox.stop()
             #expect(sandbox.process.terminationStatus == 0)
         }
     }

@@ -145,8 +145,7 @@ struct WebhookProcessTests {
             Set(receiver.records().compactMap { $0["id"] as? String }).count == 5
         }
         #expect(refused)
-        kill(server.running.process.processIdentifier, SIGKILL)
-        server.running.process.waitUntilExit()
+        _ = server.stop(signal: SIGKILL, grace: .seconds(10))
         let refusedIDs = Set(receiver.records().compactMap { $0["id"] as? String })
         try receiver.set(status: 200)
         server = try await ServerProcess.start(directory: directory.path, environment: environment)
@@ -205,8 +204,7 @@ struct WebhookProcessTests {
             let elapsed = ContinuousClock.now - started
             #expect(delivered && ids.count == 20)
             if hanging { #expect(receiver.records().isEmpty, "the receiver is still hanging on its first requests") }
-            kill(server.running.process.processIdentifier, SIGKILL)
-            server.running.process.waitUntilExit()
+            _ = server.stop(signal: SIGKILL, grace: .seconds(10))
             await drop()
             return elapsed
         }

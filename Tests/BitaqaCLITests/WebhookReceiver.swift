@@ -14,13 +14,7 @@ struct WebhookReceiver {
 
     /// Whether the reference implementation can be imported here (`scripts/test` installs it).
     static var available: Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, "-c", "import standardwebhooks"]
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        (try? Subprocess.output("/usr/bin/env", [python, "-c", "import standardwebhooks"]))?.status == 0
     }
 
     static func start(in directory: TemporaryDirectory, secrets: [String], port: Int? = nil, name: String = "hooks")

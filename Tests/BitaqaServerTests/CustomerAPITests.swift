@@ -263,7 +263,8 @@ struct CustomerAPITests {
         ]
         openssl.standardError = FileHandle.nullDevice
         try openssl.run()
-        openssl.waitUntilExit()
+        defer { openssl.stop() }
+        try #require(openssl.waitForExit(timeout: .seconds(60)), "openssl genpkey did not finish within 60 s")
         let privatePEM = try String(contentsOfFile: directory.path + "/rsa.pem", encoding: .utf8)
         let privateKey = try Insecure.RSA.PrivateKey(pem: privatePEM)
         let publicPEM = privateKey.publicKey.pemRepresentation

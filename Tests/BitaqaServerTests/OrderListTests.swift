@@ -54,7 +54,8 @@ struct OrderListTests {
             #expect(newest == ["list-29", "list-28", "list-27", "list-26"])
             var seen = newest
             var cursor = first.json?["nextCursor"] as? String
-            while let next = cursor {
+            // Bounded: a cursor that loops would fail the comparison below, not hang.
+            while let next = cursor, seen.count <= 30 {
                 let (page, ids) = try await Self.list(client, "limit=4&cursor=\(next)")
                 seen += ids
                 cursor = page.json?["nextCursor"] as? String

@@ -16,7 +16,9 @@ struct EmailChannelTests {
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
-        process.waitUntilExit()
+        defer { process.stop() }
+        try #require(process.waitForExit(timeout: .seconds(30)), "python3 did not print a free port within 30 s")
+        // It exited, so reading to the end of its pipe cannot block.
         return Int(
             String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(
                 in: .whitespacesAndNewlines))!
@@ -45,10 +47,7 @@ struct EmailChannelTests {
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
         try server.run()
-        defer {
-            kill(server.processIdentifier, SIGKILL)
-            server.waitUntilExit()
-        }
+        defer { server.stop() }
         let channel = try EmailChannel(
             url: Secret("smtp+insecure://127.0.0.1:\(port)"), from: "Cartes <cards@shop.dz>", caFile: nil,
             logger: TestDatabase.quietLogger

@@ -51,6 +51,15 @@ struct ContactBindingTests {
         )
     }
 
+    /// Delivery passes until one finds nothing, at most 20: a pass that always finds work fails the test instead
+    /// of holding it.
+    static func drain(_ deliverer: Deliverer, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        for _ in 0..<20 {
+            if try await deliverer.pass() == 0 { return }
+        }
+        Issue.record("the deliverer still found work after 20 passes", sourceLocation: sourceLocation)
+    }
+
     @Test(
         "a phone rewritten in the database and an SMS queued there: nothing is sent, the refusal is audited",
         arguments: TestDatabase.available)
@@ -68,7 +77,7 @@ struct ContactBindingTests {
             let email = RecordingChannel()
             let sms = RecordingChannel()
             let deliverer = Self.deliverer(store, vault: vault, email: email, sms: sms)
-            while try await deliverer.pass() > 0 {}
+            try await Self.drain(deliverer)
             #expect(sms.recipients.withLockedValue { $0 }.isEmpty, "the card was texted to the rewritten number")
             #expect(email.recipients.withLockedValue { $0 }.isEmpty, "a tampered order sends nothing at all")
             let deliveries = try await context.repositories.orders.deliveries(of: id)
@@ -92,7 +101,7 @@ struct ContactBindingTests {
             let email = RecordingChannel()
             let sms = RecordingChannel()
             let deliverer = Self.deliverer(store, vault: vault, email: email, sms: sms)
-            while try await deliverer.pass() > 0 {}
+            try await Self.drain(deliverer)
             #expect(sms.recipients.withLockedValue { $0 } == ["+213661112233"])
             #expect(email.recipients.withLockedValue { $0 } == ["buyer@shop.dz"])
             let events = try await context.trail.events(of: id)
@@ -131,7 +140,7 @@ struct ContactBindingTests {
             let email = RecordingChannel()
             let sms = RecordingChannel()
             let deliverer = Self.deliverer(store, vault: rotated, email: email, sms: sms)
-            while try await deliverer.pass() > 0 {}
+            try await Self.drain(deliverer)
             #expect(sms.recipients.withLockedValue { $0 } == ["+213551234567"])
         }
     }

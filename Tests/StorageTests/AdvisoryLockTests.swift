@@ -12,6 +12,8 @@ struct AdvisoryLockTests {
             let other = try await Store.open(location, logger: TestDatabase.quietLogger)
             let (taken, signal) = AsyncStream<Void>.makeStream()
             let holder = Task {
+                // A holder that fails before taking the lock ends the stream, so the wait below ends too.
+                defer { signal.finish() }
                 try await other.transaction { transaction in
                     try await transaction.lock(.auditChain)
                     signal.yield()

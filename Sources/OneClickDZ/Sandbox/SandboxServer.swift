@@ -1,5 +1,6 @@
 import BitaqaCore
 import Foundation
+import HTTPServing
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
@@ -66,11 +67,9 @@ public struct SandboxServer: Sendable {
         let v3 = router.group("v3").add(middleware: SandboxGate(state: state))
         SandboxRoutes(state: state).add(to: v3)
         SandboxControlRoutes(state: state).add(to: router.group("sandbox"))
-        return Application(
-            router: router,
-            configuration: .init(address: .hostname(host, port: port), serverName: "oneclickdz-sandbox"),
-            logger: logger
-        )
+        return ServedApplication(
+            responder: router.buildResponder(), server: .http1(), address: .hostname(host, port: port),
+            serverName: "oneclickdz-sandbox", services: [], logger: logger)
     }
 }
 

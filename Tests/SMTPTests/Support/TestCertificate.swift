@@ -1,3 +1,4 @@
+import BitaqaTestSupport
 import Foundation
 
 /// A self-signed certificate and key made with `/usr/bin/openssl` in a temporary directory.
@@ -23,10 +24,14 @@ struct TestCertificate {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let finished = process.waitForExit(timeout: .seconds(60))
+        guard finished, process.terminationStatus == 0 else {
+            process.stop()
             try? FileManager.default.removeItem(at: self.directory)
-            throw TemporaryDirectory.Failure(description: "openssl req failed with \(process.terminationStatus)")
+            throw TemporaryDirectory.Failure(
+                description: finished
+                    ? "openssl req failed with \(process.terminationStatus)"
+                    : "openssl req did not finish within 60 s and was killed")
         }
     }
 

@@ -1,10 +1,5 @@
+import BitaqaTestSupport
 import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// One Python SMTP server process for one test, in its own temporary directory.
 ///
@@ -66,7 +61,7 @@ final class TestSMTPServer {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        Self.forceStop(process)
+        process.stop()
         let output = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
         try? FileManager.default.removeItem(at: directory)
         throw StartupError(
@@ -80,16 +75,8 @@ final class TestSMTPServer {
     }
 
     func stop() {
-        Self.forceStop(self.process)
+        self.process.stop()
         try? FileManager.default.removeItem(at: self.directory)
-    }
-
-    /// SIGKILL, because the child inherits the test runner's signal mask, in which SIGTERM may be blocked.
-    private static func forceStop(_ process: Process) {
-        if process.isRunning {
-            _ = kill(process.processIdentifier, SIGKILL)
-        }
-        process.waitUntilExit()
     }
 
     /// The messages saved so far, in the order they arrived.
