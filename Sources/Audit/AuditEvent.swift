@@ -14,6 +14,8 @@ public enum AuditKind: String, Sendable, Codable, CaseIterable {
     case keyRotated = "KEY_ROTATED"
     case resendRequested = "RESEND_REQUESTED"
     case contactChanged = "CONTACT_CHANGED"
+    case contactChangeRefused = "CONTACT_CHANGE_REFUSED"
+    case webhookRefused = "WEBHOOK_REFUSED"
     case contactsBound = "CONTACTS_BOUND"
     case consoleSignedIn = "CONSOLE_SIGNED_IN"
     case consoleSignedOut = "CONSOLE_SIGNED_OUT"

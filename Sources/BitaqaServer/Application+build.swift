@@ -79,7 +79,9 @@ private func assembleApplication(
     // Every event the service writes is authenticated with a key derived from the ring; with webhooks,
     // the events the shop hears of are written to the outbox in the same transaction.
     let outbox = configuration.webhooks.settings.map {
-        WebhookOutbox(repository: SQLWebhookRepository(store: store), types: $0.types)
+        WebhookOutbox(
+            repository: SQLWebhookRepository(store: store), types: $0.types,
+            keys: WebhookMessageKeys(ring: secrets.keyRing))
     }
     var trail = AuditTrail(store: store, keys: AuditKeys(ring: secrets.keyRing))
     if let outbox { trail = trail.notifying(outbox) }
@@ -163,7 +165,7 @@ private func assembleApplication(
         ]
             + webhookServices(
                 configuration, outbox: outbox, store: store, trail: trail, time: time, resources: resources,
-                metrics: metrics, owner: owner, logger: logger)
+                metrics: metrics, owner: owner, keyRing: secrets.keyRing, logger: logger)
             + alertServices(
                 configuration, email: channels[.email], account: account, trail: trail, store: store,
                 checkpoints: CheckpointKeys(ring: secrets.keyRing), time: time, metrics: metrics, owner: owner,
@@ -240,7 +242,7 @@ func lowBalanceNotice(
 /// order watcher, when webhooks are configured.
 func webhookServices(
     _ configuration: BitaqaConfiguration, outbox: WebhookOutbox?, store: Store, trail: AuditTrail, time: TimeSource,
-    resources: Resources, metrics: MetricsRegistry, owner: String, logger: Logger
+    resources: Resources, metrics: MetricsRegistry, owner: String, keyRing: KeyRing, logger: Logger
 ) -> [any Service] {
     guard let settings = configuration.webhooks.settings, let outbox else { return [] }
     let http = HTTPClient(
@@ -250,7 +252,8 @@ func webhookServices(
     let context = DomainContext(store: store, trail: trail, time: time)
     return [
         WebhookSender(
-            repositories: context.repositories, settings: settings, http: http, time: time, logger: logger,
+            repositories: context.repositories, settings: settings, http: http,
+            keys: WebhookMessageKeys(ring: keyRing), trail: trail, time: time, logger: logger,
             factory: metrics.factory, owner: owner),
         StuckOrderWatcher(context: context, outbox: outbox, logger: logger),
     ]
@@ -315,7 +318,8 @@ func buildRouter(
     if let console {
         ConsoleController(
             domain: domain,
-            sessions: ConsoleSessions(context: domain, adminToken: secrets.adminToken, lifetime: console.lifetime),
+            sessions: ConsoleSessions(
+                context: domain, adminToken: secrets.adminToken, ring: secrets.keyRing, lifetime: console.lifetime),
             tracker: tracker, account: account, correction: ContactCorrection(context: domain, binder: binder),
             availableChannels: availableChannels, secureCookie: console.secureCookie, sessionLifetime: console.lifetime,
             reconciler: Reconciler(

@@ -1,29 +1,41 @@
 import Audit
 import BitaqaCore
+import CardVault
 import Crypto
 import Foundation
 import Storage
 
 /// Sign-in to the merchant console with the admin token, and the server-side sessions it opens.
 ///
-/// The cookie carries 32 random bytes; the database keeps only their SHA-256, with a CSRF token and an
-/// expiry. Every sign-in, failed or not, counts against the caller's address.
+/// The cookie carries 32 random bytes. The database keeps only an HMAC of them and the expiry: the
+/// HMAC key is derived from the key ring's active key and the admin token, so a database writer without
+/// the key cannot make a row that opens a session, and changing `BITAQA_ADMIN_TOKEN` (or rotating the
+/// active key) ends every session. The CSRF token is derived from the cookie the same way, never
+/// stored. Every sign-in, failed or not, counts against the caller's address.
 public struct ConsoleSessions: Sendable {
     let context: DomainContext
     let adminToken: Secret
+    let sessionKey: SymmetricKey
     let lifetime: Duration
     let attemptsPerAddress: Int
     let window: Duration
 
     public init(
-        context: DomainContext, adminToken: Secret, lifetime: Duration, attemptsPerAddress: Int = 10,
+        context: DomainContext, adminToken: Secret, ring: KeyRing, lifetime: Duration, attemptsPerAddress: Int = 10,
         window: Duration = .seconds(60)
     ) {
         self.context = context
         self.adminToken = adminToken
+        self.sessionKey = Self.sessionKey(ring: ring, adminToken: adminToken)
         self.lifetime = lifetime
         self.attemptsPerAddress = attemptsPerAddress
         self.window = window
+    }
+
+    static func sessionKey(ring: KeyRing, adminToken: Secret) -> SymmetricKey {
+        let derived = ring.derivedKeys(purpose: "console-session")[0].key
+        return SymmetricKey(
+            data: HMAC<SHA256>.authenticationCode(for: Array(adminToken.unsafeRevealed.utf8), using: derived))
     }
 
     /// A live session: its short id (for the audit trail and logs) and its CSRF token.
@@ -50,10 +62,9 @@ public struct ConsoleSessions: Sendable {
         }
         let cookie = Hex.encode(SecretBytes.random(count: 32).unsafeBytes)
         let record = ConsoleSessionRecord(
-            idHash: Self.hash(cookie), csrf: Hex.encode(SecretBytes.random(count: 24).unsafeBytes), createdAt: now,
-            expiresAt: now + lifetime.inMilliseconds)
+            idHash: hash(cookie), csrf: "", createdAt: now, expiresAt: now + lifetime.inMilliseconds)
         try await context.repositories.consoleSessions.create(record)
-        let session = Session(id: Self.shortID(record.idHash), csrf: record.csrf)
+        let session = Session(id: Self.shortID(record.idHash), csrf: csrf(cookie))
         try await context.trail.append(
             AuditEvent(.consoleSignedIn, actor: "console", details: ["session": session.id, "client": address]),
             now: now)
@@ -63,17 +74,17 @@ public struct ConsoleSessions: Sendable {
     /// The live session a cookie names; nil for a missing, ended, expired or forged one.
     public func session(cookie: String) async throws -> Session? {
         guard cookie.count == 64, cookie.allSatisfy(\.isHexDigit) else { return nil }
-        let hash = Self.hash(cookie)
-        guard let record = try await context.repositories.consoleSessions.live(hash, now: context.time.now()) else {
+        let hash = hash(cookie)
+        guard try await context.repositories.consoleSessions.live(hash, now: context.time.now()) != nil else {
             return nil
         }
-        return Session(id: Self.shortID(hash), csrf: record.csrf)
+        return Session(id: Self.shortID(hash), csrf: csrf(cookie))
     }
 
     public func signOut(cookie: String) async throws {
         guard let session = try await session(cookie: cookie) else { return }
         let now = context.time.now()
-        try await context.repositories.consoleSessions.end(Self.hash(cookie), now: now)
+        try await context.repositories.consoleSessions.end(hash(cookie), now: now)
         try await context.trail.append(
             AuditEvent(.consoleSignedOut, actor: "console", details: ["session": session.id]), now: now)
     }
@@ -91,7 +102,12 @@ public struct ConsoleSessions: Sendable {
         return equal(Array(submitted.utf8), Array(session.csrf.utf8))
     }
 
-    static func hash(_ cookie: String) -> String { Hex.encode(SHA256.hash(data: Data(cookie.utf8))) }
+    func hash(_ cookie: String) -> String { mac("session-id", cookie) }
+    func csrf(_ cookie: String) -> String { String(mac("csrf", cookie).prefix(48)) }
+
+    private func mac(_ purpose: String, _ cookie: String) -> String {
+        Hex.encode(HMAC<SHA256>.authenticationCode(for: Array("\(purpose)|\(cookie)".utf8), using: sessionKey))
+    }
     static func shortID(_ hash: String) -> String { String(hash.prefix(12)) }
 
     static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {

@@ -236,6 +236,15 @@ enum Schema {
                 """
             ]
         },
+        // Webhook messages carry a MAC from the moment they are queued; console sessions are keyed, so
+        // the unkeyed ones of earlier versions end here (they would no longer open anyway).
+        Migration(version: 14, name: "keyed webhook messages and console sessions") { _ in
+            [
+                "ALTER TABLE webhook_messages ADD COLUMN mac TEXT",
+                "ALTER TABLE webhook_messages ADD COLUMN mac_key_id TEXT",
+                "UPDATE console_sessions SET ended_at = created_at WHERE ended_at IS NULL",
+            ]
+        },
     ]
 
     /// Triggers that make the audit trail refuse updates and deletes at the database itself.

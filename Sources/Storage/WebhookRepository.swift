@@ -19,12 +19,19 @@ public struct NewWebhookMessage: Sendable, Equatable {
     public let topupId: TopupID?
     /// The JSON body, exactly as it will be signed and sent.
     public let body: String
+    /// The message's MAC under a key derived from the key ring, and that key's id: the sender signs
+    /// nothing else (`WebhookMessageKeys`).
+    public let mac: String?
+    public let macKeyID: String?
 
-    public init(id: String, type: String, topupId: TopupID?, body: String) {
+    public init(id: String, type: String, topupId: TopupID?, body: String, mac: String? = nil, macKeyID: String? = nil)
+    {
         self.id = id
         self.type = type
         self.topupId = topupId
         self.body = body
+        self.mac = mac
+        self.macKeyID = macKeyID
     }
 }
 
@@ -34,6 +41,8 @@ public struct WebhookMessageRecord: Sendable, Equatable {
     public var type: String
     public var topupId: String?
     public var body: String
+    public var mac: String?
+    public var macKeyID: String?
     public var state: WebhookState
     public var attempts: Int
     public var lastStatus: Int?
@@ -43,7 +52,8 @@ public struct WebhookMessageRecord: Sendable, Equatable {
     public var deliveredAt: Int64?
 
     static let columns = """
-        id, type, topup_id, body, state, attempts, last_status, last_error, created_at, next_attempt_at, delivered_at
+        id, type, topup_id, body, mac, mac_key_id, state, attempts, last_status, last_error, created_at,
+        next_attempt_at, delivered_at
         """
 
     init(row: any SQLRow) throws {
@@ -57,6 +67,8 @@ public struct WebhookMessageRecord: Sendable, Equatable {
         type = try row.decode(column: "type", as: String.self)
         topupId = try optional("topup_id", String.self)
         body = try row.decode(column: "body", as: String.self)
+        mac = try optional("mac", String.self)
+        macKeyID = try optional("mac_key_id", String.self)
         self.state = state
         attempts = try row.decode(column: "attempts", as: Int.self)
         lastStatus = try optional("last_status", Int.self)
@@ -102,9 +114,11 @@ public struct SQLWebhookRepository: WebhookRepository {
     public func enqueue(_ message: NewWebhookMessage, now: Int64, in transaction: Transaction) async throws {
         try await transaction.sql.raw(
             """
-            INSERT INTO webhook_messages (id, type, topup_id, body, state, attempts, created_at, next_attempt_at)
+            INSERT INTO webhook_messages
+                (id, type, topup_id, body, mac, mac_key_id, state, attempts, created_at, next_attempt_at)
             VALUES (\(bind: message.id), \(bind: message.type), \(bind: message.topupId?.rawValue), \(bind: message.body),
-                \(bind: WebhookState.pending.rawValue), 0, \(bind: now), \(bind: now))
+                \(bind: message.mac), \(bind: message.macKeyID), \(bind: WebhookState.pending.rawValue), 0, \(bind: now),
+                \(bind: now))
             """
         ).run()
     }

@@ -40,6 +40,27 @@ struct LifecycleProcessTests {
         Self.expectCleanExit(server.running, status: 0)
     }
 
+    /// `serve` runs its own HTTP server loop (`ServedApplication`, issue 28), not Hummingbird's: the headers
+    /// that loop adds must still be there, the date current.
+    @Test("responses carry a current Date header and Server: Bitaqa")
+    func responseHeaders() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try await ServerProcess.start(
+            directory: directory.path, environment: try Self.channelEnvironment(directory))
+        defer { _ = server.stop() }
+        let (_, head) = try HTTPProbe.request("GET", server.base + "/health", extra: ["-D", "-"])
+        let lines = head.split(separator: "\r\n").map(String.init)
+        #expect(lines.contains("Server: Bitaqa"), "\(head)")
+        let date = lines.first { $0.lowercased().hasPrefix("date: ") }.map { String($0.dropFirst(6)) }
+        let parser = DateFormatter()
+        parser.locale = Locale(identifier: "en_US_POSIX")
+        parser.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        parser.timeZone = TimeZone(identifier: "GMT")
+        let parsed = date.flatMap { parser.date(from: $0) }
+        #expect(parsed.map { abs($0.timeIntervalSinceNow) < 5 } == true, "\(head)")
+    }
+
     @Test(
         "a startup error after the database is open: exit 2, one line naming the setting, no trap",
         arguments: ["missing", "not-pem"]

@@ -43,7 +43,7 @@ struct ShutdownStressTests {
             var load: BitaqaProcess.Running?
             if cycle % 3 == 0 {
                 for order in 0..<3 { _ = try Reliability.place(server, index: cycle * 10 + order, prefix: "stress") }
-                load = try Self.burst(server)
+                load = try Self.burst(server, directory: directory)
                 try await Task.sleep(for: .milliseconds(Int.random(in: 20...300)))
             }
             let signalled = ContinuousClock.now
@@ -76,13 +76,21 @@ struct ShutdownStressTests {
         await drop()
     }
 
-    /// Requests in flight during the stop: 400 of them, 16 at a time, from one curl.
-    static func burst(_ server: ServerProcess) throws -> BitaqaProcess.Running {
-        var arguments = ["-s", "--parallel", "--parallel-max", "16", "--max-time", "5"]
-        arguments += ["-H", "Authorization: Bearer \(PipelineProcessTests.adminToken)"]
+    /// Requests in flight during the stop: 400 of them, 16 at a time, from one curl. The URLs go in a config
+    /// file: Foundation's `Process.run()` crashed (SIGSEGV in its argument copy) on 1,200 arguments.
+    static func burst(_ server: ServerProcess, directory: TemporaryDirectory) throws -> BitaqaProcess.Running {
+        var config = ""
         for index in 0..<400 {
-            arguments += ["-o", "/dev/null", server.base + (index % 2 == 0 ? "/health" : "/v1/orders?limit=20")]
+            config += "url = \"\(server.base)\(index % 2 == 0 ? "/health" : "/v1/orders?limit=20")\"\n"
+            config += "output = \"/dev/null\"\n"
         }
-        return try Reliability.start("/usr/bin/curl", arguments)
+        let file = directory.path + "/burst.curl"
+        try config.write(toFile: file, atomically: true, encoding: .utf8)
+        return try Reliability.start(
+            "/usr/bin/curl",
+            [
+                "-s", "--parallel", "--parallel-max", "16", "--max-time", "5", "-H",
+                "Authorization: Bearer \(PipelineProcessTests.adminToken)", "-K", file,
+            ])
     }
 }

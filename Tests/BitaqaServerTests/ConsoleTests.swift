@@ -5,6 +5,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Orders
 import Storage
 import Testing
 
@@ -12,17 +13,23 @@ import Testing
 struct ConsoleTests {
     static let code = "998877665544"
 
-    /// A fulfilled order with a card and a phone, and a handling one.
+    /// A fulfilled order with a card and a phone, a handling one, and one whose email a database writer
+    /// rewrote after registration; all bound as the merchant API binds them.
     static func seed(_ store: Store) async throws {
         let orders = SQLOrderRepository(store: store)
-        for (id, phone) in [("con-full", "+213551234567"), ("con-wait", "+213661234567")] {
+        let binder = ContactBinder(ring: try KeyRing(keys: [CustomerAPITests.key]))
+        for (id, phone) in [
+            ("con-full", "+213551234567"), ("con-wait", "+213661234567"), ("con-tampered", "+213771234567"),
+        ] {
             _ = try await orders.register(
-                NewOrder(
-                    topupId: TopupID(id)!, topupRef: "ref-\(id)", userId: UserID("buyer")!, number: "036362608",
-                    value: 1000, email: "buyer@shop.dz", phone: phone, locale: .fr, channels: [.email, .sms],
-                    fingerprint: id),
+                binder.bound(
+                    NewOrder(
+                        topupId: TopupID(id)!, topupRef: "ref-\(id)", userId: UserID("buyer")!, number: "036362608",
+                        value: 1000, email: "buyer@shop.dz", phone: phone, locale: .fr, channels: [.email, .sms],
+                        fingerprint: id)),
                 now: TimeSource.system.now(), firstCheckAt: TimeSource.system.now() + 3_600_000)
         }
+        try await store.sql.raw("UPDATE orders SET email = 'attacker@evil.dz' WHERE topup_id = 'con-tampered'").run()
         let vault = CardVault(keyRing: try KeyRing(keys: [CustomerAPITests.key]))
         try await CardStoring.store(
             CardCode(code), for: TopupID("con-full")!, transactionNumber: "AT-1", processedDate: nil, vault: vault,
@@ -113,6 +120,14 @@ struct ConsoleTests {
                 buffer: try await Self.get(client, "/console/orders/con-wait?notice=done", cookie: cookie).body)
             pages.append(after)
             #expect(after.contains("CHECK_REQUESTED") && after.contains("CONTACT_CHANGED") && after.contains("console"))
+            let laundering = try await Self.post(
+                client, "/console/orders/con-tampered/contact", cookie: cookie, form: "phone=0771234568&csrf=\(token)")
+            #expect(laundering.headers[.location] == "/console/orders/con-tampered?notice=contactRefused")
+            let refusedPage = String(
+                buffer: try await Self.get(client, "/console/orders/con-tampered?notice=contactRefused", cookie: cookie)
+                    .body)
+            #expect(refusedPage.contains("modifiées hors de Bitaqa") && refusedPage.contains("CONTACT_CHANGE_REFUSED"))
+            #expect(!refusedPage.contains("CONTACT_CHANGED"), "a tampered order's contact was re-bound")
             let resentPage = String(buffer: try await Self.get(client, "/console/orders/con-full", cookie: cookie).body)
             #expect(resentPage.contains("RESEND_REQUESTED") && resentPage.contains("session:"))
 

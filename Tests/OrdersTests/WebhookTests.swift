@@ -1,6 +1,7 @@
 import Audit
 import BitaqaCore
 import BitaqaTestSupport
+import CardVault
 import Foundation
 import Orders
 import Storage
@@ -61,7 +62,9 @@ struct WebhookTests {
                 try await store.sql.raw("UPDATE orders SET status = \(bind: status) WHERE topup_id = \(bind: id)").run()
             }
             let repositories = Repositories(store: store)
-            let outbox = WebhookOutbox(repository: repositories.webhooks, types: Set(WebhookEventType.allCases))
+            let keys = WebhookMessageKeys(ring: try KeyRing(keys: [SecretBytes.random(count: 32)]))
+            let outbox = WebhookOutbox(
+                repository: repositories.webhooks, types: Set(WebhookEventType.allCases), keys: keys)
             let watcher = StuckOrderWatcher(
                 context: DomainContext(store: store), outbox: outbox, logger: TestDatabase.quietLogger)
             #expect(try await watcher.scan() == 2)
@@ -69,6 +72,10 @@ struct WebhookTests {
             let messages = try await repositories.webhooks.messages(state: .pending, limit: 10, after: nil)
             #expect(Set(messages.compactMap(\.topupId)) == ["slow", "waiting"])
             #expect(messages.allSatisfy { $0.type == "order.stuck" && $0.body.contains(#""status":"#) })
+            #expect(messages.allSatisfy(keys.isAuthentic), "queued with their MAC")
+            var forged = try #require(messages.first)
+            forged.body = forged.body.replacingOccurrences(of: "order.stuck", with: "order.refunded")
+            #expect(!keys.isAuthentic(forged), "a changed body no longer verifies")
             let page = try await repositories.webhooks.messages(state: nil, limit: 1, after: nil)
             let next = try await repositories.webhooks.messages(state: nil, limit: 1, after: page.first?.id)
             #expect(page.count == 1 && next.count == 1 && page.first?.id != next.first?.id)

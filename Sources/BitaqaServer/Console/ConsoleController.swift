@@ -317,8 +317,12 @@ struct ConsoleController {
             email: form["email"].flatMap { $0.isEmpty ? nil : $0 },
             phone: form["phone"].flatMap { $0.isEmpty ? nil : $0 }
         ).validated()
-        _ = try await correction.correct(
-            id, change, actor: "console", requestID: context.requestID, clientRequestID: "session:" + session.id)
+        do {
+            _ = try await correction.correct(
+                id, change, actor: "console", requestID: context.requestID, clientRequestID: "session:" + session.id)
+        } catch is ContactCorrection.Refused {
+            return Self.redirect(Self.orderPath(id) + "?notice=contactRefused")
+        }
         return Self.redirect(Self.orderPath(id) + "?notice=done")
     }
 

@@ -38,6 +38,8 @@ enum ConsoleTexts {
         "sandbox": "CLÉ SANDBOX : aucune vraie carte",
         "language": "Langue", "notReady": "Pas encore de carte pour cette commande.",
         "checkFailed": "OneClickDz n'a pas répondu.",
+        "contactRefused":
+            "Les coordonnées enregistrées de cette commande ont été modifiées hors de Bitaqa : rien n'a été changé. Voir le journal d'audit.",
     ]
 
     static let arabic: [String: String] = [
@@ -64,6 +66,8 @@ enum ConsoleTexts {
         "done": "تم.", "notFound": "الطلب غير موجود.", "event": "الحدث", "actor": "بواسطة",
         "sandbox": "مفتاح تجريبي: لا بطاقات حقيقية", "language": "اللغة", "notReady": "لا توجد بطاقة لهذا الطلب بعد.",
         "checkFailed": "لم يستجب OneClickDz.",
+        "contactRefused":
+            "تم تغيير وسائل الاتصال المسجلة لهذا الطلب خارج Bitaqa: لم يتم تغيير أي شيء. راجع سجل التدقيق.",
     ]
 
     static let english: [String: String] = [
@@ -89,5 +93,7 @@ enum ConsoleTexts {
         "phone": "Phone", "save": "Save", "done": "Done.", "notFound": "No such order.", "event": "Event",
         "actor": "By", "sandbox": "SANDBOX KEY: no real cards", "language": "Language",
         "notReady": "This order has no card yet.", "checkFailed": "OneClickDz did not answer.",
+        "contactRefused":
+            "This order's stored contacts were changed outside Bitaqa: nothing was changed. See the audit trail.",
     ]
 }

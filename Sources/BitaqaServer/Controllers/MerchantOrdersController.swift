@@ -117,13 +117,18 @@ struct MerchantOrdersController {
         }
         let body = try await request.decode(as: ContactChange.self, context: context)
         let change = try body.validated()
-        guard
-            let order = try await correction.correct(
+        let corrected: OrderRecord?
+        do {
+            corrected = try await correction.correct(
                 topupId, change, actor: "merchant", requestID: context.requestID,
                 clientRequestID: context.clientRequestID)
-        else {
-            throw PublicError(.orderNotFound, "no such order")
+        } catch let refused as ContactCorrection.Refused {
+            throw PublicError(
+                .conflict,
+                "the order's stored contacts fail their binding (\(refused.problem.rawValue)): they were changed "
+                    + "outside Bitaqa, so nothing was changed; see the audit trail and the README's Security section")
         }
+        guard let order = corrected else { throw PublicError(.orderNotFound, "no such order") }
         context.logger.info("order contact corrected", metadata: ["topup_id": "\(topupId)"])
         return try await respond(order, status: .ok)
     }

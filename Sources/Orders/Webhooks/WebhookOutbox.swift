@@ -22,10 +22,12 @@ public enum WebhookEventType: String, Sendable, CaseIterable {
 public struct WebhookOutbox: AuditListener {
     let repository: any WebhookRepository
     let types: Set<WebhookEventType>
+    let keys: WebhookMessageKeys
 
-    public init(repository: any WebhookRepository, types: Set<WebhookEventType>) {
+    public init(repository: any WebhookRepository, types: Set<WebhookEventType>, keys: WebhookMessageKeys) {
         self.repository = repository
         self.types = types
+        self.keys = keys
     }
 
     public func appended(_ event: AuditEvent, at now: Int64, in transaction: Transaction) async throws {
@@ -52,9 +54,10 @@ public struct WebhookOutbox: AuditListener {
         let object: [String: Any] = ["type": type.rawValue, "timestamp": Timestamp.iso8601(now), "data": data]
         let body = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         try await repository.enqueue(
-            NewWebhookMessage(
-                id: "msg_" + Hex.encode(SecretBytes.random(count: 12).unsafeBytes), type: type.rawValue,
-                topupId: topupId, body: String(decoding: body, as: UTF8.self)),
+            keys.sealed(
+                NewWebhookMessage(
+                    id: "msg_" + Hex.encode(SecretBytes.random(count: 12).unsafeBytes), type: type.rawValue,
+                    topupId: topupId, body: String(decoding: body, as: UTF8.self))),
             now: now, in: transaction)
     }
 

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Audit
 import BitaqaCore
 import CoreMetrics
 import Foundation
@@ -52,11 +53,16 @@ public struct WebhookSender: Service {
     let logger: Logger
     let factory: any MetricsFactory
     let owner: String
+    let keys: WebhookMessageKeys
+    let trail: AuditTrail
 
     public init(
-        repositories: Repositories, settings: WebhookSettings, http: HTTPClient, time: TimeSource = .system,
-        logger: Logger, factory: any MetricsFactory = NOOPMetricsHandler.instance, owner: String
+        repositories: Repositories, settings: WebhookSettings, http: HTTPClient, keys: WebhookMessageKeys,
+        trail: AuditTrail, time: TimeSource = .system, logger: Logger,
+        factory: any MetricsFactory = NOOPMetricsHandler.instance, owner: String
     ) {
+        self.keys = keys
+        self.trail = trail
         self.repositories = repositories
         self.settings = settings
         self.http = http
@@ -88,6 +94,7 @@ public struct WebhookSender: Service {
     private func send(_ id: String) async {
         do {
             guard let message = try await repositories.webhooks.message(id) else { return }
+            guard keys.isAuthentic(message) else { return try await refuse(message) }
             let (status, error) = await post(message)
             try await record(message, status: status, error: error)
         } catch {
@@ -119,6 +126,26 @@ public struct WebhookSender: Service {
         } catch {
             return (nil, "connection")
         }
+    }
+
+    /// A message the outbox did not queue, or changed since: failed for good, never signed, audited.
+    private func refuse(_ message: WebhookMessageRecord) async throws {
+        let now = time.now()
+        try await repositories.webhooks.recordAttempt(
+            message.id, owner: owner, state: .failed, status: nil, error: "unauthenticated", nextAttemptAt: nil,
+            now: now)
+        try await trail.append(
+            AuditEvent(
+                .webhookRefused, topupId: message.topupId.flatMap(TopupID.init), actor: "webhooks",
+                details: ["webhook_id": message.id, "type": message.type, "reason": "mac"]),
+            now: now)
+        logger.warning(
+            "webhook refused: not queued by Bitaqa or changed since (its MAC does not verify)",
+            metadata: ["webhook_id": "\(message.id)", "type": "\(message.type)"])
+        Counter(
+            label: "bitaqa_webhook_messages_total", dimensions: [("type", "refused"), ("outcome", "refused")],
+            factory: factory
+        ).increment()
     }
 
     private func record(_ message: WebhookMessageRecord, status: Int?, error: String?) async throws {

@@ -1,0 +1,165 @@
+import BitaqaTestSupport
+import Crypto
+import Foundation
+import SQLKit
+import Storage
+import Testing
+
+/// Issue 29's attacks, made as a database writer without the key would make them: rows written straight
+/// into the database of a running `serve`, and the outcome read through its public surfaces (the console,
+/// the merchant API, the mail server, the shop's webhook endpoint).
+@Suite("A database writer against a running serve")
+struct DatabaseWriterProcessTests {
+    struct Rig {
+        let directory: TemporaryDirectory
+        let store: Store
+        let server: ServerProcess
+        let mail: FaultyMailServer
+        let receiver: WebhookReceiver
+        let sandbox: BitaqaProcess.Running
+        let drop: @Sendable () async -> Void
+
+        func stop() async {
+            _ = server.stop()
+            await store.shutdown()
+            sandbox.terminateIfRunning()
+            receiver.stop()
+            mail.stop()
+            await drop()
+        }
+    }
+
+    static func rig(_ database: TestDatabase) async throws -> Rig {
+        let directory = try TemporaryDirectory()
+        let (location, drop) = try await database.makeLocation(in: directory)
+        let mail = try await FaultyMailServer.start(in: directory)
+        try mail.set(mode: "accept")
+        let receiver = try await WebhookReceiver.start(in: directory, secrets: [WebhookProcessTests.secret])
+        let (sandbox, sandboxURL) = try await PipelineProcessTests.startSandbox(directory, resolve: (0.2, 0.4))
+        var environment = PipelineProcessTests.serverEnvironment(
+            directory, database: TestDatabase.url(of: location), sandbox: sandboxURL)
+        environment.merge(mail.environment) { $1 }
+        environment["BITAQA_WEBHOOK_URL"] = receiver.url
+        environment["BITAQA_WEBHOOK_SECRET"] = WebhookProcessTests.secret
+        let server = try await ServerProcess.start(directory: directory.path, environment: environment)
+        let store = try await Store.open(location, logger: TestDatabase.quietLogger)
+        return Rig(
+            directory: directory, store: store, server: server, mail: mail, receiver: receiver, sandbox: sandbox,
+            drop: drop)
+    }
+
+    static func auditKinds(_ store: Store, _ topupId: String? = nil) async throws -> [String] {
+        let rows = try await store.sql.raw(
+            "SELECT kind, topup_id FROM audit_events ORDER BY seq"
+        ).all()
+        return try rows.compactMap { row in
+            let id = try row.decodeNil(column: "topup_id") ? nil : try row.decode(column: "topup_id", as: String.self)
+            return topupId == nil || id == topupId ? try row.decode(column: "kind", as: String.self) : nil
+        }
+    }
+
+    @Test(
+        "forged rows: a console session, a webhook message, a rewritten contact; none opens, signs or sends anything",
+        arguments: TestDatabase.available)
+    func forgedRows(database: TestDatabase) async throws {
+        let rig = try await Self.rig(database)
+        defer { rig.directory.remove() }
+        let admin = ["Authorization": "Bearer \(PipelineProcessTests.adminToken)", "Content-Type": "application/json"]
+        let id = try #require(
+            try WebhookProcessTests.place(rig.server, number: "036000001", email: "ok@shop.dz", ref: "dbw"))
+        let fulfilled = try await WebhookProcessTests.waitFor(.seconds(30)) {
+            rig.receiver.accepted().values.contains { $0["type"] as? String == "order.fulfilled" }
+        }
+        #expect(fulfilled, "the real message arrives")
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+
+        // 1. A console session of the attacker's choice, in the old unkeyed form and in a keyed-looking one.
+        let cookie = String(repeating: "ab", count: 32)
+        let unkeyed = SHA256.hash(data: Data(cookie.utf8)).map { String(format: "%02x", $0) }.joined()
+        for (hash, csrf) in [(unkeyed, "forged-csrf"), (String(repeating: "cd", count: 32), "")] {
+            try await rig.store.sql.raw(
+                """
+                INSERT INTO console_sessions (id_hash, csrf, created_at, expires_at)
+                VALUES (\(bind: hash), \(bind: csrf), \(bind: now), \(bind: now + 3_600_000))
+                """
+            ).run()
+        }
+        let (consoleStatus, _) = try HTTPProbe.request(
+            "GET", rig.server.base + "/console", headers: ["Cookie": "bitaqa_console=\(cookie)"])
+        #expect(consoleStatus == 303, "a forged session row opened the console")
+        let (resendStatus, _) = try HTTPProbe.request(
+            "POST", rig.server.base + "/console/orders/\(id)/resend",
+            headers: [
+                "Cookie": "bitaqa_console=\(cookie)", "Content-Type": "application/x-www-form-urlencoded",
+            ], body: "channel=email&csrf=forged-csrf")
+        #expect(resendStatus == 403 || resendStatus == 303, "status \(resendStatus)")
+
+        // 2. A webhook message queued by hand, and a real one's MAC copied onto a changed body.
+        let real = try #require(
+            try await rig.store.sql.raw("SELECT mac, mac_key_id FROM webhook_messages WHERE mac IS NOT NULL").first())
+        let copiedMAC = try real.decode(column: "mac", as: String.self)
+        let copiedKey = try real.decode(column: "mac_key_id", as: String.self)
+        let refund =
+            #"{"data":{"status":"REFUNDED","topupId":"\#(id)","topupRef":"dbw","userId":"u-dbw"},"timestamp":"2026-12-07T00:00:00.000Z","type":"order.refunded"}"#
+        for (messageID, mac, key) in [
+            ("msg_forged0000000000", nil, nil), ("msg_forged0000000001", copiedMAC, copiedKey),
+        ] {
+            try await rig.store.sql.raw(
+                """
+                INSERT INTO webhook_messages
+                    (id, type, topup_id, body, mac, mac_key_id, state, attempts, created_at, next_attempt_at)
+                VALUES (\(bind: messageID), 'order.refunded', \(bind: id), \(bind: refund), \(bind: mac), \(bind: key),
+                    'pending', 0, \(bind: now), \(bind: now))
+                """
+            ).run()
+        }
+        let forged = ["msg_forged0000000000", "msg_forged0000000001"]
+        var states: [String] = []
+        for _ in 0..<100 {
+            states = try await Self.states(rig.store, forged)
+            if states == ["failed:unauthenticated", "failed:unauthenticated"] { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(states == ["failed:unauthenticated", "failed:unauthenticated"], "\(states)")
+        #expect(
+            !rig.receiver.records().contains { $0["type"] as? String == "order.refunded" },
+            "a forged message reached the shop, signed")
+
+        // 3. The buyer's email rewritten; the merchant then corrects the phone, a routine fix.
+        try await rig.store.sql.raw(
+            "UPDATE orders SET email = 'attacker@evil.dz' WHERE topup_id = \(bind: id)"
+        ).run()
+        let (patched, patchBody) = try HTTPProbe.request(
+            "PATCH", rig.server.base + "/v1/orders/\(id)", headers: admin, body: #"{"phone":"0661112233"}"#)
+        #expect(patched == 409 && patchBody.contains("CONFLICT"), "\(patched) \(patchBody)")
+        let (resent, _) = try HTTPProbe.request(
+            "POST", rig.server.base + "/v1/orders/\(id)/resend", headers: admin, body: #"{"channel":"email"}"#)
+        #expect(resent == 202 || resent == 409, "status \(resent)")
+        try await Task.sleep(for: .seconds(3))
+        #expect(
+            !rig.mail.events().contains { $0.recipients.contains("attacker@evil.dz") },
+            "the card went to the attacker's address")
+
+        let kinds = try await Self.auditKinds(rig.store, id)
+        #expect(kinds.contains("CONTACT_CHANGE_REFUSED") && kinds.contains("WEBHOOK_REFUSED"), "\(kinds)")
+        #expect(!kinds.contains("CONTACT_CHANGED"))
+        let all = try await Self.auditKinds(rig.store)
+        #expect(!all.contains("CONSOLE_SIGNED_IN"))
+        await rig.stop()
+    }
+
+    static func states(_ store: Store, _ ids: [String]) async throws -> [String] {
+        var found: [String] = []
+        for id in ids {
+            guard
+                let row = try await store.sql.raw(
+                    "SELECT state, last_error FROM webhook_messages WHERE id = \(bind: id)"
+                ).first()
+            else { continue }
+            let error =
+                try row.decodeNil(column: "last_error") ? "" : try row.decode(column: "last_error", as: String.self)
+            found.append("\(try row.decode(column: "state", as: String.self)):\(error)")
+        }
+        return found
+    }
+}
