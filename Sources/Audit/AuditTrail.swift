@@ -151,6 +151,23 @@ public struct AuditTrail: Sendable {
             Self.decode)
     }
 
+    /// The events of one order whose content matches its hash and whose MAC verifies under a key of the
+    /// ring: what a database writer without the key cannot have written. Empty for a trail without keys.
+    public func authenticatedEvents(of topupId: TopupID) async throws -> [AuditRecord] {
+        guard let keys else { return [] }
+        let rows = try await repository.rows(
+            after: 0, limit: Int(Int32.max), from: nil, to: nil, topupId: topupId.rawValue)
+        return rows.compactMap { row in
+            guard let mac = row.mac, let keyID = row.macKeyID, let record = try? Self.decode(row),
+                Self.hash(
+                    previous: record.previousHash, sequence: record.sequence, at: record.at, event: record.event,
+                    details: Self.canonicalDetails(record.event.details)) == record.hash,
+                keys.verify(hash: record.hash, mac: mac, keyID: keyID) == true
+            else { return nil }
+            return record
+        }
+    }
+
     /// The newest event's sequence number and hash; nil for an empty trail.
     public func head() async throws -> (sequence: Int64, hash: String)? {
         try await repository.head()

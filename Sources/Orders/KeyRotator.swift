@@ -42,6 +42,10 @@ public struct KeyRotator: Sendable {
         public var rebound = 0
         /// Orders registered before contact binding, bound now with the contacts they hold.
         public var legacyBound = 0
+        /// Orders without a binding that the trail shows were bound before (registered under a keyed
+        /// event, or bound by an earlier run): their binding was removed in the database, and they are
+        /// left unbound (their deliveries are refused).
+        public var bindingRemoved: [String] = []
         /// Orders whose contacts no longer match their binding: left as they are (their deliveries are
         /// refused), with the reason.
         public var contactMismatches: [String: String] = [:]
@@ -103,14 +107,19 @@ public struct KeyRotator: Sendable {
     }
 
     /// Moves every order's contact binding to the active key, verifying the old one first; binds the
-    /// contacts of orders registered before binding existed (the database is trusted once, here).
+    /// contacts of orders registered before binding existed, once: an unbound order is bound only when
+    /// the authenticated trail says it never was (no keyed `ORDER_REGISTERED` or `ORDER_SENT`, which every order
+    /// registered since keying has, and no keyed `CONTACTS_BOUND` of its own). Otherwise its binding was
+    /// removed in the database, and binding it now would bind whatever contact the remover wrote.
     private func rebindContacts(batchSize: Int, into report: inout Report) async throws {
         let binder = ContactBinder(ring: vault.keyRing)
         let active = binder.activeKeyID
         var cursor: String?
         while true {
             let outcome = try await context.repositories.transaction { [cursor, context] transaction in
-                var outcome = (rebound: 0, legacy: 0, mismatches: [String: String](), last: String?.none)
+                var outcome = (
+                    rebound: 0, legacy: 0, mismatches: [String: String](), removed: [TopupID](), last: String?.none
+                )
                 let orders = try await context.repositories.orders.ordersNotBound(
                     under: active, after: cursor, limit: batchSize, in: transaction)
                 for order in orders {
@@ -120,13 +129,31 @@ public struct KeyRotator: Sendable {
                         outcome.mismatches[order.topupId.rawValue] = problem?.rawValue
                         continue
                     }
+                    if problem == .unbound {
+                        let known = try await context.trail.authenticatedEvents(of: order.topupId)
+                        let bindingEvents: Set<AuditKind> = [.orderRegistered, .orderSent, .contactsBound]
+                        if known.contains(where: { bindingEvents.contains($0.event.kind) }) {
+                            outcome.removed.append(order.topupId)
+                            continue
+                        }
+                    }
                     let binding = binder.bind(
                         topupId: order.topupId, userId: order.userId, email: order.email, phone: order.phone,
                         channels: order.channels)
                     if try await context.repositories.orders.rebind(
                         order.topupId, expected: order.contactBinding, with: binding, in: transaction)
                     {
-                        if order.contactBinding == nil { outcome.legacy += 1 } else { outcome.rebound += 1 }
+                        if order.contactBinding == nil {
+                            outcome.legacy += 1
+                            // The order's own keyed record that it was bound: a later run never binds it again.
+                            try await context.trail.append(
+                                AuditEvent(
+                                    .contactsBound, topupId: order.topupId, actor: "bitaqa keys rotate",
+                                    details: ["key_id": active, "legacy": "true"]),
+                                now: context.time.now(), in: transaction)
+                        } else {
+                            outcome.rebound += 1
+                        }
                     }
                 }
                 return outcome
@@ -134,16 +161,25 @@ public struct KeyRotator: Sendable {
             report.rebound += outcome.rebound
             report.legacyBound += outcome.legacy
             report.contactMismatches.merge(outcome.mismatches) { _, new in new }
+            report.bindingRemoved += outcome.removed.map(\.rawValue)
+            for removed in outcome.removed {
+                try await context.trail.append(
+                    AuditEvent(
+                        .contactChangeRefused, topupId: removed, actor: "bitaqa keys rotate",
+                        details: ["reason": "binding_removed"]),
+                    now: context.time.now())
+            }
             guard let last = outcome.last else { break }
             cursor = last
         }
-        if report.rebound + report.legacyBound + report.contactMismatches.count > 0 {
+        if report.rebound + report.legacyBound + report.contactMismatches.count + report.bindingRemoved.count > 0 {
             try await context.trail.append(
                 AuditEvent(
                     .contactsBound, actor: "bitaqa keys rotate",
                     details: [
                         "key_id": active, "rebound": String(report.rebound), "legacy_bound": String(report.legacyBound),
                         "mismatches": String(report.contactMismatches.count),
+                        "binding_removed": String(report.bindingRemoved.count),
                     ]
                 ),
                 now: context.time.now()

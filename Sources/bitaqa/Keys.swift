@@ -84,6 +84,12 @@ struct Keys: AsyncParsableCommand {
                     lines.append("  \(order): \(reason)")
                 }
             }
+            if !report.bindingRemoved.isEmpty {
+                lines.append(
+                    "orders whose binding was removed in the database, left unbound (deliveries refused, see the audit trail): \(report.bindingRemoved.count)"
+                )
+                for order in report.bindingRemoved.sorted() { lines.append("  \(order): binding_removed") }
+            }
             if !report.unreadable.isEmpty {
                 lines.append("unreadable cards (left as they are, see the audit trail): \(report.unreadable.count)")
                 for (order, reason) in report.unreadable.sorted(by: { $0.key < $1.key }) {

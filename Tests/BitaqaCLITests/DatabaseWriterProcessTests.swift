@@ -11,6 +11,7 @@ import Testing
 @Suite("A database writer against a running serve")
 struct DatabaseWriterProcessTests {
     struct Rig {
+        let environment: [String: String]
         let directory: TemporaryDirectory
         let store: Store
         let server: ServerProcess
@@ -44,7 +45,8 @@ struct DatabaseWriterProcessTests {
         let server = try await ServerProcess.start(directory: directory.path, environment: environment)
         let store = try await Store.open(location, logger: TestDatabase.quietLogger)
         return Rig(
-            directory: directory, store: store, server: server, mail: mail, receiver: receiver, sandbox: sandbox,
+            environment: environment, directory: directory, store: store, server: server, mail: mail,
+            receiver: receiver, sandbox: sandbox,
             drop: drop)
     }
 
@@ -139,6 +141,24 @@ struct DatabaseWriterProcessTests {
         #expect(
             !rig.mail.events().contains { $0.recipients.contains("attacker@evil.dz") },
             "the card went to the attacker's address")
+
+        // 4. The binding cleared as well, so the order looks registered before binding existed; then a
+        // routine `keys rotate`, which binds such orders once.
+        try await rig.store.sql.raw(
+            "UPDATE orders SET contact_mac = NULL, contact_key_id = NULL WHERE topup_id = \(bind: id)"
+        ).run()
+        let rotated = try BitaqaProcess.run(["keys", "rotate"], environment: rig.environment)
+        #expect(rotated.status == 0, "\(rotated.stderr)")
+        #expect(rotated.stdout.contains("\(id): binding_removed"), "\(rotated.stdout)")
+        let binding = try await rig.store.sql.raw("SELECT contact_mac FROM orders WHERE topup_id = \(bind: id)").first()
+        #expect(try binding?.decodeNil(column: "contact_mac") == true, "keys rotate bound the attacker's address")
+        let (again, _) = try HTTPProbe.request(
+            "POST", rig.server.base + "/v1/orders/\(id)/resend", headers: admin, body: #"{"channel":"email"}"#)
+        #expect(again == 202 || again == 409, "status \(again)")
+        try await Task.sleep(for: .seconds(3))
+        #expect(
+            !rig.mail.events().contains { $0.recipients.contains("attacker@evil.dz") },
+            "the card went to the attacker's address after keys rotate")
 
         let kinds = try await Self.auditKinds(rig.store, id)
         #expect(kinds.contains("CONTACT_CHANGE_REFUSED") && kinds.contains("WEBHOOK_REFUSED"), "\(kinds)")
