@@ -12,18 +12,24 @@ public struct AuditCheckpoint: Sendable, Equatable, Codable {
     /// The id of the encryption key the MAC key was derived from.
     public let keyID: String
     public let mac: String
+    /// Where the keyed era of the trail starts: every event from this sequence on must carry a MAC that
+    /// verifies. Signed with the rest, so stripping every MAC from the trail (and keeping the hash chain)
+    /// no longer passes. Nil in checkpoints written before it existed.
+    public let keyedFrom: Int64?
 
-    public init(sequence: Int64, hash: String, at: Int64, keyID: String, mac: String) {
+    public init(sequence: Int64, hash: String, at: Int64, keyID: String, mac: String, keyedFrom: Int64? = nil) {
         self.sequence = sequence
         self.hash = hash
         self.at = at
         self.keyID = keyID
         self.mac = mac
+        self.keyedFrom = keyedFrom
     }
 
     /// The bytes the MAC covers.
-    static func message(sequence: Int64, hash: String, at: Int64, keyID: String) -> [UInt8] {
-        Array("bitaqa-audit-checkpoint-v1|\(sequence)|\(hash)|\(at)|\(keyID)".utf8)
+    static func message(sequence: Int64, hash: String, at: Int64, keyID: String, keyedFrom: Int64?) -> [UInt8] {
+        guard let keyedFrom else { return Array("bitaqa-audit-checkpoint-v1|\(sequence)|\(hash)|\(at)|\(keyID)".utf8) }
+        return Array("bitaqa-audit-checkpoint-v2|\(sequence)|\(hash)|\(at)|\(keyID)|\(keyedFrom)".utf8)
     }
 }
 
@@ -38,12 +44,14 @@ public struct CheckpointKeys: Sendable {
         self.keys = keys
     }
 
-    /// A signed checkpoint of the given head.
-    public func sign(sequence: Int64, hash: String, at: Int64) -> AuditCheckpoint {
+    /// A signed checkpoint of the given head, and of where the keyed era starts.
+    public func sign(sequence: Int64, hash: String, at: Int64, keyedFrom: Int64? = nil) -> AuditCheckpoint {
         let (id, key) = keys[0]
         let mac = HMAC<SHA256>.authenticationCode(
-            for: AuditCheckpoint.message(sequence: sequence, hash: hash, at: at, keyID: id), using: key)
-        return AuditCheckpoint(sequence: sequence, hash: hash, at: at, keyID: id, mac: Hex.encode(mac))
+            for: AuditCheckpoint.message(sequence: sequence, hash: hash, at: at, keyID: id, keyedFrom: keyedFrom),
+            using: key)
+        return AuditCheckpoint(
+            sequence: sequence, hash: hash, at: at, keyID: id, mac: Hex.encode(mac), keyedFrom: keyedFrom)
     }
 
     /// Whether the checkpoint's MAC is valid under the key it names.
@@ -52,7 +60,8 @@ public struct CheckpointKeys: Sendable {
             let mac = SecretBytes(hex: checkpoint.mac, byteCount: 32)
         else { return false }
         let message = AuditCheckpoint.message(
-            sequence: checkpoint.sequence, hash: checkpoint.hash, at: checkpoint.at, keyID: checkpoint.keyID)
+            sequence: checkpoint.sequence, hash: checkpoint.hash, at: checkpoint.at, keyID: checkpoint.keyID,
+            keyedFrom: checkpoint.keyedFrom)
         return HMAC<SHA256>.isValidAuthenticationCode(mac.unsafeBytes, authenticating: message, using: key)
     }
 }

@@ -39,6 +39,9 @@ public struct AuditTrail: Sendable {
         self.listener = listener
     }
 
+    /// Whether new events are authenticated, and MACs can be checked.
+    public var isKeyed: Bool { keys != nil }
+
     /// The trail of `store`, keyed when `keys` are given.
     public init(store: Store, keys: AuditKeys? = nil) {
         self.init(repository: SQLAuditRepository(store: store), transactions: store, keys: keys)

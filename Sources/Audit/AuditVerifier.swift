@@ -53,10 +53,48 @@ public struct AuditVerifier: Sendable {
                 if previous == nil && record.hash != checkpoint.hash {
                     return .broken(sequence: record.sequence, reason: "differs from the signed checkpoint")
                 }
+                if let reason = macProblem(
+                    row, sequence: record.sequence, hash: record.hash, keyedFrom: checkpoint.keyedFrom)
+                {
+                    return .broken(sequence: record.sequence, reason: reason)
+                }
                 previous = record.hash
                 expected += 1
             }
             if page.count < pageSize { return .intact(events: expected - 1, lastHash: previous ?? checkpoint.hash) }
+        }
+    }
+
+    /// Why an event's MAC fails, when the verifier holds the keys: a MAC that does not match, or none in
+    /// the keyed era. A MAC under a key no longer in the ring passes here (the full walk judges those).
+    func macProblem(_ row: AuditRow, sequence: Int64, hash: String, keyedFrom: Int64?) -> String? {
+        guard let keys = trail.keys else { return nil }
+        guard let mac = row.mac, let keyID = row.macKeyID else {
+            guard let keyedFrom, sequence >= keyedFrom else { return nil }
+            return "carries no MAC in the keyed era, which a signed checkpoint says starts at event \(keyedFrom)"
+        }
+        return keys.verify(hash: hash, mac: mac, keyID: keyID) == false
+            ? "its MAC does not match (rewritten without the key)" : nil
+    }
+
+    /// The first event whose MAC verifies under a key of the ring; nil when there is none (or no keys).
+    public func firstAuthenticated() async throws -> Int64? {
+        guard trail.keys != nil else { return nil }
+        var after: Int64 = 0
+        while true {
+            let page = try await trail.rows(after: after, limit: pageSize)
+            for row in page {
+                if row.mac != nil, let record = try? AuditTrail.decode(row),
+                    macProblem(row, sequence: record.sequence, hash: record.hash, keyedFrom: nil) == nil,
+                    AuditTrail.hash(
+                        previous: record.previousHash, sequence: record.sequence, at: record.at, event: record.event,
+                        details: AuditTrail.canonicalDetails(record.event.details)) == record.hash
+                {
+                    return record.sequence
+                }
+            }
+            guard let last = page.last, page.count == pageSize else { return nil }
+            after = last.sequence
         }
     }
 
@@ -68,10 +106,13 @@ public struct AuditVerifier: Sendable {
     ///     checkpoint kept off the machine, a log line): catches removal of the newest events even when
     ///     the checkpoint file was rolled back to an older one.
     ///   - pinned: an event's sequence and hash known from elsewhere; the trail must hold exactly that.
+    ///   - keyedFrom: where the keyed era starts, when no checkpoint says it (the checkpoint writer's first
+    ///     checkpoint).
     public func verify(
         checkpoint: AuditCheckpoint? = nil, minimum: Int64? = nil, pinned: (sequence: Int64, hash: String)? = nil,
-        progress: @Sendable (Int64) -> Void = { _ in }
+        keyedFrom: Int64? = nil, progress: @Sendable (Int64) -> Void = { _ in }
     ) async throws -> Outcome {
+        let era = keyedFrom ?? checkpoint?.keyedFrom
         var expectedSequence: Int64 = 1
         var previousHash = AuditTrail.genesis
         var checkpointSeen = false
@@ -117,6 +158,11 @@ public struct AuditVerifier: Sendable {
                 } else if keyedSeen {
                     return .broken(
                         sequence: record.sequence, reason: "carries no MAC after keyed events (written without the key)"
+                    )
+                } else if trail.keys != nil, let era, record.sequence >= era {
+                    return .broken(
+                        sequence: record.sequence,
+                        reason: "carries no MAC in the keyed era, which a signed checkpoint says starts at event \(era)"
                     )
                 }
                 if let pinned, pinned.sequence == record.sequence, pinned.hash != record.hash {

@@ -51,15 +51,52 @@ public struct CheckpointWriter: Sendable {
         self.time = time
     }
 
+    /// The trail does not verify: nothing was signed.
+    public struct Refused: Error, CustomStringConvertible {
+        public let sequence: Int64
+        public let reason: String
+        public var description: String { "audit BROKEN at event \(sequence): \(reason); no checkpoint was signed" }
+    }
+
     /// Writes a checkpoint when the head is past `sequence`; returns the head's sequence.
+    ///
+    /// It signs only what it verified first: the events since the last valid checkpoint (the whole trail
+    /// when there is none), links, hashes and MACs. The keyed era's start goes into every checkpoint:
+    /// carried from the last one, found once otherwise (the first authenticated event, or the event after
+    /// the head for a trail that has none yet).
     @discardableResult
     public func writeIfMoved(since sequence: Int64) async throws -> Int64 {
         guard let head = try await trail.head(), head.sequence > sequence else { return sequence }
+        let existing = (try? file.read()).flatMap { keys.isValid($0) ? $0 : nil }
         // Never move the file backwards: another process may have written a newer checkpoint.
-        if let existing = try? file.read(), existing.sequence >= head.sequence, keys.isValid(existing) {
-            return head.sequence
+        if let existing, existing.sequence >= head.sequence { return head.sequence }
+        let verifier = AuditVerifier(trail: trail)
+        var keyedFrom: Int64?
+        if trail.isKeyed {
+            if let carried = existing?.keyedFrom {
+                keyedFrom = carried
+            } else {
+                keyedFrom = try await verifier.firstAuthenticated() ?? head.sequence + 1
+            }
         }
-        let checkpoint = keys.sign(sequence: head.sequence, hash: head.hash, at: time.now())
+        let outcome: AuditVerifier.Outcome
+        if let existing {
+            outcome = try await verifier.verifyTail(
+                from: AuditCheckpoint(
+                    sequence: existing.sequence, hash: existing.hash, at: existing.at, keyID: existing.keyID,
+                    mac: existing.mac, keyedFrom: keyedFrom))
+        } else {
+            outcome = try await verifier.verify(keyedFrom: keyedFrom)
+        }
+        guard case .intact(let events, let lastHash) = outcome else {
+            if case .broken(let at, let reason) = outcome {
+                logger.error(
+                    "audit trail broken: no checkpoint signed", metadata: ["audit_seq": "\(at)", "reason": "\(reason)"])
+                throw Refused(sequence: at, reason: reason)
+            }
+            return sequence
+        }
+        let checkpoint = keys.sign(sequence: events, hash: lastHash, at: time.now(), keyedFrom: keyedFrom)
         try file.write(checkpoint)
         if let copy {
             do {
@@ -73,8 +110,9 @@ public struct CheckpointWriter: Sendable {
             metadata: [
                 "audit_seq": "\(checkpoint.sequence)", "audit_hash": "\(checkpoint.hash)",
                 "audit_key_id": "\(checkpoint.keyID)", "audit_mac": "\(checkpoint.mac)",
+                "audit_keyed_from": "\(checkpoint.keyedFrom.map(String.init) ?? "-")",
             ]
         )
-        return head.sequence
+        return checkpoint.sequence
     }
 }

@@ -132,6 +132,38 @@ struct AuditAttackTests {
         await drop()
     }
 
+    @Test(
+        "every MAC stripped, the hash chain kept: the signed keyed era catches it, and serve signs no checkpoint over it",
+        arguments: TestDatabase.available)
+    func stripEveryMAC(database: TestDatabase) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (location, environment, drop) = try await Self.populated(database, directory, count: 3)
+        let file = directory.path + "/audit-checkpoint.json"
+        let signed =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any]
+        #expect(signed?["keyedFrom"] as? Int == 1, "the checkpoint signs where the keyed era starts: \(signed ?? [:])")
+        let store = try await Store.open(location, logger: TestDatabase.quietLogger)
+        try await AuditTampering.disableGuards(store)
+        try await store.sql.raw("UPDATE audit_events SET mac = NULL, mac_key_id = NULL").run()
+        try Self.expectBroken(environment, at: 1, containing: "keyed era")
+
+        // A running serve verifies before it signs: the next checkpoint is refused and the file stays.
+        let before = try Data(contentsOf: URL(fileURLWithPath: file))
+        let server = try await ServerProcess.start(directory: directory.path, environment: environment)
+        _ = try HTTPProbe.request(
+            "POST", server.base + "/v1/orders",
+            headers: ["Authorization": "Bearer \(Self.adminToken)", "Content-Type": "application/json"],
+            body: #"{"topupId":"atk-late","userId":"u-late"}"#)
+        try await Task.sleep(for: .milliseconds(600))
+        let log = server.stop()
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: file)) == before, "a checkpoint was signed over a stripped trail")
+        #expect(log.contains("audit trail broken: no checkpoint signed"), "\(log.suffix(1_500))")
+        await store.shutdown()
+        await drop()
+    }
+
     @Test("a row that no longer decodes is reported as broken, not as a crash", arguments: TestDatabase.available)
     func undecodableRow(database: TestDatabase) async throws {
         let directory = try TemporaryDirectory()

@@ -71,4 +71,31 @@ struct AlertTests {
             #expect(try await monitor.evaluate(auditProblem: problem) == [.auditBroken])
         }
     }
+
+    @Test("MACs stripped after the checkpoint: the self-check says so, and the writer signs nothing over them")
+    func strippedMACs() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try await TestDatabase.sqlite.withStore { store, _ in
+            let ring = try KeyRing(keys: [SecretBytes.random(count: 32)])
+            let trail = AuditTrail(store: store, keys: AuditKeys(ring: ring))
+            for index in 0..<3 {
+                try await trail.append(AuditEvent(.orderRegistered, actor: "test-\(index)"), now: Int64(index))
+            }
+            let file = CheckpointFile(path: directory.path + "/checkpoint.json")
+            let writer = CheckpointWriter(
+                trail: trail, keys: CheckpointKeys(ring: ring), file: file, logger: TestDatabase.quietLogger)
+            #expect(try await writer.writeIfMoved(since: 0) == 3)
+            #expect(try file.read()?.keyedFrom == 1)
+            try await trail.append(AuditEvent(.orderRegistered, actor: "after"), now: 4)
+            let check = AuditSelfCheck(trail: trail, file: file, keys: CheckpointKeys(ring: ring))
+            #expect(await check.problem() == nil)
+            try await AuditTampering.disableGuards(store)
+            try await store.sql.raw("UPDATE audit_events SET mac = NULL, mac_key_id = NULL").run()
+            let problem = await check.problem()
+            #expect(problem?.contains("keyed era") == true, "\(problem ?? "none")")
+            await #expect(throws: CheckpointWriter.Refused.self) { try await writer.writeIfMoved(since: 3) }
+            #expect(try file.read()?.sequence == 3, "the file still holds the last checkpoint over an intact trail")
+        }
+    }
 }
