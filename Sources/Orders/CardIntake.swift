@@ -40,7 +40,7 @@ public struct CardIntake: Sendable {
                     in: transaction
                 )
             else { return false }
-            try await pipeline.insertDeliveries(
+            let deliveries = try await pipeline.insertDeliveries(
                 order.topupId, channels: order.channels, purpose: .card, now: now, in: transaction)
             try await trail.append(
                 AuditEvent.statusChanged(order.topupId, from: order.status, to: .fulfilled),
@@ -49,7 +49,10 @@ public struct CardIntake: Sendable {
             try await trail.append(
                 AuditEvent(
                     .cardStored, topupId: order.topupId, actor: "tracker",
-                    details: ["key_id": keyID, "channels": order.channels.map(\.rawValue).joined(separator: ",")]
+                    details: [
+                        "key_id": keyID, "channels": order.channels.map(\.rawValue).joined(separator: ","),
+                        AuditEvent.deliveriesKey: deliveries.joined(separator: ","),
+                    ]
                 ),
                 now: now, in: transaction
             )

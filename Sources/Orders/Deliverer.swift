@@ -87,6 +87,14 @@ public struct Deliverer: Service {
         return claimed.count
     }
 
+    /// Whether an authenticated event of the order (`CARD_STORED`, `RESEND_REQUESTED`, `STATUS_CHANGED` to
+    /// `REFUNDED`) names this delivery.
+    static func queuedByBitaqa(_ delivery: DeliveryRecord, trail: AuditTrail) async throws -> Bool {
+        try await trail.authenticatedEvents(of: delivery.topupId).contains { record in
+            record.event.details[AuditEvent.deliveriesKey]?.split(separator: ",").contains { $0 == delivery.id } == true
+        }
+    }
+
     func attempt(_ id: String) async {
         var sending = false
         do {
@@ -120,6 +128,11 @@ public struct Deliverer: Service {
                 delivery,
                 reason: "the order's contacts do not match the ones bound at registration (\(problem.rawValue))",
                 reasonClass: "recipient_not_bound", recipient: masked)
+        }
+        if context.trail.isKeyed, !(try await Self.queuedByBitaqa(delivery, trail: context.trail)) {
+            return try await fail(
+                delivery, reason: "no authenticated audit event queued this delivery (written in the database alone)",
+                reasonClass: "unauthenticated", recipient: masked)
         }
         guard let channel = channels[delivery.channel] else {
             return try await fail(

@@ -41,13 +41,15 @@ public struct Resender: Sendable {
             guard !channels.isEmpty else { throw Refusal.noContact(.email) }
         }
         try await repositories.transaction { [trail = context.trail] transaction in
-            try await repositories.pipeline.insertDeliveries(
+            let deliveries = try await repositories.pipeline.insertDeliveries(
                 topupId, channels: channels, purpose: .card, now: now, in: transaction)
             try await trail.append(
                 AuditEvent(
                     .resendRequested, topupId: topupId, actor: actor, requestID: requestID,
-                    details: ["channels": channels.map(\.rawValue).joined(separator: ",")].with(
-                        clientRequestID: clientRequestID)
+                    details: [
+                        "channels": channels.map(\.rawValue).joined(separator: ","),
+                        AuditEvent.deliveriesKey: deliveries.joined(separator: ","),
+                    ].with(clientRequestID: clientRequestID)
                 ),
                 now: now, in: transaction
             )

@@ -76,10 +76,11 @@ extension Tracker {
             metrics.check("REFUNDED")
             try await repositories.transaction { [owner, trail = context.trail] transaction in
                 guard try await pipeline.markRefunded(topupId, owner: owner, now: now, in: transaction) else { return }
-                try await pipeline.insertDeliveries(
+                let deliveries = try await pipeline.insertDeliveries(
                     topupId, channels: order.channels, purpose: .refundNotice, now: now, in: transaction)
-                try await trail.append(
-                    AuditEvent.statusChanged(topupId, from: order.status, to: .refunded), now: now, in: transaction)
+                var event = AuditEvent.statusChanged(topupId, from: order.status, to: .refunded)
+                event.details[AuditEvent.deliveriesKey] = deliveries.joined(separator: ",")
+                try await trail.append(event, now: now, in: transaction)
             }
         case .known(.fulfilled):
             metrics.check("FULFILLED")

@@ -127,7 +127,29 @@ struct DatabaseWriterProcessTests {
             !rig.receiver.records().contains { $0["type"] as? String == "order.refunded" },
             "a forged message reached the shop, signed")
 
-        // 3. The buyer's email rewritten; the merchant then corrects the phone, a routine fix.
+        // 3. A delivery queued by hand: the card would go again, to the buyer, with no RESEND_REQUESTED.
+        let sentBefore = rig.mail.events().filter { $0.event == "accepted" }.count
+        try await rig.store.sql.raw(
+            """
+            INSERT INTO deliveries (id, topup_id, channel, purpose, state, attempts, created_at, updated_at, next_attempt_at)
+            VALUES ('forged-delivery-0001', \(bind: id), 'email', 'card', 'pending', 0, \(bind: now), \(bind: now), \(bind: now))
+            """
+        ).run()
+        var forgedState = ""
+        for _ in 0..<100 {
+            let row = try await rig.store.sql.raw(
+                "SELECT state, last_error FROM deliveries WHERE id = 'forged-delivery-0001'"
+            ).first()
+            forgedState = try row?.decode(column: "state", as: String.self) ?? ""
+            if forgedState == "failed" { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(forgedState == "failed", "the inserted delivery was not refused: \(forgedState)")
+        #expect(
+            rig.mail.events().filter { $0.event == "accepted" }.count == sentBefore,
+            "an inserted delivery sent the card")
+
+        // 4. The buyer's email rewritten; the merchant then corrects the phone, a routine fix.
         try await rig.store.sql.raw(
             "UPDATE orders SET email = 'attacker@evil.dz' WHERE topup_id = \(bind: id)"
         ).run()
@@ -142,7 +164,7 @@ struct DatabaseWriterProcessTests {
             !rig.mail.events().contains { $0.recipients.contains("attacker@evil.dz") },
             "the card went to the attacker's address")
 
-        // 4. The binding cleared as well, so the order looks registered before binding existed; then a
+        // 5. The binding cleared as well, so the order looks registered before binding existed; then a
         // routine `keys rotate`, which binds such orders once.
         try await rig.store.sql.raw(
             "UPDATE orders SET contact_mac = NULL, contact_key_id = NULL WHERE topup_id = \(bind: id)"
