@@ -168,8 +168,8 @@ private func assembleApplication(
                 metrics: metrics, owner: owner, keyRing: secrets.keyRing, logger: logger)
             + alertServices(
                 configuration, email: channels[.email], account: account, trail: trail, store: store,
-                checkpoints: CheckpointKeys(ring: secrets.keyRing), time: time, metrics: metrics, owner: owner,
-                logger: logger),
+                checkpoints: CheckpointKeys(ring: secrets.keyRing), keyRing: secrets.keyRing, time: time,
+                metrics: metrics, owner: owner, logger: logger),
         resources: resources, logger: logger
     )
     let ready: @Sendable () async throws -> Void = {
@@ -198,8 +198,8 @@ private func assembleApplication(
 /// addresses are set, the mailer, which sends through the cards' email channel.
 func alertServices(
     _ configuration: BitaqaConfiguration, email: (any MessageChannel)?, account: UpstreamAccount, trail: AuditTrail,
-    store: Store, checkpoints: CheckpointKeys, time: TimeSource, metrics: MetricsRegistry, owner: String,
-    logger: Logger
+    store: Store, checkpoints: CheckpointKeys, keyRing: KeyRing, time: TimeSource, metrics: MetricsRegistry,
+    owner: String, logger: Logger
 ) -> [any Service] {
     let alerts = configuration.alerts
     var recipients = alerts.recipients
@@ -217,13 +217,13 @@ func alertServices(
             context: context, settings: settings, account: account,
             audit: AuditSelfCheck(
                 trail: trail, file: CheckpointFile(path: configuration.audit.checkpointFile), keys: checkpoints),
-            logger: logger, factory: metrics.factory)
+            keys: AlertEmailKeys(ring: keyRing), logger: logger, factory: metrics.factory)
     ]
     if let email, !recipients.isEmpty {
         services.append(
             AlertMailer(
-                repositories: context.repositories, channel: email, settings: settings, time: time, logger: logger,
-                owner: owner))
+                repositories: context.repositories, channel: email, settings: settings,
+                keys: AlertEmailKeys(ring: keyRing), time: time, logger: logger, owner: owner))
     }
     return services
 }

@@ -11,6 +11,20 @@ public struct AlertEmailRecord: Sendable, Equatable {
     public let detail: String
     public let createdAt: Int64
     public let attempts: Int
+    /// The MAC the monitor made over condition, state, detail and time, and its key's id.
+    public let mac: String?
+    public let macKeyID: String?
+}
+
+/// An alert email's MAC and the id of the key that made it.
+public struct RowMAC: Sendable, Equatable {
+    public let mac: String
+    public let keyID: String
+
+    public init(mac: String, keyID: String) {
+        self.mac = mac
+        self.keyID = keyID
+    }
 }
 
 /// Operator alert conditions, their emails, and the facts they are judged on.
@@ -18,8 +32,9 @@ public protocol AlertRepository: Sendable {
     /// Records whether `condition` holds now. When that differs from what was last emailed and the last
     /// email about it is at least `repeatMillis` old, writes an alert email in the same transaction and
     /// returns true.
-    func evaluate(_ condition: String, active: Bool, detail: String, now: Int64, repeatMillis: Int64) async throws
-        -> Bool
+    func evaluate(
+        _ condition: String, active: Bool, detail: String, now: Int64, repeatMillis: Int64, mac: RowMAC?
+    ) async throws -> Bool
     func email(_ id: String) async throws -> AlertEmailRecord?
     /// Ends `owner`'s lease: sent (nil `nextAttemptAt` and no error), retried later, or given up.
     func recordAttempt(_ id: String, owner: String, sent: Bool, error: String?, nextAttemptAt: Int64?) async throws
@@ -36,9 +51,9 @@ public struct SQLAlertRepository: AlertRepository {
         self.store = store
     }
 
-    public func evaluate(_ condition: String, active: Bool, detail: String, now: Int64, repeatMillis: Int64)
-        async throws -> Bool
-    {
+    public func evaluate(
+        _ condition: String, active: Bool, detail: String, now: Int64, repeatMillis: Int64, mac: RowMAC?
+    ) async throws -> Bool {
         try await store.transaction { transaction in
             let sql = transaction.sql
             let state = active ? 1 : 0
@@ -54,7 +69,7 @@ public struct SQLAlertRepository: AlertRepository {
                 ).run()
                 return try await emailIfDue(
                     condition, active: active, emailedActive: false, emailedAt: nil, detail: detail, now: now,
-                    repeatMillis: repeatMillis, sql: sql)
+                    repeatMillis: repeatMillis, mac: mac, sql: sql)
             }
             let was = try row.decode(column: "active", as: Int.self) == 1
             if was != active {
@@ -69,13 +84,13 @@ public struct SQLAlertRepository: AlertRepository {
                 try row.decodeNil(column: "emailed_at") ? nil : try row.decode(column: "emailed_at", as: Int64.self)
             return try await emailIfDue(
                 condition, active: active, emailedActive: try row.decode(column: "emailed_active", as: Int.self) == 1,
-                emailedAt: emailedAt, detail: detail, now: now, repeatMillis: repeatMillis, sql: sql)
+                emailedAt: emailedAt, detail: detail, now: now, repeatMillis: repeatMillis, mac: mac, sql: sql)
         }
     }
 
     private func emailIfDue(
         _ condition: String, active: Bool, emailedActive: Bool, emailedAt: Int64?, detail: String, now: Int64,
-        repeatMillis: Int64, sql: any SQLDatabase
+        repeatMillis: Int64, mac: RowMAC?, sql: any SQLDatabase
     ) async throws -> Bool {
         guard active != emailedActive, now - (emailedAt ?? Int64.min / 2) >= repeatMillis else { return false }
         try await sql.raw(
@@ -87,9 +102,10 @@ public struct SQLAlertRepository: AlertRepository {
         let id = "alert_" + Hex.encode(SecretBytes.random(count: 12).unsafeBytes)
         try await sql.raw(
             """
-            INSERT INTO alert_emails (id, condition_name, active, detail, created_at, state, attempts, next_attempt_at)
+            INSERT INTO alert_emails
+                (id, condition_name, active, detail, created_at, state, attempts, next_attempt_at, mac, mac_key_id)
             VALUES (\(bind: id), \(bind: condition), \(bind: active ? 1 : 0), \(bind: String(detail.prefix(500))),
-                \(bind: now), 'pending', 0, \(bind: now))
+                \(bind: now), 'pending', 0, \(bind: now), \(bind: mac?.mac), \(bind: mac?.keyID))
             """
         ).run()
         return true
@@ -99,7 +115,7 @@ public struct SQLAlertRepository: AlertRepository {
         guard
             let row = try await store.sql.raw(
                 """
-                SELECT id, condition_name, active, detail, created_at, attempts FROM alert_emails
+                SELECT id, condition_name, active, detail, created_at, attempts, mac, mac_key_id FROM alert_emails
                 WHERE id = \(bind: id)
                 """
             ).first()
@@ -110,7 +126,10 @@ public struct SQLAlertRepository: AlertRepository {
             active: try row.decode(column: "active", as: Int.self) == 1,
             detail: try row.decode(column: "detail", as: String.self),
             createdAt: try row.decode(column: "created_at", as: Int64.self),
-            attempts: try row.decode(column: "attempts", as: Int.self))
+            attempts: try row.decode(column: "attempts", as: Int.self),
+            mac: try row.decodeNil(column: "mac") ? nil : try row.decode(column: "mac", as: String.self),
+            macKeyID: try row.decodeNil(column: "mac_key_id")
+                ? nil : try row.decode(column: "mac_key_id", as: String.self))
     }
 
     public func recordAttempt(_ id: String, owner: String, sent: Bool, error: String?, nextAttemptAt: Int64?)

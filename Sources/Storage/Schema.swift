@@ -245,6 +245,13 @@ enum Schema {
                 "UPDATE console_sessions SET ended_at = created_at WHERE ended_at IS NULL",
             ]
         },
+        // Alert emails carry a MAC over what they say, so a row written in the database alone mails nothing.
+        Migration(version: 15, name: "keyed alert emails") { _ in
+            [
+                "ALTER TABLE alert_emails ADD COLUMN mac TEXT",
+                "ALTER TABLE alert_emails ADD COLUMN mac_key_id TEXT",
+            ]
+        },
     ]
 
     /// Triggers that make the audit trail refuse updates and deletes at the database itself.

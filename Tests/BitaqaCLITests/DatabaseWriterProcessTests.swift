@@ -42,6 +42,7 @@ struct DatabaseWriterProcessTests {
         environment.merge(mail.environment) { $1 }
         environment["BITAQA_WEBHOOK_URL"] = receiver.url
         environment["BITAQA_WEBHOOK_SECRET"] = WebhookProcessTests.secret
+        environment["BITAQA_ALERT_EMAIL"] = "ops@shop.dz"
         let server = try await ServerProcess.start(directory: directory.path, environment: environment)
         let store = try await Store.open(location, logger: TestDatabase.quietLogger)
         return Rig(
@@ -149,7 +150,29 @@ struct DatabaseWriterProcessTests {
             rig.mail.events().filter { $0.event == "accepted" }.count == sentBefore,
             "an inserted delivery sent the card")
 
-        // 4. The buyer's email rewritten; the merchant then corrects the phone, a routine fix.
+        // 4. An alert email written by hand: the operator would get a text of the attacker's choice.
+        try await rig.store.sql.raw(
+            """
+            INSERT INTO alert_emails (id, condition_name, active, detail, created_at, state, attempts, next_attempt_at)
+            VALUES ('alert_forged00000001', 'audit_broken', 1, 'restore from http://evil.example/backup', \(bind: now),
+                'pending', 0, \(bind: now))
+            """
+        ).run()
+        var alertState = ""
+        for _ in 0..<100 {
+            let row = try await rig.store.sql.raw(
+                "SELECT state, last_error FROM alert_emails WHERE id = 'alert_forged00000001'"
+            ).first()
+            alertState = try row?.decode(column: "state", as: String.self) ?? ""
+            if alertState != "pending" { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(alertState == "failed", "the inserted alert email was not refused: \(alertState)")
+        #expect(
+            !rig.mail.events().contains { $0.messageID?.contains("alert_forged00000001") == true },
+            "the forged alert reached the operator")
+
+        // 5. The buyer's email rewritten; the merchant then corrects the phone, a routine fix.
         try await rig.store.sql.raw(
             "UPDATE orders SET email = 'attacker@evil.dz' WHERE topup_id = \(bind: id)"
         ).run()
@@ -164,7 +187,7 @@ struct DatabaseWriterProcessTests {
             !rig.mail.events().contains { $0.recipients.contains("attacker@evil.dz") },
             "the card went to the attacker's address")
 
-        // 5. The binding cleared as well, so the order looks registered before binding existed; then a
+        // 6. The binding cleared as well, so the order looks registered before binding existed; then a
         // routine `keys rotate`, which binds such orders once.
         try await rig.store.sql.raw(
             "UPDATE orders SET contact_mac = NULL, contact_key_id = NULL WHERE topup_id = \(bind: id)"

@@ -9,6 +9,8 @@ import Testing
 
 @Suite("Alert conditions")
 struct AlertTests {
+    static let keys = AlertEmailKeys(ring: try! KeyRing(keys: [SecretBytes(Array(repeating: 0x3a, count: 32))]))
+
     @Test(
         "a condition emails once when it starts and once when it clears, never more than once per repeat window",
         arguments: TestDatabase.available)
@@ -18,7 +20,8 @@ struct AlertTests {
             let context = DomainContext(store: store, time: clock.source)
             let settings = AlertSettings(recipients: ["ops@shop.dz"], repeatEvery: .seconds(3_600))
             let monitor = AlertMonitor(
-                context: context, settings: settings, account: nil, audit: nil, logger: TestDatabase.quietLogger)
+                context: context, settings: settings, account: nil, audit: nil, keys: Self.keys,
+                logger: TestDatabase.quietLogger)
             #expect(try await monitor.evaluate().isEmpty, "nothing holds")
             _ = try await SQLOrderRepository(store: store).register(
                 NewOrder(topupId: TopupID("late")!, userId: UserID("u")!, locale: .fr, channels: [], fingerprint: "f"),
@@ -62,7 +65,7 @@ struct AlertTests {
             let context = DomainContext(store: store, trail: trail)
             let monitor = AlertMonitor(
                 context: context, settings: AlertSettings(recipients: ["ops@shop.dz"]), account: nil, audit: check,
-                logger: TestDatabase.quietLogger)
+                keys: Self.keys, logger: TestDatabase.quietLogger)
             #expect(try await monitor.evaluate(auditProblem: await check.problem()).isEmpty)
             try await AuditTampering.disableGuards(store)
             try await store.sql.raw("UPDATE audit_events SET actor = 'someone-else' WHERE seq = 6").run()

@@ -13,11 +13,13 @@ public struct AlertMailer: Service {
     let time: TimeSource
     let logger: Logger
     let owner: String
+    let keys: AlertEmailKeys
 
     public init(
-        repositories: Repositories, channel: any MessageChannel, settings: AlertSettings, time: TimeSource = .system,
-        logger: Logger, owner: String
+        repositories: Repositories, channel: any MessageChannel, settings: AlertSettings, keys: AlertEmailKeys,
+        time: TimeSource = .system, logger: Logger, owner: String
     ) {
+        self.keys = keys
         self.repositories = repositories
         self.channel = channel
         self.settings = settings
@@ -46,6 +48,14 @@ public struct AlertMailer: Service {
         guard let email = try await repositories.alerts.email(id),
             let condition = AlertCondition(rawValue: email.condition), let topupId = TopupID(id)
         else { return }
+        guard keys.isAuthentic(email) else {
+            try await repositories.alerts.recordAttempt(
+                id, owner: owner, sent: false, error: "unauthenticated", nextAttemptAt: nil)
+            logger.warning(
+                "alert email refused: not written by Bitaqa or changed since (its MAC does not verify)",
+                metadata: ["alert_id": "\(id)"])
+            return
+        }
         let subject = AlertTexts.subject(condition, active: email.active, locale: settings.locale)
         let text = AlertTexts.body(
             condition, active: email.active, detail: email.detail, at: email.createdAt, locale: settings.locale)

@@ -72,6 +72,7 @@ public struct AlertMonitor: Service {
     let settings: AlertSettings
     let account: UpstreamAccount?
     let audit: AuditSelfCheck?
+    let keys: AlertEmailKeys
     let logger: Logger
     let factory: any MetricsFactory
 
@@ -79,8 +80,9 @@ public struct AlertMonitor: Service {
     /// Prometheus rules read; no email is written.
     public init(
         context: DomainContext, settings: AlertSettings, account: UpstreamAccount?, audit: AuditSelfCheck?,
-        logger: Logger, factory: any MetricsFactory = NOOPMetricsHandler.instance
+        keys: AlertEmailKeys, logger: Logger, factory: any MetricsFactory = NOOPMetricsHandler.instance
     ) {
+        self.keys = keys
         self.context = context
         self.settings = settings
         self.account = account
@@ -132,7 +134,8 @@ public struct AlertMonitor: Service {
             guard !settings.recipients.isEmpty else { continue }
             if try await alerts.evaluate(
                 condition.rawValue, active: active, detail: detail, now: now,
-                repeatMillis: settings.repeatEvery.inMilliseconds)
+                repeatMillis: settings.repeatEvery.inMilliseconds,
+                mac: keys.mac(condition: condition.rawValue, active: active, detail: detail, createdAt: now))
             {
                 emailed.append(condition)
                 logger.warning(
