@@ -300,13 +300,13 @@ func buildRouter(
     router.add(middleware: RequestMetricsMiddleware(factory: metrics.factory))
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBytes: maxBodyBytes))
-    OperationsController(store: store, adminToken: secrets.adminToken, metrics: metrics).addRoutes(to: router)
-    let merchant = router.group("v1").add(
-        middleware: AdminAuthMiddleware(
-            token: secrets.adminToken, limiter: domain.repositories.rateLimits,
-            failures: customer.settings.authFailuresPerAddress, window: customer.settings.window, time: time
-        )
+    // `/metrics` and `/v1` share the admin token and its lockout: wrong tokens on either count together.
+    let adminAuth = AdminAuthMiddleware(
+        token: secrets.adminToken, limiter: domain.repositories.rateLimits,
+        failures: customer.settings.authFailuresPerAddress, window: customer.settings.window, time: time
     )
+    OperationsController(store: store, adminAuth: adminAuth, metrics: metrics).addRoutes(to: router)
+    let merchant = router.group("v1").add(middleware: adminAuth)
     MerchantOrdersController(
         domain: domain, registrar: OrderRegistrar(context: domain, schedule: schedule, binder: binder),
         correction: ContactCorrection(context: domain, binder: binder), tracker: tracker, onDemand: onDemand,

@@ -203,6 +203,10 @@ struct CustomerAPITests {
             var longFromIssue = good
             longFromIssue.iat = .init(value: Date().addingTimeInterval(-3_600))
             longFromIssue.exp = .init(value: Date().addingTimeInterval(86_400 - 600))
+            // Issued "in the future", so that exp - iat stays under the limit while exp is days away.
+            var futureIssue = good
+            futureIssue.iat = .init(value: Date().addingTimeInterval(6 * 86_400))
+            futureIssue.exp = .init(value: Date().addingTimeInterval(6 * 86_400 + 3_600))
             let now = Int(Date().timeIntervalSince1970)
             let payload = #"{"sub":"alice","exp":\#(now + 300),"iss":"shop","aud":"bitaqa"}"#
             // Validly signed, but it demands an extension we do not implement (RFC 7515 §4.1.11).
@@ -219,7 +223,8 @@ struct CustomerAPITests {
                     #"{"sub":"alice","exp":\#(Int(Date().timeIntervalSince1970) + 300),"iss":"shop","aud":"bitaqa"}"#),
                 try await Tokens.hs256(expired), try await Tokens.hs256(noExp), try await Tokens.hs256(future),
                 try await Tokens.hs256(wrongIssuer), try await Tokens.hs256(wrongAudience),
-                try await Tokens.hs256(longLived), try await Tokens.hs256(longFromIssue), critical,
+                try await Tokens.hs256(longLived), try await Tokens.hs256(longFromIssue),
+                try await Tokens.hs256(futureIssue), critical,
             ]
             var bodies = Set<String>()
             for token in bad {

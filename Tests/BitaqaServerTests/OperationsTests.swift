@@ -34,6 +34,22 @@ struct OperationsTests {
         }
     }
 
+    @Test("wrong tokens on /metrics lock the address out like the merchant API's, and count with them")
+    func metricsLockout() async throws {
+        try await TestApp.run(settings: ["BITAQA_RATE_LIMIT_AUTH_FAILURES": "3"]) { client, _ in
+            let wrong: HTTPFields = [.authorization: "Bearer not-the-token"]
+            for _ in 0..<2 {
+                #expect(try await client.execute(uri: "/metrics", method: .get, headers: wrong).status == .unauthorized)
+            }
+            #expect(try await client.execute(uri: "/v1/orders", method: .get, headers: wrong).status == .unauthorized)
+            let locked = try await client.execute(uri: "/metrics", method: .get, headers: .admin())
+            #expect(locked.status == .tooManyRequests, "the right token after three failures is still refused")
+            #expect(locked.headers[.retryAfter] != nil)
+            let merchant = try await client.execute(uri: "/v1/orders", method: .get, headers: .admin())
+            #expect(merchant.status == .tooManyRequests)
+        }
+    }
+
     @Test("metrics need the admin token and count requests per route pattern")
     func metrics() async throws {
         try await TestApp.run { client, _ in

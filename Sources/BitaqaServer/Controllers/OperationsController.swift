@@ -10,8 +10,8 @@ import Storage
 /// `GET /health`, `GET /ready`, `GET /metrics` and `GET /openapi.yaml`.
 struct OperationsController {
     let store: Store
-    /// When set, `/metrics` asks for it as a bearer token.
-    let adminToken: Secret?
+    /// `/metrics` asks for the admin token, with the merchant API's lockout of failed attempts.
+    let adminAuth: AdminAuthMiddleware
     let metrics: MetricsRegistry
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -35,13 +35,8 @@ struct OperationsController {
                 body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes))
             )
         }
-        router.get("metrics") { request, _ in
-            if let adminToken {
-                guard let presented = BearerToken.parse(request.headers[.authorization]),
-                    adminToken.constantTimeEquals(presented)
-                else { throw PublicError(.unauthorized, "missing or invalid credentials") }
-            }
-            return Response(
+        router.group("metrics").add(middleware: adminAuth).get { _, _ in
+            Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.render()))

@@ -4,7 +4,7 @@ import JWTKit
 
 /// Verifies customer bearer tokens: only the configured algorithm, no `crit` header (RFC 7515 §4.1.11:
 /// we understand no extension, so a token that demands one is refused), `exp` required and at most
-/// `maxLifetime` after `iat` (or after now when there is no `iat`), `nbf` honoured, a small leeway,
+/// `maxLifetime` after `iat` and after now, `iat` not in the future, `nbf` honoured, a small leeway,
 /// `iss` and `aud` when configured, `sub` as the user id. Every failure is the same `nil`: the caller
 /// answers 401 without saying which check failed.
 public struct CustomerAuthenticator: Sendable {
@@ -78,8 +78,14 @@ public struct CustomerAuthenticator: Sendable {
             return nil
         }
         guard let claims = try? await keys.verify(token, as: Claims.self) else { return nil }
-        let start = claims.iat?.value ?? Date()
-        guard claims.exp.value.timeIntervalSince(start) <= maxLifetime + Self.leeway else { return nil }
+        // A token may not claim to be issued in the future (it would stretch its life past the limit from
+        // now), and may not live longer than the limit from its issue, nor from now.
+        let now = Date()
+        if let issued = claims.iat?.value, issued.timeIntervalSince(now) > Self.leeway { return nil }
+        let start = min(claims.iat?.value ?? now, now)
+        guard claims.exp.value.timeIntervalSince(start) <= maxLifetime + Self.leeway,
+            claims.exp.value.timeIntervalSince(now) <= maxLifetime + Self.leeway
+        else { return nil }
         if let issuer, claims.iss?.value != issuer { return nil }
         if let audience, !(claims.aud?.value.contains(audience) ?? false) { return nil }
         guard let user = UserID(claims.sub.value) else { return nil }
