@@ -49,4 +49,26 @@ public struct OnDemandCheck: Sendable {
         continuation.finish()
         return fresh ?? order
     }
+
+    /// At least this long between two explicit checks of one order.
+    public static let minimumCooldown: Duration = .seconds(5)
+
+    /// An explicit check of the order came too soon after its last upstream answer.
+    public struct TooSoon: Error, Sendable {
+        public let retryAfter: Int
+    }
+
+    /// The merchant's explicit check (`POST /v1/orders/{id}/check`): at most one per order per `after`
+    /// (at least ``minimumCooldown``), so a script that asks in a loop cannot spend the upstream's budget
+    /// that every order's tracking shares.
+    public func requested(_ topupId: TopupID) async throws -> Tracker.CheckOutcome {
+        if let order = try await tracker.context.repositories.orders.find(topupId), let last = order.lastCheckedAt {
+            let cooldown = max(after, Self.minimumCooldown).inMilliseconds
+            let waited = time.now() - last
+            if waited < cooldown {
+                throw TooSoon(retryAfter: Int((cooldown - waited + 999) / 1_000))
+            }
+        }
+        return try await tracker.checkNow(topupId, restartingUnknown: true)
+    }
 }

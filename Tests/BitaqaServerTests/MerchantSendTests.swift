@@ -116,6 +116,11 @@ struct MerchantSendTests {
             #expect(checked.status == .ok)
             #expect(checked.json?["status"] as? String == "FULFILLED", "\(String(buffer: checked.body))")
             #expect(checked.json?["cardCode"] == nil)
+            // The same order again at once: refused, so a loop cannot spend the upstream's shared budget.
+            let again = try await client.execute(
+                uri: "/v1/orders/\(id)/check", method: .post, headers: .admin(json: false))
+            #expect(again.status == .tooManyRequests)
+            #expect(Int(again.headers[.retryAfter] ?? "") ?? 0 >= 1)
             let missing = try await client.execute(
                 uri: "/v1/orders/nope/check", method: .post, headers: .admin(json: false))
             #expect(missing.status == .notFound)

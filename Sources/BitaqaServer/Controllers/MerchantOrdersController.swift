@@ -139,7 +139,15 @@ struct MerchantOrdersController {
         guard let topupId = TopupID(try context.parameters.require("topupId")) else {
             throw PublicError(.orderNotFound, "no such order")
         }
-        switch try await tracker.checkNow(topupId, restartingUnknown: true) {
+        let outcome: Tracker.CheckOutcome
+        do {
+            outcome = try await onDemand.requested(topupId)
+        } catch let tooSoon as OnDemandCheck.TooSoon {
+            throw PublicError(
+                .rateLimited, "this order was checked upstream moments ago; ask again later",
+                retryAfter: tooSoon.retryAfter)
+        }
+        switch outcome {
         case .notFound: throw PublicError(.orderNotFound, "no such order")
         case .checked(let order), .notChecked(let order): return try await respond(order, status: .ok)
         case .upstreamFailed(_, let error):
