@@ -95,11 +95,13 @@ private func assembleApplication(
     let vault = CardVault(keyRing: secrets.keyRing)
     let revealTokens = RevealTokens(ring: secrets.keyRing)
     let publicURL = configuration.http.publicURL
-    var emailLink: (@Sendable (TopupID, UserID) -> String)?
+    var emailLink: (@Sendable (TopupID, UserID, String?) -> String)?
     if configuration.messaging.emailMode == .link {
-        emailLink = { topupId, userId in
+        emailLink = { topupId, userId, contactBinding in
             let expires = time.now() + Duration.seconds(7 * 24 * 3_600).inMilliseconds
-            return publicURL + "/cards/" + revealTokens.issue(topupId: topupId, userId: userId, expiresAt: expires)
+            return publicURL + "/cards/"
+                + revealTokens.issue(
+                    topupId: topupId, userId: userId, expiresAt: expires, contactBinding: contactBinding)
         }
     }
     let pipelineMetrics = PipelineMetrics(factory: metrics.factory)

@@ -12,28 +12,38 @@ public struct RevealTokens: Sendable {
         keys = ring.derivedKeys(purpose: "reveal-token")
     }
 
-    /// `base64url(v1|topupId|userId|expires|keyId).base64url(mac)`.
-    public func issue(topupId: TopupID, userId: UserID, expiresAt: Int64) -> String {
+    /// `base64url(v2|topupId|userId|expires|keyId|contacts).base64url(mac)`, where `contacts` names the
+    /// order's contact binding when the link was made (``contactsTag(_:)``): a link sent before a contact
+    /// correction stops opening once the contact changes, so the old address cannot keep the card.
+    public func issue(topupId: TopupID, userId: UserID, expiresAt: Int64, contactBinding: String? = nil) -> String {
         let (id, key) = keys[0]
-        let payload = "v1|\(topupId.rawValue)|\(userId.rawValue)|\(expiresAt)|\(id.hex)"
+        let payload =
+            "v2|\(topupId.rawValue)|\(userId.rawValue)|\(expiresAt)|\(id.hex)|\(Self.contactsTag(contactBinding))"
         let mac = HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: key)
         return Base64URL.encode(Array(payload.utf8)) + "." + Base64URL.encode(Array(mac))
     }
 
-    /// The order and buyer a valid, unexpired token names; nil for anything else.
-    public func verify(_ token: String, now: Int64) -> (topupId: TopupID, userId: UserID)? {
+    /// 16 hex characters of SHA-256 of the order's contact binding MAC (of nothing for an unbound order).
+    public static func contactsTag(_ contactBinding: String?) -> String {
+        String(
+            Hex.encode(SHA256.hash(data: Data(("bitaqa-reveal-contacts|" + (contactBinding ?? "")).utf8))).prefix(16))
+    }
+
+    /// The order and buyer a valid, unexpired token names, and the contacts tag it was made with; nil for
+    /// anything else (tokens of the first format included: they named no contacts).
+    public func verify(_ token: String, now: Int64) -> (topupId: TopupID, userId: UserID, contacts: String)? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, token.utf8.count <= 1_024,
             let payloadBytes = Base64URL.decode(String(parts[0])), let mac = Base64URL.decode(String(parts[1])),
             let payload = String(bytes: payloadBytes, encoding: .utf8)
         else { return nil }
         let fields = payload.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-        guard fields.count == 5, fields[0] == "v1", let expires = Int64(fields[3]), let keyID = KeyID(hex: fields[4]),
+        guard fields.count == 6, fields[0] == "v2", let expires = Int64(fields[3]), let keyID = KeyID(hex: fields[4]),
             let key = keys.first(where: { $0.id == keyID })?.key,
             HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payloadBytes, using: key),
             expires > now, let topupId = TopupID(fields[1]), let userId = UserID(fields[2])
         else { return nil }
-        return (topupId, userId)
+        return (topupId, userId, fields[5])
     }
 }
 

@@ -24,7 +24,7 @@ public struct Deliverer: Service {
     let channels: [DeliveryChannel: any MessageChannel]
     let backoff: DeliveryBackoff
     /// When set (`BITAQA_EMAIL_MODE=link`), emails carry this link to the reveal page instead of the code.
-    let emailLink: (@Sendable (TopupID, UserID) -> String)?
+    let emailLink: (@Sendable (TopupID, UserID, String?) -> String)?
     var time: TimeSource { context.time }
     let logger: Logger
     let metrics: PipelineMetrics
@@ -44,7 +44,7 @@ public struct Deliverer: Service {
         store: Store, cards: CardReader, binder: ContactBinder, audit: AuditTrail? = nil,
         channels: [DeliveryChannel: any MessageChannel],
         backoff: DeliveryBackoff = DeliveryBackoff(),
-        emailLink: (@Sendable (TopupID, UserID) -> String)? = nil, time: TimeSource = .system, logger: Logger,
+        emailLink: (@Sendable (TopupID, UserID, String?) -> String)? = nil, time: TimeSource = .system, logger: Logger,
         metrics: PipelineMetrics = PipelineMetrics(), owner: String, batchSize: Int = 20, concurrency: Int = 8,
         lease: Duration = .seconds(120), idle: Duration = .milliseconds(250), wake: WorkSignal? = nil,
         liveness: WorkerLiveness? = nil, shop: ShopIdentity = .unnamed
@@ -160,7 +160,7 @@ public struct Deliverer: Service {
                     processedDate: order.processedDate,
                     type: order.cardType, number: order.number, value: order.value, locale: order.locale
                 ),
-                channel: delivery.channel, recipient: recipient, link: emailLink?(order.topupId, order.userId),
+                channel: delivery.channel, recipient: recipient, link: emailLink?(order.topupId, order.userId, order.contactBinding?.mac),
                 shop: shop
             )
         case .refundNotice:

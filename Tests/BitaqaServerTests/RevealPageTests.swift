@@ -5,6 +5,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Orders
 import Storage
 import Testing
 
@@ -51,6 +52,46 @@ struct RevealPageTests {
             }
             #expect(viewed.count == 1)
             #expect((viewed.first?["details"] as? [String: String])?["channel"] == "web")
+        }
+    }
+
+    @Test(
+        "a link sent before a contact correction stops opening; one made after it opens",
+        arguments: TestDatabase.available)
+    func linkEndsWithTheContact(database: TestDatabase) async throws {
+        let binder = ContactBinder(ring: try KeyRing(keys: [CustomerAPITests.key]))
+        let order = NewOrder(
+            topupId: TopupID("l-full")!, userId: UserID("alice")!, cardType: .adsl, number: "036362608", value: 500,
+            email: "old@shop.dz", locale: .fr, channels: [.email], fingerprint: "l-full")
+        let seed: @Sendable (Store) async throws -> Void = { store in
+            _ = try await SQLOrderRepository(store: store).register(binder.bound(order), now: 1, firstCheckAt: 1)
+            try await CardStoring.store(
+                CardCode("998877665544"), for: order.topupId, transactionNumber: "AT-7", processedDate: nil,
+                vault: CardVault(keyRing: try KeyRing(keys: [CustomerAPITests.key])), in: store)
+        }
+        try await TestApp.run(on: database, settings: CustomerAPITests.settings, seed: seed) { client, _ in
+            let expires = Int64(Date().timeIntervalSince1970 * 1000) + 600_000
+            let before = binder.bind(
+                topupId: order.topupId, userId: order.userId, email: "old@shop.dz", phone: nil, channels: [.email])
+            let oldLink =
+                "/cards/"
+                + Self.tokens.issue(
+                    topupId: order.topupId, userId: order.userId, expiresAt: expires, contactBinding: before.mac)
+            #expect(try await client.execute(uri: oldLink, method: .get).status == .ok)
+            let corrected = try await client.execute(
+                uri: "/v1/orders/l-full", method: .patch, headers: .admin(),
+                body: ByteBuffer(string: #"{"email":"new@shop.dz"}"#))
+            #expect(corrected.status == .ok)
+            let refused = try await client.execute(uri: oldLink, method: .post)
+            #expect(refused.status == .notFound && !String(buffer: refused.body).contains("998877665544"))
+            let after = binder.bind(
+                topupId: order.topupId, userId: order.userId, email: "new@shop.dz", phone: nil, channels: [.email])
+            let newLink =
+                "/cards/"
+                + Self.tokens.issue(
+                    topupId: order.topupId, userId: order.userId, expiresAt: expires, contactBinding: after.mac)
+            let shown = try await client.execute(uri: newLink, method: .post)
+            #expect(String(buffer: shown.body).contains("998877665544"))
         }
     }
 

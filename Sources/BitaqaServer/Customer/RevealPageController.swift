@@ -79,7 +79,8 @@ struct RevealPageController {
     private func order(_ request: Request, context: AppRequestContext) async throws -> OrderRecord? {
         let token = try context.parameters.require("token")
         guard let named = tokens.verify(token, now: domain.time.now()),
-            let order = try await domain.repositories.orders.find(named.topupId, ownedBy: named.userId)
+            let order = try await domain.repositories.orders.find(named.topupId, ownedBy: named.userId),
+            RevealTokens.contactsTag(order.contactBinding?.mac) == named.contacts
         else { return nil }
         return await onDemand?.refreshed(order) ?? order
     }
