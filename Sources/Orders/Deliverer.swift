@@ -160,7 +160,8 @@ public struct Deliverer: Service {
                     processedDate: order.processedDate,
                     type: order.cardType, number: order.number, value: order.value, locale: order.locale
                 ),
-                channel: delivery.channel, recipient: recipient, link: emailLink?(order.topupId, order.userId, order.contactBinding?.mac),
+                channel: delivery.channel, recipient: recipient,
+                link: emailLink?(order.topupId, order.userId, order.contactBinding?.mac),
                 shop: shop
             )
         case .refundNotice:

@@ -23,7 +23,9 @@ struct RevealTokenTests {
         let token = tokens.issue(topupId: TopupID("t-1")!, userId: UserID("u-1")!, expiresAt: 10_000)
         let parts = token.split(separator: ".").map(String.init)
         let forgedPayload = Base64URL.encode(
-            Array("v2|t-2|u-1|10000|\(try KeyRing(keys: [Self.keyA]).activeKeyID.hex)|\(RevealTokens.contactsTag(nil))".utf8))
+            Array(
+                "v2|t-2|u-1|10000|\(try KeyRing(keys: [Self.keyA]).activeKeyID.hex)|\(RevealTokens.contactsTag(nil))"
+                    .utf8))
         for bad in [
             forgedPayload + "." + parts[1], parts[0] + "." + parts[1].dropLast(2), parts[0], "", "a.b",
             String(repeating: "x", count: 2_000),
