@@ -5,9 +5,11 @@ import Hummingbird
 import Logging
 import Storage
 
-/// Guards the customer API: the per-address request limit, then the bearer token. A valid token is
-/// never refused because of others' failures (customers behind one NAT share an address); an invalid
-/// one is answered 429 once its address used up its failed authentications. Addresses count by
+/// Guards the customer API: the bearer token, then the per-address request limit. Requests without a
+/// valid token count only against the address's failed authentications, never against its request
+/// limit, and a valid token is never refused because of others' failures: buyers behind one carrier-grade
+/// NAT share an address, and a flood of tokenless requests from it must not lock them out. An invalid
+/// token is answered 429 once its address used up its failed authentications. Addresses count by
 /// ``ClientAddress/limitKey(_:)`` (IPv6 by /64). A refusal never says which check failed.
 struct CustomerAuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
@@ -22,11 +24,6 @@ struct CustomerAuthMiddleware: RouterMiddleware {
         let now = time.now()
         let window = settings.window.inMilliseconds
         let address = ClientAddress.limitKey(context.remoteAddress)
-        if case .limited(let retry) = try await limiter.hit(
-            "addr:\(address)", limit: settings.requestsPerAddress, windowMillis: window, now: now)
-        {
-            throw PublicError(.rateLimited, "too many requests; try again later", retryAfter: retry)
-        }
         guard let token = BearerToken.parse(request.headers[.authorization]),
             let user = await authenticator.userID(fromBearer: token)
         else {
@@ -38,6 +35,11 @@ struct CustomerAuthMiddleware: RouterMiddleware {
             try await limiter.record("authfail:\(address)", now: now)
             context.logger.info("customer authentication failed", metadata: ["client": "\(context.remoteAddress)"])
             throw PublicError(.unauthorized, "missing or invalid credentials")
+        }
+        if case .limited(let retry) = try await limiter.hit(
+            "addr:\(address)", limit: settings.requestsPerAddress, windowMillis: window, now: now)
+        {
+            throw PublicError(.rateLimited, "too many requests; try again later", retryAfter: retry)
         }
         var context = context
         context.customer = user

@@ -24,10 +24,11 @@ struct RevealPageController {
     }
 
     @Sendable func landing(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await chargeAddress(context)
         guard let order = try await order(request, context: context) else {
+            try await chargeFailure(context)
             return Self.page(RevealPage.invalid(shop: shop), status: .notFound)
         }
+        try await chargeAddress(context)
         let token = try context.parameters.require("token")
         return Self.page(
             RevealPage.landing(
@@ -36,10 +37,11 @@ struct RevealPageController {
     }
 
     @Sendable func reveal(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await chargeAddress(context)
         guard let order = try await order(request, context: context) else {
+            try await chargeFailure(context)
             return Self.page(RevealPage.invalid(shop: shop), status: .notFound)
         }
+        try await chargeAddress(context)
         guard order.status == .fulfilled else {
             return Self.page(
                 RevealPage.landing(
@@ -62,8 +64,22 @@ struct RevealPageController {
                 shop: shop))
     }
 
-    /// Every request to the page, with a good link or a guessed one, counts against its address
-    /// (IPv6 by /64), the same allowance the customer API uses.
+    /// A bad link counts against the address's failed authentications (answered 429 past them), never
+    /// against its request allowance, as on the customer API.
+    private func chargeFailure(_ context: AppRequestContext) async throws {
+        let limits = domain.repositories.rateLimits
+        let bucket = "authfail:\(ClientAddress.limitKey(context.remoteAddress))"
+        let now = domain.time.now()
+        if case .limited(let retry) = try await limits.isOver(
+            bucket, limit: settings.authFailuresPerAddress, windowMillis: settings.window.inMilliseconds, now: now)
+        {
+            throw PublicError(.rateLimited, "too many requests; try again later", retryAfter: retry)
+        }
+        try await limits.record(bucket, now: now)
+    }
+
+    /// A request with a good link counts against its address (IPv6 by /64), the same allowance the
+    /// customer API uses.
     private func chargeAddress(_ context: AppRequestContext) async throws {
         let decision = try await domain.repositories.rateLimits.hit(
             "addr:\(ClientAddress.limitKey(context.remoteAddress))", limit: settings.requestsPerAddress,
