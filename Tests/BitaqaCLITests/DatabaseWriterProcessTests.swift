@@ -17,6 +17,7 @@ struct DatabaseWriterProcessTests {
         let server: ServerProcess
         let mail: FaultyMailServer
         let receiver: WebhookReceiver
+        let sms: SMSEndpoint
         let sandbox: BitaqaProcess.Running
         let drop: @Sendable () async -> Void
 
@@ -25,6 +26,7 @@ struct DatabaseWriterProcessTests {
             await store.shutdown()
             sandbox.terminateIfRunning()
             receiver.stop()
+            sms.stop()
             mail.stop()
             await drop()
         }
@@ -36,10 +38,12 @@ struct DatabaseWriterProcessTests {
         let mail = try await FaultyMailServer.start(in: directory)
         try mail.set(mode: "accept")
         let receiver = try await WebhookReceiver.start(in: directory, secrets: [WebhookProcessTests.secret])
+        let sms = try await SMSEndpoint.start(in: directory, token: "writer-sms-token-0000001")
         let (sandbox, sandboxURL) = try await PipelineProcessTests.startSandbox(directory, resolve: (0.2, 0.4))
         var environment = PipelineProcessTests.serverEnvironment(
             directory, database: TestDatabase.url(of: location), sandbox: sandboxURL)
         environment.merge(mail.environment) { $1 }
+        environment.merge(sms.environment) { $1 }
         environment["BITAQA_WEBHOOK_URL"] = receiver.url
         environment["BITAQA_WEBHOOK_SECRET"] = WebhookProcessTests.secret
         environment["BITAQA_ALERT_EMAIL"] = "ops@shop.dz"
@@ -47,7 +51,7 @@ struct DatabaseWriterProcessTests {
         let store = try await Store.open(location, logger: TestDatabase.quietLogger)
         return Rig(
             environment: environment, directory: directory, store: store, server: server, mail: mail,
-            receiver: receiver, sandbox: sandbox,
+            receiver: receiver, sms: sms, sandbox: sandbox,
             drop: drop)
     }
 
@@ -210,6 +214,68 @@ struct DatabaseWriterProcessTests {
         #expect(!kinds.contains("CONTACT_CHANGED"))
         let all = try await Self.auditKinds(rig.store)
         #expect(!all.contains("CONSOLE_SIGNED_IN"))
+        await rig.stop()
+    }
+
+    /// Recipients of every SMS the gateway took.
+    static func textedTo(_ sms: SMSEndpoint) -> [String] {
+        guard let text = try? String(contentsOfFile: sms.log, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["to"] as? String
+        }
+    }
+
+    @Test(
+        "every other table written as an attacker would, then a resend: nothing reaches an address the buyer did not give, and the trail still verifies",
+        arguments: TestDatabase.available)
+    func everyOtherTable(database: TestDatabase) async throws {
+        let rig = try await Self.rig(database)
+        defer { rig.directory.remove() }
+        let admin = ["Authorization": "Bearer \(PipelineProcessTests.adminToken)", "Content-Type": "application/json"]
+        let id = try #require(
+            try WebhookProcessTests.place(rig.server, number: "036000002", email: "buyer@shop.dz", ref: "dbw-all"))
+        var delivered = false
+        for _ in 0..<300 {
+            if rig.mail.events().contains(where: { $0.event == "accepted" }), !Self.textedTo(rig.sms).isEmpty {
+                delivered = true
+                break
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(delivered, "the card was delivered by email and SMS first")
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let attacks = [
+            // orders: the phone and the channels, without the key.
+            "UPDATE orders SET phone = '+213770000001', channels = 'email,sms' WHERE topup_id = '\(id)'",
+            // deliveries: delivered rows made due again.
+            "UPDATE deliveries SET state = 'pending', next_attempt_at = \(now), lease_owner = NULL, lease_until = NULL",
+            // workers and leases: every process made to look dead.
+            "UPDATE workers SET heartbeat_at = 0",
+            // rate limits: filled for the buyer's user, then emptied.
+            "INSERT INTO rate_events (bucket, at) VALUES ('reveal:u-dbw-all', \(now)), ('addr:127.0.0.1', \(now))",
+            "DELETE FROM rate_events",
+            // alert state: every condition forgotten.
+            "UPDATE alert_conditions SET active = 0, emailed_active = 0",
+            // console sessions: all ended.
+            "UPDATE console_sessions SET ended_at = \(now)",
+            // webhooks: delivered messages made due again (authentic ones: at most a repeat the shop dedups).
+            "UPDATE webhook_messages SET state = 'pending', next_attempt_at = \(now), lease_owner = NULL",
+        ]
+        for attack in attacks { try await rig.store.sql.raw(SQLQueryString(attack)).run() }
+        for channel in ["sms", "email"] {
+            let (status, _) = try HTTPProbe.request(
+                "POST", rig.server.base + "/v1/orders/\(id)/resend", headers: admin,
+                body: #"{"channel":"\#(channel)"}"#)
+            #expect(status == 202 || status == 409, "\(channel): \(status)")
+        }
+        try await Task.sleep(for: .seconds(4))
+        #expect(!Self.textedTo(rig.sms).contains("+213770000001"), "an SMS went to the rewritten phone")
+        let recipients = Set(rig.mail.events().flatMap(\.recipients))
+        #expect(recipients.isSubset(of: ["buyer@shop.dz", "ops@shop.dz"]), "\(recipients)")
+        let types = Set(rig.receiver.records().compactMap { $0["type"] as? String })
+        #expect(!types.contains("order.refunded"), "\(types)")
+        let verified = try BitaqaProcess.run(["audit", "verify"], environment: rig.environment)
+        #expect(verified.status == 0 && verified.stdout.hasPrefix("audit OK"), "\(verified.stdout)")
         await rig.stop()
     }
 
