@@ -121,11 +121,8 @@ struct DatabaseWriterProcessTests {
             ).run()
         }
         let forged = ["msg_forged0000000000", "msg_forged0000000001"]
-        var states: [String] = []
-        for _ in 0..<100 {
-            states = try await Self.states(rig.store, forged)
-            if states == ["failed:unauthenticated", "failed:unauthenticated"] { break }
-            try await Task.sleep(for: .milliseconds(200))
+        let states = try await Self.poll({ try await Self.states(rig.store, forged) }) {
+            $0 == ["failed:unauthenticated", "failed:unauthenticated"]
         }
         #expect(states == ["failed:unauthenticated", "failed:unauthenticated"], "\(states)")
         #expect(
@@ -140,14 +137,9 @@ struct DatabaseWriterProcessTests {
             VALUES ('forged-delivery-0001', \(bind: id), 'email', 'card', 'pending', 0, \(bind: now), \(bind: now), \(bind: now))
             """
         ).run()
-        var forgedState = ""
-        for _ in 0..<100 {
-            let row = try await rig.store.sql.raw(
-                "SELECT state, last_error FROM deliveries WHERE id = 'forged-delivery-0001'"
-            ).first()
-            forgedState = try row?.decode(column: "state", as: String.self) ?? ""
-            if forgedState == "failed" { break }
-            try await Task.sleep(for: .milliseconds(100))
+        let forgedState = try await Self.poll({ try await Self.state(rig.store, "deliveries", "forged-delivery-0001") })
+        {
+            $0 == "failed"
         }
         #expect(forgedState == "failed", "the inserted delivery was not refused: \(forgedState)")
         #expect(
@@ -162,14 +154,9 @@ struct DatabaseWriterProcessTests {
                 'pending', 0, \(bind: now))
             """
         ).run()
-        var alertState = ""
-        for _ in 0..<100 {
-            let row = try await rig.store.sql.raw(
-                "SELECT state, last_error FROM alert_emails WHERE id = 'alert_forged00000001'"
-            ).first()
-            alertState = try row?.decode(column: "state", as: String.self) ?? ""
-            if alertState != "pending" { break }
-            try await Task.sleep(for: .milliseconds(100))
+        let alertState = try await Self.poll({ try await Self.state(rig.store, "alert_emails", "alert_forged00000001") }
+        ) {
+            $0 != "pending"
         }
         #expect(alertState == "failed", "the inserted alert email was not refused: \(alertState)")
         #expect(
@@ -217,6 +204,21 @@ struct DatabaseWriterProcessTests {
         await rig.stop()
     }
 
+    /// Reads until `done` holds, every 100 ms for at most 30 s; the last value read.
+    static func poll<T>(_ read: () async throws -> T, until done: (T) -> Bool) async throws -> T {
+        var value = try await read()
+        for _ in 0..<300 where !done(value) {
+            try await Task.sleep(for: .milliseconds(100))
+            value = try await read()
+        }
+        return value
+    }
+
+    static func state(_ store: Store, _ table: String, _ id: String) async throws -> String {
+        let row = try await store.sql.raw("SELECT state FROM \(unsafeRaw: table) WHERE id = \(bind: id)").first()
+        return try row?.decode(column: "state", as: String.self) ?? ""
+    }
+
     /// Recipients of every SMS the gateway took.
     static func textedTo(_ sms: SMSEndpoint) -> [String] {
         guard let text = try? String(contentsOfFile: sms.log, encoding: .utf8) else { return [] }
@@ -234,14 +236,9 @@ struct DatabaseWriterProcessTests {
         let admin = ["Authorization": "Bearer \(PipelineProcessTests.adminToken)", "Content-Type": "application/json"]
         let id = try #require(
             try WebhookProcessTests.place(rig.server, number: "036000002", email: "buyer@shop.dz", ref: "dbw-all"))
-        var delivered = false
-        for _ in 0..<300 {
-            if rig.mail.events().contains(where: { $0.event == "accepted" }), !Self.textedTo(rig.sms).isEmpty {
-                delivered = true
-                break
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        let delivered = try await Self.poll({
+            rig.mail.events().contains(where: { $0.event == "accepted" }) && !Self.textedTo(rig.sms).isEmpty
+        }) { $0 }
         #expect(delivered, "the card was delivered by email and SMS first")
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let attacks = [
