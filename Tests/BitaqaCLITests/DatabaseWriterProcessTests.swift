@@ -121,9 +121,9 @@ struct DatabaseWriterProcessTests {
             ).run()
         }
         let forged = ["msg_forged0000000000", "msg_forged0000000001"]
-        let states = try await Self.poll({ try await Self.states(rig.store, forged) }) {
-            $0 == ["failed:unauthenticated", "failed:unauthenticated"]
-        }
+        let states = try await Self.poll(
+            { try await Self.states(rig.store, forged) },
+            until: { $0 == ["failed:unauthenticated", "failed:unauthenticated"] })
         #expect(states == ["failed:unauthenticated", "failed:unauthenticated"], "\(states)")
         #expect(
             !rig.receiver.records().contains { $0["type"] as? String == "order.refunded" },
@@ -137,10 +137,8 @@ struct DatabaseWriterProcessTests {
             VALUES ('forged-delivery-0001', \(bind: id), 'email', 'card', 'pending', 0, \(bind: now), \(bind: now), \(bind: now))
             """
         ).run()
-        let forgedState = try await Self.poll({ try await Self.state(rig.store, "deliveries", "forged-delivery-0001") })
-        {
-            $0 == "failed"
-        }
+        let forgedState = try await Self.poll(
+            { try await Self.state(rig.store, "deliveries", "forged-delivery-0001") }, until: { $0 == "failed" })
         #expect(forgedState == "failed", "the inserted delivery was not refused: \(forgedState)")
         #expect(
             rig.mail.events().filter { $0.event == "accepted" }.count == sentBefore,
@@ -154,10 +152,8 @@ struct DatabaseWriterProcessTests {
                 'pending', 0, \(bind: now))
             """
         ).run()
-        let alertState = try await Self.poll({ try await Self.state(rig.store, "alert_emails", "alert_forged00000001") }
-        ) {
-            $0 != "pending"
-        }
+        let alertState = try await Self.poll(
+            { try await Self.state(rig.store, "alert_emails", "alert_forged00000001") }, until: { $0 != "pending" })
         #expect(alertState == "failed", "the inserted alert email was not refused: \(alertState)")
         #expect(
             !rig.mail.events().contains { $0.messageID?.contains("alert_forged00000001") == true },
@@ -236,9 +232,9 @@ struct DatabaseWriterProcessTests {
         let admin = ["Authorization": "Bearer \(PipelineProcessTests.adminToken)", "Content-Type": "application/json"]
         let id = try #require(
             try WebhookProcessTests.place(rig.server, number: "036000002", email: "buyer@shop.dz", ref: "dbw-all"))
-        let delivered = try await Self.poll({
-            rig.mail.events().contains(where: { $0.event == "accepted" }) && !Self.textedTo(rig.sms).isEmpty
-        }) { $0 }
+        let delivered = try await Self.poll(
+            { rig.mail.events().contains(where: { $0.event == "accepted" }) && !Self.textedTo(rig.sms).isEmpty },
+            until: { $0 })
         #expect(delivered, "the card was delivered by email and SMS first")
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let attacks = [
