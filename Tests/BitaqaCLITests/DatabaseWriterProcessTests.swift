@@ -253,6 +253,11 @@ struct DatabaseWriterProcessTests {
             "UPDATE console_sessions SET ended_at = \(now)",
             // webhooks: delivered messages made due again (authentic ones: at most a repeat the shop dedups).
             "UPDATE webhook_messages SET state = 'pending', next_attempt_at = \(now), lease_owner = NULL",
+            // and rows deleted from every table that queues or remembers something.
+            "DELETE FROM workers", "DELETE FROM console_sessions", "DELETE FROM alert_emails",
+            "DELETE FROM alert_conditions",
+            "DELETE FROM webhook_messages WHERE type = 'delivery.delivered'",
+            "DELETE FROM deliveries WHERE channel = 'email' AND state = 'pending' AND attempts = 0",
         ]
         for attack in attacks { try await rig.store.sql.raw(SQLQueryString(attack)).run() }
         for channel in ["sms", "email"] {
