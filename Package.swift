@@ -337,6 +337,7 @@ let package = Package(
                 "BitaqaTestSupport",
                 "BitaqaCore",
                 "CardVault",
+                "Orders",
                 "Storage",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "JWTKit", package: "jwt-kit"),

@@ -2,6 +2,7 @@ import BitaqaCore
 import BitaqaTestSupport
 import CardVault
 import Foundation
+import Orders
 import Testing
 
 /// The reveal page in a real browser: headless Chromium through Selenium, started by `scripts/test`
@@ -40,7 +41,9 @@ struct RevealPageBrowserTests {
                 "BITAQA_SHOP_SUPPORT": "+213 555 12 34 56",
             ])
         defer { _ = server.stop() }
-        let tokens = RevealTokens(ring: try KeyRing(keys: [SecretBytes(hex: Self.key, byteCount: 32)!]))
+        let ring = try KeyRing(keys: [SecretBytes(hex: Self.key, byteCount: 32)!])
+        let tokens = RevealTokens(ring: ring)
+        let binder = ContactBinder(ring: ring)
         for locale in ["ar", "fr", "en"] {
             let (status, body) = try HTTPProbe.request(
                 "POST", server.base + "/v1/orders/send",
@@ -66,9 +69,13 @@ struct RevealPageBrowserTests {
                 ((try? JSONSerialization.jsonObject(with: Data(cardBody.utf8))) as? [String: Any])?["cardCode"]
                 as? String ?? ""
             #expect(code.count == 12)
+            // A link names the order's contact binding, as the one in an email does.
+            let binding = binder.bind(
+                topupId: TopupID(topupId)!, userId: UserID("buyer-\(locale)")!, email: "buyer-\(locale)@example.com",
+                phone: nil, channels: [.email])
             let token = tokens.issue(
                 topupId: TopupID(topupId)!, userId: UserID("buyer-\(locale)")!,
-                expiresAt: Int64(Date().timeIntervalSince1970 * 1000) + 600_000)
+                expiresAt: Int64(Date().timeIntervalSince1970 * 1000) + 600_000, contactBinding: binding.mac)
             let screenshot = artifacts + "/reveal-\(locale).png"
             let run = try BrowserScript.run(
                 python: python, "reveal_page.py", [server.base + "/cards/" + token, code, screenshot])
