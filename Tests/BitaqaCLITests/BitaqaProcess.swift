@@ -87,6 +87,10 @@ enum BitaqaProcess {
                         if data.isEmpty { break }
                         box.withLockedValue { $0.data.append(data) }
                     }
+                    // Closed here, or every child would leave its descriptors open in the test runner: over a
+                    // full run they reached thousands, where Foundation's Process.run() over-reads
+                    // /proc/self/fd and crashes (swift-corelibs-foundation pull request 5472).
+                    try? handle.close()
                     box.withLockedValue { $0.closed = true }
                 }
             }
