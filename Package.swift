@@ -14,6 +14,9 @@ let testSwiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny")
 ]
 
+/// swift-configuration's default traits, and command-line arguments as a configuration source.
+let configurationTraits: Set<Package.Dependency.Trait> = [.defaults, "CommandLineArguments"]
+
 let package = Package(
     name: "Bitaqa",
     platforms: [.macOS(.v15)],
@@ -23,9 +26,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
-        .package(
-            url: "https://github.com/apple/swift-configuration", exact: "1.4.0",
-            traits: [.defaults, "CommandLineArguments"]),
+        .package(url: "https://github.com/apple/swift-configuration", exact: "1.4.0", traits: configurationTraits),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),

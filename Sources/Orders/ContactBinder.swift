@@ -1,7 +1,5 @@
 import BitaqaCore
 import CardVault
-import Crypto
-import Foundation
 import Storage
 
 /// Binds an order's contacts (email, phone) and channels to the order with a MAC under a key derived
@@ -9,23 +7,23 @@ import Storage
 /// audited use case). The deliverer sends only to contacts whose binding verifies, so someone who can
 /// write the database but holds no key cannot redirect a card to a phone or address of theirs.
 public struct ContactBinder: Sendable {
-    /// Key id and derived MAC key, the active key first.
-    let keys: [(id: String, key: SymmetricKey)]
+    let keys: RowKeys
 
     public init(ring: KeyRing) {
-        keys = ring.derivedKeys(purpose: "contact-binding").map { ($0.id.hex, $0.key) }
+        keys = RowKeys(ring: ring, purpose: "contact-binding")
     }
 
     /// The id of the key new bindings are made under.
-    public var activeKeyID: String { keys.first?.id ?? "" }
+    public var activeKeyID: String { keys.keys.first?.id ?? "" }
 
     /// The binding of these contacts to this order, under the active key.
     public func bind(
         topupId: TopupID, userId: UserID, email: String?, phone: String?, channels: [DeliveryChannel]
     ) -> ContactBinding {
-        guard let (id, key) = keys.first else { return ContactBinding(mac: "", keyID: "") }
-        let message = Self.message(topupId: topupId, userId: userId, email: email, phone: phone, channels: channels)
-        return ContactBinding(mac: Hex.encode(HMAC<SHA256>.authenticationCode(for: message, using: key)), keyID: id)
+        guard !keys.keys.isEmpty else { return ContactBinding(mac: "", keyID: "") }
+        let mac = keys.mac(
+            Self.fields(topupId: topupId, userId: userId, email: email, phone: phone, channels: channels))
+        return ContactBinding(mac: mac.mac, keyID: mac.keyID)
     }
 
     /// `order` with the binding of its own contacts.
@@ -50,26 +48,20 @@ public struct ContactBinder: Sendable {
     /// Nil when the order's stored contacts and channels are the ones bound at registration.
     public func problem(with order: OrderRecord) -> Problem? {
         guard let binding = order.contactBinding else { return .unbound }
-        guard let key = keys.first(where: { $0.id == binding.keyID })?.key,
-            let mac = SecretBytes(hex: binding.mac, byteCount: 32)
-        else {
-            return keys.contains(where: { $0.id == binding.keyID }) ? .mismatch : .unknownKey
-        }
-        let message = Self.message(
+        guard keys.keys.contains(where: { $0.id == binding.keyID }) else { return .unknownKey }
+        let fields = Self.fields(
             topupId: order.topupId, userId: order.userId, email: order.email, phone: order.phone,
             channels: order.channels)
-        return HMAC<SHA256>.isValidAuthenticationCode(mac.unsafeBytes, authenticating: message, using: key)
-            ? nil : .mismatch
+        return keys.verifies(binding.mac, keyID: binding.keyID, fields) ? nil : .mismatch
     }
 
-    /// Every field, length-prefixed, so no two different contact sets encode alike.
-    static func message(
+    /// Every field of the binding (``RowKeys`` length-prefixes them, so no two contact sets encode alike).
+    static func fields(
         topupId: TopupID, userId: UserID, email: String?, phone: String?, channels: [DeliveryChannel]
-    ) -> [UInt8] {
-        let fields = [
+    ) -> [String] {
+        [
             "bitaqa-contacts-v1", topupId.rawValue, userId.rawValue, email ?? "", phone ?? "",
             channels.map(\.rawValue).sorted().joined(separator: ","),
         ]
-        return fields.flatMap { Array("\($0.utf8.count):\($0)".utf8) }
     }
 }

@@ -4,8 +4,8 @@ import Crypto
 import Storage
 
 /// HMAC keys derived from the key ring for one purpose, the active key first: what authenticates a row
-/// that a database writer without the key must not be able to make or change (a webhook message, an
-/// alert email). Each purpose has keys of its own, so a MAC made for one is worthless for another.
+/// that a database writer without the key must not be able to make or change (an order's contacts, a
+/// webhook message, an alert email). Each purpose has keys of its own, so a MAC made for one is worthless for another.
 struct RowKeys: Sendable {
     let keys: [(id: String, key: SymmetricKey)]
 

@@ -32,6 +32,10 @@ struct DatabaseWriterProcessTests {
         }
     }
 
+    static let admin = [
+        "Authorization": "Bearer \(PipelineProcessTests.adminToken)", "Content-Type": "application/json",
+    ]
+
     static func rig(_ database: TestDatabase) async throws -> Rig {
         let directory = try TemporaryDirectory()
         let (location, drop) = try await database.makeLocation(in: directory)
@@ -71,7 +75,6 @@ struct DatabaseWriterProcessTests {
     func forgedRows(database: TestDatabase) async throws {
         let rig = try await Self.rig(database)
         defer { rig.directory.remove() }
-        let admin = ["Authorization": "Bearer \(PipelineProcessTests.adminToken)", "Content-Type": "application/json"]
         let id = try #require(
             try WebhookProcessTests.place(rig.server, number: "036000001", email: "ok@shop.dz", ref: "dbw"))
         let fulfilled = try await WebhookProcessTests.waitFor(.seconds(30)) {
@@ -164,10 +167,10 @@ struct DatabaseWriterProcessTests {
             "UPDATE orders SET email = 'attacker@evil.dz' WHERE topup_id = \(bind: id)"
         ).run()
         let (patched, patchBody) = try HTTPProbe.request(
-            "PATCH", rig.server.base + "/v1/orders/\(id)", headers: admin, body: #"{"phone":"0661112233"}"#)
+            "PATCH", rig.server.base + "/v1/orders/\(id)", headers: Self.admin, body: #"{"phone":"0661112233"}"#)
         #expect(patched == 409 && patchBody.contains("CONFLICT"), "\(patched) \(patchBody)")
         let (resent, _) = try HTTPProbe.request(
-            "POST", rig.server.base + "/v1/orders/\(id)/resend", headers: admin, body: #"{"channel":"email"}"#)
+            "POST", rig.server.base + "/v1/orders/\(id)/resend", headers: Self.admin, body: #"{"channel":"email"}"#)
         #expect(resent == 202 || resent == 409, "status \(resent)")
         try await Task.sleep(for: .seconds(3))
         #expect(
@@ -185,7 +188,7 @@ struct DatabaseWriterProcessTests {
         let binding = try await rig.store.sql.raw("SELECT contact_mac FROM orders WHERE topup_id = \(bind: id)").first()
         #expect(try binding?.decodeNil(column: "contact_mac") == true, "keys rotate bound the attacker's address")
         let (again, _) = try HTTPProbe.request(
-            "POST", rig.server.base + "/v1/orders/\(id)/resend", headers: admin, body: #"{"channel":"email"}"#)
+            "POST", rig.server.base + "/v1/orders/\(id)/resend", headers: Self.admin, body: #"{"channel":"email"}"#)
         #expect(again == 202 || again == 409, "status \(again)")
         try await Task.sleep(for: .seconds(3))
         #expect(
@@ -215,25 +218,16 @@ struct DatabaseWriterProcessTests {
         return try row?.decode(column: "state", as: String.self) ?? ""
     }
 
-    /// Recipients of every SMS the gateway took.
-    static func textedTo(_ sms: SMSEndpoint) -> [String] {
-        guard let text = try? String(contentsOfFile: sms.log, encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").compactMap {
-            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["to"] as? String
-        }
-    }
-
     @Test(
         "every other table written as an attacker would, then a resend: nothing reaches an address the buyer did not give, and the trail still verifies",
         arguments: TestDatabase.available)
     func everyOtherTable(database: TestDatabase) async throws {
         let rig = try await Self.rig(database)
         defer { rig.directory.remove() }
-        let admin = ["Authorization": "Bearer \(PipelineProcessTests.adminToken)", "Content-Type": "application/json"]
         let id = try #require(
             try WebhookProcessTests.place(rig.server, number: "036000002", email: "buyer@shop.dz", ref: "dbw-all"))
         let delivered = try await Self.poll(
-            { rig.mail.events().contains(where: { $0.event == "accepted" }) && !Self.textedTo(rig.sms).isEmpty },
+            { rig.mail.events().contains(where: { $0.event == "accepted" }) && !rig.sms.recipients().isEmpty },
             until: { $0 })
         #expect(delivered, "the card was delivered by email and SMS first")
         let now = Int64(Date().timeIntervalSince1970 * 1000)
@@ -262,12 +256,12 @@ struct DatabaseWriterProcessTests {
         for attack in attacks { try await rig.store.sql.raw(SQLQueryString(attack)).run() }
         for channel in ["sms", "email"] {
             let (status, _) = try HTTPProbe.request(
-                "POST", rig.server.base + "/v1/orders/\(id)/resend", headers: admin,
+                "POST", rig.server.base + "/v1/orders/\(id)/resend", headers: Self.admin,
                 body: #"{"channel":"\#(channel)"}"#)
             #expect(status == 202 || status == 409, "\(channel): \(status)")
         }
         try await Task.sleep(for: .seconds(4))
-        #expect(!Self.textedTo(rig.sms).contains("+213770000001"), "an SMS went to the rewritten phone")
+        #expect(!rig.sms.recipients().contains("+213770000001"), "an SMS went to the rewritten phone")
         let recipients = Set(rig.mail.events().flatMap(\.recipients))
         #expect(recipients.isSubset(of: ["buyer@shop.dz", "ops@shop.dz"]), "\(recipients)")
         let types = Set(rig.receiver.records().compactMap { $0["type"] as? String })

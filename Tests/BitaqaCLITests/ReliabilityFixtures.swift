@@ -220,10 +220,15 @@ struct SMSEndpoint {
     }
 
     /// Bodies of the messages received, in order.
-    func bodies() -> [String] {
+    func bodies() -> [String] { field("body") }
+
+    /// Recipients of the messages received, in order.
+    func recipients() -> [String] { field("to") }
+
+    private func field(_ name: String) -> [String] {
         guard let text = try? String(contentsOfFile: log, encoding: .utf8) else { return [] }
         return text.split(separator: "\n").compactMap {
-            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["body"] as? String
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?[name] as? String
         }
     }
 

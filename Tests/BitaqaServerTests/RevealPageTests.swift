@@ -70,13 +70,16 @@ struct RevealPageTests {
                 vault: CardVault(keyRing: try KeyRing(keys: [CustomerAPITests.key])), in: store)
         }
         try await TestApp.run(on: database, settings: CustomerAPITests.settings, seed: seed) { client, _ in
-            let expires = Int64(Date().timeIntervalSince1970 * 1000) + 600_000
-            let before = binder.bind(
-                topupId: order.topupId, userId: order.userId, email: "old@shop.dz", phone: nil, channels: [.email])
-            let oldLink =
-                "/cards/"
-                + Self.tokens.issue(
-                    topupId: order.topupId, userId: order.userId, expiresAt: expires, contactBinding: before.mac)
+            /// The link an email to `email` carries: it names the binding of that address.
+            func link(to email: String) -> String {
+                let binding = binder.bind(
+                    topupId: order.topupId, userId: order.userId, email: email, phone: nil, channels: [.email])
+                return "/cards/"
+                    + Self.tokens.issue(
+                        topupId: order.topupId, userId: order.userId,
+                        expiresAt: Int64(Date().timeIntervalSince1970 * 1000) + 600_000, contactBinding: binding.mac)
+            }
+            let oldLink = link(to: "old@shop.dz")
             #expect(try await client.execute(uri: oldLink, method: .get).status == .ok)
             let corrected = try await client.execute(
                 uri: "/v1/orders/l-full", method: .patch, headers: .admin(),
@@ -84,13 +87,7 @@ struct RevealPageTests {
             #expect(corrected.status == .ok)
             let refused = try await client.execute(uri: oldLink, method: .post)
             #expect(refused.status == .notFound && !String(buffer: refused.body).contains("998877665544"))
-            let after = binder.bind(
-                topupId: order.topupId, userId: order.userId, email: "new@shop.dz", phone: nil, channels: [.email])
-            let newLink =
-                "/cards/"
-                + Self.tokens.issue(
-                    topupId: order.topupId, userId: order.userId, expiresAt: expires, contactBinding: after.mac)
-            let shown = try await client.execute(uri: newLink, method: .post)
+            let shown = try await client.execute(uri: link(to: "new@shop.dz"), method: .post)
             #expect(String(buffer: shown.body).contains("998877665544"))
         }
     }
