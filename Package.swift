@@ -75,15 +75,26 @@ let package = Package(
             name: "OneClickDZ",
             dependencies: [
                 "BitaqaCore",
-                "HTTPServing",
+                "Orders",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "OneClickDZSandbox",
+            dependencies: [
+                "BitaqaCore",
+                "Orders",
+                "HTTPServing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -92,6 +103,8 @@ let package = Package(
             name: "Storage",
             dependencies: [
                 "BitaqaCore",
+                "Audit",
+                "Orders",
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
@@ -130,8 +143,6 @@ let package = Package(
             dependencies: [
                 "BitaqaCore",
                 "CardVault",
-                "OneClickDZ",
-                "Storage",
                 "Messaging",
                 "Audit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -146,50 +157,67 @@ let package = Package(
             name: "Audit",
             dependencies: [
                 "BitaqaCore",
-                "Storage",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "BitaqaServer",
+            name: "BitaqaHTTP",
             dependencies: [
                 "BitaqaCore",
                 "CardVault",
+                "Orders",
+                "Audit",
+                "Messaging",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedOpenAPI"]
+        ),
+        .target(
+            name: "BitaqaApp",
+            dependencies: [
+                "BitaqaCore",
+                "BitaqaHTTP",
+                "CardVault",
                 "OneClickDZ",
+                "OneClickDZSandbox",
                 "Messaging",
                 "Orders",
                 "HTTPServing",
-                .product(name: "JWTKit", package: "jwt-kit"),
                 "Audit",
                 "Storage",
+                "SMTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Mustache", package: "swift-mustache"),
-                "SMTP",
             ],
-            swiftSettings: swiftSettings,
-            plugins: ["EmbedOpenAPI"]
+            swiftSettings: swiftSettings
         ),
         .executableTarget(name: "EmbedFile", swiftSettings: swiftSettings),
         .plugin(name: "EmbedOpenAPI", capability: .buildTool(), dependencies: ["EmbedFile"]),
         .executableTarget(
             name: "bitaqa",
             dependencies: [
-                "BitaqaServer",
+                "BitaqaApp",
                 "Orders",
                 "BitaqaCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -227,6 +255,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                "Audit",
+                "Messaging",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -256,6 +288,8 @@ let package = Package(
             name: "OneClickDZTests",
             dependencies: [
                 "OneClickDZ",
+                "OneClickDZSandbox",
+                "Orders",
                 "BitaqaCore",
                 "BitaqaTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -267,6 +301,8 @@ let package = Package(
         .testTarget(
             name: "OrdersTests",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
+                "OneClickDZSandbox",
                 "Orders",
                 "Audit",
                 "BitaqaCore",
@@ -308,15 +344,19 @@ let package = Package(
             name: "StorageTests",
             dependencies: [
                 "Storage",
+                "Orders",
                 "BitaqaTestSupport",
                 .product(name: "SQLKit", package: "sql-kit"),
             ],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
-            name: "BitaqaServerTests",
+            name: "BitaqaAppTests",
             dependencies: [
-                "BitaqaServer",
+                "BitaqaApp",
+                "BitaqaHTTP",
+                "OneClickDZ",
+                "OneClickDZSandbox",
                 "BitaqaTestSupport",
                 "CardVault",
                 "Orders",
@@ -334,6 +374,7 @@ let package = Package(
         .testTarget(
             name: "BitaqaCLITests",
             dependencies: [
+                "OneClickDZSandbox",
                 "bitaqa",
                 "BitaqaTestSupport",
                 "BitaqaCore",

@@ -1,5 +1,5 @@
+import BitaqaCore
 import ServiceLifecycle
-import Storage
 import Synchronization
 
 /// Group commit for the audit trail: events that arrive while a write is in flight are appended

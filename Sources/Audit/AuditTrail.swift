@@ -1,7 +1,6 @@
 import BitaqaCore
 import Crypto
 import Foundation
-import Storage
 
 /// Hears each event as it is appended, inside the appending transaction; a throw rolls both back.
 public protocol AuditListener: Sendable {
@@ -30,7 +29,7 @@ public struct AuditTrail: Sendable {
     let listener: (any AuditListener)?
 
     public init(
-        repository: any AuditRepository, transactions: any TransactionRunner, keys: AuditKeys? = nil,
+        repository: any AuditRepository, transactions: any TransactionRunner, keys: AuditKeys?,
         listener: (any AuditListener)? = nil
     ) {
         self.repository = repository
@@ -41,11 +40,6 @@ public struct AuditTrail: Sendable {
 
     /// Whether new events are authenticated, and MACs can be checked.
     public var isKeyed: Bool { keys != nil }
-
-    /// The trail of `store`, keyed when `keys` are given.
-    public init(store: Store, keys: AuditKeys? = nil) {
-        self.init(repository: SQLAuditRepository(store: store), transactions: store, keys: keys)
-    }
 
     /// The same trail, its new events authenticated with `keys`.
     public func keyed(with keys: AuditKeys) -> AuditTrail {
@@ -212,7 +206,7 @@ public struct AuditTrail: Sendable {
     }
 
     static func decode(_ row: AuditRow) throws -> AuditRecord {
-        guard let kind = AuditKind(rawValue: row.kind) else { throw StorageError.corruptRow(table: "audit_events") }
+        guard let kind = AuditKind(rawValue: row.kind) else { throw AuditRowError(kind: row.kind) }
         let event = AuditEvent(
             kind,
             topupId: row.topupId.flatMap(TopupID.init),
@@ -223,4 +217,10 @@ public struct AuditTrail: Sendable {
         return AuditRecord(
             sequence: row.sequence, at: row.at, event: event, previousHash: row.previousHash, hash: row.hash)
     }
+}
+
+/// A stored event whose kind this version does not know.
+public struct AuditRowError: Error, Sendable, CustomStringConvertible {
+    public let kind: String
+    public var description: String { "an audit event of unknown kind \(kind)" }
 }

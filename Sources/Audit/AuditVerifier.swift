@@ -1,6 +1,5 @@
 import BitaqaCore
 import Foundation
-import Storage
 
 /// Walks the whole trail and says whether it is intact, and if not, the first event where it breaks.
 public struct AuditVerifier: Sendable {

@@ -71,7 +71,7 @@ struct AuditBenchmark {
 
     private func measureChain(writers: Int, logger: Logger) async throws -> Result {
         try await timed(writers: writers, logger: logger) { store, writer, index in
-            try await AuditTrail(store: store).append(
+            try await AuditTrail(store: store, keys: nil).append(
                 AuditEvent(.statusChanged, topupId: TopupID("t-\(writer)"), details: ["n": String(index)]),
                 now: Int64(index)
             )

@@ -1,8 +1,6 @@
 import Audit
 import BitaqaCore
 import CardVault
-import OneClickDZ
-import Storage
 
 /// Stores a card the upstream reported fulfilled: the one path by which a card enters the database.
 ///

@@ -3,7 +3,6 @@ import BitaqaCore
 import CardVault
 import Foundation
 import Logging
-import Storage
 
 /// The one way the service opens a stored card.
 ///
@@ -17,12 +16,12 @@ public struct CardReader: Sendable {
     let views: AuditBatcher
     let time: TimeSource
 
-    /// - Parameter views: the group-commit writer of `CARD_VIEWED`, a service of the application; by
-    ///   default one that is never started and so writes each view in a transaction of its own.
-    public init(vault: CardVault, audit: AuditTrail, views: AuditBatcher? = nil, time: TimeSource = .system) {
+    /// - Parameter views: the group-commit writer of `CARD_VIEWED`, a service of the application; one
+    ///   that is not running writes each view in a transaction of its own.
+    public init(vault: CardVault, audit: AuditTrail, views: AuditBatcher, time: TimeSource) {
         self.vault = vault
         self.audit = audit
-        self.views = views ?? AuditBatcher(trail: audit)
+        self.views = views
         self.time = time
     }
 

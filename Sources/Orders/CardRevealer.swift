@@ -1,7 +1,6 @@
 import Audit
 import BitaqaCore
 import Logging
-import Storage
 
 /// The one path from a fulfilled order to its card in a response, shared by the in-app API and the
 /// reveal page: the limits, opening the card, and `CARD_VIEWED` written before anything is shown.

@@ -41,7 +41,7 @@ public struct CheckpointWriter: Sendable {
 
     public init(
         trail: AuditTrail, keys: CheckpointKeys, file: CheckpointFile, copy: CheckpointFile? = nil, logger: Logger,
-        time: TimeSource = .system
+        time: TimeSource
     ) {
         self.copy = copy
         self.trail = trail

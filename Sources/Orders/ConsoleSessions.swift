@@ -3,7 +3,6 @@ import BitaqaCore
 import CardVault
 import Crypto
 import Foundation
-import Storage
 
 /// Sign-in to the merchant console with the admin token, and the server-side sessions it opens.
 ///

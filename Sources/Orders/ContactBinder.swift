@@ -1,6 +1,5 @@
 import BitaqaCore
 import CardVault
-import Storage
 
 /// Binds an order's contacts (email, phone) and channels to the order with a MAC under a key derived
 /// from the key ring, made when the merchant registers the order (or corrects a contact through the

@@ -1,6 +1,5 @@
 import Audit
 import BitaqaCore
-import Storage
 
 /// The one way to change a buyer's contact after registration (merchant API `PATCH /v1/orders/{id}`):
 /// the new email or phone is bound to the order under the active key, and the change is audited with

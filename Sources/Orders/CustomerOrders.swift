@@ -1,6 +1,5 @@
 import Audit
 import BitaqaCore
-import Storage
 
 /// A buyer's view of their orders: their own and nobody else's.
 public struct CustomerOrders: Sendable {
@@ -9,7 +8,7 @@ public struct CustomerOrders: Sendable {
     /// Checks a non-final order upstream when its buyer looks at it and the last answer is old.
     let onDemand: OnDemandCheck?
 
-    public init(context: DomainContext, denials: DenialRecorder, onDemand: OnDemandCheck? = nil) {
+    public init(context: DomainContext, denials: DenialRecorder, onDemand: OnDemandCheck?) {
         self.context = context
         self.denials = denials
         self.onDemand = onDemand

@@ -5,7 +5,6 @@ import Foundation
 import Logging
 import Messaging
 import ServiceLifecycle
-import Storage
 
 /// Hands due deliveries to their channels.
 ///
@@ -40,16 +39,23 @@ public struct Deliverer: Service {
     let shop: ShopIdentity
     let orphans = OrphanedClaims()
 
+    /// How much one deliverer takes on at once, and how long it holds and rests.
+    public struct Limits: Sendable {
+        public var batchSize = 20
+        public var concurrency = 8
+        public var lease = Duration.seconds(120)
+        public var idle = Duration.milliseconds(250)
+
+        public init() {}
+    }
+
     public init(
-        store: Store, cards: CardReader, binder: ContactBinder, audit: AuditTrail? = nil,
-        channels: [DeliveryChannel: any MessageChannel],
-        backoff: DeliveryBackoff = DeliveryBackoff(),
-        emailLink: (@Sendable (TopupID, UserID, String?) -> String)? = nil, time: TimeSource = .system, logger: Logger,
-        metrics: PipelineMetrics = PipelineMetrics(), owner: String, batchSize: Int = 20, concurrency: Int = 8,
-        lease: Duration = .seconds(120), idle: Duration = .milliseconds(250), wake: WorkSignal? = nil,
-        liveness: WorkerLiveness? = nil, shop: ShopIdentity = .unnamed
+        context: DomainContext, cards: CardReader, binder: ContactBinder,
+        channels: [DeliveryChannel: any MessageChannel], backoff: DeliveryBackoff,
+        emailLink: (@Sendable (TopupID, UserID, String?) -> String)?, limits: Limits, logger: Logger,
+        metrics: PipelineMetrics, owner: String, wake: WorkSignal?, liveness: WorkerLiveness?, shop: ShopIdentity
     ) {
-        self.context = DomainContext(store: store, trail: audit, time: time)
+        self.context = context
         self.cards = cards
         self.binder = binder
         self.channels = channels
@@ -58,10 +64,10 @@ public struct Deliverer: Service {
         self.logger = logger
         self.metrics = metrics
         self.owner = owner
-        self.batchSize = batchSize
-        self.concurrency = concurrency
-        self.lease = lease
-        self.idle = idle
+        self.batchSize = limits.batchSize
+        self.concurrency = limits.concurrency
+        self.lease = limits.lease
+        self.idle = limits.idle
         self.wake = wake
         self.liveness = liveness
         self.shop = shop

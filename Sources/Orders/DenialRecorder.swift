@@ -45,7 +45,7 @@ public final class DenialRecorder: Service, Sendable {
     ///   - window: how long denials of one user for one order are collapsed into one event.
     ///   - capacity: distinct user and order pairs held at most; past it denials are only counted.
     public init(
-        trail: AuditTrail, time: TimeSource = .system, window: Duration = .seconds(10),
+        trail: AuditTrail, time: TimeSource, window: Duration = .seconds(10),
         tick: Duration = .milliseconds(250),
         capacity: Int = 10_000, logger: Logger
     ) {

@@ -2,8 +2,6 @@ import Audit
 import BitaqaCore
 import CardVault
 import Logging
-import Orders
-import Storage
 
 /// Re-encrypts every card that is not under the active key, in batches, each batch its own transaction.
 ///
@@ -17,10 +15,6 @@ public struct KeyRotator: Sendable {
     public init(context: DomainContext, vault: CardVault) {
         self.context = context
         self.vault = vault
-    }
-
-    public init(store: Store, vault: CardVault) {
-        self.init(context: DomainContext(store: store), vault: vault)
     }
 
     /// Stored cards that a rotation would move: those under a key other than the active one.

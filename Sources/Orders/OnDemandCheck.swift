@@ -1,5 +1,4 @@
 import BitaqaCore
-import Storage
 
 /// Checks an order upstream when a person looks at it (a buyer asking for the card, the merchant opening
 /// the order) and the last answer is older than `after`: a QUEUED order fulfilled upstream is then

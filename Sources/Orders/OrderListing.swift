@@ -1,6 +1,5 @@
 import BitaqaCore
 import Foundation
-import Storage
 
 /// The merchant's order list (API and console): filtered, newest first, paged by an opaque cursor that
 /// names the last order of the page, so every page is an index range, never an OFFSET scan.

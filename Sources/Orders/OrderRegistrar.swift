@@ -3,8 +3,6 @@ import BitaqaCore
 import Crypto
 import Foundation
 import Logging
-import OneClickDZ
-import Storage
 
 /// Registering orders: the merchant's `POST /v1/orders` (a top-up placed elsewhere) and
 /// `POST /v1/orders/send` (placed upstream by Bitaqa first).
@@ -73,7 +71,8 @@ public struct OrderRegistrar: Sendable {
 
     /// Places the top-up upstream (with a unique `ref`) and registers it with the buyer's contact.
     public func send(
-        _ request: SendRequest, contact: Contact, through upstream: OneClickDZClient, actor: String, requestID: String?,
+        _ request: SendRequest, contact: Contact, through upstream: any InternetUpstream, actor: String,
+        requestID: String?,
         clientRequestID: String? = nil, logger: Logger
     ) async throws -> Registered {
         let result: SendResult

@@ -7,7 +7,7 @@ public struct PipelineMetrics: Sendable {
     let factory: any MetricsFactory
 
     /// - Parameter factory: where the figures go; by default nowhere (unit tests).
-    public init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
+    public init(factory: any MetricsFactory) {
         self.factory = factory
     }
 

@@ -1,8 +1,6 @@
 import Audit
 import BitaqaCore
 import Foundation
-import OneClickDZ
-import Storage
 
 /// Compares the upstream's history of top-ups for a window with Bitaqa's orders: what the account paid
 /// for that Bitaqa does not know, what Bitaqa knows that the upstream does not, statuses that disagree,
@@ -10,10 +8,10 @@ import Storage
 /// registers what was found untracked.
 public struct Reconciler: Sendable {
     let context: DomainContext
-    let client: OneClickDZClient
+    let client: any InternetUpstream
     let registrar: OrderRegistrar
 
-    public init(context: DomainContext, client: OneClickDZClient, registrar: OrderRegistrar) {
+    public init(context: DomainContext, client: any InternetUpstream, registrar: OrderRegistrar) {
         self.context = context
         self.client = client
         self.registrar = registrar

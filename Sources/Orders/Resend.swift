@@ -1,6 +1,5 @@
 import Audit
 import BitaqaCore
-import Storage
 
 /// A deliberate new delivery of a card: the merchant's `resend`, from the API or the command line.
 public struct Resender: Sendable {
@@ -8,10 +7,6 @@ public struct Resender: Sendable {
 
     public init(context: DomainContext) {
         self.context = context
-    }
-
-    public init(store: Store) {
-        self.init(context: DomainContext(store: store))
     }
 
     /// Why a resend was refused.

@@ -1,7 +1,6 @@
 import BitaqaCore
 import CardVault
 import Crypto
-import Storage
 
 /// HMAC keys derived from the key ring for one purpose, the active key first: what authenticates a row
 /// that a database writer without the key must not be able to make or change (an order's contacts, a

@@ -1,8 +1,6 @@
 import Audit
 import BitaqaCore
 import Logging
-import OneClickDZ
-import Storage
 
 extension Tracker {
     /// Checks one claimed order with `check-id`; returns the upstream's error when it failed.

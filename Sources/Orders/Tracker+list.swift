@@ -1,7 +1,5 @@
 import BitaqaCore
 import Logging
-import OneClickDZ
-import Storage
 import Synchronization
 
 extension Tracker {

@@ -3,9 +3,7 @@ import BitaqaCore
 import CardVault
 import Foundation
 import Logging
-import OneClickDZ
 import ServiceLifecycle
-import Storage
 
 /// Follows orders until the upstream settles them.
 ///
@@ -16,7 +14,7 @@ import Storage
 /// transaction. A worker that dies leaves leases that expire, and the orders come back.
 public struct Tracker: Service {
     let context: DomainContext
-    let client: OneClickDZClient
+    let client: any InternetUpstream
     let intake: CardIntake
     let schedule: TrackingSchedule
     var time: TimeSource { context.time }
@@ -35,25 +33,35 @@ public struct Tracker: Service {
     /// How long the upstream may answer `NOT_FOUND` for a top-up before the order is `UNKNOWN_UPSTREAM`.
     let unknownUpstreamAfter: Duration
 
+    /// How much one tracker takes on at once, and how long it holds what it took.
+    public struct Limits: Sendable {
+        public var batchSize = 50
+        public var listBatchSize = 500
+        public var concurrency = 8
+        public var lease = Duration.seconds(60)
+        /// How long the upstream may answer `NOT_FOUND` before the order is `UNKNOWN_UPSTREAM`.
+        public var unknownUpstreamAfter = Duration.seconds(3_600)
+
+        public init() {}
+    }
+
     public init(
-        store: Store, client: OneClickDZClient, vault: CardVault, audit: AuditTrail? = nil, schedule: TrackingSchedule,
-        time: TimeSource = .system, logger: Logger, metrics: PipelineMetrics = PipelineMetrics(), owner: String,
-        batchSize: Int = 50, listBatchSize: Int = 500, concurrency: Int = 8,
-        lease: Duration = .seconds(60), cardStored: WorkSignal? = nil, unknownUpstreamAfter: Duration = .seconds(3_600)
+        context: DomainContext, upstream: any InternetUpstream, vault: CardVault, schedule: TrackingSchedule,
+        limits: Limits, logger: Logger, metrics: PipelineMetrics, owner: String, cardStored: WorkSignal?
     ) {
-        self.context = DomainContext(store: store, trail: audit, time: time)
-        self.client = client
+        self.context = context
+        self.client = upstream
         self.intake = CardIntake(context: context, vault: vault)
         self.schedule = schedule
         self.logger = logger
         self.metrics = metrics
         self.owner = owner
-        self.batchSize = batchSize
-        self.listBatchSize = listBatchSize
-        self.concurrency = concurrency
-        self.lease = lease
+        self.batchSize = limits.batchSize
+        self.listBatchSize = limits.listBatchSize
+        self.concurrency = limits.concurrency
+        self.lease = limits.lease
         self.cardStored = cardStored
-        self.unknownUpstreamAfter = unknownUpstreamAfter
+        self.unknownUpstreamAfter = limits.unknownUpstreamAfter
     }
 
     public func run() async throws {

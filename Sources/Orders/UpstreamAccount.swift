@@ -1,9 +1,7 @@
 import BitaqaCore
 import CoreMetrics
 import Logging
-import OneClickDZ
 import ServiceLifecycle
-import Storage
 
 /// The upstream account as last read: its balance in DZD (`/v3/account/balance`) and its key's type
 /// (`/v3/validate`), kept for `lifetime` so a dashboard or a burst of sends does not cost a call each.
@@ -15,7 +13,7 @@ public actor UpstreamAccount {
         public let keyType: String
     }
 
-    let client: OneClickDZClient
+    let client: any AccountUpstream
     let lifetime: Duration
     let factory: any MetricsFactory
     private var last: (at: ContinuousClock.Instant, snapshot: Snapshot)?
@@ -23,8 +21,7 @@ public actor UpstreamAccount {
     public private(set) var failingSince: ContinuousClock.Instant?
 
     public init(
-        client: OneClickDZClient, lifetime: Duration = .seconds(30),
-        factory: any MetricsFactory = NOOPMetricsHandler.instance
+        client: any AccountUpstream, lifetime: Duration = .seconds(30), factory: any MetricsFactory
     ) {
         self.client = client
         self.lifetime = lifetime

@@ -1,5 +1,4 @@
 import BitaqaCore
-import OneClickDZ
 
 extension PublicError {
     /// The public form of an upstream refusal: the upstream's own code where the interface names it.

@@ -2,7 +2,6 @@ import BitaqaCore
 import CoreMetrics
 import Logging
 import ServiceLifecycle
-import Storage
 import Synchronization
 
 /// This process's heartbeat, and the reaper of the dead: every `interval` it refreshes its row in

@@ -1,6 +1,6 @@
 import ArgumentParser
+import BitaqaApp
 import BitaqaCore
-import BitaqaServer
 import Foundation
 
 /// `bitaqa audit`: check and read the audit trail.

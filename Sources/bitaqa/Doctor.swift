@@ -1,6 +1,6 @@
 import ArgumentParser
+import BitaqaApp
 import BitaqaCore
-import BitaqaServer
 import Foundation
 
 /// `bitaqa doctor`: is this configuration ready to serve? Runs the server's readiness checks and prints a

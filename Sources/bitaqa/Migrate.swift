@@ -1,5 +1,5 @@
 import ArgumentParser
-import BitaqaServer
+import BitaqaApp
 import Foundation
 
 /// `bitaqa migrate`: applies database migrations and exits.

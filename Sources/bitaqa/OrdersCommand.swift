@@ -1,6 +1,6 @@
 import ArgumentParser
+import BitaqaApp
 import BitaqaCore
-import BitaqaServer
 import Foundation
 import Orders
 
@@ -37,9 +37,9 @@ struct OrdersCommand: AsyncParsableCommand {
             try await reportingFailures {
                 let (configuration, logger) = try await ConfigurationSource.prepare(common)
                 guard let id = TopupID(topupId) else { throw ValidationError("TOPUP_ID is not a topupId") }
-                try await withDomain(configuration, logger: logger) { domain in
+                try await Composition.withCommand("orders resend", configuration, logger: logger) { app in
                     do {
-                        let queued = try await Resender(context: domain).resend(
+                        let queued = try await app.resender.resend(
                             id, channel: channel.flatMap(DeliveryChannel.init(rawValue:)),
                             actor: "bitaqa orders resend", requestID: nil
                         )

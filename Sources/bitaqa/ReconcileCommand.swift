@@ -1,6 +1,6 @@
 import ArgumentParser
+import BitaqaApp
 import BitaqaCore
-import BitaqaServer
 import Foundation
 import Orders
 

@@ -1,5 +1,5 @@
 import ArgumentParser
-import BitaqaServer
+import BitaqaApp
 import Configuration
 
 /// `bitaqa sandbox`: a local server that behaves like the OneClickDz v3 internet API.

@@ -1,6 +1,6 @@
 import ArgumentParser
+import BitaqaApp
 import BitaqaCore
-import BitaqaServer
 import Configuration
 import Foundation
 import Logging
@@ -45,7 +45,8 @@ struct Serve: AsyncParsableCommand {
             let configuration = try ConfigurationSource.configuration(reader, scrubber: scrubber)
             ConfigurationSource.bootstrapLogging(configuration.log, scrubber: scrubber)
             StopSignals.limit(to: Self.hardBound(configuration.pipeline.shutdownTimeout))
-            let app = try await buildApplication(reader: reader, scrubber: scrubber)
+            let app = try await buildApplication(
+                reader: reader, logger: Logger(label: "bitaqa"), scrubber: scrubber, metrics: MetricsRegistry())
             // A graceful stop finishes the batch in hand; past the bound, the work is cancelled and
             // its leases expire for another process.
             var services: [any Service] = [app]

@@ -12,7 +12,7 @@ struct AuditChainTests {
     static let keys = CheckpointKeys([("k1", SymmetricKey(size: .bits256))])
 
     static func fill(_ store: Store, count: Int) async throws -> AuditTrail {
-        let trail = AuditTrail(store: store)
+        let trail = AuditTrail(store: store, keys: nil)
         for index in 0..<count {
             try await trail.append(
                 AuditEvent(
@@ -30,7 +30,7 @@ struct AuditChainTests {
         arguments: TestDatabase.available)
     func batched(database: TestDatabase) async throws {
         try await database.withStore { store, _ in
-            let trail = AuditTrail(store: store)
+            let trail = AuditTrail(store: store, keys: nil)
             let batcher = AuditBatcher(trail: trail, maxBatch: 32)
             try await Self.running(batcher) {
                 try await withThrowingTaskGroup(of: Void.self) { group in
@@ -63,11 +63,11 @@ struct AuditChainTests {
         arguments: TestDatabase.available)
     func batcherBesideOtherWriters(database: TestDatabase) async throws {
         try await database.withStore { store, location in
-            let trail = AuditTrail(store: store)
+            let trail = AuditTrail(store: store, keys: nil)
             let batcher = AuditBatcher(trail: trail, maxBatch: 16)
             // A second pool stands for another process (or the tracker) appending the usual way.
             let other = try await Store.open(location, logger: TestDatabase.quietLogger)
-            let otherTrail = AuditTrail(store: other)
+            let otherTrail = AuditTrail(store: other, keys: nil)
             do {
                 try await Self.running(batcher) {
                     try await withThrowingTaskGroup(of: Void.self) { group in
@@ -109,7 +109,7 @@ struct AuditChainTests {
     )
     func batchFailure(database: TestDatabase) async throws {
         try await database.withStore { store, _ in
-            let trail = AuditTrail(store: store)
+            let trail = AuditTrail(store: store, keys: nil)
             try await store.sql.raw("DROP TABLE audit_events").run()
             let batcher = AuditBatcher(trail: trail)
             let failures = try await Self.running(batcher) {
@@ -137,7 +137,7 @@ struct AuditChainTests {
         arguments: TestDatabase.available)
     func batcherLifecycle(database: TestDatabase) async throws {
         try await database.withStore { store, _ in
-            let trail = AuditTrail(store: store)
+            let trail = AuditTrail(store: store, keys: nil)
             let batcher = AuditBatcher(trail: trail)
             try await batcher.append(AuditEvent(.cardViewed, topupId: TopupID("before"), actor: "u"), now: 1)
             try await Self.running(batcher) {
@@ -279,7 +279,7 @@ struct AuditChainTests {
                         let own = try await Store.open(
                             location, logger: TestDatabase.quietLogger, maxPostgresConnectionsPerLoop: 2)
                         do {
-                            let trail = AuditTrail(store: own)
+                            let trail = AuditTrail(store: own, keys: nil)
                             try await withThrowingTaskGroup(of: Void.self) { inner in
                                 for lane in 0..<3 {
                                     inner.addTask {
@@ -302,7 +302,7 @@ struct AuditChainTests {
                 }
                 try await group.waitForAll()
             }
-            let outcome = try await AuditVerifier(trail: AuditTrail(store: store)).verify()
+            let outcome = try await AuditVerifier(trail: AuditTrail(store: store, keys: nil)).verify()
             guard case .intact(300, _) = outcome else {
                 Issue.record("expected 300 intact events, got \(outcome)")
                 return

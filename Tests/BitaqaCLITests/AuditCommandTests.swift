@@ -1,6 +1,7 @@
 import BitaqaCore
 import BitaqaTestSupport
 import Foundation
+import Orders
 import Storage
 import Testing
 

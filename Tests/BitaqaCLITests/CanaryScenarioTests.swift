@@ -2,6 +2,7 @@ import BitaqaCore
 import BitaqaTestSupport
 import CardVault
 import Foundation
+import Orders
 import SQLKit
 import Storage
 import Testing

@@ -3,6 +3,7 @@ import BitaqaCore
 import BitaqaTestSupport
 import CardVault
 import Foundation
+import Orders
 import Storage
 import Testing
 
@@ -66,7 +67,9 @@ struct CardViewScaleOutTests {
         for server in servers { _ = server.stop() }
         servers = []
         let check = try await Store.open(location, logger: TestDatabase.quietLogger)
-        let views = try await AuditTrail(store: check).events(of: topup).filter { $0.event.kind == .cardViewed }
+        let views = try await AuditTrail(store: check, keys: nil).events(of: topup).filter {
+            $0.event.kind == .cardViewed
+        }
         await check.shutdown()
         #expect(views.count == 30, "every card shown has its CARD_VIEWED, and no more")
         let verify = try BitaqaProcess.run(["audit", "verify"], environment: environment)

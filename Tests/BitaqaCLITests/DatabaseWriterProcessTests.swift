@@ -1,6 +1,7 @@
 import BitaqaTestSupport
 import Crypto
 import Foundation
+import Orders
 import SQLKit
 import Storage
 import Testing

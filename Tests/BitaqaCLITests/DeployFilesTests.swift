@@ -102,7 +102,7 @@ struct DeployFilesTests {
         #expect(version.0 == 0 && !version.1.isEmpty)
         // The backtracer names functions from the symbol table, which --strip-debug keeps.
         let symbols = try Subprocess.output("/usr/bin/nm", [copy])
-        #expect(symbols.0 == 0 && symbols.1.contains("BitaqaServer"), "no Swift symbols left")
+        #expect(symbols.0 == 0 && symbols.1.contains("BitaqaApp"), "no Swift symbols left")
         print("stripped binary (debug build): \(before / 1_048_576) MiB → \(after / 1_048_576) MiB")
     }
 }

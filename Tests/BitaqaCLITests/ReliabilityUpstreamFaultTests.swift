@@ -1,5 +1,6 @@
 import BitaqaTestSupport
 import Foundation
+import Orders
 import Storage
 import Testing
 

@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import NIOConcurrencyHelpers
 import OneClickDZ
+import Orders
 import Testing
 
 /// The client against canned responses taken from the reference's JSON examples, and against the

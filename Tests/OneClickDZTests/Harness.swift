@@ -8,6 +8,8 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import OneClickDZ
+import OneClickDZSandbox
+import Orders
 
 /// Runs `body` with a live sandbox on a free loopback port and a client pointed at it.
 func withSandbox<T: Sendable>(

@@ -2,6 +2,8 @@ import BitaqaCore
 import BitaqaTestSupport
 import Foundation
 import OneClickDZ
+import OneClickDZSandbox
+import Orders
 import Testing
 
 @Suite("Client against the sandbox over HTTP")

@@ -2,6 +2,7 @@ import Audit
 import BitaqaCore
 import BitaqaTestSupport
 import CardVault
+import CoreMetrics
 import Foundation
 import Orders
 import Storage
@@ -21,7 +22,7 @@ struct AlertTests {
             let settings = AlertSettings(recipients: ["ops@shop.dz"], repeatEvery: .seconds(3_600))
             let monitor = AlertMonitor(
                 context: context, settings: settings, account: nil, audit: nil, keys: Self.keys,
-                logger: TestDatabase.quietLogger)
+                logger: TestDatabase.quietLogger, factory: NOOPMetricsHandler.instance)
             #expect(try await monitor.evaluate().isEmpty, "nothing holds")
             _ = try await SQLOrderRepository(store: store).register(
                 NewOrder(topupId: TopupID("late")!, userId: UserID("u")!, locale: .fr, channels: [], fingerprint: "f"),
@@ -58,14 +59,15 @@ struct AlertTests {
             }
             let file = CheckpointFile(path: directory.path + "/checkpoint.json")
             let writer = CheckpointWriter(
-                trail: trail, keys: CheckpointKeys(ring: ring), file: file, logger: TestDatabase.quietLogger)
+                trail: trail, keys: CheckpointKeys(ring: ring), file: file, logger: TestDatabase.quietLogger,
+                time: .system)
             _ = try await writer.writeIfMoved(since: 0)
             try await trail.append(AuditEvent(.orderRegistered, actor: "after"), now: 6)
             let check = AuditSelfCheck(trail: trail, file: file, keys: CheckpointKeys(ring: ring))
             let context = DomainContext(store: store, trail: trail)
             let monitor = AlertMonitor(
                 context: context, settings: AlertSettings(recipients: ["ops@shop.dz"]), account: nil, audit: check,
-                keys: Self.keys, logger: TestDatabase.quietLogger)
+                keys: Self.keys, logger: TestDatabase.quietLogger, factory: NOOPMetricsHandler.instance)
             #expect(try await monitor.evaluate(auditProblem: await check.problem()).isEmpty)
             try await AuditTampering.disableGuards(store)
             try await store.sql.raw("UPDATE audit_events SET actor = 'someone-else' WHERE seq = 6").run()
@@ -87,7 +89,8 @@ struct AlertTests {
             }
             let file = CheckpointFile(path: directory.path + "/checkpoint.json")
             let writer = CheckpointWriter(
-                trail: trail, keys: CheckpointKeys(ring: ring), file: file, logger: TestDatabase.quietLogger)
+                trail: trail, keys: CheckpointKeys(ring: ring), file: file, logger: TestDatabase.quietLogger,
+                time: .system)
             #expect(try await writer.writeIfMoved(since: 0) == 3)
             #expect(try file.read()?.keyedFrom == 1)
             try await trail.append(AuditEvent(.orderRegistered, actor: "after"), now: 4)

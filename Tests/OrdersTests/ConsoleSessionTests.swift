@@ -35,9 +35,9 @@ struct ConsoleSessionTests {
             let (second, _) = try await sessions.signIn(token: "admin-token-CANARY-01", address: "10.0.0.1")
             try await sessions.signOut(cookie: second)
             #expect(try await sessions.session(cookie: second) == nil, "ended")
-            let kinds = try await AuditTrail(store: store).events(after: 0, limit: 10).map(\.event.kind)
+            let kinds = try await AuditTrail(store: store, keys: nil).events(after: 0, limit: 10).map(\.event.kind)
             #expect(kinds == [.consoleSignedIn, .consoleSignedIn, .consoleSignedOut])
-            let details = try await AuditTrail(store: store).events(after: 0, limit: 10).map(\.event.details)
+            let details = try await AuditTrail(store: store, keys: nil).events(after: 0, limit: 10).map(\.event.details)
             #expect(details.allSatisfy { !"\($0)".contains("CANARY") && !"\($0)".contains(cookie) })
         }
     }

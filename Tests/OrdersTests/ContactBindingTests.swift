@@ -45,7 +45,7 @@ struct ContactBindingTests {
     static func deliverer(_ store: Store, vault: CardVault, email: RecordingChannel, sms: RecordingChannel) -> Deliverer
     {
         Deliverer(
-            store: store, cards: CardReader(vault: vault, audit: AuditTrail(store: store)),
+            store: store, cards: CardReader(vault: vault, audit: AuditTrail(store: store, keys: nil)),
             binder: ContactBinder(ring: vault.keyRing), channels: [.email: email, .sms: sms],
             logger: TestDatabase.quietLogger, owner: "binding-test"
         )

@@ -5,6 +5,7 @@ import Foundation
 import Messaging
 import NIOConcurrencyHelpers
 import OneClickDZ
+import OneClickDZSandbox
 import Orders
 import Storage
 import Testing
@@ -61,7 +62,8 @@ struct DelivererTests {
             #expect(!codes.contains { failed.lastError?.contains($0) == true })
             #expect(try await h.auditKinds(id).contains(.deliveryFailed))
 
-            let queued = try await Resender(store: h.store).resend(id, channel: .email, actor: "test", requestID: "r-1")
+            let queued = try await Resender(context: DomainContext(store: h.store)).resend(
+                id, channel: .email, actor: "test", requestID: "r-1")
             #expect(queued == [.email])
             #expect(try await h.runUntil { try await h.deliveries(id).contains { $0.state == .delivered } })
             #expect(try await h.auditKinds(id).contains(.resendRequested))
@@ -88,7 +90,7 @@ struct DelivererTests {
     func resendRefusals(database: TestDatabase) async throws {
         try await PipelineHarness.run(on: database) { h in
             let stuck = try await h.place(number: SandboxNumbers.stuck.adsl, channels: [.email])
-            let resender = Resender(store: h.store)
+            let resender = Resender(context: DomainContext(store: h.store))
             await #expect(throws: Resender.Refusal.notReady(.handling)) {
                 _ = try await resender.resend(stuck, channel: .email, actor: "t", requestID: nil)
             }

@@ -8,6 +8,7 @@ import Logging
 import Messaging
 import NIOConcurrencyHelpers
 import OneClickDZ
+import OneClickDZSandbox
 import Orders
 import Storage
 
@@ -70,7 +71,7 @@ struct PipelineHarness: Sendable {
                         time: time, logger: logs.logger(), owner: "tracker-test", lease: .seconds(5)
                     ),
                     deliverer: Deliverer(
-                        store: store, cards: CardReader(vault: vault, audit: AuditTrail(store: store)),
+                        store: store, cards: CardReader(vault: vault, audit: AuditTrail(store: store, keys: nil)),
                         binder: ContactBinder(ring: vault.keyRing),
                         channels: channels?(defaultChannels) ?? defaultChannels, backoff: backoff, time: time,
                         logger: logs.logger(), owner: "deliverer-test", lease: .seconds(5)
@@ -170,7 +171,7 @@ struct PipelineHarness: Sendable {
     }
 
     func auditKinds(_ id: TopupID) async throws -> [AuditKind] {
-        try await AuditTrail(store: store).events(of: id).map(\.event.kind)
+        try await AuditTrail(store: store, keys: nil).events(of: id).map(\.event.kind)
     }
 }
 

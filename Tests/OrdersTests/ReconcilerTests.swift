@@ -2,6 +2,7 @@ import BitaqaCore
 import BitaqaTestSupport
 import Foundation
 import OneClickDZ
+import OneClickDZSandbox
 import Orders
 import Storage
 import Synchronization

@@ -3,6 +3,7 @@ import BitaqaCore
 import BitaqaTestSupport
 import Foundation
 import OneClickDZ
+import OneClickDZSandbox
 import Orders
 import Storage
 import Testing

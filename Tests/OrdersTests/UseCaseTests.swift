@@ -2,6 +2,7 @@ import Audit
 import BitaqaCore
 import BitaqaTestSupport
 import CardVault
+import CoreMetrics
 import Foundation
 import OneClickDZ
 import Orders
@@ -57,7 +58,7 @@ struct UseCaseTests {
             _ = try await OrderRegistrar(context: context, firstCheckDelay: .zero, binder: Self.binder)
                 .register(Self.order("own-1", user: "alice"), actor: "merchant", requestID: nil)
             let denials = DenialRecorder(trail: context.trail, time: context.time, logger: TestDatabase.quietLogger)
-            let orders = CustomerOrders(context: context, denials: denials)
+            let orders = CustomerOrders(context: context, denials: denials, onDemand: nil)
             #expect(
                 try await orders.owned(
                     "own-1", by: UserID("alice")!, requestID: "q", client: "10.0.0.1", resource: "order"
@@ -117,7 +118,7 @@ struct UseCaseTests {
             let revealer = CardRevealer(
                 context: context, cards: CardReader(vault: vault, audit: context.trail, time: clock.source),
                 window: .seconds(60),
-                metrics: PipelineMetrics()
+                metrics: PipelineMetrics(factory: NOOPMetricsHandler.instance)
             )
             let viewer = CardRevealer.Viewer(
                 userID: UserID("buyer-1")!, address: "10.0.0.2", userAgent: "test", requestID: "v1", channel: "in-app")

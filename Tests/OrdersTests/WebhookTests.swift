@@ -34,11 +34,11 @@ struct WebhookTests {
             }
         }
         try await TestDatabase.sqlite.withStore { store, _ in
-            let trail = AuditTrail(store: store).notifying(Refusing())
+            let trail = AuditTrail(store: store, keys: nil).notifying(Refusing())
             await #expect(throws: Refusing.Refused.self) {
                 try await trail.append(AuditEvent(.orderRegistered, actor: "test"), now: 1)
             }
-            let head = try await AuditTrail(store: store).head()
+            let head = try await AuditTrail(store: store, keys: nil).head()
             #expect(head == nil)
         }
     }

@@ -1,4 +1,5 @@
 import BitaqaTestSupport
+import Orders
 import SQLKit
 import Storage
 import Testing

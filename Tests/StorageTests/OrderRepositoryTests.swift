@@ -1,5 +1,6 @@
 import BitaqaCore
 import BitaqaTestSupport
+import Orders
 import SQLKit
 import Storage
 import Testing

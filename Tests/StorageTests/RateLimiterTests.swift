@@ -1,4 +1,5 @@
 import BitaqaTestSupport
+import Orders
 import Storage
 import Testing
 

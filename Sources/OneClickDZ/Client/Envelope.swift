@@ -1,5 +1,6 @@
 import BitaqaCore
 import Foundation
+import Orders
 
 /// Reads the v3 envelope tolerantly: `success` first, then `data` or `error`; `meta` and `requestId`
 /// may be missing; unknown fields are ignored.

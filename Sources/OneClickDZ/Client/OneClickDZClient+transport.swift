@@ -5,6 +5,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
+import Orders
 
 extension OneClickDZClient {
     /// One logical call: key fallback on 401, retries for idempotent calls, the envelope checked.

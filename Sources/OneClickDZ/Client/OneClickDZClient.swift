@@ -5,6 +5,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
+import Orders
 
 /// The typed OneClickDz Flexy API v3 client for internet top-ups.
 ///
@@ -12,32 +13,36 @@ import NIOHTTP1
 /// retryable failures (``UpstreamError/isRetryable``); `send` is never retried blindly: when its
 /// outcome is unknown it is looked up with `check-ref` on its `ref`. Response bodies are never logged,
 /// nor is the key.
-public final class OneClickDZClient: Sendable {
+public final class OneClickDZClient: InternetUpstream, AccountUpstream {
     let configuration: UpstreamConfiguration
-    let http: HTTPClient
+    package let http: HTTPClient
     let logger: Logger
     let sleep: @Sendable (Duration) async throws -> Void
     /// Which key to try first: flips to the secondary when it worked and the primary did not.
     let useSecondaryFirst = NIOLockedValueBox(false)
 
-    /// - Parameter sleep: how to wait between retries; tests pass a recorder instead of a clock.
+    /// - Parameters:
+    ///   - http: the HTTP client to call through; its owner shuts it down (the client never does).
+    ///   - sleep: how to wait between retries; ``taskSleep`` in production, a recorder in tests.
     public init(
-        configuration: UpstreamConfiguration,
-        logger: Logger,
-        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+        configuration: UpstreamConfiguration, http: HTTPClient, logger: Logger,
+        sleep: @escaping @Sendable (Duration) async throws -> Void
     ) {
         self.configuration = configuration
+        self.http = http
         self.logger = logger
         self.sleep = sleep
-        let httpConfiguration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow,
-            timeout: .init(connect: configuration.connectTimeout.timeAmount)
-        )
-        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
     }
 
-    public func shutdown() async {
-        try? await http.shutdown()
+    /// Waiting by the clock.
+    public static let taskSleep: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+
+    /// An HTTP client set up as the upstream needs it: no redirects, the configured connect timeout.
+    public static func makeHTTPClient(_ configuration: UpstreamConfiguration) -> HTTPClient {
+        HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: HTTPClient.Configuration(
+                redirectConfiguration: .disallow, timeout: .init(connect: configuration.connectTimeout.timeAmount)))
     }
 
     // MARK: - Endpoints

@@ -1,4 +1,5 @@
 import BitaqaCore
+import Orders
 
 /// How to reach OneClickDz.
 public struct UpstreamConfiguration: Sendable {

@@ -1,3 +1,5 @@
+import Orders
+
 /// A token bucket for every upstream call this process makes, retries included: at most `rate` calls a
 /// second. The client takes a token before each HTTP attempt, so retries under faults stay under the rate.
 public actor UpstreamRateLimiter {

@@ -1,5 +1,4 @@
 import CardVault
-import Storage
 
 /// MACs of alert emails, under keys derived from the key ring: the mailer sends only what the monitor
 /// wrote, so a row inserted in the database cannot mail the operator a text of its author's choice.

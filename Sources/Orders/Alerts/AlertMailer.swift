@@ -2,7 +2,6 @@ import BitaqaCore
 import Logging
 import Messaging
 import ServiceLifecycle
-import Storage
 
 /// Sends the alert emails the monitor wrote, through the email channel the cards use; a failed send is
 /// tried again every 30 s, 20 times.
@@ -17,7 +16,7 @@ public struct AlertMailer: Service {
 
     public init(
         repositories: Repositories, channel: any MessageChannel, settings: AlertSettings, keys: AlertEmailKeys,
-        time: TimeSource = .system, logger: Logger, owner: String
+        time: TimeSource, logger: Logger, owner: String
     ) {
         self.keys = keys
         self.repositories = repositories

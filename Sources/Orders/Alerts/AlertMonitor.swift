@@ -3,7 +3,6 @@ import BitaqaCore
 import CoreMetrics
 import Logging
 import ServiceLifecycle
-import Storage
 
 /// How alerts are judged and sent.
 public struct AlertSettings: Sendable {
@@ -80,7 +79,7 @@ public struct AlertMonitor: Service {
     /// Prometheus rules read; no email is written.
     public init(
         context: DomainContext, settings: AlertSettings, account: UpstreamAccount?, audit: AuditSelfCheck?,
-        keys: AlertEmailKeys, logger: Logger, factory: any MetricsFactory = NOOPMetricsHandler.instance
+        keys: AlertEmailKeys, logger: Logger, factory: any MetricsFactory
     ) {
         self.keys = keys
         self.context = context

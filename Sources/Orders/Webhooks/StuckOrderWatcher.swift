@@ -1,7 +1,6 @@
 import BitaqaCore
 import Logging
 import ServiceLifecycle
-import Storage
 
 /// Finds orders not final long past their expected time (HANDLING after 10 minutes, QUEUED after 72
 /// hours; the upstream promises 3 to 45 s and 12 to 48 hours) and reports each once as `order.stuck`.

@@ -1,6 +1,5 @@
 import BitaqaCore
 import CardVault
-import Storage
 
 /// MACs of queued webhook messages, under keys derived from the key ring.
 ///

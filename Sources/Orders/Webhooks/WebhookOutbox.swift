@@ -1,7 +1,6 @@
 import Audit
 import BitaqaCore
 import Foundation
-import Storage
 
 /// The webhook event types, as the shop receives them.
 public enum WebhookEventType: String, Sendable, CaseIterable {

@@ -6,9 +6,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
-import OneClickDZ
 import ServiceLifecycle
-import Storage
 
 /// Where webhooks go and how they are signed.
 public struct WebhookSettings: Sendable {
@@ -58,8 +56,8 @@ public struct WebhookSender: Service {
 
     public init(
         repositories: Repositories, settings: WebhookSettings, http: HTTPClient, keys: WebhookMessageKeys,
-        trail: AuditTrail, time: TimeSource = .system, logger: Logger,
-        factory: any MetricsFactory = NOOPMetricsHandler.instance, owner: String
+        trail: AuditTrail, time: TimeSource, logger: Logger,
+        factory: any MetricsFactory, owner: String
     ) {
         self.keys = keys
         self.trail = trail
@@ -118,7 +116,7 @@ public struct WebhookSender: Service {
                 id: message.id, timestamp: timestamp, body: message.body, secrets: settings.secrets))
         request.body = .bytes(ByteBuffer(string: message.body))
         do {
-            let response = try await http.execute(request, timeout: settings.timeout.timeAmount)
+            let response = try await http.execute(request, timeout: TimeAmount(settings.timeout))
             _ = try? await response.body.collect(upTo: 64 * 1024)
             return (Int(response.status.code), nil)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {

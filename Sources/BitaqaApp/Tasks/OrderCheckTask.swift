@@ -1,0 +1,46 @@
+import BitaqaCore
+import BitaqaHTTP
+import Logging
+import Orders
+
+/// `bitaqa orders check TOPUP_ID`: asks the upstream for one order now, the way `serve`'s tracker would
+/// (its lease, its rate limit, its recording of the outcome), and returns the order after the check.
+public enum OrderCheckTask {
+    /// What the command prints, and whether the upstream answered.
+    public struct Result: Sendable {
+        /// The order as JSON, as `GET /v1/orders/{topupId}` answers it.
+        public let orderJSON: String
+        /// Nil when the check was made (or not needed); the upstream's failure otherwise.
+        public let upstreamFailure: String?
+    }
+
+    /// Thrown for an order the database does not know, or a configuration that cannot check.
+    public struct Refusal: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func run(_ configuration: BitaqaConfiguration, topupId: TopupID, logger: Logger) async throws
+        -> Result
+    {
+        guard configuration.upstream.apiKey != nil else {
+            throw Refusal(
+                description:
+                    "no ONECLICKDZ_API_KEY: in development the sandbox runs inside `serve`; use POST /v1/orders/\(topupId)/check there"
+            )
+        }
+        return try await Composition.withCommand("orders check", configuration, logger: logger) { app in
+            let order: OrderRecord
+            var failure: String?
+            switch try await app.tracker.checkNow(topupId, restartingUnknown: true) {
+            case .notFound: throw Refusal(description: "no order \(topupId)")
+            case .checked(let found), .notChecked(let found): order = found
+            case .upstreamFailed(let found, let error):
+                order = found
+                failure = "\(error)"
+            }
+            let deliveries = try await app.domain.repositories.orders.deliveries(of: topupId)
+            return Result(
+                orderJSON: try OrderResponse.json(order: order, deliveries: deliveries), upstreamFailure: failure)
+        }
+    }
+}

@@ -1,0 +1,182 @@
+import Audit
+import BitaqaCore
+import CardVault
+import CoreMetrics
+import Hummingbird
+import Messaging
+import Orders
+
+/// What the HTTP surface is built from: the use cases the composition root made, and the few settings
+/// that only HTTP has.
+public struct HTTPSurface: Sendable {
+    public var domain: DomainContext
+    public var database: any DatabaseProbe
+    public var adminToken: Secret
+    public var keyRing: KeyRing
+    public var upstream: any InternetUpstream
+    public var account: UpstreamAccount
+    public var registrar: OrderRegistrar
+    public var correction: ContactCorrection
+    public var tracker: Tracker
+    public var onDemand: OnDemandCheck
+    public var reconciler: Reconciler
+    public var auditCheck: AuditSelfCheck
+    /// Where request metrics are recorded.
+    public var metricsFactory: any MetricsFactory
+    /// The Prometheus text `/metrics` answers with.
+    public var renderMetrics: @Sendable () -> [UInt8]
+    /// The channels this process can deliver on; orders asking for another are refused.
+    public var availableChannels: Set<DeliveryChannel>
+    public var customer: CustomerRoutes
+    public var options: HTTPOptions
+    /// Nil: the console is off.
+    public var console: ConsoleOptions?
+
+    public init(
+        domain: DomainContext, database: any DatabaseProbe, adminToken: Secret, keyRing: KeyRing,
+        upstream: any InternetUpstream, account: UpstreamAccount, registrar: OrderRegistrar,
+        correction: ContactCorrection, tracker: Tracker, onDemand: OnDemandCheck, reconciler: Reconciler,
+        auditCheck: AuditSelfCheck, metricsFactory: any MetricsFactory,
+        renderMetrics: @escaping @Sendable () -> [UInt8], availableChannels: Set<DeliveryChannel>,
+        customer: CustomerRoutes, options: HTTPOptions, console: ConsoleOptions?
+    ) {
+        self.domain = domain
+        self.database = database
+        self.adminToken = adminToken
+        self.keyRing = keyRing
+        self.upstream = upstream
+        self.account = account
+        self.registrar = registrar
+        self.correction = correction
+        self.tracker = tracker
+        self.onDemand = onDemand
+        self.reconciler = reconciler
+        self.auditCheck = auditCheck
+        self.metricsFactory = metricsFactory
+        self.renderMetrics = renderMetrics
+        self.availableChannels = availableChannels
+        self.customer = customer
+        self.options = options
+        self.console = console
+    }
+}
+
+/// Settings of the HTTP layer itself.
+public struct HTTPOptions: Sendable {
+    public var maxBodyBytes: Int
+    /// Adds `Strict-Transport-Security`.
+    public var usesTLS: Bool
+    /// Proxies whose `X-Forwarded-For` is believed.
+    public var trustedProxies: Set<String>
+
+    public init(maxBodyBytes: Int, usesTLS: Bool, trustedProxies: Set<String>) {
+        self.maxBodyBytes = maxBodyBytes
+        self.usesTLS = usesTLS
+        self.trustedProxies = trustedProxies
+    }
+}
+
+/// The console's options, when it is on.
+public struct ConsoleOptions: Sendable {
+    public var lifetime: Duration
+    public var secureCookie: Bool
+    public var webhooksConfigured: Bool
+    public var checkpointFile: CheckpointFile
+
+    public init(lifetime: Duration, secureCookie: Bool, webhooksConfigured: Bool, checkpointFile: CheckpointFile) {
+        self.lifetime = lifetime
+        self.secureCookie = secureCookie
+        self.webhooksConfigured = webhooksConfigured
+        self.checkpointFile = checkpointFile
+    }
+}
+
+/// What the customer routes need.
+public struct CustomerRoutes: Sendable {
+    public var authenticator: CustomerAuthenticator
+    public var limits: CustomerLimits
+    public var cards: CardReader
+    public var tokens: RevealTokens
+    public var metrics: PipelineMetrics
+    public var denials: DenialRecorder
+    public var shop: ShopIdentity
+
+    public init(
+        authenticator: CustomerAuthenticator, limits: CustomerLimits, cards: CardReader, tokens: RevealTokens,
+        metrics: PipelineMetrics, denials: DenialRecorder, shop: ShopIdentity
+    ) {
+        self.authenticator = authenticator
+        self.limits = limits
+        self.cards = cards
+        self.tokens = tokens
+        self.metrics = metrics
+        self.denials = denials
+        self.shop = shop
+    }
+}
+
+/// The routes and middleware, in one place so the structure reads at a glance.
+public func buildRouter(_ surface: HTTPSurface) -> Router<AppRequestContext> {
+    let domain = surface.domain
+    let time = domain.time
+    let customer = surface.customer
+    let router = Router(context: AppRequestContext.self)
+    let options = surface.options
+    if !options.trustedProxies.isEmpty {
+        router.add(middleware: ForwardedForMiddleware(trusted: options.trustedProxies))
+    }
+    router.add(middleware: RequestLoggingMiddleware())
+    if options.usesTLS { router.add(middleware: StrictTransportMiddleware()) }
+    // Outside the error middleware, so a 401, 404 or 429 is counted as the client saw it.
+    router.add(middleware: RequestMetricsMiddleware(factory: surface.metricsFactory))
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: BodyLimitMiddleware(maxBytes: options.maxBodyBytes))
+    // `/metrics` and `/v1` share the admin token and its lockout: wrong tokens on either count together.
+    let adminAuth = AdminAuthMiddleware(
+        token: surface.adminToken, limiter: domain.repositories.rateLimits,
+        failures: customer.limits.authFailuresPerAddress, window: customer.limits.window, time: time
+    )
+    OperationsController(database: surface.database, adminAuth: adminAuth, renderMetrics: surface.renderMetrics)
+        .addRoutes(to: router)
+    let merchant = router.group("v1").add(middleware: adminAuth)
+    MerchantOrdersController(
+        domain: domain, registrar: surface.registrar, correction: surface.correction, tracker: surface.tracker,
+        onDemand: surface.onDemand, upstream: surface.upstream, availableChannels: surface.availableChannels,
+        products: ProductCache(client: surface.upstream), account: surface.account
+    ).addRoutes(to: merchant)
+    AuditController(trail: domain.trail).addRoutes(to: merchant)
+    WebhooksController(webhooks: domain.repositories.webhooks, time: time).addRoutes(to: merchant)
+    ReconciliationController(reconciler: surface.reconciler, time: time).addRoutes(to: merchant)
+    if let console = surface.console {
+        ConsoleController(
+            domain: domain,
+            sessions: ConsoleSessions(
+                context: domain, adminToken: surface.adminToken, ring: surface.keyRing, lifetime: console.lifetime),
+            tracker: surface.tracker, account: surface.account, correction: surface.correction,
+            availableChannels: surface.availableChannels, secureCookie: console.secureCookie,
+            sessionLifetime: console.lifetime, reconciler: surface.reconciler,
+            webhooksConfigured: console.webhooksConfigured, keyIDs: surface.keyRing.keyIDs.map(\.hex),
+            activeKeyID: surface.keyRing.activeKeyID.hex, auditCheck: surface.auditCheck,
+            checkpointFile: console.checkpointFile
+        ).addRoutes(to: router)
+    }
+    let customers = router.group("api/internet-orders")
+        .add(
+            middleware: CustomerAuthMiddleware(
+                authenticator: customer.authenticator, limiter: domain.repositories.rateLimits,
+                settings: customer.limits, time: time
+            )
+        )
+        .group(context: CustomerContext.self)
+    let revealer = CardRevealer(
+        context: domain, cards: customer.cards, window: customer.limits.window, metrics: customer.metrics)
+    let orders = CustomerOrders(context: domain, denials: customer.denials, onDemand: surface.onDemand)
+    CustomerOrdersController(orders: orders, revealer: revealer, settings: customer.limits)
+        .addRoutes(to: customers)
+    RevealPageController(
+        domain: domain, tokens: customer.tokens, revealer: revealer, settings: customer.limits,
+        onDemand: surface.onDemand, shop: customer.shop
+    )
+    .addRoutes(to: router)
+    return router
+}

@@ -1,0 +1,55 @@
+import BitaqaCore
+
+/// What registering an order did.
+public enum RegistrationOutcome: Sendable, Equatable {
+    /// A new order was stored.
+    case created(OrderRecord)
+    /// The same request had already registered this order.
+    case existing(OrderRecord)
+    /// This `topupId` is registered with a different request.
+    case conflict(OrderRecord)
+    /// Another order already uses this upstream `ref`.
+    case refTaken
+}
+
+/// Orders and their deliveries.
+public protocol OrderRepository: Sendable {
+    /// Stores `order` as HANDLING with its first check due at `firstCheckAt`, unless its `topupId` is
+    /// known; inside the caller's transaction, so other writes (the audit event) share its fate.
+    func register(_ order: NewOrder, now: Int64, firstCheckAt: Int64, in transaction: Transaction) async throws
+        -> RegistrationOutcome
+    /// The order with this id, whoever owns it.
+    func find(_ topupId: TopupID) async throws -> OrderRecord?
+    /// The orders with these ids that exist, in no particular order.
+    func find(_ topupIds: [TopupID]) async throws -> [OrderRecord]
+    /// The order with this id only when `userId` owns it; the check is part of the query.
+    func find(_ topupId: TopupID, ownedBy userId: UserID) async throws -> OrderRecord?
+    /// A buyer's orders, newest first.
+    func orders(ownedBy userId: UserID, limit: Int) async throws -> [OrderRecord]
+    /// Replaces an order's email and phone and their binding together; nil when there is no such order.
+    func updateContacts(
+        _ topupId: TopupID, email: String?, phone: String?, binding: ContactBinding, now: Int64,
+        in transaction: Transaction
+    ) async throws -> OrderRecord?
+    /// Orders whose contacts are not bound under `keyID` (or not bound at all), after `cursor`: one batch
+    /// of a rebinding.
+    func ordersNotBound(under keyID: String, after cursor: String?, limit: Int, in transaction: Transaction)
+        async throws
+        -> [OrderRecord]
+    /// Replaces an order's binding, only if it is still `expected`; whether it did.
+    func rebind(
+        _ topupId: TopupID, expected: ContactBinding?, with binding: ContactBinding, in transaction: Transaction
+    ) async throws -> Bool
+    /// The deliveries of one order, oldest first.
+    func deliveries(of topupId: TopupID) async throws -> [DeliveryRecord]
+    /// One page of the merchant's order list, newest first.
+    func search(_ search: OrderSearch) async throws -> [OrderRecord]
+    /// Orders registered since `since`, per status.
+    func countsByStatus(since: Int64) async throws -> [OrderStatus: Int]
+    /// Card deliveries per state.
+    func cardDeliveryCounts() async throws -> [DeliveryState: Int]
+    /// The orders registered within `from...to` (milliseconds since 1970), oldest first.
+    func orders(createdFrom from: Int64, to: Int64) async throws -> [OrderRecord]
+    /// The deliveries of these orders, by order.
+    func deliveries(of topupIds: [TopupID]) async throws -> [TopupID: [DeliveryRecord]]
+}

@@ -1,0 +1,74 @@
+import BitaqaCore
+import Foundation
+import Orders
+import SQLKit
+
+/// The one implementation.
+public struct SQLCardRepository: CardRepository {
+    let store: Store
+
+    public init(store: Store) {
+        self.store = store
+    }
+
+    public func card(of topupId: TopupID) async throws -> StoredCard? {
+        try await store.sql.raw(
+            """
+            SELECT topup_id, user_id, sealed_card, card_key_id FROM orders
+            WHERE topup_id = \(bind: topupId.rawValue) AND sealed_card IS NOT NULL
+            """
+        ).first().map(Self.decode)
+    }
+
+    public func cards(notUnder keyID: String, after cursor: String?, limit: Int, in transaction: Transaction)
+        async throws -> [StoredCard]
+    {
+        try await transaction.sql.raw(
+            """
+            SELECT topup_id, user_id, sealed_card, card_key_id FROM orders
+            WHERE sealed_card IS NOT NULL AND card_key_id <> \(bind: keyID) AND topup_id > \(bind: cursor ?? "")
+            ORDER BY topup_id LIMIT \(bind: limit)
+            """
+        ).all().map(Self.decode)
+    }
+
+    public func replace(
+        _ topupId: TopupID, expected: [UInt8], with sealed: [UInt8], keyID: String, now: Int64,
+        in transaction: Transaction
+    ) async throws -> Bool {
+        let rows = try await transaction.sql.raw(
+            """
+            UPDATE orders SET sealed_card = \(bind: Data(sealed)), card_key_id = \(bind: keyID), updated_at = \(bind: now)
+            WHERE topup_id = \(bind: topupId.rawValue) AND sealed_card = \(bind: Data(expected))
+            RETURNING topup_id
+            """
+        ).all()
+        return !rows.isEmpty
+    }
+
+    public func countByKey() async throws -> [String: Int] {
+        let rows = try await store.sql.raw(
+            """
+            SELECT card_key_id, COUNT(*) AS cards FROM orders WHERE sealed_card IS NOT NULL GROUP BY card_key_id
+            """
+        ).all()
+        var counts: [String: Int] = [:]
+        for row in rows {
+            counts[try row.decode(column: "card_key_id", as: String.self)] = try row.decode(
+                column: "cards", as: Int.self)
+        }
+        return counts
+    }
+
+    static func decode(_ row: any SQLRow) throws -> StoredCard {
+        guard let topupId = TopupID(try row.decode(column: "topup_id", as: String.self)),
+            let userId = UserID(try row.decode(column: "user_id", as: String.self))
+        else { throw StorageError.corruptRow(table: "orders") }
+        return StoredCard(
+            topupId: topupId,
+            userId: userId,
+            sealed: Array(try row.decode(column: "sealed_card", as: Data.self)),
+            keyID: try row.decode(column: "card_key_id", as: String.self)
+        )
+    }
+}

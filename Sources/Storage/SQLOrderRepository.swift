@@ -1,0 +1,158 @@
+import BitaqaCore
+import Orders
+import SQLKit
+
+/// The one implementation, in SQL that both SQLite and PostgreSQL accept.
+public struct SQLOrderRepository: OrderRepository {
+    let store: Store
+
+    public init(store: Store) {
+        self.store = store
+    }
+
+    /// Registers in a transaction of its own.
+    public func register(_ order: NewOrder, now: Int64, firstCheckAt: Int64) async throws -> RegistrationOutcome {
+        try await store.transaction { transaction in
+            try await register(order, now: now, firstCheckAt: firstCheckAt, in: transaction)
+        }
+    }
+
+    public func register(_ order: NewOrder, now: Int64, firstCheckAt: Int64, in transaction: Transaction) async throws
+        -> RegistrationOutcome
+    {
+        let sql = transaction.sql
+        let inserted = try await sql.raw(
+            """
+            INSERT INTO orders (topup_id, topup_ref, user_id, card_type, number, value, email, phone, locale,
+                channels, fingerprint, status, created_at, updated_at, next_check_at, check_count,
+                contact_mac, contact_key_id)
+            VALUES (\(bind: order.topupId.rawValue), \(bind: order.topupRef), \(bind: order.userId.rawValue),
+                \(bind: order.cardType?.rawValue), \(bind: order.number), \(bind: order.value),
+                \(bind: order.email), \(bind: order.phone), \(bind: order.locale.rawValue),
+                \(bind: ChannelList.encode(order.channels)), \(bind: order.fingerprint),
+                \(bind: OrderStatus.handling.rawValue), \(bind: now), \(bind: now), \(bind: firstCheckAt), 0,
+                \(bind: order.contactBinding?.mac), \(bind: order.contactBinding?.keyID))
+            ON CONFLICT DO NOTHING
+            RETURNING topup_id
+            """
+        ).all()
+        let stored = try await Self.select(sql, where: "topup_id = \(bind: order.topupId.rawValue)")
+        guard let stored else { return .refTaken }
+        if !inserted.isEmpty { return .created(stored) }
+        return stored.fingerprint == order.fingerprint ? .existing(stored) : .conflict(stored)
+    }
+
+    public func find(_ topupId: TopupID) async throws -> OrderRecord? {
+        try await Self.select(store.sql, where: "topup_id = \(bind: topupId.rawValue)")
+    }
+
+    public func orders(createdFrom from: Int64, to: Int64) async throws -> [OrderRecord] {
+        try await store.sql.raw(
+            """
+            SELECT \(unsafeRaw: OrderRecord.columns) FROM orders
+            WHERE created_at >= \(bind: from) AND created_at <= \(bind: to) ORDER BY created_at
+            """
+        ).all().map(OrderRecord.init(row:))
+    }
+
+    public func deliveries(of topupIds: [TopupID]) async throws -> [TopupID: [DeliveryRecord]] {
+        var found: [TopupID: [DeliveryRecord]] = [:]
+        for start in stride(from: 0, to: topupIds.count, by: 500) {
+            let slice = topupIds[start..<min(topupIds.count, start + 500)].map {
+                $0.rawValue as any Encodable & Sendable
+            }
+            let rows = try await store.sql.raw(
+                """
+                SELECT \(unsafeRaw: DeliveryRecord.columns) FROM deliveries WHERE topup_id IN (\(binds: slice))
+                ORDER BY created_at, channel
+                """
+            ).all().map(DeliveryRecord.init(row:))
+            for row in rows { found[row.topupId, default: []].append(row) }
+        }
+        return found
+    }
+
+    public func find(_ topupIds: [TopupID]) async throws -> [OrderRecord] {
+        var found: [OrderRecord] = []
+        // In slices, under every database's limit on bound parameters.
+        for start in stride(from: 0, to: topupIds.count, by: 500) {
+            let slice = topupIds[start..<min(topupIds.count, start + 500)].map {
+                $0.rawValue as any Encodable & Sendable
+            }
+            found += try await store.sql.raw(
+                "SELECT \(unsafeRaw: OrderRecord.columns) FROM orders WHERE topup_id IN (\(binds: slice))"
+            ).all().map(OrderRecord.init(row:))
+        }
+        return found
+    }
+
+    public func find(_ topupId: TopupID, ownedBy userId: UserID) async throws -> OrderRecord? {
+        try await Self.select(
+            store.sql,
+            where: "topup_id = \(bind: topupId.rawValue) AND user_id = \(bind: userId.rawValue)"
+        )
+    }
+
+    public func orders(ownedBy userId: UserID, limit: Int = 100) async throws -> [OrderRecord] {
+        try await store.sql.raw(
+            """
+            SELECT \(unsafeRaw: OrderRecord.columns) FROM orders WHERE user_id = \(bind: userId.rawValue)
+            ORDER BY created_at DESC LIMIT \(bind: limit)
+            """
+        ).all().map(OrderRecord.init(row:))
+    }
+
+    public func deliveries(of topupId: TopupID) async throws -> [DeliveryRecord] {
+        try await store.sql.raw(
+            """
+            SELECT \(unsafeRaw: DeliveryRecord.columns) FROM deliveries
+            WHERE topup_id = \(bind: topupId.rawValue) ORDER BY created_at, channel
+            """
+        ).all().map(DeliveryRecord.init(row:))
+    }
+
+    public func updateContacts(
+        _ topupId: TopupID, email: String?, phone: String?, binding: ContactBinding, now: Int64,
+        in transaction: Transaction
+    ) async throws -> OrderRecord? {
+        try await transaction.sql.raw(
+            """
+            UPDATE orders SET email = \(bind: email), phone = \(bind: phone), contact_mac = \(bind: binding.mac),
+                contact_key_id = \(bind: binding.keyID), updated_at = \(bind: now)
+            WHERE topup_id = \(bind: topupId.rawValue)
+            """
+        ).run()
+        return try await Self.select(transaction.sql, where: "topup_id = \(bind: topupId.rawValue)")
+    }
+
+    public func ordersNotBound(under keyID: String, after cursor: String?, limit: Int, in transaction: Transaction)
+        async throws -> [OrderRecord]
+    {
+        try await transaction.sql.raw(
+            """
+            SELECT \(unsafeRaw: OrderRecord.columns) FROM orders
+            WHERE (contact_key_id IS NULL OR contact_key_id <> \(bind: keyID)) AND topup_id > \(bind: cursor ?? "")
+            ORDER BY topup_id LIMIT \(bind: limit)
+            """
+        ).all().map(OrderRecord.init(row:))
+    }
+
+    public func rebind(
+        _ topupId: TopupID, expected: ContactBinding?, with binding: ContactBinding, in transaction: Transaction
+    ) async throws -> Bool {
+        let guardClause: SQLQueryString =
+            expected.map { "contact_mac = \(bind: $0.mac) AND contact_key_id = \(bind: $0.keyID)" }
+            ?? "contact_mac IS NULL"
+        let rows = try await transaction.sql.raw(
+            SQLQueryString(
+                "UPDATE orders SET contact_mac = \(bind: binding.mac), contact_key_id = \(bind: binding.keyID) ")
+                + "WHERE topup_id = \(bind: topupId.rawValue) AND " + guardClause + " RETURNING topup_id"
+        ).all()
+        return !rows.isEmpty
+    }
+
+    static func select(_ sql: any SQLDatabase, where condition: SQLQueryString) async throws -> OrderRecord? {
+        let query = SQLQueryString("SELECT \(unsafeRaw: OrderRecord.columns) FROM orders WHERE ") + condition
+        return try await sql.raw(query).first().map(OrderRecord.init(row:))
+    }
+}
