@@ -20,6 +20,7 @@ public enum AuditKind: String, Sendable, Codable, CaseIterable {
     case consoleSignedIn = "CONSOLE_SIGNED_IN"
     case consoleSignedOut = "CONSOLE_SIGNED_OUT"
     case checkRequested = "CHECK_REQUESTED"
+    case webhookRetryRequested = "WEBHOOK_RETRY_REQUESTED"
 }
 
 /// One event to append. `details` are short, non-secret facts (a key id, a channel, a count); the card

@@ -96,7 +96,8 @@ private func assembleApplication(
     let router = buildRouter(
         HTTPSurface(
             domain: domain, database: app.store, adminToken: app.secrets.adminToken, keyRing: ring,
-            upstream: app.upstream.client, account: app.account, registrar: app.registrar,
+            upstream: app.upstream.client, account: app.account, registrar: app.registrar, orders: app.orders,
+            webhookRetry: app.webhookRetry,
             correction: app.correction, tracker: app.tracker, onDemand: app.onDemand, reconciler: app.reconciler,
             auditCheck: AuditSelfCheck(
                 trail: trail, file: CheckpointFile(path: configuration.audit.checkpointFile), keys: checkpointKeys),

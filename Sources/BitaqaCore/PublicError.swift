@@ -38,6 +38,15 @@ public enum PublicErrorCode: String, Sendable, CaseIterable {
         case .cardUnreadable, .internalError, .deliveryFailed: 500
         }
     }
+
+    /// The command line's exit code for a refusal with this code: 2 for a request that can never
+    /// succeed as written, 1 for everything else (`INTERFACE.md`: 1 a check failed, 2 bad usage).
+    public var exitCode: Int32 {
+        switch self {
+        case .badRequest, .invalidPhone, .upstreamValidation: 2
+        default: 1
+        }
+    }
 }
 
 /// An error whose code and message may be shown to a client as they are.

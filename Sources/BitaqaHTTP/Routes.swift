@@ -16,6 +16,8 @@ public struct HTTPSurface: Sendable {
     public var upstream: any InternetUpstream
     public var account: UpstreamAccount
     public var registrar: OrderRegistrar
+    public var orders: MerchantOrders
+    public var webhookRetry: WebhookRetry
     public var correction: ContactCorrection
     public var tracker: Tracker
     public var onDemand: OnDemandCheck
@@ -35,7 +37,8 @@ public struct HTTPSurface: Sendable {
     public init(
         domain: DomainContext, database: any DatabaseProbe, adminToken: Secret, keyRing: KeyRing,
         upstream: any InternetUpstream, account: UpstreamAccount, registrar: OrderRegistrar,
-        correction: ContactCorrection, tracker: Tracker, onDemand: OnDemandCheck, reconciler: Reconciler,
+        orders: MerchantOrders, webhookRetry: WebhookRetry, correction: ContactCorrection, tracker: Tracker,
+        onDemand: OnDemandCheck, reconciler: Reconciler,
         auditCheck: AuditSelfCheck, metricsFactory: any MetricsFactory,
         renderMetrics: @escaping @Sendable () -> [UInt8], availableChannels: Set<DeliveryChannel>,
         customer: CustomerRoutes, options: HTTPOptions, console: ConsoleOptions?
@@ -47,6 +50,8 @@ public struct HTTPSurface: Sendable {
         self.upstream = upstream
         self.account = account
         self.registrar = registrar
+        self.orders = orders
+        self.webhookRetry = webhookRetry
         self.correction = correction
         self.tracker = tracker
         self.onDemand = onDemand
@@ -140,19 +145,19 @@ public func buildRouter(_ surface: HTTPSurface) -> Router<AppRequestContext> {
         .addRoutes(to: router)
     let merchant = router.group("v1").add(middleware: adminAuth)
     MerchantOrdersController(
-        domain: domain, registrar: surface.registrar, correction: surface.correction, tracker: surface.tracker,
-        onDemand: surface.onDemand, upstream: surface.upstream, availableChannels: surface.availableChannels,
-        products: ProductCache(client: surface.upstream), account: surface.account
+        domain: domain, orders: surface.orders, registrar: surface.registrar, correction: surface.correction,
+        availableChannels: surface.availableChannels, account: surface.account
     ).addRoutes(to: merchant)
     AuditController(trail: domain.trail).addRoutes(to: merchant)
-    WebhooksController(webhooks: domain.repositories.webhooks, time: time).addRoutes(to: merchant)
+    WebhooksController(webhooks: domain.repositories.webhooks, retrying: surface.webhookRetry).addRoutes(to: merchant)
     ReconciliationController(reconciler: surface.reconciler, time: time).addRoutes(to: merchant)
     if let console = surface.console {
         ConsoleController(
             domain: domain,
             sessions: ConsoleSessions(
                 context: domain, adminToken: surface.adminToken, ring: surface.keyRing, lifetime: console.lifetime),
-            tracker: surface.tracker, account: surface.account, correction: surface.correction,
+            orders: surface.orders, webhookRetry: surface.webhookRetry, account: surface.account,
+            correction: surface.correction,
             availableChannels: surface.availableChannels, secureCookie: console.secureCookie,
             sessionLifetime: console.lifetime, reconciler: surface.reconciler,
             webhooksConfigured: console.webhooksConfigured, keyIDs: surface.keyRing.keyIDs.map(\.hex),
@@ -174,8 +179,8 @@ public func buildRouter(_ surface: HTTPSurface) -> Router<AppRequestContext> {
     CustomerOrdersController(orders: orders, revealer: revealer, settings: customer.limits)
         .addRoutes(to: customers)
     RevealPageController(
-        domain: domain, tokens: customer.tokens, revealer: revealer, settings: customer.limits,
-        onDemand: surface.onDemand, shop: customer.shop
+        domain: domain, orders: orders, tokens: customer.tokens, revealer: revealer, settings: customer.limits,
+        shop: customer.shop
     )
     .addRoutes(to: router)
     return router

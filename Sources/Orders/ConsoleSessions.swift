@@ -88,13 +88,6 @@ public struct ConsoleSessions: Sendable {
             AuditEvent(.consoleSignedOut, actor: "console", details: ["session": session.id]), now: now)
     }
 
-    /// Records a console check of an order.
-    public func recordCheck(_ topupId: TopupID, session: Session) async throws {
-        try await context.trail.append(
-            AuditEvent(.checkRequested, topupId: topupId, actor: "console", details: ["session": session.id]),
-            now: context.time.now())
-    }
-
     /// Whether a submitted CSRF token is the session's, in constant time.
     public static func csrfMatches(_ submitted: String?, _ session: Session) -> Bool {
         guard let submitted else { return false }

@@ -1,5 +1,6 @@
 import Audit
 import BitaqaCore
+import CardVault
 
 /// A buyer's view of their orders: their own and nobody else's.
 public struct CustomerOrders: Sendable {
@@ -41,5 +42,24 @@ public struct CustomerOrders: Sendable {
                 resource: resource)
         }
         throw notFound
+    }
+
+    /// The order a reveal link names, the same way as ``owned(_:by:requestID:clientRequestID:client:resource:)``
+    /// finds it for the API: only the link's buyer's, checked upstream first when due, and a denial
+    /// counted when the order exists but is not that buyer's. Nil for a link that does not verify, has
+    /// expired, or was made before the order's contacts changed.
+    public func linked(
+        _ token: String, tokens: RevealTokens, requestID: String, client: String
+    ) async throws -> OrderRecord? {
+        guard let named = tokens.verify(token, now: context.time.now()) else { return nil }
+        let order: OrderRecord
+        do {
+            order = try await owned(
+                named.topupId.rawValue, by: named.userId, requestID: requestID, client: client, resource: "link")
+        } catch let error as PublicError where error.code == .orderNotFound {
+            return nil
+        }
+        guard RevealTokens.contactsTag(order.contactBinding?.mac) == named.contacts else { return nil }
+        return order
     }
 }

@@ -4,6 +4,7 @@ import BitaqaCore
 import Configuration
 import Foundation
 import Logging
+import Orders
 import SystemPackage
 
 /// Options shared by every command that reads the configuration; each overrides its environment variable.
@@ -126,6 +127,10 @@ extension AsyncParsableCommand {
             throw ExitCode(2)
         } catch let exit as ExitCode {
             throw exit
+        } catch let refusal as any DomainRefusal {
+            let error = refusal.publicError
+            FileHandle.standardError.write(Data("bitaqa: \(error.message)\n".utf8))
+            throw ExitCode(error.code.exitCode)
         } catch let failure as RuntimeFailure {
             FileHandle.standardError.write(Data("bitaqa: \(failure.description)\n".utf8))
             throw ExitCode(1)

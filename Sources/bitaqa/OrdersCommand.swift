@@ -38,21 +38,12 @@ struct OrdersCommand: AsyncParsableCommand {
                 let (configuration, logger) = try await ConfigurationSource.prepare(common)
                 guard let id = TopupID(topupId) else { throw ValidationError("TOPUP_ID is not a topupId") }
                 try await Composition.withCommand("orders resend", configuration, logger: logger) { app in
-                    do {
-                        let queued = try await app.resender.resend(
-                            id, channel: channel.flatMap(DeliveryChannel.init(rawValue:)),
-                            actor: "bitaqa orders resend", requestID: nil
-                        )
-                        print("queued \(topupId) on \(queued.map(\.rawValue).joined(separator: ", "))")
-                    } catch let refusal as Resender.Refusal {
-                        switch refusal {
-                        case .orderNotFound: print("no order \(topupId)")
-                        case .notReady(let status):
-                            print("order \(topupId) has no card to resend: \(PublicError.notReady(status).message)")
-                        case .noContact(let channel): print("order \(topupId) has no contact for \(channel.rawValue)")
-                        }
-                        throw ExitCode(1)
-                    }
+                    let queued = try await app.orders.resend(
+                        id, channel: channel.flatMap(DeliveryChannel.init(rawValue:)),
+                        by: MerchantOrders.Requester(
+                            actor: "bitaqa orders resend", requestID: nil, clientRequestID: nil, session: nil,
+                            limited: false))
+                    print("queued \(topupId) on \(queued.map(\.rawValue).joined(separator: ", "))")
                 }
             }
         }

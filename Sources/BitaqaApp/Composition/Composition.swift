@@ -38,6 +38,9 @@ public struct Composition: Sendable {
     public let tracker: Tracker
     public let onDemand: OnDemandCheck
     public let resender: Resender
+    /// The merchant's use cases on one order: show, check now, place, resend.
+    public let orders: MerchantOrders
+    public let webhookRetry: WebhookRetry
     public let correction: ContactCorrection
     public let checkpoints: CheckpointWriter
     public let metrics: MetricsRegistry
@@ -123,14 +126,21 @@ public struct Composition: Sendable {
             context: domain, upstream: upstream.client, vault: vault, schedule: pipeline.schedule, limits: limits,
             logger: logger, metrics: pipelineMetrics, owner: owner, cardStored: cardStored)
         let registrar = OrderRegistrar(context: domain, schedule: pipeline.schedule, binder: binder)
+        let account = UpstreamAccount(client: upstream.client, lifetime: .seconds(30), factory: metrics.factory)
+        let onDemand = OnDemandCheck(tracker: tracker, after: pipeline.checkOnDemandAfter)
+        let resender = Resender(context: domain)
         return Composition(
             configuration: configuration, secrets: secrets, store: store, domain: domain, outbox: outbox,
             vault: vault, binder: binder, revealTokens: RevealTokens(ring: ring), upstream: upstream,
-            account: UpstreamAccount(client: upstream.client, lifetime: .seconds(30), factory: metrics.factory),
-            registrar: registrar,
+            account: account, registrar: registrar,
             reconciler: Reconciler(context: domain, client: upstream.client, registrar: registrar),
-            tracker: tracker, onDemand: OnDemandCheck(tracker: tracker, after: pipeline.checkOnDemandAfter),
-            resender: Resender(context: domain), correction: ContactCorrection(context: domain, binder: binder),
+            tracker: tracker, onDemand: onDemand, resender: resender,
+            orders: MerchantOrders(
+                context: domain, registrar: registrar, upstream: upstream.client,
+                catalogue: Catalogue(client: upstream.client, lifetime: .seconds(60)), account: account,
+                onDemand: onDemand, resender: resender),
+            webhookRetry: WebhookRetry(context: domain),
+            correction: ContactCorrection(context: domain, binder: binder),
             checkpoints: CheckpointWriter(
                 trail: trail, keys: CheckpointKeys(ring: ring),
                 file: CheckpointFile(path: configuration.audit.checkpointFile),

@@ -29,18 +29,13 @@ public enum OrderCheckTask {
             )
         }
         return try await Composition.withCommand("orders check", configuration, logger: logger) { app in
-            let order: OrderRecord
-            var failure: String?
-            switch try await app.tracker.checkNow(topupId, restartingUnknown: true) {
-            case .notFound: throw Refusal(description: "no order \(topupId)")
-            case .checked(let found), .notChecked(let found): order = found
-            case .upstreamFailed(let found, let error):
-                order = found
-                failure = "\(error)"
-            }
-            let deliveries = try await app.domain.repositories.orders.deliveries(of: topupId)
+            let checked = try await app.orders.checkNow(
+                topupId,
+                by: MerchantOrders.Requester(
+                    actor: "bitaqa orders check", requestID: nil, clientRequestID: nil, session: nil, limited: false))
             return Result(
-                orderJSON: try OrderResponse.json(order: order, deliveries: deliveries), upstreamFailure: failure)
+                orderJSON: try OrderResponse.json(order: checked.view.order, deliveries: checked.view.deliveries),
+                upstreamFailure: checked.upstreamFailure.map { "\($0)" })
         }
     }
 }

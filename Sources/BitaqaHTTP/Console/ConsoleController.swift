@@ -13,7 +13,8 @@ import Orders
 struct ConsoleController {
     let domain: DomainContext
     let sessions: ConsoleSessions
-    let tracker: Tracker
+    let orders: MerchantOrders
+    let webhookRetry: WebhookRetry
     let account: UpstreamAccount
     let correction: ContactCorrection
     let availableChannels: Set<DeliveryChannel>
@@ -103,9 +104,13 @@ struct ConsoleController {
     }
 
     @Sendable func retryWebhook(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try await requirePost(request, context: context)
+        let (session, _) = try await requirePost(request, context: context)
         let id = try context.parameters.require("id")
-        _ = try await domain.repositories.webhooks.retry(String(id.prefix(64)), now: domain.time.now())
+        do {
+            try await webhookRetry.retry(id, actor: "console", requestID: context.requestID, session: session.id)
+        } catch let error as PublicError where error.code == .notFound {
+            // Delivered meanwhile, or never there: the list shows which.
+        }
         return Self.redirect("/console/webhooks")
     }
 
@@ -248,12 +253,12 @@ struct ConsoleController {
         guard let session = try await session(request) else { return Self.redirect("/console/login") }
         let words = ConsoleTexts.words(Self.locale(request))
         guard let id = TopupID(try context.parameters.require("id")),
-            let order = try await domain.repositories.orders.find(id)
+            let view = try? await orders.show(id)
         else {
             return page(
                 "orders", ["q": ""], request: request, session: session, status: .notFound, notice: words["notFound"])
         }
-        let deliveries = try await domain.repositories.orders.deliveries(of: id)
+        let (order, deliveries) = (view.order, view.deliveries)
         let events = try await domain.trail.events(of: id)
         let values: [String: Any] = [
             "id": id.rawValue, "base": "/console/orders/" + Self.pathSegment(id.rawValue),
@@ -292,9 +297,7 @@ struct ConsoleController {
         let (session, _, form, id) = try await action(request, context: context)
         let channel = form["channel"].flatMap(DeliveryChannel.init(rawValue:))
         do {
-            _ = try await Resender(context: domain).resend(
-                id, channel: channel, actor: "console", requestID: context.requestID,
-                clientRequestID: "session:" + session.id)
+            _ = try await orders.resend(id, channel: channel, by: Self.requester(session, context))
             return Self.redirect(Self.orderPath(id) + "?notice=done")
         } catch is Resender.Refusal {
             return Self.redirect(Self.orderPath(id) + "?notice=notReady")
@@ -303,8 +306,7 @@ struct ConsoleController {
 
     @Sendable func check(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (session, _, _, id) = try await action(request, context: context)
-        try await sessions.recordCheck(id, session: session)
-        if case .upstreamFailed = try await tracker.checkNow(id, restartingUnknown: true) {
+        if try await orders.checkNow(id, by: Self.requester(session, context)).upstreamFailure != nil {
             return Self.redirect(Self.orderPath(id) + "?notice=checkFailed")
         }
         return Self.redirect(Self.orderPath(id) + "?notice=done")
@@ -326,6 +328,14 @@ struct ConsoleController {
     }
 
     // MARK: - Helpers
+
+    /// The console's requester: a person, so explicit checks are not held to the API's cooldown.
+    static func requester(_ session: ConsoleSessions.Session, _ context: AppRequestContext) -> MerchantOrders.Requester
+    {
+        MerchantOrders.Requester(
+            actor: "console", requestID: context.requestID, clientRequestID: "session:" + session.id,
+            session: session.id, limited: false)
+    }
 
     /// A POST's session, checked CSRF token, form and order id; 403 without a session or token.
     private func action(_ request: Request, context: AppRequestContext) async throws -> (

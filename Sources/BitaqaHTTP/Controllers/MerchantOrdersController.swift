@@ -8,15 +8,10 @@ import Orders
 /// and the upstream catalogue. Each handler decodes, calls a use case, and encodes the answer.
 struct MerchantOrdersController {
     let domain: DomainContext
+    let orders: MerchantOrders
     let registrar: OrderRegistrar
     let correction: ContactCorrection
-    /// Checks one order upstream on request, through the tracker's lease and rate limit.
-    let tracker: Tracker
-    /// Checks an order the merchant opens when its last answer is old.
-    let onDemand: OnDemandCheck
-    let upstream: any InternetUpstream
     let availableChannels: Set<DeliveryChannel>
-    let products: ProductCache
     /// The upstream balance and key type, kept briefly.
     let account: UpstreamAccount
 
@@ -41,30 +36,20 @@ struct MerchantOrdersController {
         return try await respond(registered, context: context)
     }
 
-    /// Validates, places the top-up upstream with a unique `ref`, and registers it.
+    /// Validates, places the top-up upstream with a unique `ref` (after the balance rule), and registers it.
     @Sendable func send(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decode(as: SendOrderRequest.self, context: context)
         let (sendRequest, contact) = try body.validated(availableChannels: availableChannels)
-        let cost = await cost(of: sendRequest)
-        if let cost, let balance = await account.knownBalance, balance < cost {
-            throw PublicError(
-                .insufficientBalance, "the OneClickDz balance (\(balance) DZD) is below this card's cost (\(cost) DZD)")
-        }
-        let registered = try await registrar.send(
-            sendRequest, contact: contact, through: upstream, actor: "merchant", requestID: context.requestID,
-            clientRequestID: context.clientRequestID,
-            logger: context.logger
-        )
-        if registered.created, let cost { await account.spent(cost) }
+        let registered = try await orders.place(
+            sendRequest, contact: contact, by: Self.requester(context), logger: context.logger)
         return try await respond(registered, context: context)
     }
 
-    /// What a top-up costs from the catalogue when it is at hand, or its value; nil when the balance is
-    /// not known either, so a send never waits on the catalogue only to be checked against nothing.
-    private func cost(of request: SendRequest) async -> Double? {
-        guard await account.knownBalance != nil else { return nil }
-        let listed = try? await products.products(request.type).first { $0.value == request.value }
-        return listed?.cost ?? Double(request.value)
+    /// The API's requester: the merchant, its explicit checks held to the cooldown.
+    static func requester(_ context: AppRequestContext) -> MerchantOrders.Requester {
+        MerchantOrders.Requester(
+            actor: "merchant", requestID: context.requestID, clientRequestID: context.clientRequestID, session: nil,
+            limited: true)
     }
 
     /// `GET /v1/account`: the upstream balance in DZD and the key's type.
@@ -101,11 +86,10 @@ struct MerchantOrdersController {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let raw = try context.parameters.require("topupId")
-        guard let topupId = TopupID(raw), let record = try await domain.repositories.orders.find(topupId) else {
+        guard let topupId = TopupID(try context.parameters.require("topupId")) else {
             throw PublicError(.orderNotFound, "no such order")
         }
-        return try await respond(await onDemand.refreshed(record), status: .ok)
+        return try Self.respond(try await orders.show(topupId), status: .ok)
     }
 
     /// Corrects a buyer's email or phone: validated like registration, bound anew, audited.
@@ -115,17 +99,8 @@ struct MerchantOrdersController {
         }
         let body = try await request.decode(as: ContactChange.self, context: context)
         let change = try body.validated()
-        let corrected: OrderRecord?
-        do {
-            corrected = try await correction.correct(
-                topupId, change, actor: "merchant", requestID: context.requestID,
-                clientRequestID: context.clientRequestID)
-        } catch let refused as ContactCorrection.Refused {
-            throw PublicError(
-                .conflict,
-                "the order's stored contacts fail their binding (\(refused.problem.rawValue)): they were changed "
-                    + "outside Bitaqa, so nothing was changed; see the audit trail and the README's Security section")
-        }
+        let corrected = try await correction.correct(
+            topupId, change, actor: "merchant", requestID: context.requestID, clientRequestID: context.clientRequestID)
         guard let order = corrected else { throw PublicError(.orderNotFound, "no such order") }
         context.logger.info("order contact corrected", metadata: ["topup_id": "\(topupId)"])
         return try await respond(order, status: .ok)
@@ -137,22 +112,13 @@ struct MerchantOrdersController {
         guard let topupId = TopupID(try context.parameters.require("topupId")) else {
             throw PublicError(.orderNotFound, "no such order")
         }
-        let outcome: Tracker.CheckOutcome
-        do {
-            outcome = try await onDemand.requested(topupId)
-        } catch let tooSoon as OnDemandCheck.TooSoon {
-            throw PublicError(
-                .rateLimited, "this order was checked upstream moments ago; ask again later",
-                retryAfter: tooSoon.retryAfter)
-        }
-        switch outcome {
-        case .notFound: throw PublicError(.orderNotFound, "no such order")
-        case .checked(let order), .notChecked(let order): return try await respond(order, status: .ok)
-        case .upstreamFailed(_, let error):
+        let checked = try await orders.checkNow(topupId, by: Self.requester(context))
+        if let error = checked.upstreamFailure {
             context.logger.info(
                 "on-request check failed upstream", metadata: ["topup_id": "\(topupId)", "error": "\(error)"])
             throw PublicError(.upstreamUnavailable, "OneClickDz did not answer the check; it is retried on schedule")
         }
+        return try Self.respond(checked.view, status: .ok)
     }
 
     /// Queues the card again on a channel: a deliberate new attempt, audited.
@@ -179,20 +145,8 @@ struct MerchantOrdersController {
             let success = true
             let queued: [String]
         }
-        do {
-            let queued = try await Resender(context: domain).resend(
-                topupId, channel: channel, actor: "merchant", requestID: context.requestID,
-                clientRequestID: context.clientRequestID
-            )
-            return try ResponseJSON.response(Queued(queued: queued.map(\.rawValue)), status: .accepted)
-        } catch let refusal as Resender.Refusal {
-            switch refusal {
-            case .orderNotFound: throw PublicError(.orderNotFound, "no such order")
-            case .notReady(let status): throw PublicError.notReady(status)
-            case .noContact(let channel):
-                throw PublicError.badRequest("the order has no contact for the \(channel.rawValue) channel")
-            }
-        }
+        let queued = try await orders.resend(topupId, channel: channel, by: Self.requester(context))
+        return try ResponseJSON.response(Queued(queued: queued.map(\.rawValue)), status: .accepted)
     }
 
     /// The upstream catalogue of one card type, cached for a minute.
@@ -202,7 +156,7 @@ struct MerchantOrdersController {
         }
         let list: [Product]
         do throws(UpstreamError) {
-            list = try await products.products(type)
+            list = try await orders.products(type)
         } catch {
             throw PublicError(upstream: error)
         }
@@ -222,7 +176,10 @@ struct MerchantOrdersController {
     }
 
     private func respond(_ record: OrderRecord, status: HTTPResponse.Status) async throws -> Response {
-        let deliveries = try await domain.repositories.orders.deliveries(of: record.topupId)
-        return try ResponseJSON.response(OrderResponse(order: record, deliveries: deliveries), status: status)
+        try Self.respond(try await orders.view(record), status: status)
+    }
+
+    private static func respond(_ view: MerchantOrders.View, status: HTTPResponse.Status) throws -> Response {
+        try ResponseJSON.response(OrderResponse(order: view.order, deliveries: view.deliveries), status: status)
     }
 }

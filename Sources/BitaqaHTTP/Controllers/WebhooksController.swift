@@ -8,7 +8,7 @@ import Orders
 /// webhook outbox as the merchant sees it, without the bodies.
 struct WebhooksController {
     let webhooks: any WebhookRepository
-    let time: TimeSource
+    let retrying: WebhookRetry
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("webhooks/messages", use: list)
@@ -72,9 +72,7 @@ struct WebhooksController {
 
     @Sendable func retry(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        guard id.count <= 64, try await webhooks.retry(id, now: time.now()) else {
-            throw PublicError(.notFound, "no such webhook message, or it was delivered")
-        }
+        try await retrying.retry(id, actor: "merchant", requestID: context.requestID, session: nil)
         context.logger.info("webhook retry requested", metadata: ["webhook_id": "\(id)"])
         struct Body: Encodable {
             let success = true

@@ -11,10 +11,11 @@ import Orders
 /// Link scanners that fetch the page reveal nothing; each reveal is rate limited and audited.
 struct RevealPageController {
     let domain: DomainContext
+    /// The buyer's orders, as the customer API finds them (its denials audited the same way).
+    let orders: CustomerOrders
     let tokens: RevealTokens
     let revealer: CardRevealer
     let settings: CustomerLimits
-    let onDemand: OnDemandCheck?
     var shop: ShopIdentity = .unnamed
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -92,12 +93,9 @@ struct RevealPageController {
     /// The order a valid token names, owned by the token's user, checked upstream first when it is not
     /// final and its last answer is old; nil for anything else.
     private func order(_ request: Request, context: AppRequestContext) async throws -> OrderRecord? {
-        let token = try context.parameters.require("token")
-        guard let named = tokens.verify(token, now: domain.time.now()),
-            let order = try await domain.repositories.orders.find(named.topupId, ownedBy: named.userId),
-            RevealTokens.contactsTag(order.contactBinding?.mac) == named.contacts
-        else { return nil }
-        return await onDemand?.refreshed(order) ?? order
+        try await orders.linked(
+            try context.parameters.require("token"), tokens: tokens, requestID: context.requestID,
+            client: context.remoteAddress)
     }
 
     static func summary(_ order: OrderRecord) -> RevealPage.OrderSummary {

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import Orders
 
 /// Turns every error into the API's error shape. Clients see a public code and a message written for
 /// them; the log gets the error's type and description, never a stack trace sent to the client.
@@ -15,7 +16,8 @@ struct ErrorMiddleware: RouterMiddleware {
     {
         do {
             return try await next(request, context)
-        } catch let error as PublicError {
+        } catch let refusal as any DomainRefusal {
+            let error = refusal.publicError
             if error.code.httpStatus >= 500 {
                 context.logger.error("request failed", metadata: ["error": "\(error.code.rawValue)"])
             }
