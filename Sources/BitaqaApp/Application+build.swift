@@ -90,12 +90,12 @@ private func assembleApplication(
             cap: configuration.pipeline.deliveryRetryCap
         ),
         emailLink: emailLink, limits: deliveryLimits, logger: logger, metrics: app.pipelineMetrics, owner: app.owner,
-        wake: app.cardStored, liveness: liveness, shop: configuration.messaging.shop
+        wake: app.cardStored, liveness: liveness, shop: configuration.messaging.shop, line: app.line
     )
     let checkpointKeys = CheckpointKeys(ring: ring)
     let router = buildRouter(
         HTTPSurface(
-            domain: domain, database: app.store, adminToken: app.secrets.adminToken, keyRing: ring,
+            line: app.line, domain: domain, database: app.store, adminToken: app.secrets.adminToken, keyRing: ring,
             upstream: app.upstream.client, account: app.account, registrar: app.registrar, orders: app.orders,
             webhookRetry: app.webhookRetry,
             correction: app.correction, tracker: app.tracker, onDemand: app.onDemand, reconciler: app.reconciler,
@@ -130,6 +130,8 @@ private func assembleApplication(
                 account: app.account, interval: configuration.alerts.balanceRefresh, logger: logger,
                 lowBalance: lowBalanceNotice(configuration, outbox: app.outbox, domain: domain)),
             views, denials, app.tracker, deliverer,
+            // After the tracker, so it stops first: a check it runs uses the tracker's lease and store.
+            app.backgroundChecks,
         ]
             + webhookServices(app, resources: resources, logger: logger)
             + alertServices(app, email: channels[.email], logger: logger),
@@ -292,10 +294,11 @@ func messageChannels(
             "no BITAQA_SMTP_URL: emails are written to files", metadata: ["outbox": "\(outbox.directory)/email"])
     }
     if let sms = messaging.sms {
-        let channel = SMSChannel(
-            baseURL: sms.url, accountSID: sms.accountSID, authToken: sms.authToken, sender: sms.sender)
-        resources.own("sms client") { await channel.shutdown() }
-        channels[.sms] = channel
+        let http = SMSChannel.makeHTTPClient()
+        resources.own("sms client") { try? await http.shutdown() }
+        channels[.sms] = SMSChannel(
+            baseURL: sms.url, accountSID: sms.accountSID, authToken: sms.authToken, sender: sms.sender, http: http,
+            timeout: .seconds(15))
     } else if configuration.environment == .development {
         channels[.sms] = outbox
         logger.warning("no BITAQA_SMS_URL: SMS are written to files", metadata: ["outbox": "\(outbox.directory)/sms"])

@@ -9,6 +9,8 @@ import Orders
 /// What the HTTP surface is built from: the use cases the composition root made, and the few settings
 /// that only HTTP has.
 public struct HTTPSurface: Sendable {
+    /// The product line the customer routes and the reveal page serve.
+    public var line: any ProductLine
     public var domain: DomainContext
     public var database: any DatabaseProbe
     public var adminToken: Secret
@@ -35,7 +37,7 @@ public struct HTTPSurface: Sendable {
     public var console: ConsoleOptions?
 
     public init(
-        domain: DomainContext, database: any DatabaseProbe, adminToken: Secret, keyRing: KeyRing,
+        line: any ProductLine, domain: DomainContext, database: any DatabaseProbe, adminToken: Secret, keyRing: KeyRing,
         upstream: any InternetUpstream, account: UpstreamAccount, registrar: OrderRegistrar,
         orders: MerchantOrders, webhookRetry: WebhookRetry, correction: ContactCorrection, tracker: Tracker,
         onDemand: OnDemandCheck, reconciler: Reconciler,
@@ -43,6 +45,7 @@ public struct HTTPSurface: Sendable {
         renderMetrics: @escaping @Sendable () -> [UInt8], availableChannels: Set<DeliveryChannel>,
         customer: CustomerRoutes, options: HTTPOptions, console: ConsoleOptions?
     ) {
+        self.line = line
         self.domain = domain
         self.database = database
         self.adminToken = adminToken
@@ -165,7 +168,7 @@ public func buildRouter(_ surface: HTTPSurface) -> Router<AppRequestContext> {
             checkpointFile: console.checkpointFile
         ).addRoutes(to: router)
     }
-    let customers = router.group("api/internet-orders")
+    let customers = router.group(RouterPath(surface.line.customerPath))
         .add(
             middleware: CustomerAuthMiddleware(
                 authenticator: customer.authenticator, limiter: domain.repositories.rateLimits,
@@ -176,11 +179,11 @@ public func buildRouter(_ surface: HTTPSurface) -> Router<AppRequestContext> {
     let revealer = CardRevealer(
         context: domain, cards: customer.cards, window: customer.limits.window, metrics: customer.metrics)
     let orders = CustomerOrders(context: domain, denials: customer.denials, onDemand: surface.onDemand)
-    CustomerOrdersController(orders: orders, revealer: revealer, settings: customer.limits)
+    CustomerOrdersController(orders: orders, revealer: revealer, settings: customer.limits, line: surface.line)
         .addRoutes(to: customers)
     RevealPageController(
         domain: domain, orders: orders, tokens: customer.tokens, revealer: revealer, settings: customer.limits,
-        shop: customer.shop
+        shop: customer.shop, line: surface.line
     )
     .addRoutes(to: router)
     return router

@@ -48,7 +48,7 @@ extension Deliverer {
         logger: Logger, metrics: PipelineMetrics = PipelineMetrics(factory: NOOPMetricsHandler.instance),
         owner: String, batchSize: Int = 20, concurrency: Int = 8, lease: Duration = .seconds(120),
         idle: Duration = .milliseconds(250), wake: WorkSignal? = nil, liveness: WorkerLiveness? = nil,
-        shop: ShopIdentity = .unnamed
+        shop: ShopIdentity = .unnamed, line: any ProductLine = InternetTopups()
     ) {
         var limits = Limits()
         limits.batchSize = batchSize
@@ -58,7 +58,7 @@ extension Deliverer {
         self.init(
             context: DomainContext(store: store, trail: audit, time: time), cards: cards, binder: binder,
             channels: channels, backoff: backoff, emailLink: emailLink, limits: limits, logger: logger,
-            metrics: metrics, owner: owner, wake: wake, liveness: liveness, shop: shop)
+            metrics: metrics, owner: owner, wake: wake, liveness: liveness, shop: shop, line: line)
     }
 }
 

@@ -3,44 +3,54 @@ import Foundation
 import Mustache
 
 /// What a card message says: the code, the transaction number, the processing date, the value, the line
-/// and the usage steps, in the buyer's language.
+/// and the usage steps, in the buyer's language, in its product line's wording.
 public struct CardDetails: Sendable {
     public let topupId: TopupID
     public let code: CardCode
     public let transactionNumber: String?
     public let processedDate: String?
-    public let type: CardType?
+    /// The product as the buyer knows it (`ADSL`, `4G`).
+    public let product: String?
     public let number: String?
     public let value: Int?
     public let locale: CustomerLocale
+    /// How to use the card, in `locale`.
+    public let steps: [String]
+    public let wording: MessageWording
 
     public init(
-        topupId: TopupID, code: CardCode, transactionNumber: String?, processedDate: String?, type: CardType?,
-        number: String?, value: Int?, locale: CustomerLocale
+        topupId: TopupID, code: CardCode, transactionNumber: String?, processedDate: String?, product: String?,
+        number: String?, value: Int?, locale: CustomerLocale, steps: [String], wording: MessageWording
     ) {
         self.topupId = topupId
         self.code = code
         self.transactionNumber = transactionNumber
         self.processedDate = processedDate
-        self.type = type
+        self.product = product
         self.number = number
         self.value = value
         self.locale = locale
+        self.steps = steps
+        self.wording = wording
     }
 }
 
 /// An order's facts for the messages that carry no card: refunded, queued.
 public struct OrderFacts: Sendable {
     public let topupId: TopupID
-    public let type: CardType?
+    public let product: String?
     public let number: String?
     public let locale: CustomerLocale
+    public let wording: MessageWording
 
-    public init(topupId: TopupID, type: CardType?, number: String?, locale: CustomerLocale) {
+    public init(
+        topupId: TopupID, product: String?, number: String?, locale: CustomerLocale, wording: MessageWording
+    ) {
         self.topupId = topupId
-        self.type = type
+        self.product = product
         self.number = number
         self.locale = locale
+        self.wording = wording
     }
 }
 
@@ -59,8 +69,8 @@ public enum MessageComposer {
         _ card: CardDetails, channel: DeliveryChannel, recipient: String, link: String? = nil,
         shop: ShopIdentity = .unnamed
     ) throws -> OutgoingMessage {
-        let set = try Compiled.set(card.locale)
-        var context = facts(type: card.type, number: card.number, locale: card.locale, shop: shop)
+        let set = try card.wording.set(card.locale)
+        var context = facts(product: card.product, number: card.number, steps: card.steps, shop: shop)
         let emailLink = channel == .email ? link : nil
         let showLink = emailLink != nil
         context["hasCode"] = !showLink
@@ -91,8 +101,8 @@ public enum MessageComposer {
     public static func refundNotice(
         _ order: OrderFacts, channel: DeliveryChannel, recipient: String, shop: ShopIdentity = .unnamed
     ) throws -> OutgoingMessage {
-        let set = try Compiled.set(order.locale)
-        let context = facts(type: order.type, number: order.number, locale: order.locale, shop: shop)
+        let set = try order.wording.set(order.locale)
+        let context = facts(product: order.product, number: order.number, steps: [], shop: shop)
         let id = messageID(topupId: order.topupId, channel: channel, purpose: "refund")
         switch channel {
         case .email:
@@ -112,8 +122,8 @@ public enum MessageComposer {
     public static func queuedNotice(
         _ order: OrderFacts, channel: DeliveryChannel, recipient: String, shop: ShopIdentity = .unnamed
     ) throws -> OutgoingMessage {
-        let set = try Compiled.set(order.locale)
-        let context = facts(type: order.type, number: order.number, locale: order.locale, shop: shop)
+        let set = try order.wording.set(order.locale)
+        let context = facts(product: order.product, number: order.number, steps: [], shop: shop)
         let id = messageID(topupId: order.topupId, channel: channel, purpose: "queued")
         let text = channel == .email ? set.queuedText.render(context) : fitted(set.queuedSMS, context)
         return OutgoingMessage(
@@ -144,12 +154,9 @@ public enum MessageComposer {
         return template.render(context)
     }
 
-    static func facts(type: CardType?, number: String?, locale: CustomerLocale, shop: ShopIdentity = .unnamed)
-        -> [String: Any]
-    {
-        let steps = UsageInstructions.steps(for: type, locale: locale)
+    static func facts(product: String?, number: String?, steps: [String], shop: ShopIdentity) -> [String: Any] {
         var context: [String: Any] = [
-            "service": type?.rawValue ?? "ADSL/4G",
+            "service": product ?? "-",
             "number": number ?? "-",
             "steps": steps.enumerated().map { ["index": String($0.offset + 1), "text": $0.element] },
             "shopOrService": shop.name ?? "Bitaqa",
@@ -159,38 +166,6 @@ public enum MessageComposer {
         if let support = shop.support { context["support"] = support }
         if let logo = shop.logoURL { context["logo"] = logo }
         return context
-    }
-
-    /// Templates parsed once. They are constants of this target, so a parse failure is a programming
-    /// error that the template tests catch; here it becomes an error of the message, never a trap.
-    enum Compiled {
-        struct TemplateSet: Sendable {
-            let cardSubject, cardText, cardHTML, cardSMS: MustacheTemplate
-            let refundSubject, refundText, refundHTML, refundSMS: MustacheTemplate
-            let queuedSubject, queuedText, queuedSMS: MustacheTemplate
-        }
-
-        static let sets: Result<[CustomerLocale: TemplateSet], any Error> = Result {
-            var sets: [CustomerLocale: TemplateSet] = [:]
-            for locale in CustomerLocale.allCases {
-                let source = TemplateSource.set(locale)
-                func compile(_ text: String) throws -> MustacheTemplate { try MustacheTemplate(string: text) }
-                sets[locale] = TemplateSet(
-                    cardSubject: try compile(source.cardSubject), cardText: try compile(source.cardText),
-                    cardHTML: try compile(source.cardHTML), cardSMS: try compile(source.cardSMS),
-                    refundSubject: try compile(source.refundSubject), refundText: try compile(source.refundText),
-                    refundHTML: try compile(source.refundHTML), refundSMS: try compile(source.refundSMS),
-                    queuedSubject: try compile(source.queuedSubject), queuedText: try compile(source.queuedText),
-                    queuedSMS: try compile(source.queuedSMS)
-                )
-            }
-            return sets
-        }
-
-        static func set(_ locale: CustomerLocale) throws -> TemplateSet {
-            guard let set = try sets.get()[locale] else { throw TemplateMissing(locale: locale) }
-            return set
-        }
     }
 
     /// No template set for a locale (every locale has one; the template tests check it).

@@ -15,25 +15,26 @@ public final class SMSChannel: MessageChannel {
     let accountSID: String
     let authToken: Secret
     let sender: String
-    let http: HTTPClient
+    package let http: HTTPClient
     let timeout: Duration
 
+    /// - Parameter http: the client to call the gateway through; its owner shuts it down.
     public init(
-        baseURL: String, accountSID: String, authToken: Secret, sender: String, timeout: Duration = .seconds(15)
+        baseURL: String, accountSID: String, authToken: Secret, sender: String, http: HTTPClient, timeout: Duration
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.accountSID = accountSID
         self.authToken = authToken
         self.sender = sender
         self.timeout = timeout
-        self.http = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5)))
-        )
+        self.http = http
     }
 
-    public func shutdown() async {
-        try? await http.shutdown()
+    /// An HTTP client set up as the gateway needs it: no redirects, a 5 s connect timeout.
+    public static func makeHTTPClient() -> HTTPClient {
+        HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5))))
     }
 
     public func send(_ message: OutgoingMessage) async throws(DeliveryFailure) -> String? {

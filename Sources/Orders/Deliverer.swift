@@ -37,6 +37,8 @@ public struct Deliverer: Service {
     let liveness: WorkerLiveness?
     /// The shop, named in every message.
     let shop: ShopIdentity
+    /// The product line whose messages this deliverer writes.
+    let line: any ProductLine
     let orphans = OrphanedClaims()
 
     /// How much one deliverer takes on at once, and how long it holds and rests.
@@ -53,7 +55,8 @@ public struct Deliverer: Service {
         context: DomainContext, cards: CardReader, binder: ContactBinder,
         channels: [DeliveryChannel: any MessageChannel], backoff: DeliveryBackoff,
         emailLink: (@Sendable (TopupID, UserID, String?) -> String)?, limits: Limits, logger: Logger,
-        metrics: PipelineMetrics, owner: String, wake: WorkSignal?, liveness: WorkerLiveness?, shop: ShopIdentity
+        metrics: PipelineMetrics, owner: String, wake: WorkSignal?, liveness: WorkerLiveness?, shop: ShopIdentity,
+        line: any ProductLine
     ) {
         self.context = context
         self.cards = cards
@@ -71,6 +74,7 @@ public struct Deliverer: Service {
         self.wake = wake
         self.liveness = liveness
         self.shop = shop
+        self.line = line
     }
 
     public func run() async throws {
@@ -163,16 +167,18 @@ public struct Deliverer: Service {
             composed = try? MessageComposer.card(
                 CardDetails(
                     topupId: order.topupId, code: code, transactionNumber: order.transactionNumber,
-                    processedDate: order.processedDate,
-                    type: order.cardType, number: order.number, value: order.value, locale: order.locale
-                ),
+                    processedDate: order.processedDate, product: line.productName(of: order), number: order.number,
+                    value: order.value, locale: order.locale, steps: line.usageSteps(for: order),
+                    wording: line.wording),
                 channel: delivery.channel, recipient: recipient,
                 link: emailLink?(order.topupId, order.userId, order.contactBinding?.mac),
                 shop: shop
             )
         case .refundNotice:
             composed = try? MessageComposer.refundNotice(
-                OrderFacts(topupId: order.topupId, type: order.cardType, number: order.number, locale: order.locale),
+                OrderFacts(
+                    topupId: order.topupId, product: line.productName(of: order), number: order.number,
+                    locale: order.locale, wording: line.wording),
                 channel: delivery.channel, recipient: recipient, shop: shop
             )
         }

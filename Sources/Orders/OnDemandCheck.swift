@@ -10,16 +10,20 @@ public struct OnDemandCheck: Sendable {
     let tracker: Tracker
     let after: Duration
     let wait: Duration
+    /// Where a check runs that the look does not wait for.
+    let background: BackgroundChecks
     var time: TimeSource { tracker.time }
 
     /// - Parameters:
     ///   - after: how old the last answer must be (`BITAQA_CHECK_ON_DEMAND_AFTER`).
     ///   - wait: how long the look waits for the answer; past it, it answers with what it has and the
-    ///     check finishes on its own.
-    public init(tracker: Tracker, after: Duration, wait: Duration = .seconds(2)) {
+    ///     check finishes in `background`.
+    ///   - background: the service the checks run in (a service of the application).
+    public init(tracker: Tracker, after: Duration, wait: Duration, background: BackgroundChecks) {
         self.tracker = tracker
         self.after = after
         self.wait = wait
+        self.background = background
     }
 
     /// The order as the upstream says it is now when a check was due and answered within `wait`;
@@ -29,23 +33,30 @@ public struct OnDemandCheck: Sendable {
         let last = order.lastCheckedAt ?? order.createdAt
         guard time.now() - last >= after.inMilliseconds else { return order }
         let (answers, continuation) = AsyncStream.makeStream(of: OrderRecord?.self)
-        // Unstructured on purpose: a slow check outlives the answer, and what it learns is recorded for the
-        // next look; the look itself waits no longer than `wait`.
-        Task { [tracker] in
+        // A slow check outlives the look, and what it learns is recorded for the next one: it runs in
+        // the background service, which a graceful stop waits for; the look waits no longer than `wait`.
+        let started = background.run { [tracker] in
             if case .checked(let fresh)? = try? await tracker.checkNow(order.topupId) {
                 continuation.yield(fresh)
             } else {
                 continuation.yield(nil)
             }
         }
-        let timer = Task { [wait] in
-            try? await Task.sleep(for: wait)
-            continuation.yield(nil)
+        guard started else { return order }
+        let fresh = await withTaskGroup(of: OrderRecord??.self) { group in
+            group.addTask {
+                var iterator = answers.makeAsyncIterator()
+                return await iterator.next()
+            }
+            group.addTask { [wait] in
+                try? await Task.sleep(for: wait)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            continuation.finish()
+            return first ?? nil
         }
-        var iterator = answers.makeAsyncIterator()
-        let fresh = await iterator.next() ?? nil
-        timer.cancel()
-        continuation.finish()
         return fresh ?? order
     }
 

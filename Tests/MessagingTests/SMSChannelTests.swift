@@ -1,4 +1,5 @@
 import BitaqaCore
+import BitaqaTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -112,7 +113,8 @@ struct SMSChannelTests {
     @Test("no answer is temporary")
     func unreachable() async throws {
         let channel = SMSChannel(
-            baseURL: "http://127.0.0.1:1", accountSID: "AC1", authToken: Secret("t"), sender: "B", timeout: .seconds(2))
+            baseURL: "http://127.0.0.1:1", accountSID: "AC1", authToken: Secret("t"), sender: "B",
+            http: SMSChannel.makeHTTPClient(), timeout: .seconds(2))
         let message = try Self.message(.en)
         do {
             _ = try await channel.send(message)

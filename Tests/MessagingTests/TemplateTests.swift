@@ -1,4 +1,5 @@
 import BitaqaCore
+import BitaqaTestSupport
 import Foundation
 import Messaging
 import Testing

@@ -23,6 +23,8 @@ public struct Composition: Sendable {
     }
 
     public let configuration: BitaqaConfiguration
+    /// The product line this service sells (internet top-ups).
+    public let line: any ProductLine
     public let secrets: ResolvedSecrets
     public let store: Store
     /// The repositories, the keyed trail (writing webhook messages when webhooks are on) and the clock.
@@ -37,6 +39,8 @@ public struct Composition: Sendable {
     public let reconciler: Reconciler
     public let tracker: Tracker
     public let onDemand: OnDemandCheck
+    /// The service the on-demand checks run in; `serve` runs it, a command has no use for it.
+    public let backgroundChecks: BackgroundChecks
     public let resender: Resender
     /// The merchant's use cases on one order: show, check now, place, resend.
     public let orders: MerchantOrders
@@ -127,14 +131,17 @@ public struct Composition: Sendable {
             logger: logger, metrics: pipelineMetrics, owner: owner, cardStored: cardStored)
         let registrar = OrderRegistrar(context: domain, schedule: pipeline.schedule, binder: binder)
         let account = UpstreamAccount(client: upstream.client, lifetime: .seconds(30), factory: metrics.factory)
-        let onDemand = OnDemandCheck(tracker: tracker, after: pipeline.checkOnDemandAfter)
+        let backgroundChecks = BackgroundChecks()
+        let onDemand = OnDemandCheck(
+            tracker: tracker, after: pipeline.checkOnDemandAfter, wait: .seconds(2), background: backgroundChecks)
         let resender = Resender(context: domain)
         return Composition(
-            configuration: configuration, secrets: secrets, store: store, domain: domain, outbox: outbox,
+            configuration: configuration, line: InternetTopups(), secrets: secrets, store: store, domain: domain,
+            outbox: outbox,
             vault: vault, binder: binder, revealTokens: RevealTokens(ring: ring), upstream: upstream,
             account: account, registrar: registrar,
             reconciler: Reconciler(context: domain, client: upstream.client, registrar: registrar),
-            tracker: tracker, onDemand: onDemand, resender: resender,
+            tracker: tracker, onDemand: onDemand, backgroundChecks: backgroundChecks, resender: resender,
             orders: MerchantOrders(
                 context: domain, registrar: registrar, upstream: upstream.client,
                 catalogue: Catalogue(client: upstream.client, lifetime: .seconds(60)), account: account,

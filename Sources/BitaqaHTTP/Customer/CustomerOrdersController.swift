@@ -11,6 +11,8 @@ struct CustomerOrdersController {
     let orders: CustomerOrders
     let revealer: CardRevealer
     let settings: CustomerLimits
+    /// Whose usage steps the card carries.
+    let line: any ProductLine
 
     func addRoutes(to group: RouterGroup<CustomerContext>) {
         group.get(use: list)
@@ -47,7 +49,7 @@ struct CustomerOrdersController {
             topupId: order.topupId.rawValue, type: order.cardType?.rawValue, number: order.number, value: order.value,
             cardCode: code.revealForResponse, transactionNumber: order.transactionNumber,
             processedDate: order.processedDate,
-            instructions: UsageInstructions.steps(for: order.cardType, locale: order.locale)
+            instructions: line.usageSteps(for: order)
         )
         return ResponseJSON.response(bytes: body.json(), headers: [.pragma: "no-cache"])
     }

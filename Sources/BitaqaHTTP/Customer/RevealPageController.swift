@@ -16,7 +16,9 @@ struct RevealPageController {
     let tokens: RevealTokens
     let revealer: CardRevealer
     let settings: CustomerLimits
-    var shop: ShopIdentity = .unnamed
+    let shop: ShopIdentity
+    /// Whose product names and usage steps the page shows.
+    let line: any ProductLine
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("cards/{token}", use: landing)
@@ -32,7 +34,7 @@ struct RevealPageController {
         let token = try context.parameters.require("token")
         return Self.page(
             RevealPage.landing(
-                Self.summary(order), status: order.status, locale: order.locale, action: "/cards/" + token,
+                summary(order), status: order.status, locale: order.locale, action: "/cards/" + token,
                 shop: shop))
     }
 
@@ -45,7 +47,7 @@ struct RevealPageController {
         guard order.status == .fulfilled else {
             return Self.page(
                 RevealPage.landing(
-                    Self.summary(order), status: order.status, locale: order.locale, action: request.uri.path,
+                    summary(order), status: order.status, locale: order.locale, action: request.uri.path,
                     shop: shop))
         }
         let viewer = CardRevealer.Viewer(
@@ -59,8 +61,8 @@ struct RevealPageController {
         )
         return Self.page(
             RevealPage.revealed(
-                Self.summary(order), code: code,
-                steps: UsageInstructions.steps(for: order.cardType, locale: order.locale), locale: order.locale,
+                summary(order), code: code,
+                steps: line.usageSteps(for: order), locale: order.locale,
                 shop: shop))
     }
 
@@ -98,7 +100,7 @@ struct RevealPageController {
             client: context.remoteAddress)
     }
 
-    static func summary(_ order: OrderRecord) -> RevealPage.OrderSummary {
+    func summary(_ order: OrderRecord) -> RevealPage.OrderSummary {
         RevealPage.OrderSummary(
             type: order.cardType?.rawValue ?? "-", number: order.number ?? "-",
             value: order.value.map { DinarAmount.text($0, locale: order.locale) } ?? "-",

@@ -1,35 +1,19 @@
 import BitaqaCore
 
-/// The message templates, one set per locale, compiled into the binary so a deployment cannot lose them.
-///
-/// Text and SMS templates use triple braces: they are not HTML, and escaping would garble the code.
-/// HTML templates use double braces, so every value is escaped.
-enum TemplateSource {
-    struct TemplateSet {
-        let cardSubject: String
-        let cardText: String
-        let cardHTML: String
-        let cardSMS: String
-        let refundSubject: String
-        let refundText: String
-        let refundHTML: String
-        let refundSMS: String
-        let queuedSubject: String
-        let queuedText: String
-        let queuedSMS: String
-    }
+extension MessageWording {
+    /// The internet top-up line's messages: an Algérie Télécom ADSL or 4G recharge card for a line.
+    public static let internetTopups = MessageWording(
+        sources: [
+            .ar: InternetTopupWording.arabic, .fr: InternetTopupWording.french, .en: InternetTopupWording.english,
+        ])
+}
 
-    static let steps = "{{#steps}}{{{index}}}. {{{text}}}\n{{/steps}}"
+/// The internet top-up templates, one set per locale, compiled into the binary so a deployment cannot
+/// lose them.
+enum InternetTopupWording {
+    static let steps = MessageWording.stepsSection
 
-    static func set(_ locale: CustomerLocale) -> TemplateSet {
-        switch locale {
-        case .ar: arabic
-        case .fr: french
-        case .en: english
-        }
-    }
-
-    static let arabic = TemplateSet(
+    static let arabic = MessageWording.Source(
         cardSubject: "{{#shop}}{{{shop}}}: {{/shop}}بطاقة تعبئة الإنترنت {{{service}}} الخاصة بك",
         cardText: """
             {{#shop}}{{{shop}}}
@@ -77,7 +61,7 @@ enum TemplateSource {
             "{{#shop}}{{{shop}}}: {{/shop}}طلب تعبئة {{{service}}} للخط {{{number}}} قيد الانتظار، سيُنفَّذ خلال 12 إلى 48 ساعة."
     )
 
-    static let french = TemplateSet(
+    static let french = MessageWording.Source(
         cardSubject: "{{#shop}}{{{shop}}} : {{/shop}}Votre carte de recharge Internet {{{service}}}",
         cardText: """
             {{#shop}}{{{shop}}}
@@ -126,7 +110,7 @@ enum TemplateSource {
             "{{#shop}}{{{shop}}}: {{/shop}}Recharge {{{service}}} de la ligne {{{number}}} en attente: effectuee sous 12 a 48 h."
     )
 
-    static let english = TemplateSet(
+    static let english = MessageWording.Source(
         cardSubject: "{{#shop}}{{{shop}}}: {{/shop}}Your {{{service}}} internet recharge card",
         cardText: """
             {{#shop}}{{{shop}}}
