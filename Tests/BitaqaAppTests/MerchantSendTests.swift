@@ -124,6 +124,14 @@ struct MerchantSendTests {
             let missing = try await client.execute(
                 uri: "/v1/orders/nope/check", method: .post, headers: .admin(json: false))
             #expect(missing.status == .notFound)
+            // Each explicit check is audited before the upstream is asked, the refused one too.
+            let audit = try await client.execute(
+                uri: "/v1/audit?order=\(id)", method: .get, headers: .admin(json: false))
+            let checks = (audit.json?["events"] as? [[String: Any]] ?? []).filter {
+                $0["kind"] as? String == "CHECK_REQUESTED"
+            }
+            #expect(checks.count == 2, "\(checks)")
+            #expect(checks.allSatisfy { $0["actor"] as? String == "merchant" && $0["requestId"] is String })
         }
         try await TestApp.run(settings: Self.fast.merging(["BITAQA_SANDBOX_FAULT_5XX": "1"]) { $1 }) { client, _ in
             let registered = try await client.execute(

@@ -1,3 +1,4 @@
+import Audit
 import BitaqaCore
 import BitaqaTestSupport
 import Foundation
@@ -204,7 +205,7 @@ struct WebhookMessagesAPITests {
             "BITAQA_WEBHOOK_URL": "http://127.0.0.1:9/hooks",
             "BITAQA_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
         ]
-        try await TestApp.run(settings: settings) { client, _ in
+        try await TestApp.run(settings: settings) { client, directory in
             var messages: [[String: Any]] = []
             for _ in 0..<100 where messages.isEmpty {
                 let listed = try await client.execute(
@@ -224,6 +225,12 @@ struct WebhookMessagesAPITests {
             let unknown = try await client.execute(
                 uri: "/v1/webhooks/messages/msg_nope/retry", method: .post, headers: .admin(json: false))
             #expect(unknown.status == .notFound)
+            // The retry is audited, naming the message; the refused one is not.
+            let retries = try await TestApp.auditEvents(in: directory).filter {
+                $0.event.kind == .webhookRetryRequested
+            }
+            #expect(retries.count == 1)
+            #expect(retries.first?.event.details["message"] == id && retries.first?.event.actor == "merchant")
             for query in ["state=lost", "limit=0", "limit=many"] {
                 let bad = try await client.execute(
                     uri: "/v1/webhooks/messages?\(query)", method: .get, headers: .admin(json: false))

@@ -1,3 +1,4 @@
+import Audit
 import BitaqaApp
 import BitaqaCore
 import BitaqaTestSupport
@@ -54,6 +55,22 @@ enum TestApp {
             return result
         } catch {
             await drop()
+            throw error
+        }
+    }
+}
+
+extension TestApp {
+    /// Every event of the trail of the SQLite database `run` made in `directory`, oldest first.
+    static func auditEvents(in directory: TemporaryDirectory) async throws -> [AuditRecord] {
+        let store = try await Store.open(
+            .sqlite(path: directory.path + "/test.sqlite"), logger: TestDatabase.quietLogger)
+        do {
+            let events = try await AuditTrail(store: store, keys: nil).events(after: 0, limit: 10_000)
+            await store.shutdown()
+            return events
+        } catch {
+            await store.shutdown()
             throw error
         }
     }

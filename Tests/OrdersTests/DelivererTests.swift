@@ -14,6 +14,7 @@ import Testing
 final class ScriptedChannel: MessageChannel {
     let failures: NIOLockedValueBox<[DeliveryFailure]>
     let sent = NIOLockedValueBox<[String]>([])
+    let messages = NIOLockedValueBox<[OutgoingMessage]>([])
 
     init(failFirst failures: [DeliveryFailure]) {
         self.failures = NIOLockedValueBox(failures)
@@ -22,6 +23,7 @@ final class ScriptedChannel: MessageChannel {
     func send(_ message: OutgoingMessage) async throws(DeliveryFailure) -> String? {
         if let failure = failures.withLockedValue({ $0.isEmpty ? nil : $0.removeFirst() }) { throw failure }
         sent.withLockedValue { $0.append(message.messageID) }
+        messages.withLockedValue { $0.append(message) }
         return "provider-\(sent.withLockedValue { $0.count })"
     }
 }

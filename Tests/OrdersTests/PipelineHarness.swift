@@ -45,6 +45,7 @@ struct PipelineHarness: Sendable {
         time: TimeSource = .system,
         channels: (@Sendable ([DeliveryChannel: any MessageChannel]) -> [DeliveryChannel: any MessageChannel])? = nil,
         backoff: DeliveryBackoff = DeliveryBackoff(maxAttempts: 5, base: .milliseconds(10), cap: .milliseconds(50)),
+        line: any ProductLine = InternetTopups(),
         _ body: @Sendable (PipelineHarness) async throws -> Void
     ) async throws {
         let sandbox = SandboxServer(settings: settings)
@@ -74,7 +75,7 @@ struct PipelineHarness: Sendable {
                         store: store, cards: CardReader(vault: vault, audit: AuditTrail(store: store, keys: nil)),
                         binder: ContactBinder(ring: vault.keyRing),
                         channels: channels?(defaultChannels) ?? defaultChannels, backoff: backoff, time: time,
-                        logger: logs.logger(), owner: "deliverer-test", lease: .seconds(5)
+                        logger: logs.logger(), owner: "deliverer-test", lease: .seconds(5), line: line
                     ),
                     logs: logs
                 )
