@@ -40,7 +40,7 @@ public struct CheckpointWriter: Sendable {
     let time: TimeSource
 
     public init(
-        trail: AuditTrail, keys: CheckpointKeys, file: CheckpointFile, copy: CheckpointFile? = nil, logger: Logger,
+        trail: AuditTrail, keys: CheckpointKeys, file: CheckpointFile, copy: CheckpointFile?, logger: Logger,
         time: TimeSource
     ) {
         self.copy = copy

@@ -98,7 +98,7 @@ public struct AccountMonitor: Service {
 
     /// - Parameter interval: between reads (`BITAQA_BALANCE_REFRESH`).
     public init(
-        account: UpstreamAccount, interval: Duration = .seconds(25), logger: Logger, lowBalance: LowBalanceNotice? = nil
+        account: UpstreamAccount, interval: Duration, logger: Logger, lowBalance: LowBalanceNotice?
     ) {
         self.account = account
         self.interval = interval

@@ -235,7 +235,7 @@ struct FixtureClientTests {
         let closed = OneClickDZClient(
             configuration: UpstreamConfiguration(
                 baseURL: "http://127.0.0.1:1", apiKey: Secret("k"),
-                retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(1))),
+                retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(1)), rateLimiter: nil),
             logger: TestDatabase.quietLogger
         )
         do {

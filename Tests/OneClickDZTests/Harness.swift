@@ -27,7 +27,8 @@ func withSandbox<T: Sendable>(
             configuration: UpstreamConfiguration(
                 baseURL: "http://127.0.0.1:\(client.port!)", apiKey: Secret(key),
                 secondaryKey: secondaryKey.map(Secret.init),
-                connectTimeout: .seconds(2), requestTimeout: .seconds(5), retry: retry
+                connectTimeout: .seconds(2), requestTimeout: .seconds(5), retry: retry,
+                rateLimiter: nil
             ),
             logger: logs.logger()
         )
@@ -102,7 +103,7 @@ final class FixtureServer: Sendable {
                     baseURL: "http://127.0.0.1:\(client.port!)/", apiKey: Secret("fixture-key-CANARY-0002"),
                     secondaryKey: secondaryKey.map(Secret.init), connectTimeout: .seconds(2),
                     requestTimeout: requestTimeout,
-                    retry: retry
+                    retry: retry, rateLimiter: nil
                 ),
                 logger: logs.logger(),
                 sleep: { duration in sleeps.withLockedValue { $0.append(duration) } }

@@ -59,8 +59,8 @@ struct AlertTests {
             }
             let file = CheckpointFile(path: directory.path + "/checkpoint.json")
             let writer = CheckpointWriter(
-                trail: trail, keys: CheckpointKeys(ring: ring), file: file, logger: TestDatabase.quietLogger,
-                time: .system)
+                trail: trail, keys: CheckpointKeys(ring: ring), file: file, copy: nil,
+                logger: TestDatabase.quietLogger, time: .system)
             _ = try await writer.writeIfMoved(since: 0)
             try await trail.append(AuditEvent(.orderRegistered, actor: "after"), now: 6)
             let check = AuditSelfCheck(trail: trail, file: file, keys: CheckpointKeys(ring: ring))
@@ -89,8 +89,8 @@ struct AlertTests {
             }
             let file = CheckpointFile(path: directory.path + "/checkpoint.json")
             let writer = CheckpointWriter(
-                trail: trail, keys: CheckpointKeys(ring: ring), file: file, logger: TestDatabase.quietLogger,
-                time: .system)
+                trail: trail, keys: CheckpointKeys(ring: ring), file: file, copy: nil,
+                logger: TestDatabase.quietLogger, time: .system)
             #expect(try await writer.writeIfMoved(since: 0) == 3)
             #expect(try file.read()?.keyedFrom == 1)
             try await trail.append(AuditEvent(.orderRegistered, actor: "after"), now: 4)

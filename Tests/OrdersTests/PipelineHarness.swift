@@ -58,7 +58,8 @@ struct PipelineHarness: Sendable {
                 let upstream = OneClickDZClient(
                     configuration: UpstreamConfiguration(
                         baseURL: "http://127.0.0.1:\(client.port!)", apiKey: Secret("pipeline-key-CANARY"),
-                        retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5))
+                        retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5)),
+                        rateLimiter: nil
                     ),
                     logger: logs.logger()
                 )

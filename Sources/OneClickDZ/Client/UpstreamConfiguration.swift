@@ -21,7 +21,7 @@ public struct UpstreamConfiguration: Sendable {
     public init(
         baseURL: String, apiKey: Secret, secondaryKey: Secret? = nil, connectTimeout: Duration = .seconds(5),
         requestTimeout: Duration = .seconds(15), retry: RetryPolicy = RetryPolicy(), userAgent: String = "bitaqa",
-        rateLimiter: UpstreamRateLimiter? = nil
+        rateLimiter: UpstreamRateLimiter?
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
