@@ -155,18 +155,7 @@ public func buildRouter(_ surface: HTTPSurface) -> Router<AppRequestContext> {
     WebhooksController(webhooks: domain.repositories.webhooks, retrying: surface.webhookRetry).addRoutes(to: merchant)
     ReconciliationController(reconciler: surface.reconciler, time: time).addRoutes(to: merchant)
     if let console = surface.console {
-        ConsoleController(
-            domain: domain,
-            sessions: ConsoleSessions(
-                context: domain, adminToken: surface.adminToken, ring: surface.keyRing, lifetime: console.lifetime),
-            orders: surface.orders, webhookRetry: surface.webhookRetry, account: surface.account,
-            correction: surface.correction,
-            availableChannels: surface.availableChannels, secureCookie: console.secureCookie,
-            sessionLifetime: console.lifetime, reconciler: surface.reconciler,
-            webhooksConfigured: console.webhooksConfigured, keyIDs: surface.keyRing.keyIDs.map(\.hex),
-            activeKeyID: surface.keyRing.activeKeyID.hex, auditCheck: surface.auditCheck,
-            checkpointFile: console.checkpointFile
-        ).addRoutes(to: router)
+        ConsoleRoutes(surface: surface, options: console).addRoutes(to: router)
     }
     let customers = router.group(RouterPath(surface.line.customerPath))
         .add(

@@ -146,35 +146,80 @@ enum ConsolePages {
         <section><h2>OneClickDz</h2><p>{{upstream}}</p></section>
         """
 
-    static let compiled: [String: MustacheTemplate] = {
-        var templates: [String: MustacheTemplate] = [:]
-        for (name, text) in [
-            ("layout", layout), ("login", login), ("overview", overview), ("orders", orders), ("order", order),
-            ("reconciliation", reconciliation), ("webhooks", webhooks), ("health", health),
-        ] {
+    /// The layout, and one template per page, rendered into the layout.
+    enum Template: CaseIterable {
+        case layout, login, overview, orders, order, reconciliation, webhooks, health
+
+        var text: String {
+            switch self {
+            case .layout: ConsolePages.layout
+            case .login: ConsolePages.login
+            case .overview: ConsolePages.overview
+            case .orders: ConsolePages.orders
+            case .order: ConsolePages.order
+            case .reconciliation: ConsolePages.reconciliation
+            case .webhooks: ConsolePages.webhooks
+            case .health: ConsolePages.health
+            }
+        }
+    }
+
+    static let compiled: [Template: MustacheTemplate] = {
+        var templates: [Template: MustacheTemplate] = [:]
+        for template in Template.allCases {
             // The templates are constants of this file: one that does not compile fails every console test.
-            templates[name] = try? MustacheTemplate(string: text)
+            templates[template] = try? MustacheTemplate(string: template.text)
         }
         return templates
     }()
 
     /// A page in the layout, in `locale`.
-    static func render(
-        _ name: String, _ values: [String: Any], locale: CustomerLocale, csrf: String?, notice: String? = nil
-    ) -> String {
-        var context: [String: Any] = values
-        for (key, word) in ConsoleTexts.words(locale) { context["t_" + key] = word }
-        // Every form of the page carries the session's CSRF token.
-        context["csrf"] = csrf ?? ""
-        let content = compiled[name]?.render(context) ?? ""
-        var page = context
-        page["content"] = content
-        page["style"] = style
-        page["lang"] = locale.rawValue
-        page["dir"] = locale == .ar ? "rtl" : "ltr"
-        page["signedIn"] = csrf != nil
-        page["csrf"] = csrf ?? ""
-        if let notice { page["notice"] = notice }
-        return compiled["layout"]?.render(page) ?? ""
+    static func render(_ view: some ConsoleView, locale: CustomerLocale, csrf: String?, notice: String? = nil)
+        -> String
+    {
+        let words = ConsoleTexts.words(locale)
+        let content = compiled[type(of: view).template]?.render(ConsoleScope(view, words: words, csrf: csrf)) ?? ""
+        let layout = ConsoleLayoutView(
+            lang: locale.rawValue, dir: locale == .ar ? "rtl" : "ltr", signedIn: csrf != nil, notice: notice,
+            content: content, style: style)
+        return compiled[.layout]?.render(ConsoleScope(layout, words: words, csrf: csrf)) ?? ""
+    }
+}
+
+/// The layout's own values: the page already rendered, and what the header needs.
+struct ConsoleLayoutView: Sendable {
+    let lang: String
+    let dir: String
+    /// Shows the navigation and the sign-out form.
+    let signedIn: Bool
+    let notice: String?
+    /// The page, already rendered and escaped; the layout puts it in unescaped.
+    let content: String
+    let style: String
+}
+
+/// What a template sees at its root: the words as `t_…`, the session's CSRF token (every form of a page
+/// carries it; empty signed out), then the page's values by property name. A nil optional is no value,
+/// so its section is skipped, as a key left out of a dictionary was.
+struct ConsoleScope: MustacheParent {
+    let values: Any
+    let words: [String: String]
+    let csrf: String
+
+    init(_ values: Any, words: [String: String], csrf: String?) {
+        self.values = values
+        self.words = words
+        self.csrf = csrf ?? ""
+    }
+
+    func child(named name: String) -> Any? {
+        if name == "csrf" { return csrf }
+        if name.hasPrefix("t_") { return words[String(name.dropFirst(2))] }
+        guard let value = Mirror(reflecting: values).children.first(where: { $0.label == name })?.value else {
+            return nil
+        }
+        let optional = Mirror(reflecting: value)
+        guard optional.displayStyle == .optional else { return value }
+        return optional.children.first?.value
     }
 }

@@ -1,0 +1,37 @@
+import BitaqaCore
+import Hummingbird
+import Orders
+
+/// `/console`: today's orders by status, the card deliveries waiting or failed, the upstream balance
+/// and key type, the webhook outbox and the audit self-check.
+struct ConsoleOverviewController {
+    let support: ConsoleSupport
+    let domain: DomainContext
+    let account: UpstreamAccount
+    let auditCheck: AuditSelfCheck
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get(use: overview)
+    }
+
+    @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await support.signedIn(request) { session in
+            let orders = domain.repositories.orders
+            let midnight = domain.time.now() / 86_400_000 * 86_400_000
+            let counts = try await orders.countsByStatus(since: midnight)
+            let deliveries = try await orders.cardDeliveryCounts()
+            let snapshot = try? await account.current()
+            let words = ConsoleSupport.words(request)
+            let webhooks = try await domain.repositories.webhooks.counts()
+            let audit = await auditCheck.problem() ?? (words["intact"] ?? "")
+            let view = ConsoleOverviewView(
+                audit: audit,
+                statuses: OrderStatus.allCases.map { .init(name: $0.rawValue, count: counts[$0] ?? 0) },
+                pending: (deliveries[.pending] ?? 0) + (deliveries[.sending] ?? 0), failed: deliveries[.failed] ?? 0,
+                balance: snapshot.map { "\($0.balance) DZD" } ?? (words["unknown"] ?? "?"),
+                keyType: snapshot?.keyType ?? (words["unknown"] ?? "?"), sandbox: snapshot?.keyType == "SANDBOX",
+                webhooks: "\(webhooks[.pending] ?? 0) / \(webhooks[.failed] ?? 0) \(words["failed"] ?? "")")
+            return support.page(view, request: request, session: session)
+        }
+    }
+}

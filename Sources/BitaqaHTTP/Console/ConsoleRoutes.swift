@@ -1,0 +1,42 @@
+import CardVault
+import Hummingbird
+import Orders
+
+/// `/console`, the merchant console: server-rendered, no script. Signing in with the admin token opens
+/// a server-side session (cookie `bitaqa_console`); every POST carries the session's CSRF token; every
+/// action is audited with the actor `console` and the session's id. Never a card code.
+///
+/// Builds one controller per page from the HTTP surface, each holding only what its page uses, and all
+/// sharing one ``ConsoleSupport``.
+struct ConsoleRoutes {
+    let surface: HTTPSurface
+    let options: ConsoleOptions
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        let domain = surface.domain
+        let support = ConsoleSupport(
+            sessions: ConsoleSessions(
+                context: domain, adminToken: surface.adminToken, ring: surface.keyRing, lifetime: options.lifetime),
+            secureCookie: options.secureCookie)
+        let group = router.group("console")
+        ConsoleSignInController(support: support, sessionLifetime: options.lifetime).addRoutes(to: group)
+        ConsoleOverviewController(
+            support: support, domain: domain, account: surface.account, auditCheck: surface.auditCheck
+        ).addRoutes(to: group)
+        ConsoleOrdersController(
+            support: support, domain: domain, orders: surface.orders, correction: surface.correction,
+            availableChannels: surface.availableChannels
+        ).addRoutes(to: group)
+        ConsoleReconciliationController(support: support, reconciler: surface.reconciler, time: domain.time)
+            .addRoutes(to: group)
+        ConsoleWebhooksController(
+            support: support, webhooks: domain.repositories.webhooks, retrying: surface.webhookRetry,
+            configured: options.webhooksConfigured
+        ).addRoutes(to: group)
+        ConsoleHealthController(
+            support: support, cards: domain.repositories.cards, trail: domain.trail, account: surface.account,
+            auditCheck: surface.auditCheck, checkpointFile: options.checkpointFile,
+            keyIDs: surface.keyRing.keyIDs.map(\.hex), activeKeyID: surface.keyRing.activeKeyID.hex
+        ).addRoutes(to: group)
+    }
+}
