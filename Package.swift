@@ -262,6 +262,30 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "OrdersDoubles",
+            dependencies: [
+                "BitaqaCore",
+                "Audit",
+                "Messaging",
+                "Orders",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DomainTests",
+            dependencies: [
+                "BitaqaCore",
+                "CardVault",
+                "Audit",
+                "Messaging",
+                "Orders",
+                "OrdersDoubles",
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: testSwiftSettings
+        ),
         .testTarget(
             name: "BitaqaCoreTests",
             dependencies: ["BitaqaCore", "BitaqaTestSupport"],

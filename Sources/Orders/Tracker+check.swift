@@ -106,7 +106,7 @@ extension Tracker {
                 metadata: ["topup_id": "\(topupId)", "status": "\(raw.prefix(40))"])
             try await pipeline.recordCheck(
                 topupId, owner: owner, status: nil,
-                nextCheckAt: schedule.nextHandlingCheck(createdAt: order.createdAt, now: now),
+                nextCheckAt: schedule.nextHandlingCheck(createdAt: order.trackingStart, now: now),
                 error: "unknown status", now: now
             )
         }
