@@ -21,6 +21,10 @@ public enum AuditKind: String, Sendable, Codable, CaseIterable {
     case consoleSignedOut = "CONSOLE_SIGNED_OUT"
     case checkRequested = "CHECK_REQUESTED"
     case webhookRetryRequested = "WEBHOOK_RETRY_REQUESTED"
+    case staffAdded = "STAFF_ADDED"
+    case staffRemoved = "STAFF_REMOVED"
+    case delayNoticeQueued = "DELAY_NOTICE_QUEUED"
+    case noteAdded = "NOTE_ADDED"
 }
 
 /// One event to append. `details` are short, non-secret facts (a key id, a channel, a count); the card

@@ -99,6 +99,7 @@ private func assembleApplication(
             upstream: app.upstream.client, account: app.account, registrar: app.registrar, orders: app.orders,
             webhookRetry: app.webhookRetry,
             correction: app.correction, tracker: app.tracker, onDemand: app.onDemand, reconciler: app.reconciler,
+            staff: app.staff,
             auditCheck: AuditSelfCheck(
                 trail: trail, file: CheckpointFile(path: configuration.audit.checkpointFile), keys: checkpointKeys),
             metricsFactory: app.metrics.factory, renderMetrics: { [metrics = app.metrics] in metrics.render() },
@@ -133,6 +134,7 @@ private func assembleApplication(
             // After the tracker, so it stops first: a check it runs uses the tracker's lease and store.
             app.backgroundChecks,
         ]
+            + delayNoticeServices(app, logger: logger)
             + webhookServices(app, resources: resources, logger: logger)
             + alertServices(app, email: channels[.email], logger: logger),
         resources: resources, logger: logger
@@ -190,6 +192,13 @@ func alertServices(_ app: Composition, email: (any MessageChannel)?, logger: Log
                 keys: AlertEmailKeys(ring: ring), time: context.time, logger: logger, owner: app.owner))
     }
     return services
+}
+
+/// The delay notices, unless `BITAQA_DELAY_NOTICE_AFTER` is 0. They look every minute, or more often
+/// when the delay itself is shorter (tests set seconds).
+func delayNoticeServices(_ app: Composition, logger: Logger) -> [any Service] {
+    guard let after = app.configuration.pipeline.delayNoticeAfter else { return [] }
+    return [DelayNotices(context: app.domain, after: after, interval: min(.seconds(60), after / 4), logger: logger)]
 }
 
 /// The low-balance report, when there is a threshold and an outbox to report into.

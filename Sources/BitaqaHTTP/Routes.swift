@@ -24,6 +24,8 @@ public struct HTTPSurface: Sendable {
     public var tracker: Tracker
     public var onDemand: OnDemandCheck
     public var reconciler: Reconciler
+    /// The staff: their tokens sign in to the API and the console within their role.
+    public var staff: StaffDirectory
     public var auditCheck: AuditSelfCheck
     /// Where request metrics are recorded.
     public var metricsFactory: any MetricsFactory
@@ -40,7 +42,7 @@ public struct HTTPSurface: Sendable {
         line: any ProductLine, domain: DomainContext, database: any DatabaseProbe, adminToken: Secret, keyRing: KeyRing,
         upstream: any InternetUpstream, account: UpstreamAccount, registrar: OrderRegistrar,
         orders: MerchantOrders, webhookRetry: WebhookRetry, correction: ContactCorrection, tracker: Tracker,
-        onDemand: OnDemandCheck, reconciler: Reconciler,
+        onDemand: OnDemandCheck, reconciler: Reconciler, staff: StaffDirectory,
         auditCheck: AuditSelfCheck, metricsFactory: any MetricsFactory,
         renderMetrics: @escaping @Sendable () -> [UInt8], availableChannels: Set<DeliveryChannel>,
         customer: CustomerRoutes, options: HTTPOptions, console: ConsoleOptions?
@@ -59,6 +61,7 @@ public struct HTTPSurface: Sendable {
         self.tracker = tracker
         self.onDemand = onDemand
         self.reconciler = reconciler
+        self.staff = staff
         self.auditCheck = auditCheck
         self.metricsFactory = metricsFactory
         self.renderMetrics = renderMetrics
@@ -140,8 +143,9 @@ public func buildRouter(_ surface: HTTPSurface) -> Router<AppRequestContext> {
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBytes: options.maxBodyBytes))
     // `/metrics` and `/v1` share the admin token and its lockout: wrong tokens on either count together.
+    // Each route's required role is in `RouteRoles`; the middleware holds every caller to it.
     let adminAuth = AdminAuthMiddleware(
-        token: surface.adminToken, limiter: domain.repositories.rateLimits,
+        token: surface.adminToken, staff: surface.staff, limiter: domain.repositories.rateLimits,
         failures: customer.limits.authFailuresPerAddress, window: customer.limits.window, time: time
     )
     OperationsController(database: surface.database, adminAuth: adminAuth, renderMetrics: surface.renderMetrics)
@@ -154,6 +158,12 @@ public func buildRouter(_ surface: HTTPSurface) -> Router<AppRequestContext> {
     AuditController(trail: domain.trail).addRoutes(to: merchant)
     WebhooksController(webhooks: domain.repositories.webhooks, retrying: surface.webhookRetry).addRoutes(to: merchant)
     ReconciliationController(reconciler: surface.reconciler, time: time).addRoutes(to: merchant)
+    ExportsController(domain: domain, figures: BusinessFigures(context: domain), reconciler: surface.reconciler)
+        .addRoutes(to: merchant)
+    NotesController(notes: OrderNotes(context: domain)).addRoutes(to: merchant)
+    BulkActionsController(
+        actions: BulkActions(context: domain, resender: Resender(context: domain), webhooks: surface.webhookRetry)
+    ).addRoutes(to: merchant)
     if let console = surface.console {
         ConsoleRoutes(surface: surface, options: console).addRoutes(to: router)
     }

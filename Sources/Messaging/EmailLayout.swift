@@ -12,7 +12,8 @@ enum EmailLayout {
         let cell = "padding:6px 0;font-size:14px;color:#1f2933;border-bottom:1px solid #e4e7eb"
         let label = "padding:6px 0;font-size:14px;color:#52606d;border-bottom:1px solid #e4e7eb;width:45%"
         func row(_ name: String, _ value: String, ltr: Bool = false) -> String {
-            "<tr><td class=\"muted\" style=\"\(label)\">\(name)</td><td class=\"text\" style=\"\(cell)\"\(ltr ? " dir=\"ltr\"" : "")>\(value)</td></tr>"
+            "<tr><td class=\"muted\" style=\"\(label)\">\(name)</td><td class=\"text\" style=\"\(cell)\">"
+                + (ltr ? "<bdi dir=\"ltr\">\(value)</bdi>" : value) + "</td></tr>"
         }
         return """
             <!DOCTYPE html>
@@ -40,10 +41,10 @@ enum EmailLayout {
             \(row(words.transaction, "{{transactionNumber}}", ltr: true))\(row(words.processed, "{{processedDate}}"))\
             </table></td></tr>
             <tr><td style="padding:16px 24px 0 24px"><h2 class="text" style="margin:0 0 8px 0;font-size:16px;color:#1f2933">\(words.steps)</h2>\
-            <ol class="text" style="margin:0;padding-\(dir == "rtl" ? "right" : "left"):20px;font-size:14px;line-height:1.6;color:#1f2933">{{#steps}}<li>{{text}}</li>{{/steps}}</ol></td></tr>
+            <ol class="text" style="margin:0;padding-\(dir == "rtl" ? "right" : "left"):20px;font-size:14px;line-height:1.6;color:#1f2933">{{#steps}}<li>\(dir == "rtl" ? "{{{html}}}" : "{{text}}")</li>{{/steps}}</ol></td></tr>
             <tr><td style="padding:16px 24px"><p style="margin:0;padding:10px 12px;background:#fff7e6;border-radius:8px;font-size:14px;font-weight:bold;color:#7c4a03">\(words.keep)</p></td></tr>
             <tr><td class="muted" style="padding:0 24px 24px 24px;font-size:13px;line-height:1.5;color:#52606d">\
-            {{#support}}<p style="margin:0">\(words.help) <span dir="ltr">{{support}}</span></p>{{/support}}\
+            {{#support}}<p style="margin:0">\(words.help) <bdi dir="ltr">{{support}}</bdi></p>{{/support}}\
             {{#shop}}<p style="margin:4px 0 0 0">\(words.soldBy) {{#shopURL}}<a href="{{shopURL}}" style="color:#1d4ed8">{{shop}}</a>{{/shopURL}}{{^shopURL}}{{shop}}{{/shopURL}}</p>{{/shop}}\
             </td></tr>
             </table></td></tr></table>
@@ -63,7 +64,7 @@ enum EmailLayout {
             <table role="presentation" dir="\(dir)" cellpadding="0" cellspacing="0" style="width:100%;max-width:600px;background:#ffffff;border-radius:12px;font-family:Arial,Helvetica,sans-serif;text-align:\(align)">
             <tr><td style="padding:24px;color:#1f2933">{{#shop}}<p style="margin:0 0 8px 0;font-size:18px;font-weight:bold">{{shop}}</p>{{/shop}}\
             <h1 style="margin:0 0 12px 0;font-size:20px">\(heading)</h1><p style="margin:0;font-size:15px;line-height:1.5">\(body)</p>\
-            {{#support}}<p style="margin:12px 0 0 0;font-size:13px;color:#52606d">\(help) <span dir="ltr">{{support}}</span></p>{{/support}}</td></tr>
+            {{#support}}<p style="margin:12px 0 0 0;font-size:13px;color:#52606d">\(help) <bdi dir="ltr">{{support}}</bdi></p>{{/support}}</td></tr>
             </table></td></tr></table>
             </body></html>
             """

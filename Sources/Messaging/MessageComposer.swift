@@ -158,7 +158,10 @@ public enum MessageComposer {
         var context: [String: Any] = [
             "service": product ?? "-",
             "number": number ?? "-",
-            "steps": steps.enumerated().map { ["index": String($0.offset + 1), "text": $0.element] },
+            "steps": steps.enumerated().map {
+                // `html`: escaped, with `*600#`, `4G` and numbers isolated left to right (``BidiText``).
+                ["index": String($0.offset + 1), "text": $0.element, "html": BidiText.html($0.element)]
+            },
             "shopOrService": shop.name ?? "Bitaqa",
         ]
         if let name = shop.name { context["shop"] = name }
@@ -184,6 +187,15 @@ extension MustacheTemplate {
 public enum AlgiersTime {
     public static func format(_ iso: String?, locale: CustomerLocale) -> String {
         guard let iso, let date = parse(iso) else { return iso ?? "-" }
+        return format(date, locale: locale, zone: true)
+    }
+
+    /// A time in milliseconds since 1970 (as stored), in Algiers time; `zone` adds `(heure d'Alger)`.
+    public static func format(milliseconds: Int64, locale: CustomerLocale, zone: Bool = true) -> String {
+        format(Date(timeIntervalSince1970: Double(milliseconds) / 1000), locale: locale, zone: zone)
+    }
+
+    static func format(_ date: Date, locale: CustomerLocale, zone: Bool) -> String {
         let formatter = DateFormatter()
         formatter.timeZone = TimeZone(identifier: "Africa/Algiers") ?? TimeZone(secondsFromGMT: 3600)
         formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -191,6 +203,7 @@ public enum AlgiersTime {
         case .ar, .fr: formatter.dateFormat = "dd/MM/yyyy HH:mm"
         case .en: formatter.dateFormat = "d MMM yyyy, HH:mm"
         }
+        guard zone else { return formatter.string(from: date) }
         let suffix: String
         switch locale {
         case .ar: suffix = " (بتوقيت الجزائر)"

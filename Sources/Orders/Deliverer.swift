@@ -181,6 +181,13 @@ public struct Deliverer: Service {
                     locale: order.locale, wording: line.wording),
                 channel: delivery.channel, recipient: recipient, shop: shop
             )
+        case .delayNotice:
+            composed = try? MessageComposer.queuedNotice(
+                OrderFacts(
+                    topupId: order.topupId, product: line.productName(of: order), number: order.number,
+                    locale: order.locale, wording: line.wording),
+                channel: delivery.channel, recipient: recipient, shop: shop
+            )
         }
         guard let message = composed else {
             return try await fail(

@@ -37,3 +37,15 @@ extension ContactCorrection.Refused: DomainRefusal {
                 + "outside Bitaqa, so nothing was changed; see the audit trail and the README's Security section")
     }
 }
+
+extension StaffDirectory.Refusal: DomainRefusal {
+    public var publicError: PublicError {
+        switch self {
+        case .badName:
+            PublicError.badRequest(
+                "a staff name is 1 to 32 of a-z, 0-9, '.', '_' and '-', starting with a letter or a digit")
+        case .nameTaken(let name): PublicError(.conflict, "a staff member named \(name) already exists")
+        case .unknownMember(let name): PublicError(.notFound, "no staff member named \(name)")
+        }
+    }
+}

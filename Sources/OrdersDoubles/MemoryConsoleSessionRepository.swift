@@ -1,3 +1,4 @@
+import BitaqaCore
 import Orders
 
 /// Console sessions in memory, as Storage keeps them: by the hash of their id, live until they end or
@@ -31,6 +32,14 @@ public struct MemoryConsoleSessionRepository: ConsoleSessionRepository {
         try await database.write { tables in
             guard tables.consoleSessions[idHash]?.endedAt == nil else { return }
             tables.consoleSessions[idHash]?.endedAt = now
+        }
+    }
+
+    public func end(member: String, now: Int64, in transaction: Transaction) async throws {
+        try database.write(in: transaction) { tables in
+            for (idHash, row) in tables.consoleSessions where row.record.member == member && row.endedAt == nil {
+                tables.consoleSessions[idHash]?.endedAt = now
+            }
         }
     }
 }

@@ -42,6 +42,7 @@ public final class MemoryDatabase: TransactionRunner, Sendable {
             leases: MemoryLeases(database: self), rateLimits: MemoryRateLimiter(database: self),
             webhooks: MemoryWebhookRepository(database: self), alerts: MemoryAlertRepository(database: self),
             consoleSessions: MemoryConsoleSessionRepository(database: self),
+            staff: MemoryStaffRepository(database: self),
             workers: MemoryWorkerRepository(database: self), transactions: self)
     }
 

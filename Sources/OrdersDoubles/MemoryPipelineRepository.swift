@@ -23,6 +23,7 @@ public struct MemoryPipelineRepository: PipelineRepository {
         try await database.write(joining: transaction) { tables in
             tables.changeOrder(topupId, heldBy: owner) { row in
                 if let status { row.record.status = status }
+                if status == .queued { row.queuedAt = row.queuedAt ?? now }
                 row.record.nextCheckAt = nextCheckAt
                 row.record.checkCount += 1
                 row.lastCheckError = error
@@ -193,6 +194,33 @@ public struct MemoryPipelineRepository: PipelineRepository {
 
     public func fulfilledAt(_ topupId: TopupID) async throws -> Int64? {
         try database.read { $0.orders[topupId.rawValue]?.fulfilledAt }
+    }
+
+    // MARK: - Delay notices
+
+    public func dueDelayNotices(queuedBefore: Int64, limit: Int) async throws -> [OrderRecord] {
+        try database.read { tables in
+            tables.orders.values
+                .filter { row in
+                    guard let queuedAt = row.queuedAt else { return false }
+                    return row.record.status == .queued && queuedAt <= queuedBefore && row.delayNoticedAt == nil
+                }
+                .sorted {
+                    ($0.queuedAt ?? 0, $0.record.topupId.rawValue) < ($1.queuedAt ?? 0, $1.record.topupId.rawValue)
+                }
+                .prefix(limit).map(\.record)
+        }
+    }
+
+    public func markDelayNoticed(_ topupId: TopupID, now: Int64, in transaction: Transaction) async throws -> Bool {
+        try database.write(in: transaction) { tables in
+            guard var row = tables.orders[topupId.rawValue], row.record.status == .queued, row.delayNoticedAt == nil
+            else { return false }
+            row.delayNoticedAt = now
+            row.record.updatedAt = now
+            tables.orders[topupId.rawValue] = row
+            return true
+        }
     }
 }
 

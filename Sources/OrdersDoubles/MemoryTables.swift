@@ -18,7 +18,9 @@ struct MemoryTables: Sendable {
     var alertConditions: [String: AlertConditionRow] = [:]
     var alertEmails: [String: AlertEmailRow] = [:]
     var consoleSessions: [String: ConsoleSessionRow] = [:]
+    var staff: [String: StaffRecord] = [:]
     var workers: [String: WorkerRow] = [:]
+    var notes: [OrderNote] = []
 }
 
 /// Who holds a row and until when; both nil when nobody does.
@@ -46,6 +48,9 @@ struct OrderRow: LeasedRow {
     var fulfilledAt: Int64?
     var lastCheckError: String?
     var stuckNotifiedAt: Int64?
+    /// When the order was first seen QUEUED, and when its buyer was told of the delay.
+    var queuedAt: Int64?
+    var delayNoticedAt: Int64?
 
     var due: Int64? {
         get { record.nextCheckAt }

@@ -9,6 +9,8 @@ extension SQLOrderRepository {
         var query = SQLQueryString("SELECT \(unsafeRaw: OrderRecord.columns) FROM orders WHERE 1 = 1")
         if let status = search.status { query = query + " AND status = \(bind: status.rawValue)" }
         if let user = search.userId { query = query + " AND user_id = \(bind: user.rawValue)" }
+        if let type = search.type { query = query + " AND card_type = \(bind: type.rawValue)" }
+        if let value = search.value { query = query + " AND value = \(bind: value)" }
         if let from = search.from { query = query + " AND created_at >= \(bind: from)" }
         if let to = search.to { query = query + " AND created_at <= \(bind: to)" }
         if let text = search.query {
@@ -16,7 +18,9 @@ extension SQLOrderRepository {
             query =
                 query
                 + " AND (topup_id = \(bind: text) OR topup_ref = \(bind: text) OR number = \(bind: text)"
-                + " OR email = \(bind: text) OR phone = \(bind: ContactRules.normalisedAlgerianPhone(text) ?? text))"
+                + " OR transaction_number = \(bind: text) OR user_id = \(bind: text)"
+                + " OR lower(email) = \(bind: text.lowercased())"
+                + " OR phone = \(bind: ContactRules.normalisedAlgerianPhone(text) ?? text))"
         }
         if let delivery = search.delivery {
             let states = delivery == .pending ? [DeliveryState.pending, .sending] : [delivery]
@@ -63,5 +67,64 @@ extension SQLOrderRepository {
             }
         }
         return counts
+    }
+}
+
+extension SQLOrderRepository {
+    /// Per Algiers day: orders, delivered (a card delivery delivered), failed (refunded, or card
+    /// deliveries that all failed), face value of the fulfilled ones.
+    public func dailyFigures(from: Int64, to: Int64) async throws -> [DailyFigures] {
+        func card(_ condition: String) -> String {
+            "EXISTS (SELECT 1 FROM deliveries d WHERE d.topup_id = o.topup_id AND d.purpose = 'card' AND \(condition))"
+        }
+        let delivered = card("d.state = 'delivered'")
+        let failed = "o.status = 'REFUNDED' OR (\(card("d.state = 'failed'")) AND NOT \(card("d.state <> 'failed'")))"
+        let day = "(o.created_at + \(DailyFigures.algiersOffset)) / \(DailyFigures.dayMillis)"
+        let rows = try await store.sql.raw(
+            """
+            SELECT \(unsafeRaw: day) AS day, CAST(COUNT(*) AS BIGINT) AS orders,
+                CAST(SUM(CASE WHEN \(unsafeRaw: delivered) THEN 1 ELSE 0 END) AS BIGINT) AS delivered,
+                CAST(SUM(CASE WHEN \(unsafeRaw: failed) THEN 1 ELSE 0 END) AS BIGINT) AS failed,
+                CAST(SUM(CASE WHEN o.status = 'FULFILLED' THEN COALESCE(o.value, 0) ELSE 0 END) AS BIGINT) AS face
+            FROM orders o
+            WHERE o.created_at >= \(bind: from) AND o.created_at <= \(bind: to)
+            GROUP BY \(unsafeRaw: day) ORDER BY 1
+            """
+        ).all()
+        return try rows.map { row in
+            DailyFigures(
+                day: try row.decode(column: "day", as: Int64.self),
+                orders: try row.decode(column: "orders", as: Int.self),
+                delivered: try row.decode(column: "delivered", as: Int.self),
+                failed: try row.decode(column: "failed", as: Int.self),
+                faceValue: try row.decode(column: "face", as: Int.self))
+        }
+    }
+}
+
+extension SQLOrderRepository {
+    public func addNote(_ note: OrderNote, in transaction: Transaction) async throws {
+        try await transaction.sql.raw(
+            """
+            INSERT INTO order_notes (id, topup_id, author, body, created_at)
+            VALUES (\(bind: note.id), \(bind: note.topupId.rawValue), \(bind: note.author), \(bind: note.text),
+                \(bind: note.createdAt))
+            """
+        ).run()
+    }
+
+    public func notes(of topupId: TopupID) async throws -> [OrderNote] {
+        try await store.sql.raw(
+            """
+            SELECT id, author, body, created_at FROM order_notes WHERE topup_id = \(bind: topupId.rawValue)
+            ORDER BY created_at, id
+            """
+        ).all().map { row in
+            OrderNote(
+                id: try row.decode(column: "id", as: String.self), topupId: topupId,
+                author: try row.decode(column: "author", as: String.self),
+                text: try row.decode(column: "body", as: String.self),
+                createdAt: try row.decode(column: "created_at", as: Int64.self))
+        }
     }
 }

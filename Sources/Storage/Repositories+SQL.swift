@@ -9,7 +9,8 @@ extension Repositories {
             pipeline: SQLPipelineRepository(store: store), audit: SQLAuditRepository(store: store),
             leases: SQLLeases(store: store), rateLimits: SQLRateLimiter(store: store),
             webhooks: SQLWebhookRepository(store: store), alerts: SQLAlertRepository(store: store),
-            consoleSessions: SQLConsoleSessionRepository(store: store), workers: SQLWorkers(store: store),
+            consoleSessions: SQLConsoleSessionRepository(store: store), staff: SQLStaffRepository(store: store),
+            workers: SQLWorkers(store: store),
             transactions: store)
     }
 }

@@ -19,7 +19,9 @@ public struct SQLPipelineRepository: PipelineRepository {
         _ topupId: TopupID, owner: String, status: OrderStatus?, nextCheckAt: Int64?, error: String?, now: Int64,
         in transaction: Transaction?
     ) async throws -> Bool {
-        let statusClause: SQLQueryString = status.map { "status = \(bind: $0.rawValue), " } ?? ""
+        var statusClause: SQLQueryString = status.map { "status = \(bind: $0.rawValue), " } ?? ""
+        // The first time an order is seen QUEUED starts its delay-notice clock.
+        if status == .queued { statusClause = statusClause + "queued_at = COALESCE(queued_at, \(bind: now)), " }
         let rows = try await Transaction.sql(transaction, store).raw(
             SQLQueryString("UPDATE orders SET ") + statusClause
                 + "next_check_at = \(bind: nextCheckAt), check_count = check_count + 1, last_check_error = \(bind: error), "
@@ -94,6 +96,30 @@ public struct SQLPipelineRepository: PipelineRepository {
             UPDATE orders SET status = \(bind: OrderStatus.handling.rawValue), next_check_at = \(bind: now),
                 check_count = 0, tracked_since = \(bind: now), updated_at = \(bind: now)
             WHERE topup_id = \(bind: topupId.rawValue) AND status = \(bind: OrderStatus.unknownUpstream.rawValue)
+            RETURNING topup_id
+            """
+        ).all().isEmpty == false
+    }
+
+    // MARK: - Delay notices
+
+    public func dueDelayNotices(queuedBefore: Int64, limit: Int) async throws -> [OrderRecord] {
+        try await store.sql.raw(
+            """
+            SELECT \(unsafeRaw: OrderRecord.columns) FROM orders
+            WHERE status = \(bind: OrderStatus.queued.rawValue) AND queued_at <= \(bind: queuedBefore)
+                AND delay_noticed_at IS NULL
+            ORDER BY queued_at LIMIT \(bind: limit)
+            """
+        ).all().map(OrderRecord.init(row:))
+    }
+
+    public func markDelayNoticed(_ topupId: TopupID, now: Int64, in transaction: Transaction) async throws -> Bool {
+        try await transaction.sql.raw(
+            """
+            UPDATE orders SET delay_noticed_at = \(bind: now), updated_at = \(bind: now)
+            WHERE topup_id = \(bind: topupId.rawValue) AND status = \(bind: OrderStatus.queued.rawValue)
+                AND delay_noticed_at IS NULL
             RETURNING topup_id
             """
         ).all().isEmpty == false

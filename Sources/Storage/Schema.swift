@@ -252,6 +252,58 @@ enum Schema {
                 "ALTER TABLE alert_emails ADD COLUMN mac_key_id TEXT",
             ]
         },
+        // Staff members: the token's HMAC (never the token) and a MAC over the row; console sessions name
+        // the member who opened them, bound by a MAC. Sessions of earlier versions carry no such MAC, so
+        // they end here (they would no longer open anyway).
+        Migration(version: 16, name: "staff members") { _ in
+            [
+                """
+                CREATE TABLE staff (
+                    name TEXT PRIMARY KEY,
+                    role TEXT NOT NULL,
+                    token_hash TEXT NOT NULL,
+                    key_id TEXT NOT NULL,
+                    mac TEXT NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE UNIQUE INDEX staff_token_hash ON staff (token_hash)",
+                "ALTER TABLE console_sessions ADD COLUMN member TEXT",
+                "ALTER TABLE console_sessions ADD COLUMN member_mac TEXT",
+                "CREATE INDEX console_sessions_member ON console_sessions (member) WHERE member IS NOT NULL",
+                "UPDATE console_sessions SET ended_at = created_at WHERE ended_at IS NULL",
+            ]
+        },
+        // When an order became QUEUED, and when its buyer was told the card is delayed: one notice each.
+        Migration(version: 17, name: "delay notices") { _ in
+            [
+                "ALTER TABLE orders ADD COLUMN queued_at BIGINT",
+                "ALTER TABLE orders ADD COLUMN delay_noticed_at BIGINT",
+                "CREATE INDEX orders_delay_notice ON orders (status, queued_at)",
+            ]
+        },
+        // The console's and the API's search: a transaction number a buyer quotes, and an email in any case.
+        Migration(version: 18, name: "search by transaction number and email in any case") { _ in
+            [
+                "CREATE INDEX orders_transaction_number ON orders (transaction_number)",
+                "CREATE INDEX orders_email_lower ON orders (lower(email))",
+            ]
+        },
+        // The shop's notes on an order: for its people, never in a buyer's message.
+        Migration(version: 19, name: "order notes") { _ in
+            [
+                """
+                CREATE TABLE order_notes (
+                    id TEXT PRIMARY KEY,
+                    topup_id TEXT NOT NULL REFERENCES orders (topup_id),
+                    author TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX order_notes_order ON order_notes (topup_id, created_at)",
+            ]
+        },
     ]
 
     /// Triggers that make the audit trail refuse updates and deletes at the database itself.

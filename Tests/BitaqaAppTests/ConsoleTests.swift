@@ -134,7 +134,7 @@ struct ConsoleTests {
             let reconciled = try await Self.get(client, "/console/reconciliation?run=1", cookie: cookie)
             let reconciledHTML = String(buffer: reconciled.body)
             #expect(
-                reconciled.status == .ok && reconciledHTML.contains("missing_upstream"),
+                reconciled.status == .ok && reconciledHTML.contains("dans Bitaqa, absent chez OneClickDz"),
                 "seeded orders the sandbox never sold")
             let badWindow = String(
                 buffer: try await Self.get(client, "/console/reconciliation?run=1&from=soon", cookie: cookie).body)

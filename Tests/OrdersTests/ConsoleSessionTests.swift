@@ -19,7 +19,8 @@ struct ConsoleSessionTests {
             let clock = ManualClock()
             let context = DomainContext(store: store, time: clock.source)
             let sessions = ConsoleSessions(
-                context: context, adminToken: Secret("admin-token-CANARY-01"), ring: Self.ring, lifetime: .seconds(60))
+                context: context, adminToken: Secret("admin-token-CANARY-01"),
+                staff: StaffDirectory(context: context, ring: Self.ring), ring: Self.ring, lifetime: .seconds(60))
             await #expect(throws: ConsoleSessions.SignInFailure.wrongToken) {
                 try await sessions.signIn(token: "admin-token-CANARY-02", address: "10.0.0.1")
             }
@@ -49,14 +50,17 @@ struct ConsoleSessionTests {
         try await database.withStore { store, _ in
             let context = DomainContext(store: store)
             let before = ConsoleSessions(
-                context: context, adminToken: Secret("admin-token-CANARY-01"), ring: Self.ring, lifetime: .seconds(600))
+                context: context, adminToken: Secret("admin-token-CANARY-01"),
+                staff: StaffDirectory(context: context, ring: Self.ring), ring: Self.ring, lifetime: .seconds(600))
             let (cookie, session) = try await before.signIn(token: "admin-token-CANARY-01", address: "10.0.0.1")
             #expect(try await before.session(cookie: cookie) == session)
             let changedToken = ConsoleSessions(
-                context: context, adminToken: Secret("admin-token-CANARY-02"), ring: Self.ring, lifetime: .seconds(600))
+                context: context, adminToken: Secret("admin-token-CANARY-02"),
+                staff: StaffDirectory(context: context, ring: Self.ring), ring: Self.ring, lifetime: .seconds(600))
             #expect(try await changedToken.session(cookie: cookie) == nil, "the old token's session still opens")
             let rotated = ConsoleSessions(
                 context: context, adminToken: Secret("admin-token-CANARY-01"),
+                staff: StaffDirectory(context: context, ring: Self.ring),
                 ring: try KeyRing(keys: [SecretBytes.random(count: 32), SecretBytes(Array(repeating: 0x5c, count: 32))]
                 ),
                 lifetime: .seconds(600))

@@ -46,6 +46,8 @@ public struct Composition: Sendable {
     public let orders: MerchantOrders
     public let webhookRetry: WebhookRetry
     public let correction: ContactCorrection
+    /// The staff members and their tokens (`bitaqa staff`, the API, the console).
+    public let staff: StaffDirectory
     public let checkpoints: CheckpointWriter
     public let metrics: MetricsRegistry
     public let pipelineMetrics: PipelineMetrics
@@ -148,6 +150,7 @@ public struct Composition: Sendable {
                 onDemand: onDemand, resender: resender),
             webhookRetry: WebhookRetry(context: domain),
             correction: ContactCorrection(context: domain, binder: binder),
+            staff: StaffDirectory(context: domain, ring: ring),
             checkpoints: CheckpointWriter(
                 trail: trail, keys: CheckpointKeys(ring: ring),
                 file: CheckpointFile(path: configuration.audit.checkpointFile),

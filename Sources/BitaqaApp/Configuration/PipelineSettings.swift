@@ -28,6 +28,8 @@ import Orders
 /// - `BITAQA_HEARTBEAT_INTERVAL`: seconds between a process's heartbeats (default 2, decimals allowed).
 /// - `BITAQA_WORKER_TIMEOUT`: seconds without a heartbeat after which a process counts as stopped and any
 ///   other process takes back its claims (default 10; at least twice the heartbeat interval).
+/// - `BITAQA_DELAY_NOTICE_AFTER`: seconds an order may stay QUEUED before its buyer gets one "your card
+///   is delayed" message (default 1800; 0 turns it off).
 public struct PipelineSettings: Sendable {
     public var pollInterval: Duration
     public var queuedEarly: Duration
@@ -45,6 +47,8 @@ public struct PipelineSettings: Sendable {
     public var heartbeatInterval: Duration
     public var unknownUpstreamAfter: Duration
     public var workerTimeout: Duration
+    /// Nil: no delay notices.
+    public var delayNoticeAfter: Duration?
 
     init(reader: ConfigReader) throws(ConfigurationError) {
         let root = SettingsReader(reader, scope: ["bitaqa"])
@@ -64,6 +68,8 @@ public struct PipelineSettings: Sendable {
         heartbeatInterval = try root.duration("heartbeat.interval", default: 2, range: 0.05...600)
         unknownUpstreamAfter = try root.duration("unknown.upstream.after", default: 3_600, range: 0...2_592_000)
         workerTimeout = try root.duration("worker.timeout", default: 10, range: 0.1...3_600)
+        let delay = try root.duration("delay.notice.after", default: 1_800, range: 0...2_592_000)
+        delayNoticeAfter = delay > .zero ? delay : nil
         guard workerTimeout >= heartbeatInterval * 2 else {
             throw ConfigurationError("BITAQA_WORKER_TIMEOUT", "must be at least twice BITAQA_HEARTBEAT_INTERVAL")
         }

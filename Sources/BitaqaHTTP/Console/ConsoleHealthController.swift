@@ -41,7 +41,9 @@ struct ConsoleHealthController {
                 },
                 rotation: pending == 0 ? (words["rotationDone"] ?? "") : "\(pending) \(words["rotationLeft"] ?? "")",
                 head: head.map { "#\($0.sequence) \($0.hash.prefix(16))…" } ?? "-",
-                checkpoint: checkpoint.map { "#\($0.sequence) \(Timestamp.iso8601($0.at))" } ?? "-",
+                checkpoint: checkpoint.map {
+                    "#\($0.sequence) \(ConsoleTerms.time($0.at, ConsoleSupport.locale(request)))"
+                } ?? "-",
                 selfCheck: problem ?? (words["intact"] ?? ""), upstream: upstream)
             return support.page(view, request: request, session: session)
         }

@@ -1,6 +1,7 @@
 import Audit
 import BitaqaCore
 import Foundation
+import Messaging
 import Orders
 
 /// `/console/orders`: the search form and one page of orders.
@@ -9,21 +10,25 @@ struct ConsoleOrdersView: ConsoleView {
         let id: String
         let href: String
         let created: String
+        /// The status in the console's language, and its code beside it.
+        let statusLabel: String
         let status: String
         let number: String
         let value: String
-        /// The card deliveries, `channel: state`, comma-separated.
+        /// The card deliveries, `channel: state` in words, comma-separated.
         let deliveries: String
 
-        init(_ order: OrderRecord, deliveries: [DeliveryRecord]) {
+        init(_ order: OrderRecord, deliveries: [DeliveryRecord], locale: CustomerLocale = .fr) {
             id = order.topupId.rawValue
             href = ConsoleOrderView.path(order.topupId)
-            created = Timestamp.iso8601(order.createdAt)
+            created = ConsoleTerms.time(order.createdAt, locale)
+            statusLabel = ConsoleTerms.status(order.status, locale)
             status = order.status.rawValue
             number = order.number ?? "-"
-            value = order.value.map { "\($0) DZD" } ?? "-"
+            value = order.value.map { DinarAmount.text($0, locale: locale) } ?? "-"
             self.deliveries = deliveries.filter { $0.purpose == .card }
-                .map { "\($0.channel.rawValue): \($0.state.rawValue)" }.joined(separator: ", ")
+                .map { "\(ConsoleTerms.channel($0.channel, locale)) : \(ConsoleTerms.state($0.state, locale))" }
+                .joined(separator: ", ")
         }
     }
 
@@ -56,32 +61,42 @@ struct ConsoleOrderView: ConsoleView {
         let channel: String
         let purpose: String
         let recipient: String
+        let stateLabel: String
         let state: String
         let attempts: Int
+        /// What the error means and what to do next, in words; empty without an error.
+        let reason: String
+        /// The error as the channel gave it, shown beside the words.
         let error: String
+        let hasError: Bool
         let time: String
 
-        init(_ delivery: DeliveryRecord, of order: OrderRecord) {
+        init(_ delivery: DeliveryRecord, of order: OrderRecord, locale: CustomerLocale) {
             let contact = delivery.channel == .email ? order.email : order.phone
-            channel = delivery.channel.rawValue
-            purpose = delivery.purpose.rawValue
+            channel = ConsoleTerms.channel(delivery.channel, locale)
+            purpose = ConsoleTerms.purpose(delivery.purpose, locale)
             recipient = contact.map { ContactRules.masked($0, channel: delivery.channel) } ?? "-"
+            stateLabel = ConsoleTerms.state(delivery.state, locale)
             state = delivery.state.rawValue
             attempts = delivery.attempts
             error = delivery.lastError ?? ""
-            time = Timestamp.iso8601(delivery.deliveredAt ?? delivery.createdAt)
+            reason = ConsoleTerms.failure(error, channel: delivery.channel, locale) ?? ""
+            hasError = !error.isEmpty
+            time = ConsoleTerms.time(delivery.deliveredAt ?? delivery.createdAt, locale)
         }
     }
 
     struct Event: Sendable {
         let time: String
+        let kindLabel: String
         let kind: String
         let actor: String
         /// The details, `key=value`, sorted by key.
         let details: String
 
-        init(_ record: AuditRecord) {
-            time = Timestamp.iso8601(record.at)
+        init(_ record: AuditRecord, locale: CustomerLocale) {
+            time = ConsoleTerms.time(record.at, locale)
+            kindLabel = ConsoleTerms.audit(record.event.kind, locale)
             kind = record.event.kind.rawValue
             actor = record.event.actor ?? "-"
             details = record.event.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
@@ -89,10 +104,17 @@ struct ConsoleOrderView: ConsoleView {
         }
     }
 
+    /// A channel of the resend form.
+    struct Channel: Sendable {
+        let value: String
+        let label: String
+    }
+
     static let template = ConsolePages.Template.order
     let id: String
     /// The order's address, which the action forms post under.
     let base: String
+    let statusLabel: String
     let status: String
     let user: String
     let number: String
@@ -101,26 +123,31 @@ struct ConsoleOrderView: ConsoleView {
     let phone: String
     let created: String
     /// The channels this process can deliver on, for the resend form.
-    let channels: [String]
+    let channels: [Channel]
     let deliveries: [Delivery]
     let events: [Event]
+    /// An action that did not go through: why, and what to do, in the console's language.
+    var problem: String?
 
     init(
         _ order: OrderRecord, deliveries: [DeliveryRecord], events: [AuditRecord],
-        availableChannels: Set<DeliveryChannel>
+        availableChannels: Set<DeliveryChannel>, locale: CustomerLocale = .fr
     ) {
         id = order.topupId.rawValue
         base = Self.path(order.topupId)
+        statusLabel = ConsoleTerms.status(order.status, locale)
         status = order.status.rawValue
         user = order.userId.rawValue
         number = order.number ?? "-"
-        value = order.value.map { "\($0) DZD" } ?? "-"
+        value = order.value.map { DinarAmount.text($0, locale: locale) } ?? "-"
         email = order.email.map { ContactRules.masked($0, channel: .email) } ?? "-"
         phone = order.phone.map { ContactRules.masked($0, channel: .sms) } ?? "-"
-        created = Timestamp.iso8601(order.createdAt)
-        channels = DeliveryChannel.allCases.filter(availableChannels.contains).map(\.rawValue)
-        self.deliveries = deliveries.map { Delivery($0, of: order) }
-        self.events = events.map(Event.init)
+        created = ConsoleTerms.time(order.createdAt, locale)
+        channels = DeliveryChannel.allCases.filter(availableChannels.contains).map {
+            Channel(value: $0.rawValue, label: ConsoleTerms.channel($0, locale))
+        }
+        self.deliveries = deliveries.map { Delivery($0, of: order, locale: locale) }
+        self.events = events.map { Event($0, locale: locale) }
     }
 
     /// The order's page: its id is one path segment, whatever it holds.
@@ -129,4 +156,11 @@ struct ConsoleOrderView: ConsoleView {
     }
 
     private static let unreserved = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+}
+
+extension ConsoleTerms {
+    /// A stored time (milliseconds since 1970, UTC) in Algiers time, as the language writes dates.
+    static func time(_ milliseconds: Int64, _ locale: CustomerLocale) -> String {
+        AlgiersTime.format(milliseconds: milliseconds, locale: locale, zone: false)
+    }
 }

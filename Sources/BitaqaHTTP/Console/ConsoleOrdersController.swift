@@ -34,7 +34,6 @@ struct ConsoleOrdersController {
                 return support.page(ConsoleOrdersView.empty, request: request, session: session, status: .badRequest)
             }
             let listed = try await OrderListing(context: domain).page(search)
-            let words = ConsoleSupport.words(request)
             var next: String?
             if let cursor = listed.nextCursor {
                 var components = URLComponents()
@@ -44,14 +43,18 @@ struct ConsoleOrdersController {
                     } + [URLQueryItem(name: "cursor", value: cursor)]
                 next = "/console/orders" + (components.string ?? "")
             }
-            let rows = listed.orders.map { ConsoleOrdersView.Row($0, deliveries: listed.deliveries[$0.topupId] ?? []) }
+            let locale = ConsoleSupport.locale(request)
+            let rows = listed.orders.map {
+                ConsoleOrdersView.Row($0, deliveries: listed.deliveries[$0.topupId] ?? [], locale: locale)
+            }
             let view = ConsoleOrdersView(
                 q: search.query ?? "", orders: rows, hasOrders: !rows.isEmpty, next: next,
                 statusOptions: OrderStatus.allCases.map {
-                    .init(value: $0.rawValue, label: $0.rawValue, selected: search.status == $0)
+                    .init(value: $0.rawValue, label: ConsoleTerms.status($0, locale), selected: search.status == $0)
                 },
                 deliveryOptions: [DeliveryState.pending, .failed, .delivered].map {
-                    .init(value: $0.rawValue, label: words[$0.rawValue] ?? $0.rawValue, selected: search.delivery == $0)
+                    .init(
+                        value: $0.rawValue, label: ConsoleTerms.state($0, locale), selected: search.delivery == $0)
                 })
             return support.page(view, request: request, session: session)
         }
@@ -68,9 +71,13 @@ struct ConsoleOrdersController {
                     notice: words["notFound"])
             }
             let events = try await domain.trail.events(of: id)
-            let view = ConsoleOrderView(
-                shown.order, deliveries: shown.deliveries, events: events, availableChannels: availableChannels)
-            let notice = request.uri.queryParameters.get("notice").flatMap { words[String($0)] }
+            let locale = ConsoleSupport.locale(request)
+            var view = ConsoleOrderView(
+                shown.order, deliveries: shown.deliveries, events: events, availableChannels: availableChannels,
+                locale: locale)
+            let (notice, problem) = ConsoleTexts.orderNotice(
+                request.uri.queryParameters.get("notice").map { String($0) }, status: shown.order.status, locale)
+            view.problem = problem
             return support.page(view, request: request, session: session, notice: notice)
         }
     }
@@ -83,8 +90,8 @@ struct ConsoleOrdersController {
         do {
             _ = try await orders.resend(id, channel: channel, by: Self.requester(post.session, context))
             return Self.redirect(id, notice: "done")
-        } catch is Resender.Refusal {
-            return Self.redirect(id, notice: "notReady")
+        } catch let refusal as Resender.Refusal {
+            return Self.redirect(id, notice: ConsoleTexts.notice(for: refusal))
         }
     }
 
@@ -93,18 +100,23 @@ struct ConsoleOrdersController {
         if try await orders.checkNow(id, by: Self.requester(post.session, context)).upstreamFailure != nil {
             return Self.redirect(id, notice: "checkFailed")
         }
-        return Self.redirect(id, notice: "done")
+        return Self.redirect(id, notice: "checked")
     }
 
     @Sendable func contact(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (post, id) = try await action(request, context: context, as: ConsoleContactForm.self)
-        let change = try ContactChange(
-            email: post.form.email.flatMap { $0.isEmpty ? nil : $0 },
-            phone: post.form.phone.flatMap { $0.isEmpty ? nil : $0 }
-        ).validated()
+        let change: ContactCorrection.Change
+        do {
+            change = try ContactChange(
+                email: post.form.email.flatMap { $0.isEmpty ? nil : $0 },
+                phone: post.form.phone.flatMap { $0.isEmpty ? nil : $0 }
+            ).validated()
+        } catch {
+            return Self.redirect(id, notice: ConsoleTexts.notice(forContact: error))
+        }
         do {
             _ = try await correction.correct(
-                id, change, actor: "console", requestID: context.requestID,
+                id, change, actor: post.session.actor, requestID: context.requestID,
                 clientRequestID: "session:" + post.session.id)
         } catch is ContactCorrection.Refused {
             return Self.redirect(id, notice: "contactRefused")
@@ -127,7 +139,7 @@ struct ConsoleOrdersController {
     static func requester(_ session: ConsoleSessions.Session, _ context: AppRequestContext) -> MerchantOrders.Requester
     {
         MerchantOrders.Requester(
-            actor: "console", requestID: context.requestID, clientRequestID: "session:" + session.id,
+            actor: session.actor, requestID: context.requestID, clientRequestID: "session:" + session.id,
             session: session.id, limited: false)
     }
 

@@ -7,6 +7,9 @@ import Mustache
 /// braces); the only unescaped parts are the layout's style and the page already rendered into it.
 /// No script; the one inline style is allowed by its hash in the Content-Security-Policy.
 enum ConsolePages {
+    /// At phone width (600 px and less) a table becomes one block per row, each cell under its column's
+    /// name (`data-label`). Words never break inside; only ids, addresses and errors (`.id`, `code`) may
+    /// wrap anywhere, and a state stays on one line.
     static let style = """
         body{font-family:Arial,sans-serif;margin:0;background:#f6f7f9;color:#1b1f24;line-height:1.4}\
         header{display:flex;flex-wrap:wrap;gap:12px;align-items:center;padding:10px 16px;background:#0b3d6b;color:#fff}\
@@ -18,9 +21,16 @@ enum ConsolePages {
         button{background:#0b6bcb;color:#fff;border:0;border-radius:6px;cursor:pointer}\
         a{color:#0a58a8}:focus{outline:3px solid #f0b400;outline-offset:2px}\
         .warn{background:#ffe3a3;color:#3d2a00;padding:8px;font-weight:bold}.notice{background:#dff3e4;padding:8px 16px;margin:0}\
-        .error{background:#ffd7d5;padding:8px}dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 12px}\
+        .error{background:#ffd7d5;color:#5c0b07;padding:8px 16px;margin:0}\
+        dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 12px}\
         dt{color:#424a53}section{background:#fff;padding:8px 16px;margin:12px 0;border-radius:8px}\
-        h1,h2,td,dd,p{overflow-wrap:anywhere}@media (max-width:600px){th,td{display:block;border:0}tr{display:block;border-bottom:1px solid #d0d7de}}
+        h1,h2,td,dd,p{word-break:normal;overflow-wrap:normal}.id,code{overflow-wrap:anywhere}\
+        code{font-size:.85em;color:#57606a;background:#f0f2f4;padding:0 3px;border-radius:3px}\
+        .state{white-space:nowrap}.muted{color:#57606a;font-size:.9em}.why{display:block}\
+        @media (max-width:600px){thead{display:none}th,td{display:block;border:0}\
+        tr{display:block;border-bottom:1px solid #d0d7de;padding:4px 0}\
+        td[data-label]::before{content:attr(data-label);display:block;font-size:.8em;color:#57606a}\
+        dl{grid-template-columns:1fr}dd{margin:0 0 6px 0}}
         """
 
     static let policy: String = {
@@ -43,7 +53,7 @@ enum ConsolePages {
         <nav aria-label="{{t_language}}"><a href="?lang=fr" lang="fr">Français</a><a href="?lang=ar" lang="ar">العربية</a>
         <a href="?lang=en" lang="en">English</a></nav></header>
         {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
-        <main>{{{content}}}</main></body></html>
+        <main>{{{content}}}{{#signedIn}}<p class="muted">{{t_timesNote}}</p>{{/signedIn}}</main></body></html>
         """
 
     static let login = """
@@ -56,10 +66,10 @@ enum ConsolePages {
     static let overview = """
         <h1>{{t_overview}}</h1>{{#sandbox}}<p class="warn">{{t_sandbox}}</p>{{/sandbox}}
         <section><h2>{{t_today}}</h2><table><tbody>
-        {{#statuses}}<tr><th scope="row">{{name}}</th><td>{{count}}</td></tr>{{/statuses}}</tbody></table></section>
+        {{#statuses}}<tr><th scope="row">{{name}} <code>{{code}}</code></th><td>{{count}}</td></tr>{{/statuses}}</tbody></table></section>
         <section><h2>{{t_deliveries}}</h2><p><a href="/console/orders?delivery=pending">{{pending}} {{t_pending}}</a> ·
         <a href="/console/orders?delivery=failed">{{failed}} {{t_failed}}</a></p></section>
-        <section><h2>{{t_balance}}</h2><p>{{balance}} · {{t_keyType}}: {{keyType}}</p></section>
+        <section><h2>{{t_balance}}</h2><p>{{balance}} · {{t_keyType}} : <bdi dir="ltr">{{keyType}}</bdi></p></section>
         <section><h2>{{t_webhooks}}</h2><p>{{webhooks}}</p></section>
         <section><h2>{{t_selfCheck}}</h2><p><a href="/console/health">{{audit}}</a></p></section>
         """
@@ -69,69 +79,86 @@ enum ConsolePages {
         <form method="get" action="/console/orders"><label for="q">{{t_search}}</label>
         <input id="q" name="q" value="{{q}}" placeholder="{{t_searchHint}}">
         <label for="status">{{t_status}}</label><select id="status" name="status"><option value="">{{t_any}}</option>
-        {{#statusOptions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/statusOptions}}
+        {{#statusOptions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statusOptions}}
         </select><label for="delivery">{{t_delivery}}</label><select id="delivery" name="delivery">
         <option value="">{{t_any}}</option>{{#deliveryOptions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/deliveryOptions}}
         </select><button type="submit">{{t_search}}</button></form>
         {{#hasOrders}}<table><thead><tr><th scope="col">{{t_order}}</th><th scope="col">{{t_created}}</th>
         <th scope="col">{{t_status}}</th><th scope="col">{{t_line}}</th><th scope="col">{{t_value}}</th>
         <th scope="col">{{t_delivery}}</th></tr></thead><tbody>
-        {{#orders}}<tr><td><a href="{{href}}">{{id}}</a></td><td>{{created}}</td><td>{{status}}</td><td>{{number}}</td>
-        <td>{{value}}</td><td>{{deliveries}}</td></tr>{{/orders}}</tbody></table>{{/hasOrders}}
+        {{#orders}}<tr><td data-label="{{t_order}}"><a href="{{href}}" class="id"><bdi dir="ltr">{{id}}</bdi></a></td>
+        <td data-label="{{t_created}}"><bdi dir="ltr">{{created}}</bdi></td>
+        <td data-label="{{t_status}}" class="state">{{statusLabel}} <code>{{status}}</code></td>
+        <td data-label="{{t_line}}"><bdi dir="ltr">{{number}}</bdi></td><td data-label="{{t_value}}">{{value}}</td>
+        <td data-label="{{t_delivery}}">{{deliveries}}</td></tr>{{/orders}}</tbody></table>{{/hasOrders}}
         {{^hasOrders}}<p>{{t_noOrders}}</p>{{/hasOrders}}{{#next}}<p><a href="{{next}}">{{t_next}}</a></p>{{/next}}
         """
 
     static let order = """
-        <h1>{{t_order}} {{id}}</h1>
-        <dl><dt>{{t_status}}</dt><dd>{{status}}</dd><dt>{{t_user}}</dt><dd>{{user}}</dd><dt>{{t_line}}</dt><dd>{{number}}</dd>
-        <dt>{{t_value}}</dt><dd>{{value}}</dd><dt>{{t_email}}</dt><dd>{{email}}</dd><dt>{{t_phone}}</dt><dd>{{phone}}</dd>
-        <dt>{{t_created}}</dt><dd>{{created}}</dd></dl>
+        <h1>{{t_order}} <bdi dir="ltr" class="id">{{id}}</bdi></h1>
+        {{#problem}}<p class="error" role="alert">{{problem}}</p>{{/problem}}
+        <dl><dt>{{t_status}}</dt><dd>{{statusLabel}} <code>{{status}}</code></dd><dt>{{t_user}}</dt><dd><bdi dir="ltr" class="id">{{user}}</bdi></dd>
+        <dt>{{t_line}}</dt><dd><bdi dir="ltr">{{number}}</bdi></dd>
+        <dt>{{t_value}}</dt><dd>{{value}}</dd><dt>{{t_email}}</dt><dd><bdi dir="ltr" class="id">{{email}}</bdi></dd>
+        <dt>{{t_phone}}</dt><dd><bdi dir="ltr">{{phone}}</bdi></dd>
+        <dt>{{t_created}}</dt><dd><bdi dir="ltr">{{created}}</bdi></dd></dl>
         <section><h2>{{t_deliveries}}</h2><table><thead><tr><th scope="col">{{t_channel}}</th><th scope="col">{{t_recipient}}</th>
         <th scope="col">{{t_state}}</th><th scope="col">{{t_attempts}}</th><th scope="col">{{t_error}}</th><th scope="col">{{t_time}}</th></tr></thead>
-        <tbody>{{#deliveries}}<tr><td>{{channel}} ({{purpose}})</td><td>{{recipient}}</td><td>{{state}}</td><td>{{attempts}}</td>
-        <td>{{error}}</td><td>{{time}}</td></tr>{{/deliveries}}</tbody></table></section>
+        <tbody>{{#deliveries}}<tr><td data-label="{{t_channel}}">{{channel}} ({{purpose}})</td>
+        <td data-label="{{t_recipient}}"><bdi dir="ltr" class="id">{{recipient}}</bdi></td>
+        <td data-label="{{t_state}}" class="state">{{stateLabel}}</td><td data-label="{{t_attempts}}">{{attempts}}</td>
+        <td data-label="{{t_error}}">{{#hasError}}<span class="why">{{reason}}</span><span class="muted">{{t_rawError}} : <code dir="ltr">{{error}}</code></span>{{/hasError}}</td>
+        <td data-label="{{t_time}}"><bdi dir="ltr">{{time}}</bdi></td></tr>{{/deliveries}}</tbody></table></section>
         <section><h2>{{t_actions}}</h2>
         <form method="post" action="{{base}}/resend"><input type="hidden" name="csrf" value="{{csrf}}">
         <label for="channel">{{t_channel}}</label><select id="channel" name="channel">
-        {{#channels}}<option value="{{.}}">{{.}}</option>{{/channels}}</select><button type="submit">{{t_resend}}</button></form>
+        {{#channels}}<option value="{{value}}">{{label}}</option>{{/channels}}</select><button type="submit">{{t_resend}}</button></form>
         <form method="post" action="{{base}}/check"><input type="hidden" name="csrf" value="{{csrf}}">
         <button type="submit">{{t_checkNow}}</button></form>
         <form method="post" action="{{base}}/contact"><input type="hidden" name="csrf" value="{{csrf}}">
-        <label for="email">{{t_email}}</label><input id="email" name="email" type="email">
-        <label for="phone">{{t_phone}}</label><input id="phone" name="phone" type="tel">
+        <label for="email">{{t_email}}</label><input id="email" name="email" type="email" dir="ltr">
+        <label for="phone">{{t_phone}}</label><input id="phone" name="phone" type="tel" dir="ltr">
         <button type="submit">{{t_correct}}</button></form></section>
         <section><h2>{{t_audit}}</h2><table><thead><tr><th scope="col">{{t_time}}</th><th scope="col">{{t_event}}</th>
         <th scope="col">{{t_actor}}</th><th scope="col"></th></tr></thead><tbody>
-        {{#events}}<tr><td>{{time}}</td><td>{{kind}}</td><td>{{actor}}</td><td>{{details}}</td></tr>{{/events}}
+        {{#events}}<tr><td data-label="{{t_time}}"><bdi dir="ltr">{{time}}</bdi></td>
+        <td data-label="{{t_event}}">{{kindLabel}} <code>{{kind}}</code></td><td data-label="{{t_actor}}"><bdi dir="ltr">{{actor}}</bdi></td>
+        <td><code dir="ltr">{{details}}</code></td></tr>{{/events}}
         </tbody></table></section>
         """
 
     static let reconciliation = """
         <h1>{{t_reconciliation}}</h1>
         <form method="get" action="/console/reconciliation"><label for="from">{{t_from}}</label>
-        <input id="from" name="from" value="{{from}}" placeholder="2026-12-01T00:00:00Z">
-        <label for="to">{{t_to}}</label><input id="to" name="to" value="{{to}}" placeholder="2026-12-02T00:00:00Z">
+        <input id="from" name="from" type="date" value="{{from}}">
+        <label for="to">{{t_to}}</label><input id="to" name="to" type="date" value="{{to}}">
         <input type="hidden" name="run" value="1"><button type="submit">{{t_run}}</button></form>
         {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
-        {{#ran}}<p>{{summary}}</p>{{#hasDifferences}}<table><thead><tr><th scope="col">{{t_kind}}</th>
+        {{#ran}}<p><bdi dir="ltr">{{summary}}</bdi> ({{t_summary}})</p>{{#hasDifferences}}<table><thead><tr><th scope="col">{{t_kind}}</th>
         <th scope="col">{{t_order}}</th><th scope="col">OneClickDz</th><th scope="col">Bitaqa</th>
-        <th scope="col">{{t_value}}</th></tr></thead><tbody>{{#differences}}<tr><td>{{kind}}</td><td>{{topupId}}</td>
-        <td>{{upstream}}</td><td>{{local}}</td><td>{{value}}</td></tr>{{/differences}}</tbody></table>
-        <h2>{{t_totals}}</h2><table><tbody>{{#totals}}<tr><th scope="row">{{kind}}</th><td>{{count}}</td><td>{{amount}} DZD</td></tr>{{/totals}}
+        <th scope="col">{{t_value}}</th></tr></thead><tbody>{{#differences}}<tr><td data-label="{{t_kind}}">{{kind}}</td>
+        <td data-label="{{t_order}}"><bdi dir="ltr" class="id">{{topupId}}</bdi></td>
+        <td data-label="OneClickDz">{{upstream}}{{#hasUpstream}} <code>{{upstreamCode}}</code>{{/hasUpstream}}</td>
+        <td data-label="Bitaqa">{{local}}{{#hasLocal}} <code>{{localCode}}</code>{{/hasLocal}}</td>
+        <td data-label="{{t_value}}">{{value}}</td></tr>{{/differences}}</tbody></table>
+        <h2>{{t_totals}}</h2><table><tbody>{{#totals}}<tr><th scope="row">{{kind}}</th><td>{{count}}</td><td>{{amount}}</td></tr>{{/totals}}
         </tbody></table>{{/hasDifferences}}{{^hasDifferences}}<p>{{t_noDifferences}}</p>{{/hasDifferences}}{{/ran}}
         """
 
     static let webhooks = """
         <h1>{{t_webhooksTitle}}</h1>
         <form method="get" action="/console/webhooks"><label for="state">{{t_state}}</label><select id="state" name="state">
-        <option value="">{{t_any}}</option>{{#states}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/states}}
+        <option value="">{{t_any}}</option>{{#states}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/states}}
         </select><button type="submit">{{t_search}}</button></form>
         {{^configured}}<p>{{t_webhooksOff}}</p>{{/configured}}
         <table><thead><tr><th scope="col">id</th><th scope="col">{{t_event}}</th><th scope="col">{{t_order}}</th>
         <th scope="col">{{t_state}}</th><th scope="col">{{t_attempts}}</th><th scope="col">{{t_lastStatus}}</th>
-        <th scope="col">{{t_nextAttempt}}</th><th scope="col"></th></tr></thead><tbody>
-        {{#messages}}<tr><td>{{id}}</td><td>{{type}}</td><td>{{topupId}}</td><td>{{state}}</td><td>{{attempts}}</td>
-        <td>{{lastStatus}}</td><td>{{next}}</td><td>{{#retryable}}<form method="post" action="/console/webhooks/{{id}}/retry" class="inline">
+        <th scope="col">{{t_error}}</th><th scope="col">{{t_nextAttempt}}</th><th scope="col"></th></tr></thead><tbody>
+        {{#messages}}<tr><td data-label="id"><bdi dir="ltr" class="id">{{id}}</bdi></td><td data-label="{{t_event}}"><code>{{type}}</code></td>
+        <td data-label="{{t_order}}"><bdi dir="ltr" class="id">{{topupId}}</bdi></td><td data-label="{{t_state}}" class="state">{{state}}</td>
+        <td data-label="{{t_attempts}}">{{attempts}}</td><td data-label="{{t_lastStatus}}">{{lastStatus}}</td>
+        <td data-label="{{t_error}}"><code dir="ltr">{{error}}</code></td><td data-label="{{t_nextAttempt}}"><bdi dir="ltr">{{next}}</bdi></td>
+        <td>{{#retryable}}<form method="post" action="/console/webhooks/{{id}}/retry" class="inline">
         <input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">{{t_retry}}</button></form>{{/retryable}}</td></tr>{{/messages}}
         </tbody></table>
         """
@@ -139,9 +166,11 @@ enum ConsolePages {
     static let health = """
         <h1>{{t_health}}</h1>
         <section><h2>{{t_keys}}</h2><table><thead><tr><th scope="col">{{t_key}}</th><th scope="col">{{t_cards}}</th>
-        <th scope="col"></th></tr></thead><tbody>{{#keys}}<tr><td>{{id}}</td><td>{{cards}}</td><td>{{#active}}{{t_active}}{{/active}}</td></tr>{{/keys}}
+        <th scope="col"></th></tr></thead><tbody>{{#keys}}<tr><td data-label="{{t_key}}"><bdi dir="ltr" class="id">{{id}}</bdi></td>
+        <td data-label="{{t_cards}}">{{cards}}</td><td>{{#active}}{{t_active}}{{/active}}</td></tr>{{/keys}}
         </tbody></table><p>{{rotation}}</p></section>
-        <section><h2>{{t_audit}}</h2><dl><dt>{{t_head}}</dt><dd>{{head}}</dd><dt>{{t_checkpoint}}</dt><dd>{{checkpoint}}</dd>
+        <section><h2>{{t_audit}}</h2><dl><dt>{{t_head}}</dt><dd><bdi dir="ltr" class="id">{{head}}</bdi></dd>
+        <dt>{{t_checkpoint}}</dt><dd><bdi dir="ltr">{{checkpoint}}</bdi></dd>
         <dt>{{t_selfCheck}}</dt><dd>{{selfCheck}}</dd></dl></section>
         <section><h2>OneClickDz</h2><p>{{upstream}}</p></section>
         """

@@ -21,16 +21,27 @@ struct ConsoleReconciliationController {
             let to = query.get("to").map { String($0) } ?? ""
             var view = ConsoleReconciliationView(from: from, to: to)
             guard query.get("run") != nil else { return support.page(view, request: request, session: session) }
+            let locale = ConsoleSupport.locale(request)
             do {
                 let window = try ReconciliationWindow(
-                    from: from.isEmpty ? nil : from, to: to.isEmpty ? nil : to, now: time.now())
-                view.show(try await reconciler.run(from: window.from, to: window.to))
-            } catch let error as PublicError {
-                view.error = error.message
+                    from: Self.algiersDay(from, endOfDay: false), to: Self.algiersDay(to, endOfDay: true),
+                    now: time.now())
+                view.show(try await reconciler.run(from: window.from, to: window.to), locale: locale)
+            } catch is PublicError {
+                view.error = ConsoleTexts.words(locale)["badWindow"] ?? ""
             } catch {
-                view.error = ConsoleSupport.words(request)["checkFailed"] ?? ""
+                view.error = ConsoleTexts.words(locale)["checkFailed"] ?? ""
             }
             return support.page(view, request: request, session: session)
         }
+    }
+
+    /// A day of the form's date fields (`2026-12-01`) as the ISO time that starts it in Algiers, or (for
+    /// the end of the window) the next day's start, so the end day is included. Anything else is passed
+    /// on as typed; empty is no bound.
+    static func algiersDay(_ text: String, endOfDay: Bool) -> String? {
+        guard !text.isEmpty else { return nil }
+        guard text.count == 10, let start = Timestamp.parse(text + "T00:00:00+01:00") else { return text }
+        return Timestamp.iso8601(start + (endOfDay ? 86_400_000 : 0))
     }
 }

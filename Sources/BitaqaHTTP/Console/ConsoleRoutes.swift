@@ -2,9 +2,10 @@ import CardVault
 import Hummingbird
 import Orders
 
-/// `/console`, the merchant console: server-rendered, no script. Signing in with the admin token opens
-/// a server-side session (cookie `bitaqa_console`); every POST carries the session's CSRF token; every
-/// action is audited with the actor `console` and the session's id. Never a card code.
+/// `/console`, the merchant console: server-rendered, no script. Signing in with the admin token or a
+/// staff token opens a server-side session (cookie `bitaqa_console`); every POST carries the session's
+/// CSRF token and is held to the role ``RouteRoles`` gives it; every action is audited with the actor
+/// `console` (the admin token) or `staff:NAME`, and the session's id. Never a card code.
 ///
 /// Builds one controller per page from the HTTP surface, each holding only what its page uses, and all
 /// sharing one ``ConsoleSupport``.
@@ -16,7 +17,8 @@ struct ConsoleRoutes {
         let domain = surface.domain
         let support = ConsoleSupport(
             sessions: ConsoleSessions(
-                context: domain, adminToken: surface.adminToken, ring: surface.keyRing, lifetime: options.lifetime),
+                context: domain, adminToken: surface.adminToken, staff: surface.staff, ring: surface.keyRing,
+                lifetime: options.lifetime),
             secureCookie: options.secureCookie)
         let group = router.group("console")
         ConsoleSignInController(support: support, sessionLifetime: options.lifetime).addRoutes(to: group)
@@ -38,5 +40,6 @@ struct ConsoleRoutes {
             auditCheck: surface.auditCheck, checkpointFile: options.checkpointFile,
             keyIDs: surface.keyRing.keyIDs.map(\.hex), activeKeyID: surface.keyRing.activeKeyID.hex
         ).addRoutes(to: group)
+        ConsoleStaffController(support: support, staff: surface.staff).addRoutes(to: group)
     }
 }

@@ -57,6 +57,10 @@ struct ConsoleSupport: Sendable {
         guard ConsoleSessions.csrfMatches(form.csrf, session) else {
             throw PublicError(.forbidden, "the form's CSRF token is missing or wrong; reload the page")
         }
+        // The action's required role, from the one table of routes and roles.
+        guard RouteRoles.allows(session.principal, request.method, endpoint: context.endpointPath) else {
+            throw PublicError(.forbidden, "your role (\(session.principal.role.rawValue)) may not do this")
+        }
         return Post(session: session, cookie: cookie, form: form)
     }
 
@@ -67,6 +71,13 @@ struct ConsoleSupport: Sendable {
         status: HTTPResponse.Status = .ok, notice: String? = nil
     ) -> Response {
         let html = ConsolePages.render(view, locale: Self.locale(request), csrf: session?.csrf, notice: notice)
+        return respond(html: html, session: session, status: status)
+    }
+
+    /// A rendered page with the console's headers, its action forms that the session's role may not use
+    /// left out (``ConsoleActionFilter``).
+    func respond(html: String, session: ConsoleSessions.Session?, status: HTTPResponse.Status) -> Response {
+        let html = session.map { ConsoleActionFilter.hidingForbidden(html, for: $0.principal) } ?? html
         return Response(
             status: status,
             headers: [

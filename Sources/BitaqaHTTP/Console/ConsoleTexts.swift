@@ -1,4 +1,7 @@
+import Audit
 import BitaqaCore
+import Foundation
+import Orders
 
 /// Every word of the console, in French, Arabic and English.
 enum ConsoleTexts {
@@ -11,6 +14,37 @@ enum ConsoleTexts {
     }
 
     static let french: [String: String] = [
+        "why_mailboxUnknown":
+            "Cette adresse e-mail n'existe pas : corrigez-la (Corriger le contact), puis renvoyez la carte.",
+        "why_mailboxFull": "La boîte du client est pleine : renvoyez plus tard, ou par SMS.",
+        "why_noChannel": "Ce canal n'est pas configuré sur ce serveur : configurez-le ou renvoyez par un autre canal.",
+        "why_notBound":
+            "Le contact a été modifié hors de Bitaqa : rien n'a été envoyé. Voyez le journal d'audit, puis corrigez le contact ici.",
+        "why_unauthenticated":
+            "Cette livraison a été écrite directement dans la base, pas par Bitaqa : rien n'a été envoyé. Renvoyez d'ici si elle est légitime.",
+        "why_unreadable": "La carte enregistrée ne peut pas être déchiffrée : voyez la page Santé (clés).",
+        "why_noCard": "Pas encore de carte pour cette commande : attendez qu'elle soit exécutée.",
+        "why_noContact":
+            "La commande n'a pas de contact pour ce canal : ajoutez-le (Corriger le contact), puis renvoyez.",
+        "why_template": "Le message n'a pas pu être préparé : signalez-le à l'équipe technique.",
+        "why_smsRefused": "Le fournisseur SMS a refusé ce numéro : vérifiez-le, corrigez-le si besoin, puis renvoyez.",
+        "why_temporary":
+            "Problème passager (serveur injoignable ou lent) : Bitaqa réessaie seul ; s'il a abandonné, renvoyez plus tard.",
+        "why_rejected": "Le serveur de messagerie a refusé le message : vérifiez l'adresse, puis renvoyez.",
+        "why_otherEmail": "L'e-mail n'a pas pu être remis : vérifiez l'adresse, puis renvoyez.",
+        "why_otherSMS": "Le SMS n'a pas pu être remis : vérifiez le numéro, puis renvoyez.",
+        "timesNote": "Heures d'Alger (UTC+1).", "type": "Type", "purpose": "Objet",
+        "checked": "Vérification faite. Statut actuel :",
+        "badPhone": "Ce numéro n'est pas un mobile algérien (0XXXXXXXXX ou +213XXXXXXXXX) : rien n'a été changé.",
+        "badEmail": "Cette adresse e-mail n'est pas valide : rien n'a été changé.",
+        "noContactGiven": "Saisissez un e-mail, un téléphone ou les deux.",
+        "noEmail": "Cette commande n'a pas d'adresse e-mail : ajoutez-en une (Corriger le contact), puis renvoyez.",
+        "noPhone":
+            "Cette commande n'a pas de numéro de téléphone : ajoutez-en un (Corriger le contact), puis renvoyez.",
+        "notReadyStatus": "Pas de carte à renvoyer : la commande n'est pas exécutée. Statut :",
+        "badWindow": "Dates incorrectes : choisissez une date de début et une date de fin, la fin après le début.",
+        "rawError": "Erreur technique",
+        "forbidden": "Ce formulaire a expiré : rechargez la page et recommencez.",
         "reconciliation": "Rapprochement", "from": "Du", "to": "Au", "run": "Lancer", "kind": "Écart",
         "totals": "Totaux", "noDifferences": "Aucun écart.", "webhooksTitle": "Webhooks",
         "lastStatus": "Dernier statut",
@@ -43,6 +77,33 @@ enum ConsoleTexts {
     ]
 
     static let arabic: [String: String] = [
+        "why_mailboxUnknown": "هذا البريد الإلكتروني غير موجود: صححه (صحح وسيلة الاتصال) ثم أعد إرسال البطاقة.",
+        "why_mailboxFull": "صندوق بريد الزبون ممتلئ: أعد الإرسال لاحقًا أو عبر SMS.",
+        "why_noChannel": "هذه القناة غير مُعدّة على هذا الخادم: أعدّها أو أعد الإرسال عبر قناة أخرى.",
+        "why_notBound": "تم تغيير وسيلة الاتصال خارج Bitaqa: لم يُرسل شيء. راجع سجل التدقيق ثم صحح وسيلة الاتصال هنا.",
+        "why_unauthenticated":
+            "كُتب هذا التسليم في قاعدة البيانات مباشرة وليس عبر Bitaqa: لم يُرسل شيء. أعد الإرسال من هنا إن كان مشروعًا.",
+        "why_unreadable": "تعذّر فك تشفير البطاقة المحفوظة: راجع صفحة الحالة الصحية (المفاتيح).",
+        "why_noCard": "لا توجد بطاقة لهذا الطلب بعد: انتظر تنفيذه.",
+        "why_noContact": "لا توجد وسيلة اتصال لهذه القناة: أضفها (صحح وسيلة الاتصال) ثم أعد الإرسال.",
+        "why_template": "تعذّر تحضير الرسالة: أبلغ الفريق التقني.",
+        "why_smsRefused": "رفض مزوّد SMS هذا الرقم: تحقق منه وصححه إن لزم ثم أعد الإرسال.",
+        "why_temporary":
+            "مشكلة مؤقتة (الخادم غير متاح أو بطيء): يعيد Bitaqa المحاولة تلقائيًا؛ وإن توقف فأعد الإرسال لاحقًا.",
+        "why_rejected": "رفض خادم البريد الرسالة: تحقق من العنوان ثم أعد الإرسال.",
+        "why_otherEmail": "تعذّر تسليم البريد الإلكتروني: تحقق من العنوان ثم أعد الإرسال.",
+        "why_otherSMS": "تعذّر تسليم الرسالة القصيرة: تحقق من الرقم ثم أعد الإرسال.",
+        "timesNote": "الأوقات بتوقيت الجزائر (UTC+1).", "type": "النوع", "purpose": "الغرض",
+        "checked": "تم التحقق. الحالة الحالية:",
+        "badPhone": "هذا الرقم ليس رقم هاتف محمول جزائري (0XXXXXXXXX أو +213XXXXXXXXX): لم يتم تغيير أي شيء.",
+        "badEmail": "هذا البريد الإلكتروني غير صالح: لم يتم تغيير أي شيء.",
+        "noContactGiven": "أدخل بريدًا إلكترونيًا أو هاتفًا أو كليهما.",
+        "noEmail": "لا يوجد بريد إلكتروني لهذا الطلب: أضفه (صحح وسيلة الاتصال) ثم أعد الإرسال.",
+        "noPhone": "لا يوجد رقم هاتف لهذا الطلب: أضفه (صحح وسيلة الاتصال) ثم أعد الإرسال.",
+        "notReadyStatus": "لا توجد بطاقة لإعادة إرسالها: الطلب غير منفذ. الحالة:",
+        "badWindow": "تواريخ غير صحيحة: اختر تاريخ بداية وتاريخ نهاية بعده.",
+        "rawError": "الخطأ التقني",
+        "forbidden": "انتهت صلاحية هذا النموذج: أعد تحميل الصفحة وحاول مجددًا.",
         "reconciliation": "المطابقة", "from": "من", "to": "إلى", "run": "تشغيل", "kind": "الفرق",
         "totals": "المجاميع", "noDifferences": "لا توجد فروق.", "webhooksTitle": "Webhooks", "lastStatus": "آخر حالة",
         "nextAttempt": "المحاولة التالية", "retry": "أعد المحاولة",
@@ -71,6 +132,35 @@ enum ConsoleTexts {
     ]
 
     static let english: [String: String] = [
+        "why_mailboxUnknown":
+            "This email address does not exist: correct it (Correct the contact), then resend the card.",
+        "why_mailboxFull": "The buyer's mailbox is full: resend later, or by SMS.",
+        "why_noChannel": "This channel is not set up on this server: set it up, or resend on another channel.",
+        "why_notBound":
+            "The contact was changed outside Bitaqa: nothing was sent. See the audit trail, then correct the contact here.",
+        "why_unauthenticated":
+            "This delivery was written into the database directly, not by Bitaqa: nothing was sent. Resend from here if it is legitimate.",
+        "why_unreadable": "The stored card cannot be decrypted: see the Health page (keys).",
+        "why_noCard": "This order has no card yet: wait until it is fulfilled.",
+        "why_noContact": "The order has no contact for this channel: add it (Correct the contact), then resend.",
+        "why_template": "The message could not be prepared: tell the technical team.",
+        "why_smsRefused": "The SMS provider refused this number: check it, correct it if needed, then resend.",
+        "why_temporary":
+            "A passing problem (server unreachable or slow): Bitaqa retries by itself; if it gave up, resend later.",
+        "why_rejected": "The mail server refused the message: check the address, then resend.",
+        "why_otherEmail": "The email could not be delivered: check the address, then resend.",
+        "why_otherSMS": "The SMS could not be delivered: check the number, then resend.",
+        "timesNote": "Times are Algiers time (UTC+1).", "type": "Type", "purpose": "Purpose",
+        "checked": "Checked. Current status:",
+        "badPhone": "This is not an Algerian mobile number (0XXXXXXXXX or +213XXXXXXXXX): nothing was changed.",
+        "badEmail": "This email address is not valid: nothing was changed.",
+        "noContactGiven": "Enter an email, a phone, or both.",
+        "noEmail": "This order has no email address: add one (Correct the contact), then resend.",
+        "noPhone": "This order has no phone number: add one (Correct the contact), then resend.",
+        "notReadyStatus": "No card to resend: the order is not fulfilled. Status:",
+        "badWindow": "Wrong dates: choose a start date and an end date after it.",
+        "rawError": "Technical error",
+        "forbidden": "This form has expired: reload the page and try again.",
         "reconciliation": "Reconciliation", "from": "From", "to": "To", "run": "Run", "kind": "Difference",
         "totals": "Totals", "noDifferences": "No differences.", "webhooksTitle": "Webhooks",
         "lastStatus": "Last status",
@@ -96,4 +186,207 @@ enum ConsoleTexts {
         "contactRefused":
             "This order's stored contacts were changed outside Bitaqa: nothing was changed. See the audit trail.",
     ]
+}
+
+/// The console's words for the codes it shows: statuses, delivery states, purposes and channels, audit
+/// kinds, reconciliation differences, webhook states, and why a delivery failed. A code a merchant may
+/// quote (a status, an audit kind) is shown beside its word by the templates; the others are words only.
+enum ConsoleTerms {
+    static func status(_ status: OrderStatus, _ locale: CustomerLocale) -> String { status.localized(locale) }
+
+    /// A status that may not be one of ours (the upstream's, in a reconciliation): its word when known.
+    static func status(raw: String, _ locale: CustomerLocale) -> String {
+        OrderStatus(rawValue: raw).map { status($0, locale) } ?? raw
+    }
+
+    static func state(_ state: DeliveryState, _ locale: CustomerLocale) -> String {
+        switch (state, locale) {
+        case (.pending, .fr): "en attente"
+        case (.sending, .fr): "en cours d'envoi"
+        case (.delivered, .fr): "livrée"
+        case (.failed, .fr): "en échec"
+        case (.pending, .ar): "قيد الانتظار"
+        case (.sending, .ar): "قيد الإرسال"
+        case (.delivered, .ar): "تم التسليم"
+        case (.failed, .ar): "فشل"
+        case (.pending, .en): "waiting"
+        case (.sending, .en): "sending"
+        case (.delivered, .en): "delivered"
+        case (.failed, .en): "not delivered"
+        }
+    }
+
+    static func channel(_ channel: DeliveryChannel, _ locale: CustomerLocale) -> String {
+        switch (channel, locale) {
+        case (.email, .fr): "E-mail"
+        case (.email, .ar): "البريد الإلكتروني"
+        case (.email, .en): "Email"
+        case (.sms, .ar): "رسالة SMS"
+        case (.sms, _): "SMS"
+        }
+    }
+
+    static func purpose(_ purpose: DeliveryPurpose, _ locale: CustomerLocale) -> String {
+        let words: [String: (fr: String, ar: String, en: String)] = [
+            "card": ("la carte", "البطاقة", "the card"),
+            "refund_notice": ("avis de remboursement", "إشعار الاسترجاع", "refund notice"),
+            "delay_notice": ("avis de retard", "إشعار التأخير", "delay notice"),
+        ]
+        return pick(words[purpose.rawValue], locale) ?? purpose.rawValue
+    }
+
+    /// The word of `locale` among the three.
+    static func pick(_ word: (fr: String, ar: String, en: String)?, _ locale: CustomerLocale) -> String? {
+        guard let word else { return nil }
+        switch locale {
+        case .fr: return word.fr
+        case .ar: return word.ar
+        case .en: return word.en
+        }
+    }
+
+    static func webhook(_ state: WebhookState, _ locale: CustomerLocale) -> String {
+        switch (state, locale) {
+        case (.pending, .fr): "en attente"
+        case (.delivered, .fr): "remis"
+        case (.failed, .fr): "abandonné"
+        case (.pending, .ar): "قيد الانتظار"
+        case (.delivered, .ar): "تم التسليم"
+        case (.failed, .ar): "متوقف"
+        case (.pending, .en): "waiting"
+        case (.delivered, .en): "delivered"
+        case (.failed, .en): "given up"
+        }
+    }
+
+    /// A reconciliation difference, or `all` for the totals' last row.
+    static func difference(_ kind: String, _ locale: CustomerLocale) -> String {
+        let words: [String: (fr: String, ar: String, en: String)] = [
+            Reconciler.Kind.untracked.rawValue: (
+                "vendu chez OneClickDz, inconnu de Bitaqa", "مباع لدى OneClickDz وغير معروف في Bitaqa",
+                "sold at OneClickDz, unknown to Bitaqa"
+            ),
+            Reconciler.Kind.missingUpstream.rawValue: (
+                "dans Bitaqa, absent chez OneClickDz", "موجود في Bitaqa وغائب لدى OneClickDz",
+                "in Bitaqa, missing at OneClickDz"
+            ),
+            Reconciler.Kind.statusMismatch.rawValue: ("statuts différents", "حالتان مختلفتان", "different statuses"),
+            Reconciler.Kind.undelivered.rawValue: (
+                "exécutée, carte pas encore livrée", "منفذ، والبطاقة لم تُسلَّم بعد", "fulfilled, card not delivered yet"
+            ),
+            Reconciler.Kind.failedDelivery.rawValue: (
+                "exécutée, livraison de la carte en échec", "منفذ، وفشل تسليم البطاقة",
+                "fulfilled, card delivery failed"
+            ),
+            "all": ("total", "المجموع", "total"),
+        ]
+        return pick(words[kind], locale) ?? kind
+    }
+
+    /// An audit kind in words; a kind added since shows as its code.
+    static func audit(_ kind: AuditKind, _ locale: CustomerLocale) -> String {
+        pick(auditWords[kind.rawValue], locale) ?? kind.rawValue
+    }
+
+    static let auditWords: [String: (fr: String, ar: String, en: String)] = [
+        "ORDER_REGISTERED": ("commande enregistrée", "تم تسجيل الطلب", "order registered"),
+        "ORDER_SENT": ("commande envoyée à OneClickDz", "تم إرسال الطلب إلى OneClickDz", "order sent to OneClickDz"),
+        "STATUS_CHANGED": ("statut modifié", "تغيرت الحالة", "status changed"),
+        "CARD_STORED": ("carte reçue et chiffrée", "تم استلام البطاقة وتشفيرها", "card received and encrypted"),
+        "CARD_DELIVERED": ("carte livrée", "تم تسليم البطاقة", "card delivered"),
+        "DELIVERY_FAILED": ("échec de livraison", "فشل التسليم", "delivery failed"),
+        "CARD_VIEWED": ("carte affichée", "تم عرض البطاقة", "card viewed"),
+        "ACCESS_DENIED": ("accès refusé", "تم رفض الوصول", "access denied"),
+        "CARD_UNREADABLE": ("carte illisible", "البطاقة غير مقروءة", "card unreadable"),
+        "KEY_ROTATED": ("clé changée", "تم تغيير المفتاح", "key rotated"),
+        "RESEND_REQUESTED": ("renvoi demandé", "طُلبت إعادة الإرسال", "resend requested"),
+        "CONTACT_CHANGED": ("contact corrigé", "تم تصحيح وسيلة الاتصال", "contact corrected"),
+        "CONTACT_CHANGE_REFUSED": (
+            "correction du contact refusée", "رُفض تصحيح وسيلة الاتصال", "contact correction refused"
+        ),
+        "WEBHOOK_REFUSED": ("webhook refusé", "تم رفض webhook", "webhook refused"),
+        "CONTACTS_BOUND": ("contacts scellés", "تم ربط وسائل الاتصال", "contacts bound"),
+        "CONSOLE_SIGNED_IN": ("connexion à la console", "تسجيل الدخول إلى اللوحة", "console sign-in"),
+        "CONSOLE_SIGNED_OUT": ("déconnexion de la console", "تسجيل الخروج من اللوحة", "console sign-out"),
+        "CHECK_REQUESTED": ("vérification demandée", "طُلب التحقق", "check requested"),
+        "WEBHOOK_RETRY_REQUESTED": (
+            "nouvel essai du webhook demandé", "طُلبت إعادة محاولة webhook", "webhook retry requested"
+        ),
+        "STAFF_ADDED": ("membre de l'équipe ajouté", "تمت إضافة عضو في الفريق", "staff member added"),
+        "STAFF_REMOVED": ("membre de l'équipe retiré", "تمت إزالة عضو من الفريق", "staff member removed"),
+        "DELAY_NOTICE_QUEUED": ("avis de retard programmé", "تمت جدولة إشعار التأخير", "delay notice queued"),
+    ]
+
+    /// What a delivery's error means, in words, and what to do next; nil for an empty error.
+    static func failure(_ error: String, channel: DeliveryChannel, _ locale: CustomerLocale) -> String? {
+        guard !error.isEmpty else { return nil }
+        let key = failureClass(error, channel: channel)
+        return ConsoleTexts.words(locale)["why_" + key]
+    }
+
+    /// The class of a delivery error as the deliverer and the channels write it.
+    static func failureClass(_ error: String, channel: DeliveryChannel) -> String {
+        let lower = error.lowercased()
+        func has(_ parts: String...) -> Bool { parts.contains { lower.contains($0) } }
+        if has(
+            "5.1.1", "5.1.0", "no such user", "user unknown", "mailbox unavailable", "does not exist", "unknown user",
+            "recipient address rejected")
+        {
+            return "mailboxUnknown"
+        }
+        if has("5.2.2", "mailbox full", "quota") { return "mailboxFull" }
+        if has("channel is not configured") { return "noChannel" }
+        if has("do not match the ones bound") { return "notBound" }
+        if has("no authenticated audit event") { return "unauthenticated" }
+        if has("cannot be read", "card_unreadable") { return "unreadable" }
+        if has("no stored card") { return "noCard" }
+        if has("email address on the order", "phone number on the order") { return "noContact" }
+        if has("could not be rendered") { return "template" }
+        if has("sms gateway refused") { return "smsRefused" }
+        if lower.hasPrefix("gave up after") || has("did not answer", "timeout", "timed out", "not writable")
+            || lower.range(of: #"smtp 4\d\d"#, options: .regularExpression) != nil
+            || lower.range(of: #"gateway answered"#, options: .regularExpression) != nil
+        {
+            return "temporary"
+        }
+        if lower.range(of: #"smtp 5\d\d"#, options: .regularExpression) != nil { return "rejected" }
+        return channel == .email ? "otherEmail" : "otherSMS"
+    }
+}
+
+extension ConsoleTexts {
+    /// The notices that say an action did not go through: shown as an error, never as a success.
+    static let problems: Set<String> = [
+        "notReady", "notReadyStatus", "noEmail", "noPhone", "checkFailed", "contactRefused", "badPhone", "badEmail",
+        "noContactGiven", "notFound", "forbidden",
+    ]
+
+    /// The order page's notice named `key` (`?notice=`): a success for the banner, or a problem for the
+    /// page's error. After a check, and for a refused resend, it ends with the order's status now.
+    static func orderNotice(_ key: String?, status: OrderStatus, _ locale: CustomerLocale) -> (
+        notice: String?, problem: String?
+    ) {
+        guard let key, let text = words(locale)[key] else { return (nil, nil) }
+        let full =
+            key == "checked" || key == "notReadyStatus"
+            ? "\(text) \(ConsoleTerms.status(status, locale))." : text
+        return problems.contains(key) ? (nil, full) : (full, nil)
+    }
+
+    /// Why a resend was refused, as a notice key.
+    static func notice(for refusal: Resender.Refusal) -> String {
+        switch refusal {
+        case .orderNotFound: "notFound"
+        case .notReady: "notReadyStatus"
+        case .noContact(.email): "noEmail"
+        case .noContact(.sms): "noPhone"
+        }
+    }
+
+    /// Why a contact correction's form was refused, from the validation's message, as a notice key.
+    static func notice(forContact error: PublicError) -> String {
+        if error.message.contains("phone must") { return "badPhone" }
+        if error.message.contains("email is") { return "badEmail" }
+        return "noContactGiven"
+    }
 }

@@ -18,7 +18,9 @@ struct ConsoleLoginView: ConsoleView {
 /// `/console`: today at a glance.
 struct ConsoleOverviewView: ConsoleView {
     struct Count: Sendable {
+        /// The status in words, and its code.
         let name: String
+        let code: String
         let count: Int
     }
 
@@ -43,23 +45,32 @@ struct ConsoleReconciliationView: ConsoleView {
     struct Difference: Sendable {
         let kind: String
         let topupId: String
+        /// Each side's status in words with its code; `-` where that side does not know the top-up.
         let upstream: String
+        let upstreamCode: String
         let local: String
+        let localCode: String
+        let hasUpstream: Bool
+        let hasLocal: Bool
         let value: String
 
-        init(_ difference: Reconciler.Difference) {
-            kind = difference.kind.rawValue
+        init(_ difference: Reconciler.Difference, locale: CustomerLocale) {
+            kind = ConsoleTerms.difference(difference.kind.rawValue, locale)
             topupId = difference.topupId
-            upstream = difference.status ?? "-"
-            local = difference.localStatus ?? "-"
-            value = difference.value.map { "\($0) DZD" } ?? "-"
+            upstream = difference.status.map { ConsoleTerms.status(raw: $0, locale) } ?? "-"
+            upstreamCode = difference.status ?? ""
+            local = difference.localStatus.map { ConsoleTerms.status(raw: $0, locale) } ?? "-"
+            localCode = difference.localStatus ?? ""
+            hasUpstream = difference.status != nil
+            hasLocal = difference.localStatus != nil
+            value = difference.value.map { DinarAmount.text($0, locale: locale) } ?? "-"
         }
     }
 
     struct Total: Sendable {
         let kind: String
         let count: Int
-        let amount: Int
+        let amount: String
     }
 
     static let template = ConsolePages.Template.reconciliation
@@ -82,14 +93,17 @@ struct ConsoleReconciliationView: ConsoleView {
     }
 
     /// Fills in the report of a run.
-    mutating func show(_ report: Reconciler.Report) {
+    mutating func show(_ report: Reconciler.Report, locale: CustomerLocale = .fr) {
         ran = true
-        summary = "\(report.from) – \(report.to): \(report.upstreamCount) / \(report.localCount)"
+        func time(_ iso: String) -> String { Timestamp.parse(iso).map { ConsoleTerms.time($0, locale) } ?? iso }
+        summary = "\(time(report.from)) – \(time(report.to)) : \(report.upstreamCount) / \(report.localCount)"
         hasDifferences = !report.differences.isEmpty
-        differences = report.differences.map(Difference.init)
+        differences = report.differences.map { Difference($0, locale: locale) }
         let totals = report.totals
         self.totals = (Reconciler.Kind.allCases.map(\.rawValue) + ["all"]).map {
-            Total(kind: $0, count: totals[$0]?.count ?? 0, amount: totals[$0]?.amount ?? 0)
+            Total(
+                kind: ConsoleTerms.difference($0, locale), count: totals[$0]?.count ?? 0,
+                amount: DinarAmount.text(totals[$0]?.amount ?? 0, locale: locale))
         }
     }
 }
@@ -98,6 +112,7 @@ struct ConsoleReconciliationView: ConsoleView {
 struct ConsoleWebhooksView: ConsoleView {
     struct State: Sendable {
         let value: String
+        let label: String
         let selected: Bool
     }
 
@@ -108,17 +123,20 @@ struct ConsoleWebhooksView: ConsoleView {
         let state: String
         let attempts: Int
         let lastStatus: String
+        /// Why the last attempt failed, as the sender recorded it; `-` without one.
+        let error: String
         let next: String
         let retryable: Bool
 
-        init(_ message: WebhookMessageRecord) {
+        init(_ message: WebhookMessageRecord, locale: CustomerLocale) {
             id = message.id
             type = message.type
             topupId = message.topupId ?? "-"
-            state = message.state.rawValue
+            state = ConsoleTerms.webhook(message.state, locale)
             attempts = message.attempts
             lastStatus = message.lastStatus.map(String.init) ?? "-"
-            next = message.nextAttemptAt.map(Timestamp.iso8601) ?? "-"
+            error = message.lastError ?? "-"
+            next = message.nextAttemptAt.map { ConsoleTerms.time($0, locale) } ?? "-"
             retryable = message.state != .delivered
         }
     }
@@ -129,10 +147,12 @@ struct ConsoleWebhooksView: ConsoleView {
     let states: [State]
     let messages: [Message]
 
-    init(configured: Bool, state: WebhookState?, messages: [WebhookMessageRecord]) {
+    init(configured: Bool, state: WebhookState?, messages: [WebhookMessageRecord], locale: CustomerLocale = .fr) {
         self.configured = configured
-        states = WebhookState.allCases.map { State(value: $0.rawValue, selected: $0 == state) }
-        self.messages = messages.map(Message.init)
+        states = WebhookState.allCases.map {
+            State(value: $0.rawValue, label: ConsoleTerms.webhook($0, locale), selected: $0 == state)
+        }
+        self.messages = messages.map { Message($0, locale: locale) }
     }
 }
 

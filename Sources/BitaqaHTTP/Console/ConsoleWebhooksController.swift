@@ -19,7 +19,8 @@ struct ConsoleWebhooksController {
         try await support.signedIn(request) { session in
             let state = request.uri.queryParameters.get("state").flatMap { WebhookState(rawValue: String($0)) }
             let messages = try await webhooks.messages(state: state, limit: 100, after: nil)
-            let view = ConsoleWebhooksView(configured: configured, state: state, messages: messages)
+            let view = ConsoleWebhooksView(
+                configured: configured, state: state, messages: messages, locale: ConsoleSupport.locale(request))
             return support.page(view, request: request, session: session)
         }
     }
@@ -28,7 +29,8 @@ struct ConsoleWebhooksController {
         let post = try await support.post(request, context: context)
         let id = try context.parameters.require("id")
         do {
-            try await retrying.retry(id, actor: "console", requestID: context.requestID, session: post.session.id)
+            try await retrying.retry(
+                id, actor: post.session.actor, requestID: context.requestID, session: post.session.id)
         } catch let error as PublicError where error.code == .notFound {
             // Delivered meanwhile, or never there: the list shows which.
         }

@@ -31,7 +31,7 @@ struct MerchantOrdersController {
         let body = try await request.decode(as: OrderRegistration.self, context: context)
         let order = try body.validated(availableChannels: availableChannels)
         let registered = try await registrar.register(
-            order, event: .orderRegistered, actor: "merchant", requestID: context.requestID,
+            order, event: .orderRegistered, actor: context.merchantActor, requestID: context.requestID,
             clientRequestID: context.clientRequestID)
         return try await respond(registered, context: context)
     }
@@ -48,7 +48,8 @@ struct MerchantOrdersController {
     /// The API's requester: the merchant, its explicit checks held to the cooldown.
     static func requester(_ context: AppRequestContext) -> MerchantOrders.Requester {
         MerchantOrders.Requester(
-            actor: "merchant", requestID: context.requestID, clientRequestID: context.clientRequestID, session: nil,
+            actor: context.merchantActor, requestID: context.requestID, clientRequestID: context.clientRequestID,
+            session: nil,
             limited: true)
     }
 
@@ -100,7 +101,8 @@ struct MerchantOrdersController {
         let body = try await request.decode(as: ContactChange.self, context: context)
         let change = try body.validated()
         let corrected = try await correction.correct(
-            topupId, change, actor: "merchant", requestID: context.requestID, clientRequestID: context.clientRequestID)
+            topupId, change, actor: context.merchantActor, requestID: context.requestID,
+            clientRequestID: context.clientRequestID)
         guard let order = corrected else { throw PublicError(.orderNotFound, "no such order") }
         context.logger.info("order contact corrected", metadata: ["topup_id": "\(topupId)"])
         return try await respond(order, status: .ok)

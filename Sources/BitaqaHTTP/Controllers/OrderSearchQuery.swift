@@ -25,6 +25,18 @@ enum OrderSearchQuery {
             guard let user = UserID(raw) else { throw PublicError.badRequest("userId is not a user id") }
             search.userId = user
         }
+        if let raw = value("type") {
+            guard let type = CardType(rawValue: raw.uppercased()) else {
+                throw PublicError.badRequest("type must be ADSL or 4G")
+            }
+            search.type = type
+        }
+        if let raw = value("value") {
+            guard let amount = Int(raw), (1...1_000_000).contains(amount) else {
+                throw PublicError.badRequest("value must be a whole number of DZD")
+            }
+            search.value = amount
+        }
         if let raw = value("q") {
             guard raw.count <= 254 else { throw PublicError.badRequest("q is too long") }
             search.query = raw

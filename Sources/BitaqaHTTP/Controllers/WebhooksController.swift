@@ -72,7 +72,7 @@ struct WebhooksController {
 
     @Sendable func retry(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        try await retrying.retry(id, actor: "merchant", requestID: context.requestID, session: nil)
+        try await retrying.retry(id, actor: context.merchantActor, requestID: context.requestID, session: nil)
         context.logger.info("webhook retry requested", metadata: ["webhook_id": "\(id)"])
         struct Body: Encodable {
             let success = true

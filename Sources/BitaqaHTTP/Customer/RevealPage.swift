@@ -95,7 +95,7 @@ enum RevealPage {
         }
         var footer = ""
         if let support = shop.support {
-            footer += "<p class=\"note\">\(labels.help) <span dir=\"ltr\">\(escape(support))</span></p>"
+            footer += "<p class=\"note\">\(labels.help) <bdi dir=\"ltr\">\(escape(support))</bdi></p>"
         }
         return """
             <!DOCTYPE html>
@@ -107,7 +107,8 @@ enum RevealPage {
     }
 
     static func facts(_ order: OrderSummary, _ labels: Labels) -> String {
-        "<dl><dt>\(labels.type)</dt><dd>\(escape(order.type))</dd><dt>\(labels.line)</dt><dd dir=\"ltr\">\(escape(order.number))</dd>"
+        "<dl><dt>\(labels.type)</dt><dd><bdi dir=\"ltr\">\(escape(order.type))</bdi></dd><dt>\(labels.line)</dt>"
+            + "<dd><bdi dir=\"ltr\">\(escape(order.number))</bdi></dd>"
             + "<dt>\(labels.value)</dt><dd>\(escape(order.value))</dd><dt>\(labels.status)</dt><dd>\(escape(order.status))</dd></dl>"
     }
 
@@ -151,8 +152,9 @@ enum RevealPage {
             "<h1>\(labels.title)</h1>" + facts(order, labels)
             + "<output id=\"code\">\(escape(code.revealed))</output>"
             + "<button id=\"copy\" type=\"button\">\(labels.copy)</button>"
-            + "<p>\(labels.transaction): <span dir=\"ltr\">\(escape(order.transactionNumber))</span></p>"
-            + "<h2>\(labels.steps)</h2><ol>" + steps.map { "<li>\(escape($0))</li>" }.joined() + "</ol>"
+            + "<p>\(labels.transaction): <bdi dir=\"ltr\">\(escape(order.transactionNumber))</bdi></p>"
+            + "<h2>\(labels.steps)</h2><ol>"
+            + steps.map { "<li>\(locale.isRightToLeft ? BidiText.html($0) : escape($0))</li>" }.joined() + "</ol>"
             + "<p class=\"note\">\(labels.keep)</p>"
         return document(locale: locale, body: body, withScript: true, shop: shop)
     }

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import Orders
 
 /// The context of every request: Hummingbird's core storage, the request id and the client's address.
 public struct AppRequestContext: RequestContext {
@@ -18,6 +19,13 @@ public struct AppRequestContext: RequestContext {
     public internal(set) var remoteAddress: String
     /// The authenticated customer, set by the customer authentication middleware.
     public var customer: UserID?
+    /// Who signed the merchant API request (the admin token or a staff member), set by
+    /// ``AdminAuthMiddleware``; nil outside `/v1` and `/metrics`.
+    public var principal: Principal?
+
+    /// The audit trail's actor for this API request: `merchant` for the admin token, `staff:NAME` for a
+    /// staff member.
+    public var merchantActor: String { (principal ?? .admin).actor("merchant") }
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -38,27 +38,28 @@ enum InternetTopupWording {
         cardHTML: EmailLayout.card(
             lang: "ar", dir: "rtl",
             words: .init(
-                heading: "بطاقة تعبئة الإنترنت {{service}} بقيمة {{amount}} جاهزة", code: "رمز البطاقة",
+                heading: "بطاقة تعبئة الإنترنت <bdi dir=\"ltr\">{{service}}</bdi> بقيمة {{amount}} جاهزة",
+                code: "رمز البطاقة",
                 showCode: "اعرض رمز البطاقة", value: "القيمة", status: "الحالة", line: "الخط",
                 transaction: "رقم المعاملة", processed: "تاريخ المعالجة", steps: "طريقة الاستعمال",
                 keep: "احتفظ بهذا الرمز لنفسك: من يعرفه يستطيع استعماله.", help: "للمساعدة:", soldBy: "البائع:")),
         cardSMS:
-            "{{#shop}}{{{shop}}}: {{/shop}}بطاقة {{{service}}} {{{amount}}}: {{{code}}}\nمعاملة {{{transactionNumber}}}\n*600# ثم تعبئة وأدخل الرمز. لا تشارك الرمز",
+            "{{#shop}}{{{shop}}}: {{/shop}}بطاقة \u{2066}{{{service}}}\u{2069} {{{amount}}}: \u{2066}{{{code}}}\u{2069}\nمعاملة \u{2066}{{{transactionNumber}}}\u{2069}\n\u{2066}*600#\u{2069} ثم تعبئة وأدخل الرمز. لا تشاركه",
         refundSubject: "{{#shop}}{{{shop}}}: {{/shop}}تعذّر تنفيذ طلبك وتم استرجاع المبلغ",
         refundText:
             "{{#shop}}{{{shop}}}\n{{/shop}}نعتذر، تعذّر تنفيذ طلب تعبئة الإنترنت {{{service}}} للخط {{{number}}}. تم إلغاء الطلب واسترجاع المبلغ.{{#support}}\nللمساعدة: {{{support}}}{{/support}}",
         refundHTML: EmailLayout.notice(
             lang: "ar", dir: "rtl", heading: "تعذّر تنفيذ طلبك وتم استرجاع المبلغ",
             body:
-                "نعتذر، تعذّر تنفيذ طلب تعبئة الإنترنت {{service}} للخط <span dir=\"ltr\">{{number}}</span>. تم إلغاء الطلب واسترجاع المبلغ.",
+                "نعتذر، تعذّر تنفيذ طلب تعبئة الإنترنت <bdi dir=\"ltr\">{{service}}</bdi> للخط <bdi dir=\"ltr\">{{number}}</bdi>. تم إلغاء الطلب واسترجاع المبلغ.",
             help: "للمساعدة:"),
         refundSMS:
-            "{{#shop}}{{{shop}}}: {{/shop}}تعذّر تنفيذ طلب تعبئة {{{service}}} للخط {{{number}}}. تم استرجاع المبلغ.",
+            "{{#shop}}{{{shop}}}: {{/shop}}تعذّر تنفيذ طلب تعبئة \u{2066}{{{service}}}\u{2069} للخط \u{2066}{{{number}}}\u{2069}. تم استرجاع المبلغ.",
         queuedSubject: "{{#shop}}{{{shop}}}: {{/shop}}طلبك قيد الانتظار",
         queuedText:
             "طلب تعبئة الإنترنت {{{service}}} للخط {{{number}}} قيد الانتظار لدى المتعامل، وسيُنفَّذ خلال 12 إلى 48 ساعة.",
         queuedSMS:
-            "{{#shop}}{{{shop}}}: {{/shop}}طلب تعبئة {{{service}}} للخط {{{number}}} قيد الانتظار، سيُنفَّذ خلال 12 إلى 48 ساعة."
+            "{{#shop}}{{{shop}}}: {{/shop}}طلب تعبئة \u{2066}{{{service}}}\u{2069} للخط \u{2066}{{{number}}}\u{2069} قيد الانتظار، سيُنفَّذ خلال 12 إلى 48 ساعة."
     )
 
     static let french = MessageWording.Source(

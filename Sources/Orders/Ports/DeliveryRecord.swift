@@ -4,6 +4,9 @@ import BitaqaCore
 public enum DeliveryPurpose: String, Sendable, Codable {
     case card
     case refundNotice = "refund_notice"
+    /// The order is QUEUED at the operator for longer than `BITAQA_DELAY_NOTICE_AFTER`: the card is
+    /// delayed and will come.
+    case delayNotice = "delay_notice"
 }
 
 /// One attempt-tracked message to the buyer on one channel.

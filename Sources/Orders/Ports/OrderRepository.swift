@@ -48,6 +48,13 @@ public protocol OrderRepository: Sendable {
     func countsByStatus(since: Int64) async throws -> [OrderStatus: Int]
     /// Card deliveries per state.
     func cardDeliveryCounts() async throws -> [DeliveryState: Int]
+    /// The orders registered within `from...to`, per Algiers day (UTC+1, no daylight saving), oldest
+    /// first; days without orders are left out.
+    func dailyFigures(from: Int64, to: Int64) async throws -> [DailyFigures]
+    /// Adds a note to an order, inside the caller's transaction (with its audit event).
+    func addNote(_ note: OrderNote, in transaction: Transaction) async throws
+    /// An order's notes, oldest first.
+    func notes(of topupId: TopupID) async throws -> [OrderNote]
     /// The orders registered within `from...to` (milliseconds since 1970), oldest first.
     func orders(createdFrom from: Int64, to: Int64) async throws -> [OrderRecord]
     /// The deliveries of these orders, by order.

@@ -29,6 +29,13 @@ public protocol PipelineRepository: Sendable {
         in transaction: Transaction
     ) async throws -> [String]
 
+    // MARK: Delay notices
+    /// QUEUED orders queued at or before `queuedBefore` whose buyer has not been told of the delay yet,
+    /// oldest first.
+    func dueDelayNotices(queuedBefore: Int64, limit: Int) async throws -> [OrderRecord]
+    /// Marks the order's delay notice as sent, once; false when it already was or it is no longer QUEUED.
+    func markDelayNoticed(_ topupId: TopupID, now: Int64, in transaction: Transaction) async throws -> Bool
+
     // MARK: Delivering
     func delivery(_ id: String) async throws -> DeliveryRecord?
     func markSending(_ id: String, owner: String, now: Int64) async throws

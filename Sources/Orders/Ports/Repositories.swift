@@ -15,6 +15,7 @@ public struct Repositories: Sendable {
     public let webhooks: any WebhookRepository
     public let alerts: any AlertRepository
     public let consoleSessions: any ConsoleSessionRepository
+    public let staff: any StaffRepository
     public let workers: any WorkerRepository
     public let transactions: any TransactionRunner
 
@@ -22,7 +23,7 @@ public struct Repositories: Sendable {
         orders: any OrderRepository, cards: any CardRepository, pipeline: any PipelineRepository,
         audit: any AuditRepository, leases: any LeaseRepository, rateLimits: any RateLimiter,
         webhooks: any WebhookRepository, alerts: any AlertRepository,
-        consoleSessions: any ConsoleSessionRepository, workers: any WorkerRepository,
+        consoleSessions: any ConsoleSessionRepository, staff: any StaffRepository, workers: any WorkerRepository,
         transactions: any TransactionRunner
     ) {
         self.orders = orders
@@ -34,6 +35,7 @@ public struct Repositories: Sendable {
         self.webhooks = webhooks
         self.alerts = alerts
         self.consoleSessions = consoleSessions
+        self.staff = staff
         self.workers = workers
         self.transactions = transactions
     }
