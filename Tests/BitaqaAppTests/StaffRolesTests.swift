@@ -61,6 +61,12 @@ struct StaffRolesTests {
         RouteCase(
             method: .post, pattern: "/v1/orders/{topupId}/notes", uri: "/v1/orders/con-full/notes",
             body: #"{"text":"called the buyer"}"#, role: .support),
+        RouteCase(
+            method: .post, pattern: "/v1/orders/resend-failed", uri: "/v1/orders/resend-failed", body: nil,
+            role: .support),
+        RouteCase(
+            method: .post, pattern: "/v1/webhooks/messages/retry-failed", uri: "/v1/webhooks/messages/retry-failed",
+            body: nil, role: .support),
     ]
 
     static func bearer(_ token: String) -> HTTPFields {

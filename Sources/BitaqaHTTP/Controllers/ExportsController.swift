@@ -30,7 +30,7 @@ struct ExportsController {
             now: domain.time.now())
         let report = try await figures.report(from: window.from, to: window.to)
         struct Day: Encodable {
-            let date: String?
+            @NullEncoded var date: String?
             let orders, delivered, failed, faceValue: Int
             @NullEncoded var cost: Double?
 
@@ -58,7 +58,14 @@ struct ExportsController {
 
     /// Every order the list's filters select (not only one page), newest first.
     @Sendable func ordersCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
-        var search = try OrderSearchQuery.parse(request.uri.queryParameters)
+        let search = try OrderSearchQuery.parse(request.uri.queryParameters)
+        return Self.csv(try await Self.ordersCSV(search, domain: domain), name: "orders.csv")
+    }
+
+    /// The CSV of every order `search` selects (at most ``maxRows``), newest first: the API's export and
+    /// the console's (`GET /console/orders.csv`) are this one text.
+    static func ordersCSV(_ search: OrderSearch, domain: DomainContext) async throws -> CSVText {
+        var search = search
         search.limit = 200
         search.after = nil
         var csv = CSVText(header: [
@@ -67,7 +74,7 @@ struct ExportsController {
         ])
         let listing = OrderListing(context: domain)
         var rows = 0
-        while rows < Self.maxRows {
+        while rows < maxRows {
             let page = try await listing.page(search)
             for order in page.orders {
                 let states = (page.deliveries[order.topupId] ?? []).filter { $0.purpose == .card }.map(\.state.rawValue)
@@ -82,7 +89,7 @@ struct ExportsController {
             guard let next = page.nextCursor, let position = OrderListing.position(next) else { break }
             search.after = position
         }
-        return Self.csv(csv, name: "orders.csv")
+        return csv
     }
 
     /// The differences `GET /v1/reconciliation` reports, one per line.
