@@ -70,7 +70,7 @@ private func assembleApplication(
         let publicURL = configuration.http.publicURL
         let revealTokens = app.revealTokens
         emailLink = { topupId, userId, contactBinding in
-            let expires = time.now() + Duration.seconds(7 * 24 * 3_600).inMilliseconds
+            let expires = time.now() + MessageComposer.cardLinkLifetime.inMilliseconds
             return publicURL + "/cards/"
                 + revealTokens.issue(
                     topupId: topupId, userId: userId, expiresAt: expires, contactBinding: contactBinding)
@@ -116,7 +116,8 @@ private func assembleApplication(
                     lifetime: configuration.console.session,
                     secureCookie: configuration.http.usesTLS || configuration.http.behindTLSProxy,
                     webhooksConfigured: configuration.webhooks.settings != nil,
-                    checkpointFile: CheckpointFile(path: configuration.audit.checkpointFile)) : nil))
+                    checkpointFile: CheckpointFile(path: configuration.audit.checkpointFile),
+                    balanceAlertBelow: configuration.webhooks.balanceAlertBelow) : nil))
     // Stopped in reverse order once the HTTP server has stopped: the deliverer and tracker finish the
     // work in hand, card views are flushed, the last checkpoint is written; then the resources close.
     let services = OwnedServices(
@@ -175,7 +176,8 @@ func alertServices(_ app: Composition, email: (any MessageChannel)?, logger: Log
     let settings = AlertSettings(
         recipients: recipients, locale: alerts.locale, repeatEvery: alerts.repeatEvery,
         interval: alerts.interval, upstreamDownAfter: alerts.upstreamDownAfter,
-        balanceBelow: configuration.webhooks.balanceAlertBelow, auditEvery: configuration.audit.checkpointInterval)
+        balanceBelow: configuration.webhooks.balanceAlertBelow, auditEvery: configuration.audit.checkpointInterval,
+        publicURL: configuration.http.publicURL)
     let context = app.domain
     var services: [any Service] = [
         AlertMonitor(

@@ -93,12 +93,18 @@ public struct ConsoleOptions: Sendable {
     public var secureCookie: Bool
     public var webhooksConfigured: Bool
     public var checkpointFile: CheckpointFile
+    /// The overview's low-balance banner shows below this balance in DZD (`BITAQA_BALANCE_ALERT_BELOW`; 0 never).
+    public var balanceAlertBelow: Double
 
-    public init(lifetime: Duration, secureCookie: Bool, webhooksConfigured: Bool, checkpointFile: CheckpointFile) {
+    public init(
+        lifetime: Duration, secureCookie: Bool, webhooksConfigured: Bool, checkpointFile: CheckpointFile,
+        balanceAlertBelow: Double = 0
+    ) {
         self.lifetime = lifetime
         self.secureCookie = secureCookie
         self.webhooksConfigured = webhooksConfigured
         self.checkpointFile = checkpointFile
+        self.balanceAlertBelow = balanceAlertBelow
     }
 }
 

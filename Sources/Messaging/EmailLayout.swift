@@ -4,7 +4,10 @@
 /// variant for readers that honour `prefers-color-scheme`; without it the email reads the same.
 enum EmailLayout {
     struct Words {
-        let heading, code, showCode, value, status, line, transaction, processed, steps, keep, help, soldBy: String
+        let heading, code, showCode, value, status, line, transaction, processed, steps, keep: String
+        /// Link mode: the link shows the card, do not forward it; and when the link expires.
+        let linkKeep, expires: String
+        let help, soldBy: String
     }
 
     static func card(lang: String, dir: String, words: Words) -> String {
@@ -34,7 +37,8 @@ enum EmailLayout {
             <tr><td style="padding:16px 24px">\
             {{#hasCode}}<p class="muted" style="margin:0 0 6px 0;font-size:14px;color:#52606d">\(words.code)</p>\
             <p class="code" dir="ltr" style="margin:0;padding:14px;background:#f0f4f8;border-radius:8px;font-family:'Courier New',monospace;font-size:26px;letter-spacing:3px;text-align:center;color:#102a43;word-break:break-all">{{code}}</p>{{/hasCode}}\
-            {{#link}}<p style="margin:0;text-align:center"><a href="{{link}}" style="display:inline-block;padding:12px 20px;background:#1d4ed8;color:#ffffff;border-radius:8px;text-decoration:none;font-size:16px">\(words.showCode)</a></p>{{/link}}\
+            {{#link}}<p style="margin:0;text-align:center"><a href="{{link}}" style="display:inline-block;padding:12px 20px;background:#1d4ed8;color:#ffffff;border-radius:8px;text-decoration:none;font-size:16px">\(words.showCode)</a></p>\
+            {{#linkExpires}}<p class="muted" style="margin:8px 0 0 0;text-align:center;font-size:13px;color:#52606d">\(words.expires) {{linkExpires}}.</p>{{/linkExpires}}{{/link}}\
             </td></tr>
             <tr><td style="padding:0 24px"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse">\
             \(row(words.value, "{{amount}}"))\(row(words.status, "{{status}}"))\(row(words.line, "{{number}}", ltr: true))\
@@ -42,7 +46,7 @@ enum EmailLayout {
             </table></td></tr>
             <tr><td style="padding:16px 24px 0 24px"><h2 class="text" style="margin:0 0 8px 0;font-size:16px;color:#1f2933">\(words.steps)</h2>\
             <ol class="text" style="margin:0;padding-\(dir == "rtl" ? "right" : "left"):20px;font-size:14px;line-height:1.6;color:#1f2933">{{#steps}}<li>\(dir == "rtl" ? "{{{html}}}" : "{{text}}")</li>{{/steps}}</ol></td></tr>
-            <tr><td style="padding:16px 24px"><p style="margin:0;padding:10px 12px;background:#fff7e6;border-radius:8px;font-size:14px;font-weight:bold;color:#7c4a03">\(words.keep)</p></td></tr>
+            <tr><td style="padding:16px 24px"><p style="margin:0;padding:10px 12px;background:#fff7e6;border-radius:8px;font-size:14px;font-weight:bold;color:#7c4a03">{{#hasCode}}\(words.keep){{/hasCode}}{{#link}}\(words.linkKeep){{/link}}</p></td></tr>
             <tr><td class="muted" style="padding:0 24px 24px 24px;font-size:13px;line-height:1.5;color:#52606d">\
             {{#support}}<p style="margin:0">\(words.help) <bdi dir="ltr">{{support}}</bdi></p>{{/support}}\
             {{#shop}}<p style="margin:4px 0 0 0">\(words.soldBy) {{#shopURL}}<a href="{{shopURL}}" style="color:#1d4ed8">{{shop}}</a>{{/shopURL}}{{^shopURL}}{{shop}}{{/shopURL}}</p>{{/shop}}\

@@ -63,11 +63,15 @@ public enum MessageComposer {
         "\(topupId.rawValue).\(channel.rawValue).\(purpose)@\(domain)"
     }
 
+    /// How long the reveal link of a link-mode email stays valid: 7 days from sending.
+    public static let cardLinkLifetime: Duration = .seconds(7 * 24 * 3_600)
+
     /// The card message. With `link`, the email carries the link to the reveal page instead of the code
-    /// (`BITAQA_EMAIL_MODE=link`); SMS always carries the code.
+    /// (`BITAQA_EMAIL_MODE=link`), says when it expires (`linkExpiresAt`, milliseconds since 1970, in
+    /// Algiers time) and asks not to forward it; SMS always carries the code.
     public static func card(
         _ card: CardDetails, channel: DeliveryChannel, recipient: String, link: String? = nil,
-        shop: ShopIdentity = .unnamed
+        linkExpiresAt: Int64? = nil, shop: ShopIdentity = .unnamed
     ) throws -> OutgoingMessage {
         let set = try card.wording.set(card.locale)
         var context = facts(product: card.product, number: card.number, steps: card.steps, shop: shop)
@@ -76,6 +80,9 @@ public enum MessageComposer {
         context["hasCode"] = !showLink
         context["code"] = showLink ? "" : card.code.revealed
         if let emailLink { context["link"] = emailLink }
+        if emailLink != nil, let linkExpiresAt {
+            context["linkExpires"] = AlgiersTime.format(milliseconds: linkExpiresAt, locale: card.locale)
+        }
         context["transactionNumber"] = card.transactionNumber ?? "-"
         context["processedDate"] = AlgiersTime.format(card.processedDate, locale: card.locale)
         context["amount"] =
@@ -97,7 +104,7 @@ public enum MessageComposer {
         }
     }
 
-    /// "Your order failed and was refunded".
+    /// "Your order could not be completed; its amount went back to the shop, which arranges the refund".
     public static func refundNotice(
         _ order: OrderFacts, channel: DeliveryChannel, recipient: String, shop: ShopIdentity = .unnamed
     ) throws -> OutgoingMessage {

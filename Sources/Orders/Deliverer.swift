@@ -164,6 +164,8 @@ public struct Deliverer: Service {
                     delivery, reason: "the stored card cannot be read (see CARD_UNREADABLE)",
                     reasonClass: "card_unreadable", recipient: masked)
             }
+            // Read before the link is made, so the expiry the email states is never later than the token's.
+            let linkExpiresAt = context.time.now() + MessageComposer.cardLinkLifetime.inMilliseconds
             composed = try? MessageComposer.card(
                 CardDetails(
                     topupId: order.topupId, code: code, transactionNumber: order.transactionNumber,
@@ -172,6 +174,7 @@ public struct Deliverer: Service {
                     wording: line.wording),
                 channel: delivery.channel, recipient: recipient,
                 link: emailLink?(order.topupId, order.userId, order.contactBinding?.mac),
+                linkExpiresAt: emailLink == nil ? nil : linkExpiresAt,
                 shop: shop
             )
         case .refundNotice:

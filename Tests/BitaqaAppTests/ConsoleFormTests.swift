@@ -31,6 +31,16 @@ struct ConsoleFormTests {
         #expect(!body.contains("URLEncodedForm") && !body.contains("DecodingError"), "\(comment): \(body)")
     }
 
+    /// A console action refused before it ran (no session, a wrong CSRF token): 403 as a console page in
+    /// the console's language, never the API's JSON.
+    static func expectConsolePage(_ response: TestResponse, _ comment: String) {
+        #expect(response.status == .forbidden, "\(comment)")
+        #expect(response.headers[.contentType] == "text/html; charset=utf-8", "\(comment)")
+        let body = String(buffer: response.body)
+        #expect(body.hasPrefix("<!DOCTYPE html>") && body.contains("role=\"alert\""), "\(comment): \(body)")
+        #expect(!body.contains("\"success\"") && !body.contains("URLEncodedForm"), "\(comment): \(body)")
+    }
+
     /// `count` bytes of form: `prefix`, then a filler field.
     static func padded(_ prefix: String, to count: Int) -> String {
         let start = prefix + "&x="
@@ -54,7 +64,7 @@ struct ConsoleFormTests {
             ] {
                 for form in forms {
                     let response = try await ConsoleTests.post(client, path, cookie: cookie, form: form)
-                    try Self.expectRefusal(response, .forbidden, "FORBIDDEN", "\(path) with \(form)")
+                    Self.expectConsolePage(response, "\(path) with \(form)")
                 }
             }
             #expect(try await ConsoleTests.get(client, "/console", cookie: cookie).status == .ok, "still signed in")
@@ -151,7 +161,7 @@ struct ConsoleFormTests {
                     response.status == .seeOther && response.headers[.location] == "/console/login", "\(header)")
                 let action = try await ConsoleTests.post(
                     client, "/console/orders/con-wait/check", cookie: header, form: "csrf=\(token)")
-                try Self.expectRefusal(action, .forbidden, "FORBIDDEN", "\(header)")
+                Self.expectConsolePage(action, "\(header)")
             }
             let action = try await ConsoleTests.post(
                 client, "/console/orders/con-wait/check", cookie: "a=1; \(cookie) ; b=2", form: "csrf=\(token)")

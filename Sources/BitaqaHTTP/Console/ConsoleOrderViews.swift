@@ -48,6 +48,15 @@ struct ConsoleOrdersView: ConsoleView {
     let next: String?
     let statusOptions: [Option]
     let deliveryOptions: [Option]
+    var typeOptions: [Option] = []
+    /// The value and the Algiers days as typed, shown back in the form.
+    var value = ""
+    var from = ""
+    var to = ""
+    /// The CSV export of the same filters.
+    var csv = "/console/orders.csv"
+    /// Why the filters could not be read.
+    var error: String?
 
     /// The form alone: for a search that could not be read, and for an order that is not there.
     static let empty = ConsoleOrdersView(
@@ -110,6 +119,13 @@ struct ConsoleOrderView: ConsoleView {
         let label: String
     }
 
+    /// A note of the shop's people: never shown to a buyer.
+    struct Note: Sendable {
+        let time: String
+        let author: String
+        let text: String
+    }
+
     static let template = ConsolePages.Template.order
     let id: String
     /// The order's address, which the action forms post under.
@@ -117,6 +133,8 @@ struct ConsoleOrderView: ConsoleView {
     let statusLabel: String
     let status: String
     let user: String
+    /// The buyer's page.
+    let userHref: String
     let number: String
     let value: String
     let email: String
@@ -128,6 +146,8 @@ struct ConsoleOrderView: ConsoleView {
     let events: [Event]
     /// An action that did not go through: why, and what to do, in the console's language.
     var problem: String?
+    var notes: [Note] = []
+    var hasNotes = false
 
     init(
         _ order: OrderRecord, deliveries: [DeliveryRecord], events: [AuditRecord],
@@ -138,6 +158,7 @@ struct ConsoleOrderView: ConsoleView {
         statusLabel = ConsoleTerms.status(order.status, locale)
         status = order.status.rawValue
         user = order.userId.rawValue
+        userHref = Self.buyerPath(order.userId)
         number = order.number ?? "-"
         value = order.value.map { DinarAmount.text($0, locale: locale) } ?? "-"
         email = order.email.map { ContactRules.masked($0, channel: .email) } ?? "-"
@@ -153,6 +174,11 @@ struct ConsoleOrderView: ConsoleView {
     /// The order's page: its id is one path segment, whatever it holds.
     static func path(_ id: TopupID) -> String {
         "/console/orders/" + (id.rawValue.addingPercentEncoding(withAllowedCharacters: unreserved) ?? id.rawValue)
+    }
+
+    /// The buyer's page.
+    static func buyerPath(_ id: UserID) -> String {
+        "/console/buyers/" + (id.rawValue.addingPercentEncoding(withAllowedCharacters: unreserved) ?? id.rawValue)
     }
 
     private static let unreserved = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))

@@ -27,27 +27,23 @@ struct ConsoleOrdersController {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await support.signedIn(request) { session in
             let query = request.uri.queryParameters
+            let locale = ConsoleSupport.locale(request)
             let search: OrderSearch
             do {
-                search = try OrderSearchQuery.parse(query)
+                search = try ConsoleFilters.search(query)
             } catch {
-                return support.page(ConsoleOrdersView.empty, request: request, session: session, status: .badRequest)
+                var view = ConsoleOrdersView.empty
+                view.error = ConsoleTexts.words(locale)["badFilters"]
+                return support.page(view, request: request, session: session, status: .badRequest)
             }
             let listed = try await OrderListing(context: domain).page(search)
-            var next: String?
-            if let cursor = listed.nextCursor {
-                var components = URLComponents()
-                components.queryItems =
-                    ["q", "status", "delivery"].compactMap { name in
-                        query.get(name).map { URLQueryItem(name: name, value: String($0)) }
-                    } + [URLQueryItem(name: "cursor", value: cursor)]
-                next = "/console/orders" + (components.string ?? "")
+            let next = listed.nextCursor.map {
+                "/console/orders" + ConsoleFilters.queryString(query, cursor: $0)
             }
-            let locale = ConsoleSupport.locale(request)
             let rows = listed.orders.map {
                 ConsoleOrdersView.Row($0, deliveries: listed.deliveries[$0.topupId] ?? [], locale: locale)
             }
-            let view = ConsoleOrdersView(
+            var view = ConsoleOrdersView(
                 q: search.query ?? "", orders: rows, hasOrders: !rows.isEmpty, next: next,
                 statusOptions: OrderStatus.allCases.map {
                     .init(value: $0.rawValue, label: ConsoleTerms.status($0, locale), selected: search.status == $0)
@@ -56,7 +52,15 @@ struct ConsoleOrdersController {
                     .init(
                         value: $0.rawValue, label: ConsoleTerms.state($0, locale), selected: search.delivery == $0)
                 })
-            return support.page(view, request: request, session: session)
+            view.typeOptions = CardType.allCases.map {
+                .init(value: $0.rawValue, label: $0.rawValue, selected: search.type == $0)
+            }
+            view.value = search.value.map(String.init) ?? ""
+            view.from = query.get("from").map { String($0) } ?? ""
+            view.to = query.get("to").map { String($0) } ?? ""
+            view.csv = "/console/orders.csv" + ConsoleFilters.queryString(query, cursor: nil)
+            let bulk = ConsoleTexts.bulkNotice(query, locale)
+            return support.page(view, request: request, session: session, notice: bulk)
         }
     }
 
@@ -78,6 +82,10 @@ struct ConsoleOrdersController {
             let (notice, problem) = ConsoleTexts.orderNotice(
                 request.uri.queryParameters.get("notice").map { String($0) }, status: shown.order.status, locale)
             view.problem = problem
+            view.notes = try await OrderNotes(context: domain).notes(of: id).map {
+                .init(time: ConsoleTerms.time($0.createdAt, locale), author: $0.author, text: $0.text)
+            }
+            view.hasNotes = !view.notes.isEmpty
             return support.page(view, request: request, session: session, notice: notice)
         }
     }

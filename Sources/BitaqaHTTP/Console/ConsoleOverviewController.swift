@@ -9,6 +9,8 @@ struct ConsoleOverviewController {
     let domain: DomainContext
     let account: UpstreamAccount
     let auditCheck: AuditSelfCheck
+    /// The low-balance banner's threshold in DZD; 0 never shows it.
+    var balanceAlertBelow: Double = 0
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get(use: overview)
@@ -21,13 +23,44 @@ struct ConsoleOverviewController {
             let algiers: Int64 = 3_600_000
             let midnight = (domain.time.now() + algiers) / 86_400_000 * 86_400_000 - algiers
             let counts = try await orders.countsByStatus(since: midnight)
+            let everCounts = try await orders.countsByStatus(since: 0)
+            let figures = BusinessFigures(context: domain)
+            let now = domain.time.now()
+            let today = try await figures.report(from: midnight, to: now).totals
+            let week = try await figures.report(from: midnight - 6 * 86_400_000, to: now).totals
             let deliveries = try await orders.cardDeliveryCounts()
             let snapshot = try? await account.current()
             let locale = ConsoleSupport.locale(request)
             let words = ConsoleTexts.words(locale)
             let webhooks = try await domain.repositories.webhooks.counts()
             let audit = await auditCheck.problem() ?? (words["intact"] ?? "")
+            func figuresRow(_ key: String, _ row: BusinessFigures.Row, since: Int64) -> ConsoleOverviewView.Figures {
+                .init(
+                    key: key, period: words["fig_" + key] ?? key, orders: row.orders, delivered: row.delivered,
+                    failed: row.failed, faceValue: DinarAmount.text(row.faceValue, locale: locale),
+                    failedHref: "/console/orders?status=REFUNDED&from=" + Self.day(since))
+            }
+            // Not final yet and registered before today: worth a look.
+            let stuck = [OrderStatus.handling, .queued].map {
+                ConsoleOverviewView.Stuck(
+                    code: $0.rawValue, label: ConsoleTerms.status($0, locale),
+                    count: (everCounts[$0] ?? 0) - (counts[$0] ?? 0),
+                    href: "/console/orders?status=\($0.rawValue)&to=" + Self.day(midnight - 1))
+            }
+            var lowBalance: String?
+            if balanceAlertBelow > 0, let known = await account.knownBalance ?? snapshot?.balance,
+                known < balanceAlertBelow
+            {
+                lowBalance =
+                    "\(words["lowBalance"] ?? "") \(DinarAmount.text(Int(known.rounded()), locale: locale)) < "
+                    + DinarAmount.text(Int(balanceAlertBelow.rounded()), locale: locale)
+            }
             let view = ConsoleOverviewView(
+                figures: [
+                    figuresRow("today", today, since: midnight),
+                    figuresRow("week", week, since: midnight - 6 * 86_400_000),
+                ],
+                stuck: stuck, lowBalance: lowBalance,
                 audit: audit,
                 statuses: OrderStatus.allCases.map {
                     .init(name: ConsoleTerms.status($0, locale), code: $0.rawValue, count: counts[$0] ?? 0)
@@ -40,5 +73,12 @@ struct ConsoleOverviewController {
                     + "\(webhooks[.failed] ?? 0) \(ConsoleTerms.webhook(.failed, locale))")
             return support.page(view, request: request, session: session)
         }
+    }
+
+    /// The Algiers date (`2026-12-07`) of an instant, as the order list's date fields take it.
+    static func day(_ milliseconds: Int64) -> String {
+        let algiers: Int64 = 3_600_000
+        let day = (milliseconds + algiers).quotientAndRemainder(dividingBy: 86_400_000).quotient
+        return String(Timestamp.iso8601(day * 86_400_000).prefix(10))
     }
 }

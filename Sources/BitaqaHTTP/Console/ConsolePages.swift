@@ -2,6 +2,7 @@ import BitaqaCore
 import Crypto
 import Foundation
 import Mustache
+import Orders
 
 /// The console's HTML: mustache templates compiled into the binary. Every value is escaped (double
 /// braces); the only unescaped parts are the layout's style and the page already rendered into it.
@@ -47,7 +48,8 @@ enum ConsolePages {
         <header><strong>{{t_title}}</strong>
         {{#signedIn}}<nav><a href="/console">{{t_overview}}</a><a href="/console/orders">{{t_orders}}</a>
         <a href="/console/reconciliation">{{t_reconciliation}}</a><a href="/console/webhooks">{{t_webhooksTitle}}</a>
-        <a href="/console/health">{{t_health}}</a>
+        <a href="/console/health">{{t_health}}</a>{{#isOwner}}<a href="/console/send">{{t_sendLink}}</a>
+        <a href="/console/staff">{{t_staffLink}}</a>{{/isOwner}}
         <form method="post" action="/console/logout" class="inline"><input type="hidden" name="csrf" value="{{csrf}}">
         <button type="submit">{{t_signOut}}</button></form></nav>{{/signedIn}}
         <nav aria-label="{{t_language}}"><a href="?lang=fr" lang="fr">Français</a><a href="?lang=ar" lang="ar">العربية</a>
@@ -65,6 +67,14 @@ enum ConsolePages {
 
     static let overview = """
         <h1>{{t_overview}}</h1>{{#sandbox}}<p class="warn">{{t_sandbox}}</p>{{/sandbox}}
+        {{#lowBalance}}<p class="warn" role="alert">{{lowBalance}}</p>{{/lowBalance}}
+        <section><h2>{{t_figures}}</h2><table><thead><tr><th scope="col"></th><th scope="col">{{t_figOrders}}</th>
+        <th scope="col">{{t_figDelivered}}</th><th scope="col">{{t_figFailed}}</th><th scope="col">{{t_figFaceValue}}</th></tr></thead><tbody>
+        {{#figures}}<tr><th scope="row">{{period}}</th><td data-label="{{t_figOrders}}" id="{{key}}-orders">{{orders}}</td>
+        <td data-label="{{t_figDelivered}}" id="{{key}}-delivered">{{delivered}}</td>
+        <td data-label="{{t_figFailed}}"><a href="{{failedHref}}" id="{{key}}-failed">{{failed}}</a></td>
+        <td data-label="{{t_figFaceValue}}" id="{{key}}-face">{{faceValue}}</td></tr>{{/figures}}</tbody></table>
+        <p>{{t_stuck}} : {{#stuck}}<a href="{{href}}" id="stuck-{{code}}">{{count}} {{label}}</a> {{/stuck}}</p></section>
         <section><h2>{{t_today}}</h2><table><tbody>
         {{#statuses}}<tr><th scope="row">{{name}} <code>{{code}}</code></th><td>{{count}}</td></tr>{{/statuses}}</tbody></table></section>
         <section><h2>{{t_deliveries}}</h2><p><a href="/console/orders?delivery=pending">{{pending}} {{t_pending}}</a> ·
@@ -82,7 +92,18 @@ enum ConsolePages {
         {{#statusOptions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statusOptions}}
         </select><label for="delivery">{{t_delivery}}</label><select id="delivery" name="delivery">
         <option value="">{{t_any}}</option>{{#deliveryOptions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/deliveryOptions}}
-        </select><button type="submit">{{t_search}}</button></form>
+        </select><label for="type">{{t_type}}</label><select id="type" name="type"><option value="">{{t_any}}</option>
+        {{#typeOptions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/typeOptions}}</select>
+        <label for="value">{{t_value}}</label><input id="value" name="value" type="number" min="1" value="{{value}}" dir="ltr">
+        <label for="from">{{t_from}}</label><input id="from" name="from" type="date" value="{{from}}">
+        <label for="to">{{t_to}}</label><input id="to" name="to" type="date" value="{{to}}">
+        <button type="submit">{{t_search}}</button></form>
+        {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+        <p><a href="{{csv}}">{{t_csv}}</a></p>
+        {{#canAct}}<section><h2>{{t_bulk}}</h2><form method="post" action="/console/orders/resend-failed" class="inline">
+        <input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">{{t_bulkResend}}</button></form>
+        <form method="post" action="/console/webhooks/retry-failed" class="inline"><input type="hidden" name="csrf" value="{{csrf}}">
+        <button type="submit">{{t_bulkRetry}}</button></form></section>{{/canAct}}
         {{#hasOrders}}<table><thead><tr><th scope="col">{{t_order}}</th><th scope="col">{{t_created}}</th>
         <th scope="col">{{t_status}}</th><th scope="col">{{t_line}}</th><th scope="col">{{t_value}}</th>
         <th scope="col">{{t_delivery}}</th></tr></thead><tbody>
@@ -97,7 +118,7 @@ enum ConsolePages {
     static let order = """
         <h1>{{t_order}} <bdi dir="ltr" class="id">{{id}}</bdi></h1>
         {{#problem}}<p class="error" role="alert">{{problem}}</p>{{/problem}}
-        <dl><dt>{{t_status}}</dt><dd>{{statusLabel}} <code>{{status}}</code></dd><dt>{{t_user}}</dt><dd><bdi dir="ltr" class="id">{{user}}</bdi></dd>
+        <dl><dt>{{t_status}}</dt><dd>{{statusLabel}} <code>{{status}}</code></dd><dt>{{t_user}}</dt><dd><a href="{{userHref}}"><bdi dir="ltr" class="id">{{user}}</bdi></a></dd>
         <dt>{{t_line}}</dt><dd><bdi dir="ltr">{{number}}</bdi></dd>
         <dt>{{t_value}}</dt><dd>{{value}}</dd><dt>{{t_email}}</dt><dd><bdi dir="ltr" class="id">{{email}}</bdi></dd>
         <dt>{{t_phone}}</dt><dd><bdi dir="ltr">{{phone}}</bdi></dd>
@@ -109,7 +130,7 @@ enum ConsolePages {
         <td data-label="{{t_state}}" class="state">{{stateLabel}}</td><td data-label="{{t_attempts}}">{{attempts}}</td>
         <td data-label="{{t_error}}">{{#hasError}}<span class="why">{{reason}}</span><span class="muted">{{t_rawError}} : <code dir="ltr">{{error}}</code></span>{{/hasError}}</td>
         <td data-label="{{t_time}}"><bdi dir="ltr">{{time}}</bdi></td></tr>{{/deliveries}}</tbody></table></section>
-        <section><h2>{{t_actions}}</h2>
+        {{#canAct}}<section><h2>{{t_actions}}</h2>
         <form method="post" action="{{base}}/resend"><input type="hidden" name="csrf" value="{{csrf}}">
         <label for="channel">{{t_channel}}</label><select id="channel" name="channel">
         {{#channels}}<option value="{{value}}">{{label}}</option>{{/channels}}</select><button type="submit">{{t_resend}}</button></form>
@@ -118,7 +139,12 @@ enum ConsolePages {
         <form method="post" action="{{base}}/contact"><input type="hidden" name="csrf" value="{{csrf}}">
         <label for="email">{{t_email}}</label><input id="email" name="email" type="email" dir="ltr">
         <label for="phone">{{t_phone}}</label><input id="phone" name="phone" type="tel" dir="ltr">
-        <button type="submit">{{t_correct}}</button></form></section>
+        <button type="submit">{{t_correct}}</button></form></section>{{/canAct}}
+        <section><h2>{{t_notes}}</h2>{{^hasNotes}}<p>{{t_noNotes}}</p>{{/hasNotes}}
+        {{#notes}}<p><bdi dir="ltr">{{time}}</bdi> · <bdi dir="ltr">{{author}}</bdi><br>{{text}}</p>{{/notes}}
+        {{#canAct}}<form method="post" action="{{base}}/notes"><input type="hidden" name="csrf" value="{{csrf}}">
+        <label for="text">{{t_addNote}}</label><textarea id="text" name="text" maxlength="2000" required></textarea>
+        <button type="submit">{{t_addNote}}</button></form>{{/canAct}}</section>
         <section><h2>{{t_audit}}</h2><table><thead><tr><th scope="col">{{t_time}}</th><th scope="col">{{t_event}}</th>
         <th scope="col">{{t_actor}}</th><th scope="col"></th></tr></thead><tbody>
         {{#events}}<tr><td data-label="{{t_time}}"><bdi dir="ltr">{{time}}</bdi></td>
@@ -158,8 +184,8 @@ enum ConsolePages {
         <td data-label="{{t_order}}"><bdi dir="ltr" class="id">{{topupId}}</bdi></td><td data-label="{{t_state}}" class="state">{{state}}</td>
         <td data-label="{{t_attempts}}">{{attempts}}</td><td data-label="{{t_lastStatus}}">{{lastStatus}}</td>
         <td data-label="{{t_error}}"><code dir="ltr">{{error}}</code></td><td data-label="{{t_nextAttempt}}"><bdi dir="ltr">{{next}}</bdi></td>
-        <td>{{#retryable}}<form method="post" action="/console/webhooks/{{id}}/retry" class="inline">
-        <input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">{{t_retry}}</button></form>{{/retryable}}</td></tr>{{/messages}}
+        <td>{{#canAct}}{{#retryable}}<form method="post" action="/console/webhooks/{{id}}/retry" class="inline">
+        <input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">{{t_retry}}</button></form>{{/retryable}}{{/canAct}}</td></tr>{{/messages}}
         </tbody></table>
         """
 
@@ -175,9 +201,46 @@ enum ConsolePages {
         <section><h2>OneClickDz</h2><p>{{upstream}}</p></section>
         """
 
+    static let buyer = """
+        <h1>{{t_buyer}} <bdi dir="ltr" class="id">{{user}}</bdi></h1>
+        {{#hasOrders}}<table><thead><tr><th scope="col">{{t_order}}</th><th scope="col">{{t_created}}</th>
+        <th scope="col">{{t_status}}</th><th scope="col">{{t_value}}</th><th scope="col">{{t_email}}</th>
+        <th scope="col">{{t_phone}}</th></tr></thead><tbody>
+        {{#orders}}<tr><td data-label="{{t_order}}"><a href="{{href}}" class="id"><bdi dir="ltr">{{id}}</bdi></a></td>
+        <td data-label="{{t_created}}"><bdi dir="ltr">{{created}}</bdi></td>
+        <td data-label="{{t_status}}" class="state">{{statusLabel}} <code>{{status}}</code></td>
+        <td data-label="{{t_value}}">{{value}}</td><td data-label="{{t_email}}"><bdi dir="ltr" class="id">{{email}}</bdi></td>
+        <td data-label="{{t_phone}}"><bdi dir="ltr">{{phone}}</bdi></td></tr>{{/orders}}</tbody></table>{{/hasOrders}}
+        {{^hasOrders}}<p>{{t_noOrders}}</p>{{/hasOrders}}
+        """
+
+    static let send = """
+        <h1>{{t_sendTitle}}</h1>{{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+        <form method="get" action="/console/send"><label for="ctype">{{t_type}}</label><select id="ctype" name="type">
+        {{#types}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/types}}</select>
+        <button type="submit">{{t_catalogue}}</button></form>
+        <form method="post" action="/console/send"><input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="type" value="{{type}}"><p>{{t_type}} : <bdi dir="ltr">{{type}}</bdi></p>
+        <label for="number">{{t_line}}</label><input id="number" name="number" value="{{number}}" dir="ltr" required>
+        <label for="value">{{t_value}}</label>{{#hasProducts}}<select id="value" name="value">
+        {{#products}}<option value="{{value}}"{{^available}} disabled{{/available}}{{#selected}} selected{{/selected}}>{{label}}</option>{{/products}}
+        </select>{{/hasProducts}}{{^hasProducts}}<input id="value" name="value" type="number" min="1" value="{{value}}" dir="ltr" required>
+        <span class="muted">{{t_noCatalogue}}</span>{{/hasProducts}}
+        <label for="userId">{{t_user}}</label><input id="userId" name="userId" value="{{userId}}" dir="ltr" required>
+        <label for="email">{{t_email}}</label><input id="email" name="email" type="email" value="{{email}}" dir="ltr">
+        <label for="phone">{{t_phone}}</label><input id="phone" name="phone" type="tel" value="{{phone}}" dir="ltr">
+        <label for="locale">{{t_language}}</label><select id="locale" name="locale">
+        {{#locales}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/locales}}</select>
+        <button type="submit">{{t_sendButton}}</button></form>
+        """
+
+    static let refusal = """
+        <h1>{{t_refusedTitle}}</h1><p class="error" role="alert">{{message}}</p><p><a href="/console">{{t_overview}}</a></p>
+        """
+
     /// The layout, and one template per page, rendered into the layout.
     enum Template: CaseIterable {
-        case layout, login, overview, orders, order, reconciliation, webhooks, health
+        case layout, login, overview, orders, order, reconciliation, webhooks, health, buyer, send, refusal
 
         var text: String {
             switch self {
@@ -189,6 +252,9 @@ enum ConsolePages {
             case .reconciliation: ConsolePages.reconciliation
             case .webhooks: ConsolePages.webhooks
             case .health: ConsolePages.health
+            case .buyer: ConsolePages.buyer
+            case .send: ConsolePages.send
+            case .refusal: ConsolePages.refusal
             }
         }
     }
@@ -203,15 +269,16 @@ enum ConsolePages {
     }()
 
     /// A page in the layout, in `locale`.
-    static func render(_ view: some ConsoleView, locale: CustomerLocale, csrf: String?, notice: String? = nil)
-        -> String
-    {
+    static func render(
+        _ view: some ConsoleView, locale: CustomerLocale, csrf: String?, role: StaffRole? = nil, notice: String? = nil
+    ) -> String {
         let words = ConsoleTexts.words(locale)
-        let content = compiled[type(of: view).template]?.render(ConsoleScope(view, words: words, csrf: csrf)) ?? ""
+        let content =
+            compiled[type(of: view).template]?.render(ConsoleScope(view, words: words, csrf: csrf, role: role)) ?? ""
         let layout = ConsoleLayoutView(
             lang: locale.rawValue, dir: locale == .ar ? "rtl" : "ltr", signedIn: csrf != nil, notice: notice,
             content: content, style: style)
-        return compiled[.layout]?.render(ConsoleScope(layout, words: words, csrf: csrf)) ?? ""
+        return compiled[.layout]?.render(ConsoleScope(layout, words: words, csrf: csrf, role: role)) ?? ""
     }
 }
 
@@ -228,21 +295,29 @@ struct ConsoleLayoutView: Sendable {
 }
 
 /// What a template sees at its root: the words as `t_…`, the session's CSRF token (every form of a page
-/// carries it; empty signed out), then the page's values by property name. A nil optional is no value,
+/// carries it; empty signed out), the role's flags (`canAct`: support or owner, so the action forms
+/// show; `isOwner`: the owner's menu links and forms), then the page's values by property name. The
+/// flags only spare the buttons: ``RouteRoles`` refuses the POST whatever the page showed. A nil optional is no value,
 /// so its section is skipped, as a key left out of a dictionary was.
 struct ConsoleScope: MustacheParent {
     let values: Any
     let words: [String: String]
     let csrf: String
+    let canAct: Bool
+    let isOwner: Bool
 
-    init(_ values: Any, words: [String: String], csrf: String?) {
+    init(_ values: Any, words: [String: String], csrf: String?, role: StaffRole? = nil) {
         self.values = values
         self.words = words
         self.csrf = csrf ?? ""
+        canAct = role.map { $0.allows(.support) } ?? false
+        isOwner = role == .owner
     }
 
     func child(named name: String) -> Any? {
         if name == "csrf" { return csrf }
+        if name == "canAct" { return canAct }
+        if name == "isOwner" { return isOwner }
         if name.hasPrefix("t_") { return words[String(name.dropFirst(2))] }
         guard let value = Mirror(reflecting: values).children.first(where: { $0.label == name })?.value else {
             return nil

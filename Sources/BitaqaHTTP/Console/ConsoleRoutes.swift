@@ -20,15 +20,22 @@ struct ConsoleRoutes {
                 context: domain, adminToken: surface.adminToken, staff: surface.staff, ring: surface.keyRing,
                 lifetime: options.lifetime),
             secureCookie: options.secureCookie)
-        let group = router.group("console")
+        let group = router.group("console").add(middleware: ConsoleRefusalMiddleware())
         ConsoleSignInController(support: support, sessionLifetime: options.lifetime).addRoutes(to: group)
         ConsoleOverviewController(
-            support: support, domain: domain, account: surface.account, auditCheck: surface.auditCheck
+            support: support, domain: domain, account: surface.account, auditCheck: surface.auditCheck,
+            balanceAlertBelow: options.balanceAlertBelow
         ).addRoutes(to: group)
         ConsoleOrdersController(
             support: support, domain: domain, orders: surface.orders, correction: surface.correction,
             availableChannels: surface.availableChannels
         ).addRoutes(to: group)
+        ConsoleFindingController(
+            support: support, domain: domain,
+            bulk: BulkActions(context: domain, resender: Resender(context: domain), webhooks: surface.webhookRetry)
+        ).addRoutes(to: group)
+        ConsoleSendController(support: support, orders: surface.orders, availableChannels: surface.availableChannels)
+            .addRoutes(to: group)
         ConsoleReconciliationController(support: support, reconciler: surface.reconciler, time: domain.time)
             .addRoutes(to: group)
         ConsoleWebhooksController(

@@ -25,9 +25,7 @@ struct ConsoleStaffController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await support.signedIn(request) { session in
-            guard RouteRoles.allows(session.principal, request.method, endpoint: context.endpointPath) else {
-                throw PublicError(.forbidden, "only an owner manages the staff")
-            }
+            try ConsoleSupport.requireRole(session, request, context)
             let words = ConsoleStaffPage.words(ConsoleSupport.locale(request))
             let notice = request.uri.queryParameters.get("notice").flatMap { words["staff_" + String($0)] }
             return try await page(request, session: session, notice: notice)
@@ -86,6 +84,6 @@ struct ConsoleStaffController {
             },
             newToken: newToken?.unsafeRevealed, newMember: newMember, error: error)
         let html = ConsoleStaffPage.render(view, locale: locale, csrf: session.csrf, notice: notice)
-        return support.respond(html: html, session: session, status: status)
+        return ConsoleSupport.respond(html: html, status: status)
     }
 }

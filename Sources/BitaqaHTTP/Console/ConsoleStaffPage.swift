@@ -50,11 +50,12 @@ enum ConsoleStaffPage {
     /// The page in the console's layout, in `locale`.
     static func render(_ view: ConsoleStaffView, locale: CustomerLocale, csrf: String, notice: String?) -> String {
         let words = ConsoleTexts.words(locale).merging(Self.words(locale)) { $1 }
-        let content = compiled?.render(ConsoleScope(view, words: words, csrf: csrf)) ?? ""
+        let content = compiled?.render(ConsoleScope(view, words: words, csrf: csrf, role: .owner)) ?? ""
         let layout = ConsoleLayoutView(
             lang: locale.rawValue, dir: locale == .ar ? "rtl" : "ltr", signedIn: true, notice: notice,
             content: content, style: ConsolePages.style)
-        return ConsolePages.compiled[.layout]?.render(ConsoleScope(layout, words: words, csrf: csrf)) ?? ""
+        return ConsolePages.compiled[.layout]?.render(ConsoleScope(layout, words: words, csrf: csrf, role: .owner))
+            ?? ""
     }
 
     static func words(_ locale: CustomerLocale) -> [String: String] {

@@ -53,14 +53,10 @@ struct ConsoleSupport: Sendable {
         let form = try await Form.decode(from: request, context: context)
         guard let cookie = Self.cookie(Self.sessionCookie, in: request),
             let session = try await sessions.session(cookie: cookie)
-        else { throw PublicError(.forbidden, "sign in to the console first") }
-        guard ConsoleSessions.csrfMatches(form.csrf, session) else {
-            throw PublicError(.forbidden, "the form's CSRF token is missing or wrong; reload the page")
-        }
+        else { throw ConsoleRefusal.signedOut }
+        guard ConsoleSessions.csrfMatches(form.csrf, session) else { throw ConsoleRefusal.expiredForm }
         // The action's required role, from the one table of routes and roles.
-        guard RouteRoles.allows(session.principal, request.method, endpoint: context.endpointPath) else {
-            throw PublicError(.forbidden, "your role (\(session.principal.role.rawValue)) may not do this")
-        }
+        try Self.requireRole(session, request, context)
         return Post(session: session, cookie: cookie, form: form)
     }
 
@@ -70,15 +66,24 @@ struct ConsoleSupport: Sendable {
         _ view: some ConsoleView, request: Request, session: ConsoleSessions.Session?,
         status: HTTPResponse.Status = .ok, notice: String? = nil
     ) -> Response {
-        let html = ConsolePages.render(view, locale: Self.locale(request), csrf: session?.csrf, notice: notice)
-        return respond(html: html, session: session, status: status)
+        let html = ConsolePages.render(
+            view, locale: Self.locale(request), csrf: session?.csrf, role: session?.principal.role, notice: notice)
+        return Self.respond(html: html, status: status)
     }
 
-    /// A rendered page with the console's headers, its action forms that the session's role may not use
-    /// left out (``ConsoleActionFilter``).
-    func respond(html: String, session: ConsoleSessions.Session?, status: HTTPResponse.Status) -> Response {
-        let html = session.map { ConsoleActionFilter.hidingForbidden(html, for: $0.principal) } ?? html
-        return Response(
+    /// 403 as a console page unless the session's role reaches the route's in ``RouteRoles``.
+    static func requireRole(_ session: ConsoleSessions.Session, _ request: Request, _ context: AppRequestContext)
+        throws(ConsoleRefusal)
+    {
+        guard RouteRoles.allows(session.principal, request.method, endpoint: context.endpointPath) else {
+            throw .role
+        }
+    }
+
+    /// A rendered page with the console's headers. The action forms a role may not use are left out by
+    /// the templates themselves (`canAct`, `isOwner`).
+    static func respond(html: String, status: HTTPResponse.Status) -> Response {
+        Response(
             status: status,
             headers: [
                 .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
@@ -129,5 +134,39 @@ struct ConsoleSupport: Sendable {
     /// 303, so a POST's answer is fetched with GET and a reload does not repeat the action.
     static func redirect(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+    }
+}
+
+/// A console action refused before it ran: no session, a form without the session's CSRF token, or a
+/// role below the route's. Answered 403 by ``ConsoleRefusalMiddleware`` as a console page in the
+/// console's language, never as the API's JSON.
+enum ConsoleRefusal: Error {
+    case signedOut, expiredForm, role
+
+    /// The word of ``ConsoleTexts`` that explains it.
+    var key: String {
+        switch self {
+        case .signedOut: "refusedSignedOut"
+        case .expiredForm: "forbidden"
+        case .role: "refusedRole"
+        }
+    }
+}
+
+/// Turns a ``ConsoleRefusal`` into a 403 console page; every other error goes on to the API's handler.
+struct ConsoleRefusalMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let refusal as ConsoleRefusal {
+            let locale = ConsoleSupport.locale(request)
+            let view = ConsoleRefusalView(message: ConsoleTexts.words(locale)[refusal.key] ?? "")
+            return ConsoleSupport.respond(
+                html: ConsolePages.render(view, locale: locale, csrf: nil), status: .forbidden)
+        }
     }
 }

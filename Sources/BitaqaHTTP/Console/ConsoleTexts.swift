@@ -1,16 +1,107 @@
 import Audit
 import BitaqaCore
 import Foundation
+import Hummingbird
 import Orders
 
 /// Every word of the console, in French, Arabic and English.
 enum ConsoleTexts {
     static func words(_ locale: CustomerLocale) -> [String: String] {
         switch locale {
-        case .fr: french
-        case .ar: arabic
-        case .en: english
+        case .fr: frenchAll
+        case .ar: arabicAll
+        case .en: englishAll
         }
+    }
+
+    static let frenchAll = french.merging(frenchShop) { $1 }
+    static let arabicAll = arabic.merging(arabicShop) { $1 }
+    static let englishAll = english.merging(englishShop) { $1 }
+
+    /// The words of the pages a merchant runs the shop from: figures, filters, bulk actions, notes, send.
+    static let frenchShop: [String: String] = [
+        "sendLink": "Envoyer une recharge", "staffLink": "Équipe", "figures": "Chiffres de l'activité",
+        "figOrders": "Commandes", "figDelivered": "Cartes livrées", "figFailed": "Échecs",
+        "figFaceValue": "Valeur faciale", "fig_today": "Aujourd'hui", "fig_week": "7 derniers jours",
+        "stuck": "Commandes bloquées depuis avant aujourd'hui",
+        "lowBalance": "Solde OneClickDz bas : rechargez le compte avant qu'il ne manque.",
+        "badFilters": "Filtres incorrects : vérifiez les dates et la valeur.", "csv": "Exporter en CSV (mêmes filtres)",
+        "bulk": "Après une panne", "bulkResend": "Renvoyer toutes les cartes en échec",
+        "bulkRetry": "Relancer tous les webhooks en échec", "bulkResent": "Commandes dont la carte est renvoyée :",
+        "bulkRetried": "Webhooks relancés :", "notes": "Notes internes (jamais montrées au client)",
+        "noNotes": "Aucune note.", "addNote": "Ajouter une note", "noteAdded": "Note ajoutée.",
+        "badNote": "Une note fait de 1 à 2000 caractères : rien n'a été ajouté.", "buyer": "Client",
+        "sendTitle": "Envoyer une recharge", "catalogue": "Voir le catalogue",
+        "noCatalogue": "Catalogue indisponible : saisissez la valeur.", "sendButton": "Envoyer",
+        "inStock": "disponible", "outOfStock": "épuisé", "cost": "coût", "placed": "Recharge envoyée.",
+        "sendBadNumber":
+            "Numéro incorrect : une ligne ADSL fait 9 chiffres commençant par 0, une ligne 4G 12 chiffres commençant par 213.",
+        "sendOutOfStock": "Cette valeur est épuisée chez OneClickDz : choisissez-en une autre.",
+        "sendBalance": "Solde OneClickDz insuffisant pour cette carte : rechargez le compte.",
+        "sendUpstream": "OneClickDz n'a pas répondu : rien n'a été envoyé, réessayez dans un instant.",
+        "sendDuplicate": "Cette recharge a déjà été envoyée.",
+        "sendInvalid": "Formulaire incorrect : vérifiez la valeur, le client, l'e-mail et le téléphone.",
+        "refusedTitle": "Action refusée", "refusedSignedOut": "Connectez-vous d'abord à la console.",
+        "refusedRole": "Votre rôle ne permet pas cette action.",
+    ]
+
+    static let arabicShop: [String: String] = [
+        "sendLink": "إرسال تعبئة", "staffLink": "الفريق", "figures": "أرقام النشاط", "figOrders": "الطلبات",
+        "figDelivered": "البطاقات المسلّمة", "figFailed": "الإخفاقات", "figFaceValue": "القيمة الاسمية",
+        "fig_today": "اليوم", "fig_week": "آخر 7 أيام", "stuck": "طلبات عالقة منذ ما قبل اليوم",
+        "lowBalance": "رصيد OneClickDz منخفض: اشحن الحساب قبل أن ينفد.",
+        "badFilters": "مرشحات غير صحيحة: تحقق من التواريخ والقيمة.", "csv": "تصدير CSV (نفس المرشحات)",
+        "bulk": "بعد عطل", "bulkResend": "إعادة إرسال كل البطاقات المتعثرة",
+        "bulkRetry": "إعادة محاولة كل الـ webhooks المتعثرة", "bulkResent": "طلبات أعيد إرسال بطاقتها:",
+        "bulkRetried": "webhooks أعيدت محاولتها:", "notes": "ملاحظات داخلية (لا تظهر للزبون أبدًا)",
+        "noNotes": "لا توجد ملاحظات.", "addNote": "إضافة ملاحظة", "noteAdded": "أضيفت الملاحظة.",
+        "badNote": "الملاحظة من 1 إلى 2000 حرف: لم يُضف شيء.", "buyer": "الزبون",
+        "sendTitle": "إرسال تعبئة", "catalogue": "عرض الكتالوج", "noCatalogue": "الكتالوج غير متاح: أدخل القيمة.",
+        "sendButton": "إرسال", "inStock": "متوفر", "outOfStock": "نفد", "cost": "التكلفة",
+        "placed": "أرسلت التعبئة.",
+        "sendBadNumber": "رقم غير صحيح: خط ADSL من 9 أرقام يبدأ بـ 0، وخط 4G من 12 رقمًا يبدأ بـ 213.",
+        "sendOutOfStock": "هذه القيمة نفدت لدى OneClickDz: اختر قيمة أخرى.",
+        "sendBalance": "رصيد OneClickDz لا يكفي لهذه البطاقة: اشحن الحساب.",
+        "sendUpstream": "لم يرد OneClickDz: لم يُرسل شيء، أعد المحاولة بعد قليل.",
+        "sendDuplicate": "أرسلت هذه التعبئة من قبل.",
+        "sendInvalid": "استمارة غير صحيحة: تحقق من القيمة والزبون والبريد والهاتف.",
+        "refusedTitle": "إجراء مرفوض", "refusedSignedOut": "سجّل الدخول إلى لوحة التحكم أولًا.",
+        "refusedRole": "دورك لا يسمح بهذا الإجراء.",
+    ]
+
+    static let englishShop: [String: String] = [
+        "sendLink": "Send a top-up", "staffLink": "Staff", "figures": "The numbers of the business",
+        "figOrders": "Orders", "figDelivered": "Cards delivered", "figFailed": "Failures",
+        "figFaceValue": "Face value", "fig_today": "Today", "fig_week": "Last 7 days",
+        "stuck": "Orders stuck since before today",
+        "lowBalance": "The OneClickDz balance is low: top the account up before it runs out.",
+        "badFilters": "Wrong filters: check the dates and the value.", "csv": "Export as CSV (same filters)",
+        "bulk": "After an outage", "bulkResend": "Resend every failed card",
+        "bulkRetry": "Retry every failed webhook", "bulkResent": "Orders whose card was queued again:",
+        "bulkRetried": "Webhooks retried:", "notes": "Internal notes (never shown to the buyer)",
+        "noNotes": "No notes.", "addNote": "Add a note", "noteAdded": "Note added.",
+        "badNote": "A note is 1 to 2000 characters: nothing was added.", "buyer": "Buyer",
+        "sendTitle": "Send a top-up", "catalogue": "Show the catalogue",
+        "noCatalogue": "The catalogue is unavailable: type the value.", "sendButton": "Send",
+        "inStock": "available", "outOfStock": "out of stock", "cost": "cost", "placed": "Top-up sent.",
+        "sendBadNumber":
+            "Wrong number: an ADSL line is 9 digits starting with 0, a 4G line 12 digits starting with 213.",
+        "sendOutOfStock": "This value is out of stock at OneClickDz: choose another.",
+        "sendBalance": "The OneClickDz balance does not cover this card: top the account up.",
+        "sendUpstream": "OneClickDz did not answer: nothing was sent; try again in a moment.",
+        "sendDuplicate": "This top-up was already sent.",
+        "sendInvalid": "The form is wrong: check the value, the buyer, the email and the phone.",
+        "refusedTitle": "Action refused", "refusedSignedOut": "Sign in to the console first.",
+        "refusedRole": "Your role does not allow this action.",
+    ]
+
+    /// The order list's notice after a bulk action (`?bulk=resent|retried&count=N`).
+    static func bulkNotice(_ query: Parameters, _ locale: CustomerLocale) -> String? {
+        guard let kind = query.get("bulk"), let count = query.get("count").flatMap({ Int(String($0)) }) else {
+            return nil
+        }
+        let key = kind == "resent" ? "bulkResent" : kind == "retried" ? "bulkRetried" : nil
+        return key.flatMap { words(locale)[$0] }.map { "\($0) \(count)" }
     }
 
     static let french: [String: String] = [
@@ -358,7 +449,7 @@ extension ConsoleTexts {
     /// The notices that say an action did not go through: shown as an error, never as a success.
     static let problems: Set<String> = [
         "notReady", "notReadyStatus", "noEmail", "noPhone", "checkFailed", "contactRefused", "badPhone", "badEmail",
-        "noContactGiven", "notFound", "forbidden",
+        "noContactGiven", "notFound", "forbidden", "badNote",
     ]
 
     /// The order page's notice named `key` (`?notice=`): a success for the banner, or a problem for the

@@ -24,7 +24,32 @@ struct ConsoleOverviewView: ConsoleView {
         let count: Int
     }
 
+    /// The numbers of the business over a period (today, the last seven Algiers days).
+    struct Figures: Sendable {
+        /// `today` or `week`: the cells' ids.
+        let key: String
+        let period: String
+        let orders: Int
+        let delivered: Int
+        let failed: Int
+        let faceValue: String
+        /// The order list of the period's refunded orders.
+        let failedHref: String
+    }
+
+    /// Orders registered before today and not final yet, by status, with the list that shows them.
+    struct Stuck: Sendable {
+        let code: String
+        let label: String
+        let count: Int
+        let href: String
+    }
+
     static let template = ConsolePages.Template.overview
+    let figures: [Figures]
+    let stuck: [Stuck]
+    /// The low-balance banner: the known balance is below `BITAQA_BALANCE_ALERT_BELOW`.
+    let lowBalance: String?
     /// The audit self-check's problem, or the word for intact.
     let audit: String
     /// Today's orders, one row per status, zeros included.
@@ -172,4 +197,92 @@ struct ConsoleHealthView: ConsoleView {
     let checkpoint: String
     let selfCheck: String
     let upstream: String
+}
+
+/// A console refusal (403): no session, an expired form, a role below the action's.
+struct ConsoleRefusalView: ConsoleView {
+    static let template = ConsolePages.Template.refusal
+    let message: String
+}
+
+/// `/console/buyers/{userId}`: one buyer's orders, newest first, contacts masked.
+struct ConsoleBuyerView: ConsoleView {
+    struct Row: Sendable {
+        let id: String
+        let href: String
+        let created: String
+        let statusLabel: String
+        let status: String
+        let value: String
+        let email: String
+        let phone: String
+
+        init(_ order: OrderRecord, locale: CustomerLocale) {
+            id = order.topupId.rawValue
+            href = ConsoleOrderView.path(order.topupId)
+            created = ConsoleTerms.time(order.createdAt, locale)
+            statusLabel = ConsoleTerms.status(order.status, locale)
+            status = order.status.rawValue
+            value = order.value.map { DinarAmount.text($0, locale: locale) } ?? "-"
+            email = order.email.map { ContactRules.masked($0, channel: .email) } ?? "-"
+            phone = order.phone.map { ContactRules.masked($0, channel: .sms) } ?? "-"
+        }
+    }
+
+    static let template = ConsolePages.Template.buyer
+    let user: String
+    let orders: [Row]
+    let hasOrders: Bool
+}
+
+/// `/console/send`: the owner places a top-up; the catalogue of the chosen type with cost and stock.
+struct ConsoleSendView: ConsoleView {
+    struct Option: Sendable {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
+    struct Product: Sendable {
+        let value: Int
+        let label: String
+        let available: Bool
+        let selected: Bool
+    }
+
+    static let template = ConsolePages.Template.send
+    let type: String
+    let types: [Option]
+    let products: [Product]
+    let hasProducts: Bool
+    let locales: [Option]
+    /// What was typed, shown back after a refusal.
+    var number = ""
+    var value = ""
+    var userId = ""
+    var email = ""
+    var phone = ""
+    var error: String?
+
+    init(
+        type: CardType, catalogue: [Orders.Product]?, language: CustomerLocale, chosen: Int?, locale: CustomerLocale
+    ) {
+        let words = ConsoleTexts.words(locale)
+        self.type = type.rawValue
+        types = CardType.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == type) }
+        products = (catalogue ?? []).map {
+            let cost = DinarAmount.text(Int($0.cost.rounded()), locale: locale)
+            let stock = ($0.available ? words["inStock"] : words["outOfStock"]) ?? ""
+            return Product(
+                value: $0.value,
+                label: "\(DinarAmount.text($0.value, locale: locale)) · \(words["cost"] ?? "") \(cost) · \(stock)",
+                available: $0.available, selected: $0.value == chosen)
+        }
+        hasProducts = !products.isEmpty
+        locales = [CustomerLocale.fr, .ar, .en].map {
+            Option(
+                value: $0.rawValue, label: ["fr": "Français", "ar": "العربية", "en": "English"][$0.rawValue] ?? "",
+                selected: $0 == language)
+        }
+    }
 }

@@ -55,7 +55,7 @@ enum RouteRoles {
         Route(.post, "/v1/gift-card-orders/{ref}/check"): .support,
     ]
 
-    /// The console's actions (its pages are open to every signed-in role, but the staff page).
+    /// The console's actions and pages (every page is open to every signed-in role, but the staff and send pages).
     static let console: [Route: StaffRole] = [
         Route(.post, "/console/logout"): .viewer,
         Route(.post, "/console/orders/{id}/resend"): .support,

@@ -57,7 +57,8 @@ public struct AlertMailer: Service {
         }
         let subject = AlertTexts.subject(condition, active: email.active, locale: settings.locale)
         let text = AlertTexts.body(
-            condition, active: email.active, detail: email.detail, at: email.createdAt, locale: settings.locale)
+            condition, active: email.active, detail: email.detail, at: email.createdAt, locale: settings.locale,
+            publicURL: settings.publicURL)
         var failure: String?
         for (index, recipient) in settings.recipients.enumerated() {
             do {

@@ -20,12 +20,16 @@ public struct AlertSettings: Sendable {
     public var auditEvery: Duration
     public var handlingStuckAfter: Duration = .seconds(600)
     public var queuedStuckAfter: Duration = .seconds(72 * 3_600)
+    /// `BITAQA_PUBLIC_URL`, without a trailing slash: each email links to the console page that shows
+    /// its condition. Nil: no link.
+    public var publicURL: String?
 
     public init(
         recipients: [String], locale: CustomerLocale = .fr, repeatEvery: Duration = .seconds(3_600),
         interval: Duration = .seconds(15), upstreamDownAfter: Duration = .seconds(300), balanceBelow: Double = 0,
-        auditEvery: Duration = .seconds(300)
+        auditEvery: Duration = .seconds(300), publicURL: String? = nil
     ) {
+        self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         self.recipients = recipients
         self.locale = locale
         self.repeatEvery = repeatEvery
@@ -102,44 +106,50 @@ public struct AlertMonitor: Service {
         }
     }
 
-    /// Judges every condition now; returns the ones whose email was written.
+    /// Judges every condition now; returns the ones whose email was written. A condition that starts is
+    /// emailed at most once per `repeatEvery`; one that clears is emailed at once, so the operator is
+    /// not left believing it still holds (a clear can only follow a raise, so this adds no storm).
     @discardableResult
     public func evaluate(auditProblem: String? = nil) async throws -> [AlertCondition] {
         let alerts = context.repositories.alerts
         let now = context.time.now()
-        var judged: [(AlertCondition, Bool, String)] = []
+        var judged: [(AlertCondition, Bool, AlertTexts.Facts)] = []
         if settings.balanceBelow > 0, let balance = await account?.knownBalance {
             judged.append(
-                (.balanceLow, balance < settings.balanceBelow, "\(balance) DZD (< \(settings.balanceBelow) DZD)"))
+                (.balanceLow, balance < settings.balanceBelow, .balance(balance, below: settings.balanceBelow)))
         }
         let failed = try await alerts.unresolvedFailedDeliveries()
-        judged.append((.deliveryFailed, failed > 0, "\(failed) card deliveries failed and not resent"))
+        judged.append((.deliveryFailed, failed > 0, .failedDeliveries(failed)))
         let stuck = try await alerts.stuckOrders(
             handlingBefore: now - settings.handlingStuckAfter.inMilliseconds,
             queuedBefore: now - settings.queuedStuckAfter.inMilliseconds)
-        judged.append((.ordersStuck, stuck > 0, "\(stuck) orders HANDLING past 10 minutes or QUEUED past 72 hours"))
+        judged.append((.ordersStuck, stuck > 0, .stuckOrders(stuck)))
         if let account {
             let since = await account.failingSince
             let down = since.map { ContinuousClock.now - $0 >= settings.upstreamDownAfter } ?? false
-            judged.append((.upstreamDown, down, "every OneClickDz call failed for \(settings.upstreamDownAfter)"))
+            judged.append((.upstreamDown, down, .upstreamFailing(for: settings.upstreamDownAfter)))
         }
         if audit != nil {
-            judged.append((.auditBroken, auditProblem != nil, auditProblem ?? "the newest events match the checkpoint"))
+            judged.append((.auditBroken, auditProblem != nil, .audit(auditProblem)))
         }
         var emailed: [AlertCondition] = []
-        for (condition, active, detail) in judged {
+        for (condition, active, facts) in judged {
+            let detail = AlertTexts.detail(facts, locale: settings.locale)
             Gauge(label: "bitaqa_alert_condition", dimensions: [("condition", condition.rawValue)], factory: factory)
                 .record(active ? 1 : 0)
             guard !settings.recipients.isEmpty else { continue }
             if try await alerts.evaluate(
                 condition.rawValue, active: active, detail: detail, now: now,
-                repeatMillis: settings.repeatEvery.inMilliseconds,
+                repeatMillis: active ? settings.repeatEvery.inMilliseconds : 0,
                 mac: keys.mac(condition: condition.rawValue, active: active, detail: detail, createdAt: now))
             {
                 emailed.append(condition)
                 logger.warning(
                     active ? "alert raised" : "alert cleared",
-                    metadata: ["condition": "\(condition.rawValue)", "detail": "\(detail)"])
+                    metadata: [
+                        "condition": "\(condition.rawValue)", "detail": "\(detail)",
+                        "problem": "\(condition == .auditBroken ? auditProblem ?? "" : "")",
+                    ])
             }
         }
         return emailed

@@ -1,4 +1,5 @@
 import BitaqaCore
+import Messaging
 
 /// What the people who run the shop are alerted about.
 public enum AlertCondition: String, Sendable, CaseIterable {
@@ -33,18 +34,135 @@ enum AlertTexts {
         return "[Bitaqa] " + (active ? pair.0 : pair.1)
     }
 
-    static func body(
-        _ condition: AlertCondition, active: Bool, detail: String, at: Int64, locale: CustomerLocale
-    ) -> String {
-        let since: String
-        switch locale {
-        case .fr: since = active ? "Depuis" : "Rétabli à"
-        case .ar: since = active ? "منذ" : "عاد إلى طبيعته في"
-        case .en: since = active ? "Since" : "Cleared at"
+    /// What the monitor found, in the operator's language: the facts the detail line is written from.
+    enum Facts: Sendable {
+        case balance(Double, below: Double)
+        case failedDeliveries(Int)
+        case stuckOrders(Int)
+        case upstreamFailing(for: Duration)
+        /// The self-check's finding (`event 12: …`), nil when the trail is intact.
+        case audit(String?)
+    }
+
+    /// The detail line stored with the alert email, in `locale`. Amounts as the language writes them,
+    /// numbers isolated left to right in Arabic.
+    static func detail(_ facts: Facts, locale: CustomerLocale) -> String {
+        switch (facts, locale) {
+        case (.balance(let balance, let below), .fr):
+            return "Solde : \(amount(balance, locale)), sous le seuil de \(amount(below, locale))."
+        case (.balance(let balance, let below), .ar):
+            return "الرصيد: \(amount(balance, locale))، والحد الأدنى \(amount(below, locale))."
+        case (.balance(let balance, let below), .en):
+            return "Balance: \(amount(balance, locale)), below the threshold of \(amount(below, locale))."
+        case (.failedDeliveries(let count), .fr):
+            return "Livraisons de carte en échec, non renvoyées : \(count)."
+        case (.failedDeliveries(let count), .ar):
+            return "عمليات تسليم بطاقات فاشلة لم يُعَد إرسالها: \(number(count, locale))."
+        case (.failedDeliveries(let count), .en):
+            return "Card deliveries failed and not resent: \(count)."
+        case (.stuckOrders(let count), .fr):
+            return
+                "Commandes en traitement depuis plus de 10 minutes ou en attente depuis plus de 72 heures : \(count)."
+        case (.stuckOrders(let count), .ar):
+            return
+                "طلبات قيد المعالجة منذ أكثر من \(number(10, locale)) دقائق أو قيد الانتظار منذ أكثر من \(number(72, locale)) ساعة: \(number(count, locale))."
+        case (.stuckOrders(let count), .en):
+            return "Orders HANDLING past 10 minutes or QUEUED past 72 hours: \(count)."
+        case (.upstreamFailing(let duration), .fr):
+            return "Tous les appels à OneClickDz échouent depuis \(minutes(duration)) min."
+        case (.upstreamFailing(let duration), .ar):
+            return
+                "كل الطلبات إلى \(BidiText.isolated("OneClickDz")) تفشل منذ \(number(minutes(duration), locale)) دقيقة."
+        case (.upstreamFailing(let duration), .en):
+            return "Every OneClickDz call has failed for \(minutes(duration)) min."
+        case (.audit(let problem), _):
+            return auditDetail(problem, locale: locale)
         }
-        return [
+    }
+
+    static func auditDetail(_ problem: String?, locale: CustomerLocale) -> String {
+        guard let problem else {
+            switch locale {
+            case .fr: return "Les derniers événements correspondent au point de contrôle signé."
+            case .ar: return "أحدث الأحداث مطابقة لنقطة التحقق الموقَّعة."
+            case .en: return "The newest events match the signed checkpoint."
+            }
+        }
+        if problem.hasPrefix("event "), let sequence = Int(problem.dropFirst(6).prefix { $0.isNumber }) {
+            switch locale {
+            case .fr:
+                return
+                    "L'événement n° \(sequence) ne correspond plus au point de contrôle signé (modifié, manquant ou détaché)."
+            case .ar:
+                return
+                    "الحدث رقم \(number(sequence, locale)) لم يعد مطابقًا لنقطة التحقق الموقَّعة (معدَّل أو مفقود أو منفصل)."
+            case .en: return "Event \(sequence) no longer matches the signed checkpoint (\(problem))."
+            }
+        }
+        if problem.contains("signature") {
+            switch locale {
+            case .fr: return "La signature du fichier de point de contrôle n'est pas valide."
+            case .ar: return "توقيع ملف نقطة التحقق غير صالح."
+            case .en: return "The checkpoint file's signature does not verify."
+            }
+        }
+        switch locale {
+        case .fr: return "Le journal d'audit n'a pas pu être lu ni vérifié."
+        case .ar: return "تعذّرت قراءة سجل التدقيق أو التحقق منه."
+        case .en: return "The audit trail could not be checked (\(problem))."
+        }
+    }
+
+    /// The console page that shows the condition, under the public URL.
+    static func consolePath(_ condition: AlertCondition) -> String {
+        switch condition {
+        case .balanceLow: "/console"
+        case .deliveryFailed: "/console/orders?delivery=failed"
+        case .ordersStuck: "/console/orders"
+        case .upstreamDown, .auditBroken: "/console/health"
+        }
+    }
+
+    /// The email's text: what happened, the detail, since when (Algiers time) and the console page.
+    static func body(
+        _ condition: AlertCondition, active: Bool, detail: String, at: Int64, locale: CustomerLocale,
+        publicURL: String? = nil
+    ) -> String {
+        let time = AlgiersTime.format(milliseconds: at, locale: locale, zone: false)
+        let when: String
+        switch locale {
+        case .fr: when = (active ? "Depuis le " : "Rétabli le ") + time + " (heure d'Alger)."
+        case .ar:
+            when = (active ? "منذ " : "عاد إلى طبيعته في ") + BidiText.isolated(time) + " (بتوقيت الجزائر)."
+        case .en: when = (active ? "Since " : "Cleared at ") + time + " (Algiers time)."
+        }
+        var lines = [
             String(subject(condition, active: active, locale: locale).dropFirst("[Bitaqa] ".count)), "", detail, "",
-            "\(since) \(Timestamp.iso8601(at)) (\(condition.rawValue))",
-        ].joined(separator: "\n")
+            when,
+        ]
+        if let publicURL {
+            let link = publicURL + consolePath(condition)
+            switch locale {
+            case .fr: lines.append("Voir dans la console : " + link)
+            case .ar: lines.append("اعرض ذلك في لوحة التحكم: " + BidiText.isolated(link))
+            case .en: lines.append("See it in the console: " + link)
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// DZD as the language writes them (whole dinars); in Arabic the figure is isolated left to right.
+    static func amount(_ value: Double, _ locale: CustomerLocale) -> String {
+        let dinars = Int(value.rounded(.down))
+        guard locale == .ar else { return DinarAmount.text(dinars, locale: locale) }
+        return BidiText.isolated(String(dinars)) + "\u{00A0}دج"
+    }
+
+    static func number(_ value: Int, _ locale: CustomerLocale) -> String {
+        locale == .ar ? BidiText.isolated(String(value)) : String(value)
+    }
+
+    static func minutes(_ duration: Duration) -> Int {
+        max(1, Int(duration.components.seconds / 60))
     }
 }
