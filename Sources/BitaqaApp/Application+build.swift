@@ -130,7 +130,7 @@ private func assembleApplication(
             CheckpointService(writer: app.checkpoints, interval: configuration.audit.checkpointInterval),
             AccountMonitor(
                 account: app.account, interval: configuration.alerts.balanceRefresh, logger: logger,
-                lowBalance: lowBalanceNotice(configuration, outbox: app.outbox, domain: domain)),
+                lowBalance: lowBalanceNotice(configuration, outbox: app.outbox, domain: domain), history: domain),
             views, denials, app.tracker, deliverer,
             // After the tracker, so it stops first: a check it runs uses the tracker's lease and store.
             app.backgroundChecks,

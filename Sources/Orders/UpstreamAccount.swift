@@ -96,10 +96,17 @@ public struct AccountMonitor: Service {
         }
     }
 
-    /// - Parameter interval: between reads (`BITAQA_BALANCE_REFRESH`).
+    /// Where readings are kept; nil keeps none.
+    let history: DomainContext?
+
+    /// - Parameters:
+    ///   - interval: between reads (`BITAQA_BALANCE_REFRESH`).
+    ///   - history: where each reading is kept for the console's history (30 days); nil keeps none.
     public init(
-        account: UpstreamAccount, interval: Duration, logger: Logger, lowBalance: LowBalanceNotice?
+        account: UpstreamAccount, interval: Duration, logger: Logger, lowBalance: LowBalanceNotice?,
+        history: DomainContext?
     ) {
+        self.history = history
         self.account = account
         self.interval = interval
         self.logger = logger
@@ -116,6 +123,11 @@ public struct AccountMonitor: Service {
                 // An outage is the alert monitor's to report; each failed read is not news.
                 logger.debug("upstream balance not read", metadata: ["error.type": "\(type(of: error))"])
                 return
+            }
+            if let history {
+                let now = history.time.now()
+                try await history.repositories.alerts.recordBalance(
+                    balance, at: now, forgetBefore: now - Duration.seconds(30 * 86_400).inMilliseconds)
             }
             if let notice = lowBalance {
                 let low = balance < notice.threshold

@@ -71,3 +71,19 @@ public struct MemoryAlertRepository: AlertRepository {
         }
     }
 }
+
+extension MemoryAlertRepository {
+    public func recordBalance(_ balance: Double, at time: Int64, forgetBefore: Int64) async throws {
+        try await database.write { tables in
+            tables.balances[time] = balance
+            tables.balances = tables.balances.filter { $0.key >= forgetBefore }
+        }
+    }
+
+    public func balances(since: Int64) async throws -> [BalanceReading] {
+        try database.read { tables in
+            tables.balances.filter { $0.key >= since }.sorted { $0.key < $1.key }
+                .map { BalanceReading(at: $0.key, balance: $0.value) }
+        }
+    }
+}

@@ -21,6 +21,7 @@ struct MemoryTables: Sendable {
     var staff: [String: StaffRecord] = [:]
     var workers: [String: WorkerRow] = [:]
     var notes: [OrderNote] = []
+    var balances: [Int64: Double] = [:]
 }
 
 /// Who holds a row and until when; both nil when nobody does.

@@ -126,3 +126,25 @@ public struct SQLAlertRepository: AlertRepository {
         return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 }
+
+extension SQLAlertRepository {
+    public func recordBalance(_ balance: Double, at time: Int64, forgetBefore: Int64) async throws {
+        try await store.sql.raw(
+            """
+            INSERT INTO balance_readings (at, balance) VALUES (\(bind: time), \(bind: balance))
+            ON CONFLICT (at) DO UPDATE SET balance = excluded.balance
+            """
+        ).run()
+        try await store.sql.raw("DELETE FROM balance_readings WHERE at < \(bind: forgetBefore)").run()
+    }
+
+    public func balances(since: Int64) async throws -> [BalanceReading] {
+        try await store.sql.raw(
+            "SELECT at, balance FROM balance_readings WHERE at >= \(bind: since) ORDER BY at"
+        ).all().map { row in
+            BalanceReading(
+                at: try row.decode(column: "at", as: Int64.self),
+                balance: try row.decode(column: "balance", as: Double.self))
+        }
+    }
+}

@@ -304,6 +304,10 @@ enum Schema {
                 "CREATE INDEX order_notes_order ON order_notes (topup_id, created_at)",
             ]
         },
+        // The upstream balance as the account monitor read it, for the console's history (30 days kept).
+        Migration(version: 20, name: "balance history") { _ in
+            ["CREATE TABLE balance_readings (at BIGINT PRIMARY KEY, balance DOUBLE PRECISION NOT NULL)"]
+        },
     ]
 
     /// Triggers that make the audit trail refuse updates and deletes at the database itself.

@@ -4,6 +4,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Orders
+import Storage
 import Testing
 
 @testable import BitaqaHTTP
@@ -106,15 +108,40 @@ struct ConsoleShopTests {
         }
     }
 
-    @Test("the low-balance banner shows when the known balance is below BITAQA_BALANCE_ALERT_BELOW")
+    @Test(
+        "the low-balance banner shows when the known balance is below BITAQA_BALANCE_ALERT_BELOW; the balance's history is kept and shown"
+    )
     func lowBalance() async throws {
         let settings = CustomerAPITests.settings.merging([
-            "BITAQA_SANDBOX_BALANCE": "100", "BITAQA_BALANCE_ALERT_BELOW": "500",
+            "BITAQA_SANDBOX_BALANCE": "100", "BITAQA_BALANCE_ALERT_BELOW": "500", "BITAQA_BALANCE_REFRESH": "0.1",
         ]) { $1 }
-        try await TestApp.run(settings: settings) { client, _ in
+        try await TestApp.run(settings: settings) { client, directory in
             let cookie = try #require(try await StaffRolesTests.signIn(client, token: TestApp.adminToken))
-            let page = try await Self.html(client, "/console", cookie)
+            var page = ""
+            for _ in 0..<100 where !page.contains(#"id="balance-history""#) {
+                page = try await Self.html(client, "/console", cookie)
+                if !page.contains(#"id="balance-history""#) { try await Task.sleep(for: .milliseconds(50)) }
+            }
             #expect(page.contains(#"class="warn" role="alert""#) && page.contains("Solde OneClickDz bas"))
+            #expect(page.contains("Solde des sept derniers jours"), "the balance's history is shown")
+            let history = try #require(page.components(separatedBy: #"id="balance-history""#).last)
+            #expect(history.contains("100"), "the reading of 100 DZD is in the history")
+            let readings = try await Self.balanceReadings(in: directory)
+            #expect(readings >= 1, "each read of the balance is kept")
+        }
+    }
+
+    /// How many balance readings the SQLite database `TestApp.run` made holds.
+    static func balanceReadings(in directory: TemporaryDirectory) async throws -> Int {
+        let store = try await Store.open(
+            .sqlite(path: directory.path + "/test.sqlite"), logger: TestDatabase.quietLogger)
+        do {
+            let count = try await Repositories(store: store).alerts.balances(since: 0).count
+            await store.shutdown()
+            return count
+        } catch {
+            await store.shutdown()
+            throw error
         }
     }
 

@@ -55,12 +55,22 @@ struct ConsoleOverviewController {
                     "\(words["lowBalance"] ?? "") \(DinarAmount.text(Int(known.rounded()), locale: locale)) < "
                     + DinarAmount.text(Int(balanceAlertBelow.rounded()), locale: locale)
             }
+            // The day's last reading, per Algiers day, for the last seven days.
+            var lastOfDay: [Int64: BalanceReading] = [:]
+            for reading in try await domain.repositories.alerts.balances(since: midnight - 6 * 86_400_000) {
+                lastOfDay[DailyFigures.day(of: reading.at)] = reading
+            }
+            let history = lastOfDay.sorted { $0.key > $1.key }.map {
+                ConsoleOverviewView.BalanceDay(
+                    date: Self.day($0.value.at),
+                    balance: DinarAmount.text(Int($0.value.balance.rounded()), locale: locale))
+            }
             let view = ConsoleOverviewView(
                 figures: [
                     figuresRow("today", today, since: midnight),
                     figuresRow("week", week, since: midnight - 6 * 86_400_000),
                 ],
-                stuck: stuck, lowBalance: lowBalance,
+                stuck: stuck, lowBalance: lowBalance, history: history, hasHistory: !history.isEmpty,
                 audit: audit,
                 statuses: OrderStatus.allCases.map {
                     .init(name: ConsoleTerms.status($0, locale), code: $0.rawValue, count: counts[$0] ?? 0)

@@ -79,7 +79,10 @@ enum ConsolePages {
         {{#statuses}}<tr><th scope="row">{{name}} <code>{{code}}</code></th><td>{{count}}</td></tr>{{/statuses}}</tbody></table></section>
         <section><h2>{{t_deliveries}}</h2><p><a href="/console/orders?delivery=pending">{{pending}} {{t_pending}}</a> ·
         <a href="/console/orders?delivery=failed">{{failed}} {{t_failed}}</a></p></section>
-        <section><h2>{{t_balance}}</h2><p>{{balance}} · {{t_keyType}} : <bdi dir="ltr">{{keyType}}</bdi></p></section>
+        <section><h2>{{t_balance}}</h2><p>{{balance}} · {{t_keyType}} : <bdi dir="ltr">{{keyType}}</bdi></p>
+        {{#hasHistory}}<h3>{{t_balanceHistory}}</h3><table id="balance-history"><tbody>
+        {{#history}}<tr><th scope="row"><bdi dir="ltr">{{date}}</bdi></th><td data-label="{{t_balance}}">{{balance}}</td></tr>{{/history}}
+        </tbody></table>{{/hasHistory}}</section>
         <section><h2>{{t_webhooks}}</h2><p>{{webhooks}}</p></section>
         <section><h2>{{t_selfCheck}}</h2><p><a href="/console/health">{{audit}}</a></p></section>
         """

@@ -50,6 +50,15 @@ struct ConsoleOverviewView: ConsoleView {
     let stuck: [Stuck]
     /// The low-balance banner: the known balance is below `BITAQA_BALANCE_ALERT_BELOW`.
     let lowBalance: String?
+    /// The day's last balance reading, for each of the last seven Algiers days that has one.
+    let history: [BalanceDay]
+    /// Read by name by the template's renderer (stored, since it sees stored properties only).
+    let hasHistory: Bool
+
+    struct BalanceDay: Sendable {
+        let date: String
+        let balance: String
+    }
     /// The audit self-check's problem, or the word for intact.
     let audit: String
     /// Today's orders, one row per status, zeros included.

@@ -55,4 +55,19 @@ public protocol AlertRepository: Sendable {
     func unresolvedFailedDeliveries() async throws -> Int
     /// Orders not final past their expected time.
     func stuckOrders(handlingBefore: Int64, queuedBefore: Int64) async throws -> Int
+    /// Keeps one reading of the upstream balance, and forgets those older than `forgetBefore`.
+    func recordBalance(_ balance: Double, at time: Int64, forgetBefore: Int64) async throws
+    /// The balance readings since `since`, oldest first.
+    func balances(since: Int64) async throws -> [BalanceReading]
+}
+
+/// The upstream balance as read at one time.
+public struct BalanceReading: Sendable, Equatable {
+    public let at: Int64
+    public let balance: Double
+
+    public init(at: Int64, balance: Double) {
+        self.at = at
+        self.balance = balance
+    }
 }
