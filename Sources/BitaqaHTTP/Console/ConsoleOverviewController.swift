@@ -29,6 +29,8 @@ struct ConsoleOverviewController {
             let today = try await figures.report(from: midnight, to: now).totals
             let week = try await figures.report(from: midnight - 6 * 86_400_000, to: now).totals
             let deliveries = try await orders.cardDeliveryCounts()
+            // A failure fixed since (corrected and resent, delivered on the same channel) is not counted.
+            let unresolved = try await domain.repositories.alerts.unresolvedFailedDeliveries()
             let snapshot = try? await account.current()
             let locale = ConsoleSupport.locale(request)
             let words = ConsoleTexts.words(locale)
@@ -75,7 +77,7 @@ struct ConsoleOverviewController {
                 statuses: OrderStatus.allCases.map {
                     .init(name: ConsoleTerms.status($0, locale), code: $0.rawValue, count: counts[$0] ?? 0)
                 },
-                pending: (deliveries[.pending] ?? 0) + (deliveries[.sending] ?? 0), failed: deliveries[.failed] ?? 0,
+                pending: (deliveries[.pending] ?? 0) + (deliveries[.sending] ?? 0), failed: unresolved,
                 balance: snapshot.map { DinarAmount.text(Int($0.balance.rounded()), locale: locale) }
                     ?? (words["unknown"] ?? "?"),
                 keyType: snapshot?.keyType ?? (words["unknown"] ?? "?"), sandbox: snapshot?.keyType == "SANDBOX",
