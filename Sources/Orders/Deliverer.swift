@@ -253,6 +253,7 @@ public struct Deliverer: Service {
                     details: [
                         "channel": delivery.channel.rawValue, "purpose": delivery.purpose.rawValue,
                         "recipient": masked, "message_id": message.messageID, "provider_message_id": providerID ?? "",
+                        "delivery": delivery.id,
                         "attempts": "\(delivery.attempts + 1)",
                     ]
                 ),
@@ -296,6 +297,7 @@ public struct Deliverer: Service {
                     details: [
                         "channel": delivery.channel.rawValue, "purpose": delivery.purpose.rawValue,
                         "reason": reasonClass, "recipient": recipient ?? "", "attempts": "\(delivery.attempts + 1)",
+                        "delivery": delivery.id,
                     ]
                 ),
                 now: now, in: transaction

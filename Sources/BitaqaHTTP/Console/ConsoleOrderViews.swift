@@ -80,11 +80,13 @@ struct ConsoleOrderView: ConsoleView {
         let hasError: Bool
         let time: String
 
-        init(_ delivery: DeliveryRecord, of order: OrderRecord, locale: CustomerLocale) {
+        /// - Parameter sentTo: the masked address the delivery's last outcome (`CARD_DELIVERED`,
+        ///   `DELIVERY_FAILED`) names: a bounce shows the address that bounced, not one corrected since.
+        init(_ delivery: DeliveryRecord, of order: OrderRecord, sentTo: String?, locale: CustomerLocale) {
             let contact = delivery.channel == .email ? order.email : order.phone
             channel = ConsoleTerms.channel(delivery.channel, locale)
             purpose = ConsoleTerms.purpose(delivery.purpose, locale)
-            recipient = contact.map { ContactRules.masked($0, channel: delivery.channel) } ?? "-"
+            recipient = sentTo ?? contact.map { ContactRules.masked($0, channel: delivery.channel) } ?? "-"
             stateLabel = ConsoleTerms.state(delivery.state, locale)
             state = delivery.state.rawValue
             attempts = delivery.attempts
@@ -167,7 +169,16 @@ struct ConsoleOrderView: ConsoleView {
         channels = DeliveryChannel.allCases.filter(availableChannels.contains).map {
             Channel(value: $0.rawValue, label: ConsoleTerms.channel($0, locale))
         }
-        self.deliveries = deliveries.map { Delivery($0, of: order, locale: locale) }
+        // Each delivery's outcome event names it; the newest one tells where it went.
+        var sentTo: [String: String] = [:]
+        for record in events where record.event.kind == .cardDelivered || record.event.kind == .deliveryFailed {
+            if let id = record.event.details["delivery"], let recipient = record.event.details["recipient"],
+                !recipient.isEmpty
+            {
+                sentTo[id] = recipient
+            }
+        }
+        self.deliveries = deliveries.map { Delivery($0, of: order, sentTo: sentTo[$0.id], locale: locale) }
         self.events = events.map { Event($0, locale: locale) }
     }
 
