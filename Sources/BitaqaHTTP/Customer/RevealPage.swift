@@ -70,18 +70,7 @@ enum RevealPage {
     }
 
     static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
+        BidiText.escape(text)
     }
 
     static func document(locale: CustomerLocale, body: String, withScript: Bool = false, shop: ShopIdentity) -> String {
