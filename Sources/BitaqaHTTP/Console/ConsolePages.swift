@@ -186,7 +186,7 @@ enum ConsolePages {
         {{#messages}}<tr><td data-label="id"><bdi dir="ltr" class="id">{{id}}</bdi></td><td data-label="{{t_event}}"><code>{{type}}</code></td>
         <td data-label="{{t_order}}"><bdi dir="ltr" class="id">{{topupId}}</bdi></td><td data-label="{{t_state}}" class="state">{{state}}</td>
         <td data-label="{{t_attempts}}">{{attempts}}</td><td data-label="{{t_lastStatus}}">{{lastStatus}}</td>
-        <td data-label="{{t_error}}"><code dir="ltr">{{error}}</code></td><td data-label="{{t_nextAttempt}}"><bdi dir="ltr">{{next}}</bdi></td>
+        <td data-label="{{t_error}}">{{#reason}}<span class="why">{{reason}}</span> {{/reason}}<code dir="ltr">{{error}}</code></td><td data-label="{{t_nextAttempt}}"><bdi dir="ltr">{{next}}</bdi></td>
         <td>{{#canAct}}{{#retryable}}<form method="post" action="/console/webhooks/{{id}}/retry" class="inline">
         <input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">{{t_retry}}</button></form>{{/retryable}}{{/canAct}}</td></tr>{{/messages}}
         </tbody></table>

@@ -159,6 +159,8 @@ struct ConsoleWebhooksView: ConsoleView {
         let lastStatus: String
         /// Why the last attempt failed, as the sender recorded it; `-` without one.
         let error: String
+        /// What the error means and what to do, in words; nil without one.
+        let reason: String?
         let next: String
         let retryable: Bool
 
@@ -170,6 +172,7 @@ struct ConsoleWebhooksView: ConsoleView {
             attempts = message.attempts
             lastStatus = message.lastStatus.map(String.init) ?? "-"
             error = message.lastError ?? "-"
+            reason = ConsoleTerms.webhookFailure(message.lastError, locale)
             next = message.nextAttemptAt.map { ConsoleTerms.time($0, locale) } ?? "-"
             retryable = message.state != .delivered
         }
