@@ -75,13 +75,16 @@ struct ConsoleFindingController {
                     ConsoleBuyerView(user: "-", orders: [], hasOrders: false), request: request, session: session,
                     status: .notFound)
             }
-            var search = OrderSearch(limit: 200)
+            var search = OrderSearch(limit: 100)
             search.userId = user
+            if let cursor = request.uri.queryParameters.get("cursor") {
+                search.after = OrderListing.position(String(cursor))
+            }
             let listed = try await OrderListing(context: domain).page(search)
             let rows = listed.orders.map { ConsoleBuyerView.Row($0, locale: locale) }
-            return support.page(
-                ConsoleBuyerView(user: user.rawValue, orders: rows, hasOrders: !rows.isEmpty), request: request,
-                session: session)
+            var view = ConsoleBuyerView(user: user.rawValue, orders: rows, hasOrders: !rows.isEmpty)
+            view.next = listed.nextCursor.map { ConsoleOrderView.buyerPath(user) + "?cursor=" + $0 }
+            return support.page(view, request: request, session: session)
         }
     }
 

@@ -214,7 +214,7 @@ enum ConsolePages {
         <td data-label="{{t_status}}" class="state">{{statusLabel}} <code>{{status}}</code></td>
         <td data-label="{{t_value}}">{{value}}</td><td data-label="{{t_email}}"><bdi dir="ltr" class="id">{{email}}</bdi></td>
         <td data-label="{{t_phone}}"><bdi dir="ltr">{{phone}}</bdi></td></tr>{{/orders}}</tbody></table>{{/hasOrders}}
-        {{^hasOrders}}<p>{{t_noOrders}}</p>{{/hasOrders}}
+        {{^hasOrders}}<p>{{t_noOrders}}</p>{{/hasOrders}}{{#next}}<p><a href="{{next}}">{{t_next}}</a></p>{{/next}}
         """
 
     static let send = """

@@ -245,6 +245,8 @@ struct ConsoleBuyerView: ConsoleView {
     let user: String
     let orders: [Row]
     let hasOrders: Bool
+    /// The next page of the buyer's orders; nil on the last.
+    var next: String? = nil
 }
 
 /// `/console/send`: the owner places a top-up; the catalogue of the chosen type with cost and stock.
