@@ -219,6 +219,16 @@ struct WebhookMessagesAPITests {
             #expect(message["type"] as? String == "account.balance_low" && message["state"] as? String == "pending")
             #expect(message["topupId"] is NSNull && message.keys.contains("nextAttemptAt"))
             let id = try #require(message["id"] as? String)
+            let csv = try await client.execute(
+                uri: "/v1/webhooks/messages.csv?state=pending", method: .get, headers: .admin(json: false))
+            #expect(csv.status == .ok && csv.headers[.contentType] == "text/csv; charset=utf-8")
+            let lines = String(buffer: csv.body).split(separator: "\r\n")
+            #expect(lines.count == 2 && lines.first?.hasPrefix("id,type,topupId,state") == true)
+            #expect(lines.last?.hasPrefix("\(id),account.balance_low,,pending,") == true, "\(lines)")
+            #expect(
+                try await client.execute(
+                    uri: "/v1/webhooks/messages.csv?state=lost", method: .get, headers: .admin(json: false)
+                ).status == .badRequest)
             let retried = try await client.execute(
                 uri: "/v1/webhooks/messages/\(id)/retry", method: .post, headers: .admin(json: false))
             #expect(retried.status == .accepted)

@@ -62,6 +62,9 @@ struct StaffRolesTests {
             method: .post, pattern: "/v1/orders/{topupId}/notes", uri: "/v1/orders/con-full/notes",
             body: #"{"text":"called the buyer"}"#, role: .support),
         RouteCase(
+            method: .get, pattern: "/v1/webhooks/messages.csv", uri: "/v1/webhooks/messages.csv", body: nil,
+            role: .viewer),
+        RouteCase(
             method: .post, pattern: "/v1/orders/resend-failed", uri: "/v1/orders/resend-failed", body: nil,
             role: .support),
         RouteCase(

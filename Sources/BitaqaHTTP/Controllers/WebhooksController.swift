@@ -12,6 +12,7 @@ struct WebhooksController {
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("webhooks/messages", use: list)
+        group.get("webhooks/messages.csv", use: csv)
         group.post("webhooks/messages/{id}/retry", use: retry)
     }
 
@@ -80,5 +81,36 @@ struct WebhooksController {
             let state = "pending"
         }
         return try ResponseJSON.response(Body(id: id), status: .accepted)
+    }
+
+    /// `GET /v1/webhooks/messages.csv?state=`: every message (at most 100,000), newest first, as CSV; the
+    /// bodies are left out (they are in the shop's own log), never a card code.
+    @Sendable func csv(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var state: WebhookState?
+        if let raw = request.uri.queryParameters.get("state") {
+            guard let parsed = WebhookState(rawValue: String(raw)) else {
+                throw PublicError.badRequest("state must be pending, delivered or failed")
+            }
+            state = parsed
+        }
+        var csv = CSVText(header: [
+            "id", "type", "topupId", "state", "attempts", "lastStatus", "lastError", "createdAt", "nextAttemptAt",
+            "deliveredAt",
+        ])
+        var cursor: String?
+        var rows = 0
+        repeat {
+            let page = try await webhooks.messages(state: state, limit: 500, after: cursor)
+            for message in page {
+                csv.append([
+                    message.id, message.type, message.topupId, message.state.rawValue, String(message.attempts),
+                    message.lastStatus.map(String.init), message.lastError, Timestamp.iso8601(message.createdAt),
+                    message.nextAttemptAt.map(Timestamp.iso8601), message.deliveredAt.map(Timestamp.iso8601),
+                ])
+            }
+            rows += page.count
+            cursor = page.count == 500 ? page.last?.id : nil
+        } while cursor != nil && rows < ExportsController.maxRows
+        return ExportsController.csv(csv, name: "webhook-messages.csv")
     }
 }

@@ -37,6 +37,7 @@ enum RouteRoles {
         // Routes of the interface that other parts add (CSV exports, stats, buyers' data, gift cards).
         Route(.get, "/v1/orders.csv"): .viewer,
         Route(.get, "/v1/reconciliation.csv"): .viewer,
+        Route(.get, "/v1/webhooks/messages.csv"): .viewer,
         Route(.get, "/v1/stats"): .viewer,
         Route(.get, "/v1/orders/{topupId}/notes"): .viewer,
         Route(.post, "/v1/orders/{topupId}/notes"): .support,
