@@ -46,4 +46,22 @@ struct ConsoleOrderViewTests {
         let later = ConsoleOrderView(order, deliveries: [pending], events: [], availableChannels: [.email])
         #expect(later.deliveries.first?.recipient == ContactRules.masked("fixed@shop.dz", channel: .email))
     }
+
+    @Test("an order the upstream never knew: the check button says it tracks the order again, and why")
+    func unknownUpstream() {
+        let order = OrderRecord(
+            topupId: TopupID("view-2")!, userId: UserID("u-2")!, locale: .fr, status: .unknownUpstream,
+            channels: [.email], fingerprint: "f", createdAt: 1_000, updatedAt: 2_000)
+        let view = ConsoleOrderView(order, deliveries: [], events: [], availableChannels: [.email])
+        #expect(view.unknownUpstream)
+        let html = ConsolePages.render(view, locale: .fr, csrf: "c", role: .support, notice: nil)
+        #expect(html.contains("Reprendre le suivi") && html.contains("OneClickDz ne connaît pas cette commande"))
+        #expect(!html.contains("Vérifier maintenant"))
+        var fulfilled = order
+        fulfilled.status = .fulfilled
+        let usual = ConsolePages.render(
+            ConsoleOrderView(fulfilled, deliveries: [], events: [], availableChannels: [.email]), locale: .fr,
+            csrf: "c", role: .support, notice: nil)
+        #expect(usual.contains("Vérifier maintenant") && !usual.contains("Reprendre le suivi"))
+    }
 }

@@ -133,6 +133,8 @@ struct ConsoleOrderView: ConsoleView {
     /// The order's address, which the action forms post under.
     let base: String
     let statusLabel: String
+    /// The upstream never knew the order: "check now" would track it again, and says so first.
+    let unknownUpstream: Bool
     let status: String
     let user: String
     /// The buyer's page.
@@ -158,6 +160,7 @@ struct ConsoleOrderView: ConsoleView {
         id = order.topupId.rawValue
         base = Self.path(order.topupId)
         statusLabel = ConsoleTerms.status(order.status, locale)
+        unknownUpstream = order.status == .unknownUpstream
         status = order.status.rawValue
         user = order.userId.rawValue
         userHref = Self.buyerPath(order.userId)

@@ -138,7 +138,8 @@ enum ConsolePages {
         <label for="channel">{{t_channel}}</label><select id="channel" name="channel">
         {{#channels}}<option value="{{value}}">{{label}}</option>{{/channels}}</select><button type="submit">{{t_resend}}</button></form>
         <form method="post" action="{{base}}/check"><input type="hidden" name="csrf" value="{{csrf}}">
-        <button type="submit">{{t_checkNow}}</button></form>
+        {{#unknownUpstream}}<p class="warn">{{t_trackAgainWhy}}</p><button type="submit">{{t_trackAgain}}</button>{{/unknownUpstream}}
+        {{^unknownUpstream}}<button type="submit">{{t_checkNow}}</button>{{/unknownUpstream}}</form>
         <form method="post" action="{{base}}/contact"><input type="hidden" name="csrf" value="{{csrf}}">
         <label for="email">{{t_email}}</label><input id="email" name="email" type="email" dir="ltr">
         <label for="phone">{{t_phone}}</label><input id="phone" name="phone" type="tel" dir="ltr">
