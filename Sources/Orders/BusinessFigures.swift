@@ -1,5 +1,4 @@
 import BitaqaCore
-import Foundation
 
 /// The numbers of the business over a window, per Algiers day and in total: orders, cards delivered,
 /// failures, the face value of what was bought. The cost is not known per order (the upstream's price
@@ -31,21 +30,12 @@ public struct BusinessFigures: Sendable {
         let days = try await context.repositories.orders.dailyFigures(from: from, to: to)
         let rows = days.map {
             Row(
-                date: Self.date(ofDay: $0.day), orders: $0.orders, delivered: $0.delivered, failed: $0.failed,
+                date: DailyFigures.date(ofDay: $0.day), orders: $0.orders, delivered: $0.delivered, failed: $0.failed,
                 faceValue: $0.faceValue)
         }
         let totals = Row(
             date: nil, orders: rows.map(\.orders).reduce(0, +), delivered: rows.map(\.delivered).reduce(0, +),
             failed: rows.map(\.failed).reduce(0, +), faceValue: rows.map(\.faceValue).reduce(0, +))
         return Report(days: rows, totals: totals)
-    }
-
-    /// `YYYY-MM-DD` of an Algiers day number.
-    static func date(ofDay day: Int64) -> String {
-        let date = Date(timeIntervalSince1970: Double(day * DailyFigures.dayMillis) / 1_000)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? .gmt
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 }

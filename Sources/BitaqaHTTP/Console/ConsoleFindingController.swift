@@ -16,10 +16,10 @@ enum ConsoleFilters {
         var search = try OrderSearchQuery.parse(rest)
         for (name, endOfDay) in [("from", false), ("to", true)] {
             guard let raw = query.get(name), !raw.isEmpty else { continue }
-            guard raw.count == 10, let start = Timestamp.parse(raw + "T00:00:00+01:00") else {
+            guard let start = DailyFigures.start(ofDate: String(raw)) else {
                 throw PublicError.badRequest("\(name) must be a date such as 2026-12-07")
             }
-            if endOfDay { search.to = start + 86_400_000 - 1 } else { search.from = start }
+            if endOfDay { search.to = start + DailyFigures.dayMillis - 1 } else { search.from = start }
         }
         return search
     }

@@ -20,14 +20,13 @@ struct ConsoleOverviewController {
         try await support.signedIn(request) { session in
             let orders = domain.repositories.orders
             // Today in Algiers (UTC+1, no daylight saving): since the last local midnight.
-            let algiers: Int64 = 3_600_000
-            let midnight = (domain.time.now() + algiers) / 86_400_000 * 86_400_000 - algiers
+            let midnight = DailyFigures.start(ofDay: DailyFigures.day(of: domain.time.now()))
             let counts = try await orders.countsByStatus(since: midnight)
             let everCounts = try await orders.countsByStatus(since: 0)
             let figures = BusinessFigures(context: domain)
             let now = domain.time.now()
             let today = try await figures.report(from: midnight, to: now).totals
-            let week = try await figures.report(from: midnight - 6 * 86_400_000, to: now).totals
+            let week = try await figures.report(from: midnight - 6 * DailyFigures.dayMillis, to: now).totals
             let deliveries = try await orders.cardDeliveryCounts()
             // A failure fixed since (corrected and resent, delivered on the same channel) is not counted.
             let unresolved = try await domain.repositories.alerts.unresolvedFailedDeliveries()
@@ -59,7 +58,7 @@ struct ConsoleOverviewController {
             }
             // The day's last reading, per Algiers day, for the last seven days.
             var lastOfDay: [Int64: BalanceReading] = [:]
-            for reading in try await domain.repositories.alerts.balances(since: midnight - 6 * 86_400_000) {
+            for reading in try await domain.repositories.alerts.balances(since: midnight - 6 * DailyFigures.dayMillis) {
                 lastOfDay[DailyFigures.day(of: reading.at)] = reading
             }
             let history = lastOfDay.sorted { $0.key > $1.key }.map {
@@ -70,7 +69,7 @@ struct ConsoleOverviewController {
             let view = ConsoleOverviewView(
                 figures: [
                     figuresRow("today", today, since: midnight),
-                    figuresRow("week", week, since: midnight - 6 * 86_400_000),
+                    figuresRow("week", week, since: midnight - 6 * DailyFigures.dayMillis),
                 ],
                 stuck: stuck, lowBalance: lowBalance, history: history, hasHistory: !history.isEmpty,
                 audit: audit,
@@ -89,8 +88,6 @@ struct ConsoleOverviewController {
 
     /// The Algiers date (`2026-12-07`) of an instant, as the order list's date fields take it.
     static func day(_ milliseconds: Int64) -> String {
-        let algiers: Int64 = 3_600_000
-        let day = (milliseconds + algiers).quotientAndRemainder(dividingBy: 86_400_000).quotient
-        return String(Timestamp.iso8601(day * 86_400_000).prefix(10))
+        DailyFigures.date(of: milliseconds)
     }
 }

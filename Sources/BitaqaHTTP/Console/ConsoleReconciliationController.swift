@@ -41,7 +41,7 @@ struct ConsoleReconciliationController {
     /// on as typed; empty is no bound.
     static func algiersDay(_ text: String, endOfDay: Bool) -> String? {
         guard !text.isEmpty else { return nil }
-        guard text.count == 10, let start = Timestamp.parse(text + "T00:00:00+01:00") else { return text }
-        return Timestamp.iso8601(start + (endOfDay ? 86_400_000 : 0))
+        guard let start = DailyFigures.start(ofDate: text) else { return text }
+        return Timestamp.iso8601(start + (endOfDay ? DailyFigures.dayMillis : 0))
     }
 }

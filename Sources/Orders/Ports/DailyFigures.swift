@@ -1,3 +1,5 @@
+import BitaqaCore
+
 /// One Algiers day of the business: what was ordered, delivered, lost.
 public struct DailyFigures: Sendable, Equatable {
     /// Days since 1970-01-01 in Algiers time.
@@ -27,5 +29,26 @@ public struct DailyFigures: Sendable, Equatable {
     public static func day(of millis: Int64) -> Int64 {
         let local = millis + algiersOffset
         return local >= 0 ? local / dayMillis : (local - dayMillis + 1) / dayMillis
+    }
+
+    /// The instant an Algiers day starts (its local midnight), in milliseconds since 1970.
+    public static func start(ofDay day: Int64) -> Int64 {
+        day * dayMillis - algiersOffset
+    }
+
+    /// `YYYY-MM-DD` of an Algiers day number.
+    public static func date(ofDay day: Int64) -> String {
+        String(Timestamp.iso8601(day * dayMillis).prefix(10))
+    }
+
+    /// `YYYY-MM-DD`, the Algiers date of an instant.
+    public static func date(of millis: Int64) -> String {
+        date(ofDay: day(of: millis))
+    }
+
+    /// The instant the Algiers date `text` (`2026-12-07`) starts; nil for anything else.
+    public static func start(ofDate text: String) -> Int64? {
+        guard text.count == 10 else { return nil }
+        return Timestamp.parse(text + "T00:00:00+01:00")
     }
 }
