@@ -147,7 +147,7 @@ public func buildRouter(_ surface: HTTPSurface) -> Router<AppRequestContext> {
     // Outside the error middleware, so a 401, 404 or 429 is counted as the client saw it.
     router.add(middleware: RequestMetricsMiddleware(factory: surface.metricsFactory))
     router.add(middleware: ErrorMiddleware())
-    router.add(middleware: BodyLimitMiddleware(maxBytes: options.maxBodyBytes))
+    router.add(middleware: BodyLimitMiddleware(maxBytes: options.maxBodyBytes, exempt: "/console/"))
     // `/metrics` and `/v1` share the admin token and its lockout: wrong tokens on either count together.
     // Each route's required role is in `RouteRoles`; the middleware holds every caller to it.
     let adminAuth = AdminAuthMiddleware(

@@ -33,8 +33,10 @@ struct ConsoleFormTests {
 
     /// A console action refused before it ran (no session, a wrong CSRF token): 403 as a console page in
     /// the console's language, never the API's JSON.
-    static func expectConsolePage(_ response: TestResponse, _ comment: String) {
-        #expect(response.status == .forbidden, "\(comment)")
+    static func expectConsolePage(
+        _ response: TestResponse, _ comment: String, status: HTTPResponse.Status = .forbidden
+    ) {
+        #expect(response.status == status, "\(comment)")
         #expect(response.headers[.contentType] == "text/html; charset=utf-8", "\(comment)")
         let body = String(buffer: response.body)
         #expect(body.hasPrefix("<!DOCTYPE html>") && body.contains("role=\"alert\""), "\(comment): \(body)")
@@ -169,7 +171,7 @@ struct ConsoleFormTests {
         }
     }
 
-    @Test("a form over 16 KiB is 413 before the session is even looked at; one of exactly 16 KiB is read")
+    @Test("a form over 16 KiB is a 413 console page before the session is looked at; one of 16 KiB is read")
     func oversized() async throws {
         try await TestApp.run(settings: CustomerAPITests.settings, seed: ConsoleTests.seed) { client, _ in
             let (cookie, token) = try await Self.signIn(client)
@@ -177,14 +179,15 @@ struct ConsoleFormTests {
             let login = try await ConsoleTests.post(
                 client, "/console/login", cookie: nil,
                 form: Self.padded("token=\(TestApp.adminToken)", to: limit + 1))
-            try Self.expectRefusal(login, .contentTooLarge, "PAYLOAD_TOO_LARGE", "sign-in")
+            Self.expectConsolePage(login, "sign-in", status: .contentTooLarge)
             #expect(login.headers[.setCookie] == nil)
             for (name, header) in [("signed in", cookie), ("signed out", nil)] {
                 for size in [limit + 1, 100_000] {
                     let response = try await ConsoleTests.post(
                         client, "/console/orders/con-wait/check", cookie: header,
                         form: Self.padded("csrf=\(token)", to: size))
-                    try Self.expectRefusal(response, .contentTooLarge, "PAYLOAD_TOO_LARGE", "\(name), \(size) bytes")
+                    Self.expectConsolePage(response, "\(name), \(size) bytes", status: .contentTooLarge)
+                    #expect(String(buffer: response.body).contains("Ce formulaire est trop long"), "\(name)")
                 }
             }
             let page = String(
@@ -193,6 +196,26 @@ struct ConsoleFormTests {
             let exact = try await ConsoleTests.post(
                 client, "/console/orders/con-wait/check", cookie: cookie, form: Self.padded("csrf=\(token)", to: limit))
             #expect(exact.status == .seeOther)
+            // The API keeps its JSON refusal for the same size.
+            let api = try await client.execute(
+                uri: "/v1/orders", method: .post,
+                headers: [.authorization: "Bearer \(TestApp.adminToken)", .contentType: "application/json"],
+                body: ByteBuffer(string: String(repeating: " ", count: 100_000) + "{}"))
+            try Self.expectRefusal(api, .contentTooLarge, "PAYLOAD_TOO_LARGE", "API")
+        }
+    }
+
+    @Test("under a server body limit smaller than the console's, an oversized form is still a console page")
+    func serverLimitBelowConsoles() async throws {
+        let settings = CustomerAPITests.settings.merging(["BITAQA_HTTP_MAX_BODY_BYTES": "4096"]) { $1 }
+        try await TestApp.run(settings: settings, seed: ConsoleTests.seed) { client, _ in
+            let (cookie, token) = try await Self.signIn(client)
+            let response = try await ConsoleTests.post(
+                client, "/console/orders/con-wait/check", cookie: cookie, form: Self.padded("csrf=\(token)", to: 5000))
+            Self.expectConsolePage(response, "5000 bytes over a 4096 server limit", status: .contentTooLarge)
+            let fits = try await ConsoleTests.post(
+                client, "/console/orders/con-wait/check", cookie: cookie, form: Self.padded("csrf=\(token)", to: 4000))
+            #expect(fits.status == .seeOther)
         }
     }
 

@@ -20,7 +20,9 @@ struct ConsoleRoutes {
                 context: domain, adminToken: surface.adminToken, staff: surface.staff, ring: surface.keyRing,
                 lifetime: options.lifetime),
             secureCookie: options.secureCookie)
+        // The server's body limit, inside the refusal middleware so an oversized form is a console page.
         let group = router.group("console").add(middleware: ConsoleRefusalMiddleware())
+            .add(middleware: BodyLimitMiddleware(maxBytes: surface.options.maxBodyBytes))
         ConsoleSignInController(support: support, sessionLifetime: options.lifetime).addRoutes(to: group)
         ConsoleOverviewController(
             support: support, domain: domain, account: surface.account, auditCheck: surface.auditCheck,

@@ -153,7 +153,8 @@ enum ConsoleRefusal: Error {
     }
 }
 
-/// Turns a ``ConsoleRefusal`` into a 403 console page; every other error goes on to the API's handler.
+/// Turns a ``ConsoleRefusal`` into a 403 console page and a body over a limit into a 413 console page;
+/// every other error goes on to the API's handler.
 struct ConsoleRefusalMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
@@ -167,6 +168,11 @@ struct ConsoleRefusalMiddleware: RouterMiddleware {
             let view = ConsoleRefusalView(message: ConsoleTexts.words(locale)[refusal.key] ?? "")
             return ConsoleSupport.respond(
                 html: ConsolePages.render(view, locale: locale, csrf: nil), status: .forbidden)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            let locale = ConsoleSupport.locale(request)
+            let view = ConsoleRefusalView(message: ConsoleTexts.words(locale)["refusedTooLarge"] ?? "")
+            return ConsoleSupport.respond(
+                html: ConsolePages.render(view, locale: locale, csrf: nil), status: .contentTooLarge)
         }
     }
 }

@@ -44,6 +44,7 @@ enum ConsoleTexts {
         "sendInvalid": "Formulaire incorrect : vérifiez la valeur, le client, l'e-mail et le téléphone.",
         "refusedTitle": "Action refusée", "refusedSignedOut": "Connectez-vous d'abord à la console.",
         "refusedRole": "Votre rôle ne permet pas cette action.",
+        "refusedTooLarge": "Ce formulaire est trop long : raccourcissez le texte saisi, puis renvoyez-le.",
     ]
 
     static let arabicShop: [String: String] = [
@@ -69,6 +70,7 @@ enum ConsoleTexts {
         "sendInvalid": "استمارة غير صحيحة: تحقق من القيمة والزبون والبريد والهاتف.",
         "refusedTitle": "إجراء مرفوض", "refusedSignedOut": "سجّل الدخول إلى لوحة التحكم أولًا.",
         "refusedRole": "دورك لا يسمح بهذا الإجراء.",
+        "refusedTooLarge": "هذا النموذج طويل جدًا: اختصر النص المُدخل ثم أعد إرساله.",
     ]
 
     static let englishShop: [String: String] = [
@@ -96,6 +98,7 @@ enum ConsoleTexts {
         "sendInvalid": "The form is wrong: check the value, the buyer, the email and the phone.",
         "refusedTitle": "Action refused", "refusedSignedOut": "Sign in to the console first.",
         "refusedRole": "Your role does not allow this action.",
+        "refusedTooLarge": "This form is too long: shorten what you typed, then send it again.",
     ]
 
     /// The order list's notice after a bulk action (`?bulk=resent|retried&count=N`).

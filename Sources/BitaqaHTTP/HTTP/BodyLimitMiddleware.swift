@@ -4,8 +4,12 @@ import Hummingbird
 ///
 /// A middleware rather than the request context's `maxUploadSize`, because Hummingbird builds the
 /// context from the channel alone: the limit belongs to the application, not to a process-wide value.
+///
+/// Paths under `exempt` are left to a limit of their own further in: the console's, which answers with
+/// a console page rather than the API's JSON.
 struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxBytes: Int
+    var exempt: String? = nil
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -14,6 +18,7 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         if request.headers[.contentLength] == nil && request.headers[.transferEncoding] == nil {
             return try await next(request, context)
         }
+        if let exempt, request.uri.path.hasPrefix(exempt) { return try await next(request, context) }
         var request = request
         _ = try await request.collectBody(upTo: maxBytes)
         return try await next(request, context)
