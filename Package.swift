@@ -369,6 +369,9 @@ let package = Package(
             dependencies: [
                 "Storage",
                 "Orders",
+                "OrdersDoubles",
+                "Audit",
+                "CardVault",
                 "BitaqaTestSupport",
                 .product(name: "SQLKit", package: "sql-kit"),
             ],

@@ -117,7 +117,8 @@ private func assembleApplication(
                     secureCookie: configuration.http.usesTLS || configuration.http.behindTLSProxy,
                     webhooksConfigured: configuration.webhooks.settings != nil,
                     checkpointFile: CheckpointFile(path: configuration.audit.checkpointFile),
-                    balanceAlertBelow: configuration.webhooks.balanceAlertBelow) : nil))
+                    balanceAlertBelow: configuration.webhooks.balanceAlertBelow) : nil,
+            giftCards: app.giftCards))
     // Stopped in reverse order once the HTTP server has stopped: the deliverer and tracker finish the
     // work in hand, card views are flushed, the last checkpoint is written; then the resources close.
     let services = OwnedServices(
@@ -131,7 +132,7 @@ private func assembleApplication(
             AccountMonitor(
                 account: app.account, interval: configuration.alerts.balanceRefresh, logger: logger,
                 lowBalance: lowBalanceNotice(configuration, outbox: app.outbox, domain: domain), history: domain),
-            views, denials, app.tracker, deliverer,
+            views, denials, app.tracker, GiftCardTracking(tracker: app.giftCards.tracker, logger: logger), deliverer,
             // After the tracker, so it stops first: a check it runs uses the tracker's lease and store.
             app.backgroundChecks,
         ]

@@ -19,6 +19,15 @@ extension OrderStatus {
         case (.unknownUpstream, .ar): "طلب غير موجود"
         case (.unknownUpstream, .fr): "Commande introuvable"
         case (.unknownUpstream, .en): "Order not found"
+        case (.partiallyFilled, .ar): "تم التنفيذ جزئيًا"
+        case (.partiallyFilled, .fr): "Exécutée en partie"
+        case (.partiallyFilled, .en): "Partly fulfilled"
+        case (.placing, .ar), (.uncertain, .ar): "قيد المعالجة"
+        case (.placing, .fr), (.uncertain, .fr): "En cours de traitement"
+        case (.placing, .en), (.uncertain, .en): "Processing"
+        case (.notPlaced, .ar): "لم يُنفَّذ الطلب"
+        case (.notPlaced, .fr): "Commande non passée"
+        case (.notPlaced, .en): "Order not placed"
         }
     }
 }

@@ -1,4 +1,4 @@
-/// The upstream status of a top-up.
+/// The status of an order: the upstream's, or Bitaqa's own where the upstream has none to give.
 public enum OrderStatus: String, Sendable, Codable, CaseIterable {
     case handling = "HANDLING"
     case queued = "QUEUED"
@@ -7,9 +7,31 @@ public enum OrderStatus: String, Sendable, Codable, CaseIterable {
     /// Not the upstream's: the upstream answered `NOT_FOUND` for this top-up for longer than
     /// `BITAQA_UNKNOWN_UPSTREAM_AFTER`; tracking stopped, and `bitaqa orders check` restarts it.
     case unknownUpstream = "UNKNOWN_UPSTREAM"
+    /// Gift cards: some cards came, the rest was cancelled and refunded to the shop's account. Final.
+    case partiallyFilled = "PARTIALLY_FILLED"
+    /// Not the upstream's: a gift-card order stored before its `placeOrder` is sent, until the upstream
+    /// answers or the order is found in its list.
+    case placing = "PLACING"
+    /// Not the upstream's: a gift-card `placeOrder` went unanswered and the order is surely absent from
+    /// the upstream's list: nothing was bought. Final.
+    case notPlaced = "NOT_PLACED"
+    /// Not the upstream's: an unanswered gift-card `placeOrder` matches several upstream orders; the
+    /// merchant settles it by registering the right one.
+    case uncertain = "UNCERTAIN"
 
-    /// Whether the upstream will not change this status any more.
-    public var isFinal: Bool { self == .fulfilled || self == .refunded }
+    /// The statuses an internet top-up can have; the others belong to gift cards.
+    public static let internetStatuses: [OrderStatus] = [.handling, .queued, .fulfilled, .refunded, .unknownUpstream]
+
+    /// Whether nothing will change this status any more.
+    public var isFinal: Bool {
+        switch self {
+        case .fulfilled, .refunded, .partiallyFilled, .notPlaced: true
+        case .handling, .queued, .unknownUpstream, .placing, .uncertain: false
+        }
+    }
+
+    /// Whether the order holds cards to deliver.
+    public var hasCards: Bool { self == .fulfilled || self == .partiallyFilled }
 }
 
 /// The kind of Algérie Télécom recharge card.

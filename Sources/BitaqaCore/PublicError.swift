@@ -2,6 +2,7 @@
 public enum PublicErrorCode: String, Sendable, CaseIterable {
     case orderNotFound = "ORDER_NOT_FOUND"
     case orderNotReady = "ORDER_NOT_READY"
+    case productNotFound = "PRODUCT_NOT_FOUND"
     case unauthorized = "UNAUTHORIZED"
     case forbidden = "FORBIDDEN"
     case rateLimited = "RATE_LIMITED"
@@ -23,7 +24,7 @@ public enum PublicErrorCode: String, Sendable, CaseIterable {
 
     public var httpStatus: Int {
         switch self {
-        case .orderNotFound, .notFound: 404
+        case .orderNotFound, .notFound, .productNotFound: 404
         case .orderNotReady, .badRequest, .invalidPhone, .upstreamValidation: 400
         case .outOfStock, .duplicatedRef: 409
         case .insufficientBalance: 402

@@ -37,6 +37,8 @@ public struct HTTPSurface: Sendable {
     public var options: HTTPOptions
     /// Nil: the console is off.
     public var console: ConsoleOptions?
+    /// The gift-card line; nil where only top-ups are served (some tests).
+    public var giftCards: GiftCards?
 
     public init(
         line: any ProductLine, domain: DomainContext, database: any DatabaseProbe, adminToken: Secret, keyRing: KeyRing,
@@ -45,8 +47,9 @@ public struct HTTPSurface: Sendable {
         onDemand: OnDemandCheck, reconciler: Reconciler, staff: StaffDirectory,
         auditCheck: AuditSelfCheck, metricsFactory: any MetricsFactory,
         renderMetrics: @escaping @Sendable () -> [UInt8], availableChannels: Set<DeliveryChannel>,
-        customer: CustomerRoutes, options: HTTPOptions, console: ConsoleOptions?
+        customer: CustomerRoutes, options: HTTPOptions, console: ConsoleOptions?, giftCards: GiftCards? = nil
     ) {
+        self.giftCards = giftCards
         self.line = line
         self.domain = domain
         self.database = database
@@ -170,6 +173,12 @@ public func buildRouter(_ surface: HTTPSurface) -> Router<AppRequestContext> {
     BulkActionsController(
         actions: BulkActions(context: domain, resender: Resender(context: domain), webhooks: surface.webhookRetry)
     ).addRoutes(to: merchant)
+    if let giftCards = surface.giftCards {
+        GiftCardOrdersController(
+            domain: domain, giftCards: giftCards, correction: surface.correction, resender: Resender(context: domain),
+            availableChannels: surface.availableChannels
+        ).addRoutes(to: merchant)
+    }
     if let console = surface.console {
         ConsoleRoutes(surface: surface, options: console).addRoutes(to: router)
     }

@@ -24,13 +24,18 @@ public struct CardVault: Sendable {
 
     /// Seals `code` for one order under the active key.
     public func seal(_ code: CardCode, topupId: TopupID, userId: UserID) throws -> SealedCard {
+        try seal(code, subject: topupId.rawValue.utf8, userId: userId, prefix: Self.aadPrefix)
+    }
+
+    /// Seals under the active key with the associated data of one kind of secret (`prefix`) and subject.
+    func seal(_ code: CardCode, subject: String.UTF8View, userId: UserID, prefix: [UInt8]) throws -> SealedCard {
         let keyID = keyRing.activeKeyID
         let box = try AES.GCM.seal(
             code.utf8Bytes,
             using: keyRing.activeKey,
             nonce: AES.GCM.Nonce(),
             authenticating: Self.associatedData(
-                version: Self.formatVersion, keyID: keyID, topupId: topupId, userId: userId)
+                prefix: prefix, version: Self.formatVersion, keyID: keyID, subject: subject, userId: userId)
         )
         // `combined` is nonce ‖ ciphertext ‖ tag, exactly the tail of the format.
         let combined = box.combined!
@@ -52,6 +57,12 @@ public struct CardVault: Sendable {
     /// - Throws: ``VaultError`` telling apart a malformed blob, a key not in the ring, and a failed
     ///   authentication (wrong key bytes, tampering, or a blob moved from another order).
     public func open(_ blob: [UInt8], topupId: TopupID, userId: UserID) throws(VaultError) -> CardCode {
+        try open(blob, subject: topupId.rawValue.utf8, userId: userId, prefix: Self.aadPrefix)
+    }
+
+    func open(_ blob: [UInt8], subject: String.UTF8View, userId: UserID, prefix: [UInt8]) throws(VaultError)
+        -> CardCode
+    {
         let header = try Self.parse(blob)
         guard let key = keyRing.key(for: header.keyID) else {
             throw VaultError(.unknownKey, keyID: header.keyID)
@@ -65,7 +76,7 @@ public struct CardVault: Sendable {
                 box,
                 using: key,
                 authenticating: Self.associatedData(
-                    version: header.version, keyID: header.keyID, topupId: topupId, userId: userId)
+                    prefix: prefix, version: header.version, keyID: header.keyID, subject: subject, userId: userId)
             )
         } catch {
             throw VaultError(.authenticationFailed, keyID: header.keyID)
@@ -95,24 +106,25 @@ public struct CardVault: Sendable {
         }
     }
 
-    private struct Header {
+    struct Header {
         let version: UInt8
         let keyID: KeyID
     }
 
-    private static func parse(_ blob: [UInt8]) throws(VaultError) -> Header {
+    static func parse(_ blob: [UInt8]) throws(VaultError) -> Header {
         guard blob.count >= headerLength + tagLength else { throw VaultError(.malformed, keyID: nil) }
         guard blob[0] == formatVersion else { throw VaultError(.unsupportedVersion, keyID: nil) }
         let id = blob.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 1, as: UInt64.self) }
         return Header(version: blob[0], keyID: KeyID(value: UInt64(bigEndian: id)))
     }
 
-    private static let aadPrefix = Array("bitaqa-card".utf8)
+    static let aadPrefix = Array("bitaqa-card".utf8)
 
-    /// The associated data, written into one exactly sized array with block copies; the index is local
+    /// The associated data (`prefix` names the kind of secret, `subject` what it belongs to), written into one exactly sized array with block copies; the index is local
     /// to the initializer, so nothing on this hot path needs runtime exclusivity checks.
-    static func associatedData(version: UInt8, keyID: KeyID, topupId: TopupID, userId: UserID) -> [UInt8] {
-        let topup = topupId.rawValue.utf8
+    static func associatedData(
+        prefix aadPrefix: [UInt8], version: UInt8, keyID: KeyID, subject topup: String.UTF8View, userId: UserID
+    ) -> [UInt8] {
         let user = userId.rawValue.utf8
         let count = aadPrefix.count + 1 + KeyID.byteCount + 4 + topup.count + 4 + user.count
         return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in

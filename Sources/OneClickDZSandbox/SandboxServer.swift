@@ -10,11 +10,13 @@ import NIOCore
 /// A local server that behaves like the OneClickDz v3 internet API: same paths, headers and envelopes.
 public struct SandboxServer: Sendable {
     let state: SandboxState
+    let giftCards: SandboxGiftCards
     public let settings: SandboxSettings
 
     public init(settings: SandboxSettings) {
         self.settings = settings
         self.state = SandboxState(settings: settings)
+        self.giftCards = SandboxGiftCards(settings: settings)
     }
 
     /// Requests received per route (e.g. `GET /internet/check-id`), faults included.
@@ -66,7 +68,9 @@ public struct SandboxServer: Sendable {
         let router = Router()
         let v3 = router.group("v3").add(middleware: SandboxGate(state: state))
         SandboxRoutes(state: state).add(to: v3)
+        SandboxGiftCardRoutes(state: state, giftCards: giftCards).add(to: v3)
         SandboxControlRoutes(state: state).add(to: router.group("sandbox"))
+        SandboxGiftCardControlRoutes(state: state, giftCards: giftCards).add(to: router.group("sandbox"))
         return ServedApplication(
             responder: router.buildResponder(), server: .http1(), address: .hostname(host, port: port),
             serverName: "oneclickdz-sandbox", services: [], logger: logger)
@@ -142,7 +146,11 @@ struct SandboxGate: RouterMiddleware {
 
     /// The route without ids, for the request counts.
     static func route(_ path: String) -> String {
-        for prefix in ["/v3/internet/check-id/", "/v3/internet/check-ref/"] where path.hasPrefix(prefix) {
+        let prefixes = [
+            "/v3/internet/check-id/", "/v3/internet/check-ref/", "/v3/gift-cards/checkOrder/",
+            "/v3/gift-cards/checkProduct/",
+        ]
+        for prefix in prefixes where path.hasPrefix(prefix) {
             return String(prefix.dropLast().dropFirst(3))
         }
         return String(path.dropFirst(path.hasPrefix("/v3") ? 3 : 0))

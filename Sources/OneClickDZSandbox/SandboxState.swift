@@ -20,7 +20,7 @@ actor SandboxState {
     let settings: SandboxSettings
     /// The settings that may change while running: the fault rates.
     private(set) var faults: SandboxSettings
-    private(set) var balance: Double
+    var balance: Double
     private var topups: [String: Topup] = [:]
     private var order: [String] = []
     private var refs: [String: String] = [:]

@@ -151,6 +151,12 @@ public struct Deliverer: Service {
         }
         let composed: OutgoingMessage?
         switch delivery.purpose {
+        case _ where order.productLine == .giftCard:
+            guard
+                let message = try await giftCardMessage(
+                    order, delivery: delivery, recipient: recipient, masked: masked)
+            else { return }
+            composed = message
         case .card:
             guard let stored = try await repositories.cards.card(of: order.topupId) else {
                 return try await fail(
@@ -283,7 +289,7 @@ public struct Deliverer: Service {
         )
     }
 
-    private func fail(
+    func fail(
         _ delivery: DeliveryRecord, reason: String, reasonClass: String, recipient: String? = nil
     ) async throws {
         let now = time.now()

@@ -5,16 +5,23 @@ import Foundation
 /// Compares the upstream's history of top-ups for a window with Bitaqa's orders: what the account paid
 /// for that Bitaqa does not know, what Bitaqa knows that the upstream does not, statuses that disagree,
 /// and fulfilled cards whose delivery did not end `delivered`. Reads only; ``adopt(_:actor:requestID:)``
-/// registers what was found untracked.
+/// registers what was found untracked. With `giftCards`, the upstream's gift-card orders of the window
+/// are compared with Bitaqa's too (``GiftCardReconciliation``); gift-card orders never meet the top-ups'
+/// history.
 public struct Reconciler: Sendable {
     let context: DomainContext
     let client: any InternetUpstream
     let registrar: OrderRegistrar
+    let giftCards: (any GiftCardUpstream)?
 
-    public init(context: DomainContext, client: any InternetUpstream, registrar: OrderRegistrar) {
+    public init(
+        context: DomainContext, client: any InternetUpstream, registrar: OrderRegistrar,
+        giftCards: (any GiftCardUpstream)? = nil
+    ) {
         self.context = context
         self.client = client
         self.registrar = registrar
+        self.giftCards = giftCards
     }
 
     public enum Kind: String, Sendable, Codable, CaseIterable {
@@ -30,8 +37,9 @@ public struct Reconciler: Sendable {
         case failedDelivery = "failed_delivery"
     }
 
-    /// One top-up that differs. Never a card code.
+    /// One top-up or gift-card order that differs. Never a card code.
     public struct Difference: Sendable, Equatable, Codable {
+        /// The top-up's id; for a gift-card order, the upstream's `orderId`.
         public let topupId: String
         public let kind: Kind
         /// The upstream's status; nil when the upstream does not know the top-up.
@@ -44,6 +52,11 @@ public struct Reconciler: Sendable {
         public let userId: String?
         /// For delivery kinds: the channels concerned, e.g. `email`.
         public let channels: [String]?
+        /// The product line: `internet`, or `gift-card`.
+        public var product: String? = ProductLineID.internet.rawValue
+        /// Gift cards: the upstream's id of the order, and the shop's `ref` when Bitaqa holds the order.
+        public var orderId: String?
+        public var ref: String?
     }
 
     public struct Total: Sendable, Equatable, Codable {
@@ -63,6 +76,10 @@ public struct Reconciler: Sendable {
         /// Upstream items without an id, which could not be compared.
         public let unreadable: Int
         public let differences: [Difference]
+        /// Gift-card orders the upstream listed in the window, and those Bitaqa registered in it; nil
+        /// when the gift cards were not compared.
+        public var giftCardUpstreamCount: Int?
+        public var giftCardLocalCount: Int?
 
         public var totals: [String: Total] {
             var totals = Dictionary(uniqueKeysWithValues: Kind.allCases.map { ($0.rawValue, Total()) })
@@ -95,7 +112,8 @@ public struct Reconciler: Sendable {
             page += 1
         }
         let orders = context.repositories.orders
-        let local = try await orders.orders(createdFrom: from, to: to)
+        let window = try await orders.orders(createdFrom: from, to: to)
+        let local = window.filter { !GiftCardReconciliation.isGiftCard($0) }
         let listedHere = try await orders.find(upstream.keys.compactMap(TopupID.init))
         var known: [String: OrderRecord] = [:]
         for order in local + listedHere { known[order.topupId.rawValue] = order }
@@ -134,10 +152,19 @@ public struct Reconciler: Sendable {
                 throw error
             }
         }
+        var giftCardCounts: GiftCardReconciliation.Outcome?
+        if let giftCards {
+            let outcome = try await GiftCardReconciliation(context: context, upstream: giftCards).run(
+                from: from, to: to, local: window.filter(GiftCardReconciliation.isGiftCard))
+            differences += outcome.differences
+            unreadable += outcome.unreadable
+            giftCardCounts = outcome
+        }
         differences.sort { ($0.kind.rawValue, $0.topupId) < ($1.kind.rawValue, $1.topupId) }
         return Report(
             from: Timestamp.iso8601(from), to: Timestamp.iso8601(to), upstreamCount: upstream.count,
-            localCount: local.count, unreadable: unreadable, differences: differences)
+            localCount: local.count, unreadable: unreadable, differences: differences,
+            giftCardUpstreamCount: giftCardCounts?.upstreamCount, giftCardLocalCount: giftCardCounts?.localCount)
     }
 
     private func compare(_ order: OrderRecord, upstream status: String, deliveries: [TopupID: [DeliveryRecord]])
@@ -161,10 +188,12 @@ public struct Reconciler: Sendable {
 
     /// Registers each `untracked` top-up for tracking, with no contact (in-app only, under the user id
     /// `adopted` until the merchant corrects the contact), audited as `ORDER_REGISTERED` by `actor`.
-    /// Returns the ids registered.
+    /// Returns the ids registered. Untracked gift-card orders are left alone: one needs its buyer, and
+    /// the merchant registers it with `POST /v1/gift-card-orders/register`.
     public func adopt(_ report: Report, actor: String, requestID: String?) async throws -> [TopupID] {
         var adopted: [TopupID] = []
-        for difference in report.differences where difference.kind == .untracked {
+        for difference in report.differences
+        where difference.kind == .untracked && difference.product != ProductLineID.giftCard.rawValue {
             guard let topupId = TopupID(difference.topupId), let user = UserID("adopted") else { continue }
             var order = NewOrder(
                 topupId: topupId, topupRef: difference.topupRef, userId: user, value: difference.value,

@@ -26,7 +26,7 @@ public struct Resender: Sendable {
         let now = context.time.now()
         let repositories = context.repositories
         guard let order = try await repositories.orders.find(topupId) else { throw Refusal.orderNotFound }
-        guard order.status == .fulfilled else { throw Refusal.notReady(order.status) }
+        guard order.status.hasCards else { throw Refusal.notReady(order.status) }
         let channels: [DeliveryChannel]
         if let channel {
             guard (channel == .email ? order.email : order.phone) != nil else { throw Refusal.noContact(channel) }

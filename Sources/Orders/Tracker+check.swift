@@ -99,17 +99,24 @@ extension Tracker {
             }
             cardStored?.notify()
             logger.info("card stored", metadata: ["topup_id": "\(topupId)", "key_id": "\(keyID)"])
+        case .known(.partiallyFilled), .known(.placing), .known(.notPlaced), .known(.uncertain):
+            // `UpstreamStatus` never maps a top-up's answer to a gift card's status; kept apart all the same.
+            try await recordUnknown(status.status.description, of: order, now: now)
         case .unknown(let raw):
-            metrics.check("UNKNOWN")
-            logger.warning(
-                "upstream reported an unknown status",
-                metadata: ["topup_id": "\(topupId)", "status": "\(raw.prefix(40))"])
-            try await pipeline.recordCheck(
-                topupId, owner: owner, status: nil,
-                nextCheckAt: schedule.nextHandlingCheck(createdAt: order.trackingStart, now: now),
-                error: "unknown status", now: now
-            )
+            try await recordUnknown(raw, of: order, now: now)
         }
+    }
+
+    private func recordUnknown(_ raw: String, of order: OrderRecord, now: Int64) async throws {
+        metrics.check("UNKNOWN")
+        logger.warning(
+            "upstream reported an unknown status",
+            metadata: ["topup_id": "\(order.topupId)", "status": "\(raw.prefix(40))"])
+        try await context.repositories.pipeline.recordCheck(
+            order.topupId, owner: owner, status: nil,
+            nextCheckAt: schedule.nextHandlingCheck(createdAt: order.trackingStart, now: now),
+            error: "unknown status", now: now
+        )
     }
 
     /// HANDLING past the upstream's five minutes, or not final past its 48-hour promise for QUEUED: said

@@ -43,7 +43,8 @@ public final class MemoryDatabase: TransactionRunner, Sendable {
             webhooks: MemoryWebhookRepository(database: self), alerts: MemoryAlertRepository(database: self),
             consoleSessions: MemoryConsoleSessionRepository(database: self),
             staff: MemoryStaffRepository(database: self),
-            workers: MemoryWorkerRepository(database: self), transactions: self)
+            workers: MemoryWorkerRepository(database: self), giftCards: MemoryGiftCardRepository(database: self),
+            transactions: self)
     }
 
     /// The audit trail stored here, its new events authenticated with `keys` when given.

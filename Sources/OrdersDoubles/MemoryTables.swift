@@ -22,6 +22,9 @@ struct MemoryTables: Sendable {
     var workers: [String: WorkerRow] = [:]
     var notes: [OrderNote] = []
     var balances: [Int64: Double] = [:]
+    /// Gift-card orders' details by ref (their common fields are in `orders`), and their sealed cards.
+    var giftCardOrders: [String: GiftCardDetails] = [:]
+    var giftCards: [String: [SealedGiftCard]] = [:]
 }
 
 /// Who holds a row and until when; both nil when nobody does.

@@ -7,7 +7,7 @@ extension OrderRecord {
     static let columns = """
         topup_id, topup_ref, user_id, card_type, number, value, email, phone, locale, channels, fingerprint, \
         status, sealed_card, card_key_id, transaction_number, processed_date, created_at, updated_at, \
-        next_check_at, check_count, contact_mac, contact_key_id, last_checked_at, tracked_since
+        next_check_at, check_count, contact_mac, contact_key_id, last_checked_at, tracked_since, product_line
         """
 
     init(row: any SQLRow) throws {
@@ -40,6 +40,7 @@ extension OrderRecord {
         self.nextCheckAt = try optional("next_check_at", Int64.self)
         self.lastCheckedAt = try optional("last_checked_at", Int64.self)
         self.trackedSince = try optional("tracked_since", Int64.self)
+        self.productLine = ProductLineID(rawValue: try required("product_line", String.self))
         if let mac = try optional("contact_mac", String.self), let keyID = try optional("contact_key_id", String.self) {
             self.contactBinding = ContactBinding(mac: mac, keyID: keyID)
         }

@@ -10,7 +10,7 @@ extension Repositories {
             leases: SQLLeases(store: store), rateLimits: SQLRateLimiter(store: store),
             webhooks: SQLWebhookRepository(store: store), alerts: SQLAlertRepository(store: store),
             consoleSessions: SQLConsoleSessionRepository(store: store), staff: SQLStaffRepository(store: store),
-            workers: SQLWorkers(store: store),
+            workers: SQLWorkers(store: store), giftCards: SQLGiftCardRepository(store: store),
             transactions: store)
     }
 }

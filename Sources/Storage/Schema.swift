@@ -308,6 +308,45 @@ enum Schema {
         Migration(version: 20, name: "balance history") { _ in
             ["CREATE TABLE balance_readings (at BIGINT PRIMARY KEY, balance DOUBLE PRECISION NOT NULL)"]
         },
+        // Gift cards share the orders table (deliveries, webhooks, notes and the trail hang on its rows);
+        // what only they have is beside it. Their checks are scheduled here, never by `orders.next_check_at`,
+        // so the top-up tracker never claims one.
+        Migration(version: 21, name: "gift-card orders") { kind in
+            let blob = kind == .postgres ? "BYTEA" : "BLOB"
+            return [
+                "ALTER TABLE orders ADD COLUMN product_line TEXT NOT NULL DEFAULT 'internet'",
+                """
+                CREATE TABLE gift_card_orders (
+                    ref TEXT PRIMARY KEY,
+                    order_key TEXT NOT NULL UNIQUE REFERENCES orders (topup_id),
+                    order_id TEXT,
+                    product_id TEXT NOT NULL,
+                    product_title TEXT NOT NULL,
+                    type_id TEXT NOT NULL,
+                    type_name TEXT NOT NULL,
+                    quantity INTEGER NOT NULL,
+                    fulfilled_quantity INTEGER,
+                    price_per_card DOUBLE PRECISION,
+                    place_attempted_at BIGINT,
+                    next_check_at BIGINT,
+                    check_count INTEGER NOT NULL DEFAULT 0,
+                    candidates TEXT
+                )
+                """,
+                "CREATE UNIQUE INDEX gift_card_orders_order_id ON gift_card_orders (order_id) WHERE order_id IS NOT NULL",
+                "CREATE INDEX gift_card_orders_due ON gift_card_orders (next_check_at) WHERE next_check_at IS NOT NULL",
+                """
+                CREATE TABLE gift_cards (
+                    ref TEXT NOT NULL REFERENCES gift_card_orders (ref),
+                    position INTEGER NOT NULL,
+                    sealed_code \(blob) NOT NULL,
+                    sealed_serial \(blob),
+                    key_id TEXT NOT NULL,
+                    PRIMARY KEY (ref, position)
+                )
+                """,
+            ]
+        },
     ]
 
     /// Triggers that make the audit trail refuse updates and deletes at the database itself.

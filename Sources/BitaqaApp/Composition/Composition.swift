@@ -38,6 +38,8 @@ public struct Composition: Sendable {
     public let registrar: OrderRegistrar
     public let reconciler: Reconciler
     public let tracker: Tracker
+    /// The gift-card line: catalogue, placement, tracking.
+    public let giftCards: GiftCards
     public let onDemand: OnDemandCheck
     /// The service the on-demand checks run in; `serve` runs it, a command has no use for it.
     public let backgroundChecks: BackgroundChecks
@@ -143,7 +145,12 @@ public struct Composition: Sendable {
             vault: vault, binder: binder, revealTokens: RevealTokens(ring: ring), upstream: upstream,
             account: account, registrar: registrar,
             reconciler: Reconciler(context: domain, client: upstream.client, registrar: registrar),
-            tracker: tracker, onDemand: onDemand, backgroundChecks: backgroundChecks, resender: resender,
+            tracker: tracker,
+            giftCards: GiftCards(
+                context: domain, upstream: upstream.client, vault: vault, binder: binder, account: account,
+                maxQuantity: configuration.giftCards.maxQuantity, schedule: configuration.giftCards.schedule,
+                logger: logger),
+            onDemand: onDemand, backgroundChecks: backgroundChecks, resender: resender,
             orders: MerchantOrders(
                 context: domain, registrar: registrar, upstream: upstream.client,
                 catalogue: Catalogue(client: upstream.client, lifetime: .seconds(60)), account: account,

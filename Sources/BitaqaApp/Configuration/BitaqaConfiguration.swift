@@ -22,6 +22,7 @@ public struct BitaqaConfiguration: Sendable {
     public var audit: AuditSettings
     public var upstream: UpstreamSettings
     public var pipeline: PipelineSettings
+    public var giftCards: GiftCardSettings
     public var messaging: MessagingSettings
     public var customer: CustomerSettings
     public var webhooks: WebhookConfiguration
@@ -40,6 +41,7 @@ public struct BitaqaConfiguration: Sendable {
         audit = try AuditSettings(reader: reader, dataDirectory: storage.dataDirectory)
         upstream = try UpstreamSettings(reader: reader)
         pipeline = try PipelineSettings(reader: reader)
+        giftCards = try GiftCardSettings(reader: reader)
         messaging = try MessagingSettings(reader: reader)
         customer = try CustomerSettings(reader: reader)
         webhooks = try WebhookConfiguration(reader: reader, development: environment == .development)

@@ -11,7 +11,7 @@ import ServiceLifecycle
 /// The upstream as `serve` uses it: the real API, or in development without a key, an in-process
 /// sandbox on a free loopback port.
 public struct Upstream: Sendable {
-    public let client: any InternetUpstream & AccountUpstream
+    public let client: any InternetUpstream & AccountUpstream & GiftCardUpstream
     /// `production host` or `in-process sandbox at …`, for the startup summary.
     public let mode: String
     /// Services to run alongside the server: the sandbox when there is one.
@@ -66,7 +66,7 @@ public struct Upstream: Sendable {
 
 /// The upstream of a command run without `ONECLICKDZ_API_KEY`: every call fails as unauthenticated,
 /// so nothing is bought and nothing pretends to be checked.
-struct UnconfiguredUpstream: InternetUpstream, AccountUpstream {
+struct UnconfiguredUpstream: InternetUpstream, AccountUpstream, GiftCardUpstream {
     private var refusal: UpstreamError { UpstreamError(.authentication, message: "no ONECLICKDZ_API_KEY") }
     func products(_ type: CardType) async throws(UpstreamError) -> [Product] { throw refusal }
     func checkNumber(_ type: CardType, number: String) async throws(UpstreamError) -> NumberCheck { throw refusal }
@@ -78,6 +78,15 @@ struct UnconfiguredUpstream: InternetUpstream, AccountUpstream {
     }
     func validate() async throws(UpstreamError) -> KeyInfo { throw refusal }
     func balance() async throws(UpstreamError) -> Double { throw refusal }
+    func catalog() async throws(UpstreamError) -> GiftCardCatalog { throw refusal }
+    func product(_ productId: String) async throws(UpstreamError) -> GiftCardProduct { throw refusal }
+    func placeOrder(productId: String, typeId: String, quantity: Int) async throws(UpstreamError) -> String {
+        throw refusal
+    }
+    func checkOrder(_ orderId: String) async throws(UpstreamError) -> GiftCardOrderState { throw refusal }
+    func list(from: Int64?, to: Int64?, page: Int, pageSize: Int) async throws(UpstreamError) -> GiftCardOrderPage {
+        throw refusal
+    }
 }
 
 /// A free TCP port on 127.0.0.1 (free when asked; the sandbox binds it right after).

@@ -300,7 +300,19 @@ enum ConsoleTexts {
 /// kinds, reconciliation differences, webhook states, and why a delivery failed. A code a merchant may
 /// quote (a status, an audit kind) is shown beside its word by the templates; the others are words only.
 enum ConsoleTerms {
-    static func status(_ status: OrderStatus, _ locale: CustomerLocale) -> String { status.localized(locale) }
+    /// The buyer's word for a status, except where the merchant must tell apart what the buyer sees as
+    /// one "processing": a gift-card order being placed, and one the merchant must settle.
+    static func status(_ status: OrderStatus, _ locale: CustomerLocale) -> String {
+        switch (status, locale) {
+        case (.placing, .fr): "en cours de passage"
+        case (.placing, .ar): "قيد الإرسال إلى المزوّد"
+        case (.placing, .en): "being placed"
+        case (.uncertain, .fr): "incertaine, à trancher"
+        case (.uncertain, .ar): "غير مؤكَّد، يحتاج إلى قرار"
+        case (.uncertain, .en): "uncertain, to settle"
+        default: status.localized(locale)
+        }
+    }
 
     /// A status that may not be one of ours (the upstream's, in a reconciliation): its word when known.
     static func status(raw: String, _ locale: CustomerLocale) -> String {

@@ -31,17 +31,31 @@ public struct OrderResponse: Encodable {
         try container.encode(Timestamp.iso8601(order.createdAt), forKey: .createdAt)
         try container.encode(order.locale.rawValue, forKey: .locale)
         try container.encode(order.channels.map(\.rawValue), forKey: .channels)
-        var list = container.nestedUnkeyedContainer(forKey: .deliveries)
-        for delivery in deliveries {
-            var item = list.nestedContainer(keyedBy: DeliveryKeys.self)
-            try item.encode(delivery.channel.rawValue, forKey: .channel)
-            try item.encode(delivery.purpose.rawValue, forKey: .purpose)
-            try item.encode(delivery.state.rawValue, forKey: .state)
-            try item.encode(delivery.attempts, forKey: .attempts)
-            try item.encode(delivery.lastError, forKey: .lastError)
-            try item.encode(delivery.deliveredAt.map(Timestamp.iso8601), forKey: .deliveredAt)
-            // The guide's public code for a delivery that will not happen without a resend.
-            try item.encode(delivery.state == .failed ? PublicErrorCode.deliveryFailed.rawValue : nil, forKey: .error)
+        try container.encode(Deliveries(deliveries), forKey: .deliveries)
+    }
+
+    /// An order's deliveries as both product lines' order objects list them.
+    struct Deliveries: Encodable {
+        let deliveries: [DeliveryRecord]
+
+        init(_ deliveries: [DeliveryRecord]) {
+            self.deliveries = deliveries
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var list = encoder.unkeyedContainer()
+            for delivery in deliveries {
+                var item = list.nestedContainer(keyedBy: DeliveryKeys.self)
+                try item.encode(delivery.channel.rawValue, forKey: .channel)
+                try item.encode(delivery.purpose.rawValue, forKey: .purpose)
+                try item.encode(delivery.state.rawValue, forKey: .state)
+                try item.encode(delivery.attempts, forKey: .attempts)
+                try item.encode(delivery.lastError, forKey: .lastError)
+                try item.encode(delivery.deliveredAt.map(Timestamp.iso8601), forKey: .deliveredAt)
+                // The guide's public code for a delivery that will not happen without a resend.
+                try item.encode(
+                    delivery.state == .failed ? PublicErrorCode.deliveryFailed.rawValue : nil, forKey: .error)
+            }
         }
     }
 }

@@ -119,12 +119,12 @@ enum RevealPage {
         let labels = labels(locale)
         var body = "<h1>\(labels.title)</h1>" + facts(order, labels)
         switch status {
-        case .fulfilled:
+        case .fulfilled, .partiallyFilled:
             body +=
                 "<form method=\"post\" action=\"\(escape(action))\"><button id=\"show\" type=\"submit\">\(labels.show)</button></form>"
-        case .refunded:
+        case .refunded, .notPlaced:
             body += "<p>\(labels.refunded)</p>"
-        case .handling, .queued:
+        case .handling, .queued, .placing, .uncertain:
             body += "<p>\(labels.wait)</p>"
         case .unknownUpstream:
             body += "<p>\(labels.unknown)</p>"

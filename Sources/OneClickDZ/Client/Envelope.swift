@@ -31,9 +31,15 @@ enum Envelope {
 
     // MARK: - Field readers that accept the shapes the documentation shows
 
+    /// Whether a parsed JSON number was `true` or `false`. Not `is Bool`: on Linux a parsed `0` or `1`
+    /// passes that test too, which read a quantity or a count of 1 as missing.
+    static func isBoolean(_ number: NSNumber) -> Bool {
+        String(cString: number.objCType) == "c"
+    }
+
     static func int(_ value: Any?) -> Int? {
         switch value {
-        case let number as NSNumber where !(number is Bool): number.intValue
+        case let number as NSNumber where !isBoolean(number): number.intValue
         case let string as String: Int(string)
         default: nil
         }
@@ -41,7 +47,7 @@ enum Envelope {
 
     static func double(_ value: Any?) -> Double? {
         switch value {
-        case let number as NSNumber where !(number is Bool): number.doubleValue
+        case let number as NSNumber where !isBoolean(number): number.doubleValue
         case let string as String: Double(string)
         default: nil
         }
@@ -50,7 +56,7 @@ enum Envelope {
     static func string(_ value: Any?) -> String? {
         switch value {
         case let string as String: string
-        case let number as NSNumber where !(number is Bool): number.stringValue
+        case let number as NSNumber where !isBoolean(number): number.stringValue
         default: nil
         }
     }

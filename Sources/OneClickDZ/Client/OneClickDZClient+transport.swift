@@ -150,6 +150,10 @@ extension OneClickDZClient {
     }
 
     static func transportError(_ error: any Error) -> UpstreamError {
+        if failedBeforeSending(error) {
+            let text = (error as? HTTPClientError).map { "\($0)" } ?? String(describing: type(of: error))
+            return UpstreamError(.unreachable, message: text)
+        }
         if let client = error as? HTTPClientError {
             switch client {
             case .deadlineExceeded, .readTimeout, .connectTimeout:
@@ -161,9 +165,27 @@ extension OneClickDZClient {
         return UpstreamError(.connection, message: String(describing: type(of: error)))
     }
 
+    /// Failures that AsyncHTTPClient reports only while the request waited for a connection that never
+    /// came: nothing was written, so nothing can have been carried out upstream.
+    static func failedBeforeSending(_ error: any Error) -> Bool {
+        if let client = error as? HTTPClientError {
+            return client == .connectTimeout || client == .getConnectionFromPoolTimeout
+        }
+        if let channel = error as? ChannelError, case .connectTimeout = channel { return true }
+        // Only errors a connected socket cannot raise: an unreachable host may also end a connection
+        // whose request was already written.
+        if let io = error as? IOError { return io.errnoCode == ECONNREFUSED || io.errnoCode == EADDRNOTAVAIL }
+        // A failed connect by host name (DNS included); matched by name, as the type lives in NIOPosix,
+        // which this target does not import.
+        return String(reflecting: type(of: error)) == "NIOPosix.NIOConnectionError"
+    }
+
     /// The path with ids replaced, for logs and metric labels.
     static func route(_ path: String) -> String {
-        for prefix in ["/internet/check-id/", "/internet/check-ref/"] where path.hasPrefix(prefix) {
+        let prefixes = [
+            "/internet/check-id/", "/internet/check-ref/", "/gift-cards/checkOrder/", "/gift-cards/checkProduct/",
+        ]
+        for prefix in prefixes where path.hasPrefix(prefix) {
             return prefix + "{id}"
         }
         return path

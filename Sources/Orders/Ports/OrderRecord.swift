@@ -78,6 +78,8 @@ public struct OrderRecord: Sendable, Equatable {
     public var trackingStart: Int64 { trackedSince ?? createdAt }
     /// Nil for an order registered before contact binding existed, until `keys rotate` binds it.
     public var contactBinding: ContactBinding?
+    /// What the order bought: an internet top-up, or gift cards (whose details are a ``GiftCardOrder``'s).
+    public var productLine: ProductLineID = .internet
 
     /// An order with the fields every stored order has; the rest start empty.
     public init(

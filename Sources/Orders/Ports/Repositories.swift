@@ -17,6 +17,7 @@ public struct Repositories: Sendable {
     public let consoleSessions: any ConsoleSessionRepository
     public let staff: any StaffRepository
     public let workers: any WorkerRepository
+    public let giftCards: any GiftCardRepository
     public let transactions: any TransactionRunner
 
     public init(
@@ -24,7 +25,7 @@ public struct Repositories: Sendable {
         audit: any AuditRepository, leases: any LeaseRepository, rateLimits: any RateLimiter,
         webhooks: any WebhookRepository, alerts: any AlertRepository,
         consoleSessions: any ConsoleSessionRepository, staff: any StaffRepository, workers: any WorkerRepository,
-        transactions: any TransactionRunner
+        giftCards: any GiftCardRepository, transactions: any TransactionRunner
     ) {
         self.orders = orders
         self.cards = cards
@@ -37,6 +38,7 @@ public struct Repositories: Sendable {
         self.consoleSessions = consoleSessions
         self.staff = staff
         self.workers = workers
+        self.giftCards = giftCards
         self.transactions = transactions
     }
 

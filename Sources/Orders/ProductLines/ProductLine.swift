@@ -37,6 +37,7 @@ public struct ProductLineID: RawRepresentable, Hashable, Sendable, CustomStringC
     public var description: String { rawValue }
 
     public static let internet = ProductLineID(rawValue: "internet")
+    public static let giftCard = ProductLineID(rawValue: "gift-card")
 }
 
 /// What a fulfilled order holds: one code (an internet recharge card), or several codes each with a

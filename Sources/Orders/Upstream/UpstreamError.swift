@@ -12,6 +12,8 @@ public struct UpstreamError: Error, Sendable, Equatable, CustomStringConvertible
         case server
         case timeout
         case connection
+        /// No connection could be made (refused, DNS, connect timeout): nothing was sent.
+        case unreachable
         case malformed
         case invalidNumber
     }
@@ -51,7 +53,7 @@ public struct UpstreamError: Error, Sendable, Equatable, CustomStringConvertible
     public var isServer: Bool { kind == .server }
     public var isTimeout: Bool { kind == .timeout }
     /// No response at all: refused, reset, TLS failure, timeout.
-    public var isTransport: Bool { kind == .timeout || kind == .connection }
+    public var isTransport: Bool { kind == .timeout || kind == .connection || kind == .unreachable }
     public var isMalformed: Bool { kind == .malformed }
     /// The number failed the type's format, so nothing was sent.
     public var isInvalidNumber: Bool { kind == .invalidNumber }
@@ -59,16 +61,17 @@ public struct UpstreamError: Error, Sendable, Equatable, CustomStringConvertible
     /// Whether the same idempotent request may succeed if tried again later.
     public var isRetryable: Bool {
         switch kind {
-        case .rateLimited, .server, .timeout, .connection, .malformed: true
+        case .rateLimited, .server, .timeout, .connection, .unreachable, .malformed: true
         case .authentication, .forbidden, .notFound, .validation, .invalidNumber: false
         }
     }
 
     /// Whether a `send` that failed this way may nonetheless have been carried out upstream, so that
-    /// its outcome must be looked up by `ref` rather than assumed.
+    /// its outcome must be looked up by `ref` rather than assumed. (`.unreachable` too: a lookup by `ref`
+    /// is harmless, and it keeps `send` as it was; ``mayHaveBeenCarriedOut`` is the exact answer.)
     public var sendOutcomeUnknown: Bool {
         switch kind {
-        case .timeout, .connection, .server, .malformed: true
+        case .timeout, .connection, .unreachable, .server, .malformed: true
         default: false
         }
     }

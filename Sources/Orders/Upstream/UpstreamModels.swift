@@ -46,7 +46,11 @@ public enum UpstreamStatus: Sendable, Equatable, CustomStringConvertible {
     case unknown(String)
 
     package init(_ raw: String) {
-        self = OrderStatus(rawValue: raw.uppercased()).map(UpstreamStatus.known) ?? .unknown(raw)
+        // Only a top-up's statuses: Bitaqa's own and the gift cards' are never the internet upstream's word.
+        let status = OrderStatus(rawValue: raw.uppercased()).flatMap {
+            OrderStatus.internetStatuses.contains($0) ? $0 : nil
+        }
+        self = status.map(UpstreamStatus.known) ?? .unknown(raw)
     }
 
     public var description: String {

@@ -1,0 +1,237 @@
+import Audit
+import BitaqaCore
+import CardVault
+import Logging
+import Orders
+import OrdersDoubles
+import Testing
+
+/// Gift-card orders over the in-memory doubles: the shop's ref as the idempotency key the upstream
+/// lacks, an unanswered `placeOrder` found in the list and never sent twice, and the cards sealed by
+/// position and queued for delivery when the order is final.
+@Suite("Gift-card orders")
+struct GiftCardOrderTests {
+    struct Shop {
+        let world: World
+        let upstream: FakeGiftCardUpstream
+        let placement: GiftCardPlacement
+        let tracker: GiftCardTracker
+        var repository: any GiftCardRepository { world.context.repositories.giftCards }
+
+        init(maxQuantity: Int = 10) throws {
+            world = try World()
+            upstream = FakeGiftCardUpstream(time: world.clock.source)
+            let schedule = GiftCardSchedule()
+            placement = GiftCardPlacement(
+                context: world.context, upstream: upstream, catalogue: GiftCardCatalogue(upstream: upstream),
+                account: nil, binder: world.binder, maxQuantity: maxQuantity, schedule: schedule)
+            tracker = GiftCardTracker(
+                context: world.context, upstream: upstream, vault: world.vault, schedule: schedule,
+                logger: world.log.logger("gift-cards"))
+        }
+
+        func place(_ ref: String, type: String = "psn-1000", quantity: Int = 3, email: String = "buyer@example.dz")
+            async throws -> GiftCardPlacement.Placed
+        {
+            try await placement.place(
+                GiftCardPlacement.Request(
+                    ref: ref, productId: "psn-dz", typeId: type, quantity: quantity,
+                    contact: OrderRegistrar.Contact(
+                        userId: UserID("user-1")!, email: email, phone: "0551234567", locale: .fr,
+                        channels: [.email, .sms])),
+                by: MerchantOrders.Requester(
+                    actor: "merchant", requestID: nil, clientRequestID: nil, session: nil, limited: false),
+                logger: Logger(label: "test"))
+        }
+
+        /// Moves the clock on and runs the tracker's pass, `times` times.
+        func track(after step: Duration = .seconds(5), times: Int = 1) async throws {
+            for _ in 0..<times {
+                world.clock.advance(by: step)
+                try await tracker.pass()
+            }
+        }
+
+        func kinds(_ ref: String) async throws -> [String] {
+            try await world.trail.events(of: GiftCardKey.key(for: ref)!).map {
+                $0.event.kind.rawValue + ($0.event.details["to"].map { ">" + $0 } ?? "")
+            }
+        }
+    }
+
+    static let codes: [(code: String, serial: String?)] = [
+        ("SBX-CANARY-A1", "SN-0001"), ("SBX-CANARY-B2", "SN-0002"), ("SBX-CANARY-C3", nil),
+    ]
+
+    @Test("three cards: placed once, tracked to FULFILLED, each code and serial sealed at its position")
+    func fulfilled() async throws {
+        let shop = try Shop()
+        let placed = try await shop.place("shop-1")
+        #expect(placed.created && placed.order.status == .handling)
+        let orderId = try #require(placed.order.details.orderId)
+        #expect(shop.upstream.placeOrderCalls == 1)
+        try await shop.track()
+        #expect(try await shop.repository.find(ref: "shop-1")?.status == .handling)
+        shop.upstream.settle(orderId, codes: Self.codes)
+        try await shop.track()
+        let order = try #require(try await shop.repository.find(ref: "shop-1"))
+        #expect(order.status == .fulfilled && order.details.fulfilledQuantity == 3)
+        #expect(order.details.nextCheckAt == nil)
+        let cards = try await shop.repository.cards(ofRef: "shop-1")
+        #expect(cards.map(\.position) == [1, 2, 3])
+        for (card, expected) in zip(cards, Self.codes) {
+            let code = try shop.world.vault.open(
+                card.code, giftCardOf: order.key, userId: order.order.userId, position: card.position, part: .code)
+            #expect(code.revealed == expected.code)
+            #expect((card.serial == nil) == (expected.serial == nil))
+            if let serial = card.serial {
+                let opened = try shop.world.vault.open(
+                    serial, giftCardOf: order.key, userId: order.order.userId, position: card.position,
+                    part: .serial)
+                #expect(opened.revealed == expected.serial)
+            }
+        }
+        let deliveries = try await shop.world.context.repositories.orders.deliveries(of: order.key)
+        #expect(Set(deliveries.map(\.channel)) == [.email, .sms] && deliveries.allSatisfy { $0.purpose == .card })
+        #expect(
+            try await shop.kinds("shop-1") == [
+                "ORDER_REGISTERED", "STATUS_CHANGED>HANDLING", "STATUS_CHANGED>FULFILLED", "CARD_STORED",
+            ])
+        try await shop.track(times: 3)
+        #expect(
+            shop.upstream.calls.filter { $0.endpoint == .checkOrder }.count == 2, "a final order is not asked about")
+    }
+
+    @Test("the same request again places nothing; another request under the ref is DUPLICATED_REF")
+    func idempotent() async throws {
+        let shop = try Shop()
+        let first = try await shop.place("shop-2")
+        let again = try await shop.place("shop-2")
+        #expect(!again.created && again.order.details.orderId == first.order.details.orderId)
+        await #expect(throws: PublicError.self) { try await shop.place("shop-2", quantity: 2) }
+        await #expect(throws: PublicError.self) { try await shop.place("shop-2", email: "other@example.dz") }
+        #expect(shop.upstream.placeOrderCalls == 1)
+    }
+
+    @Test("checked before anything is placed: quantity, type, stock")
+    func refusedBeforePlacing() async throws {
+        let shop = try Shop(maxQuantity: 5)
+        for (quantity, type, code) in [
+            (0, "psn-1000", PublicErrorCode.badRequest), (6, "psn-1000", .badRequest),
+            (1, "no-such-type", .upstreamValidation), (4, "psn-2000", .outOfStock),
+        ] {
+            do {
+                _ = try await shop.place("shop-bad-\(quantity)-\(type)", type: type, quantity: quantity)
+                Issue.record("\(quantity) × \(type) was placed")
+            } catch let error as PublicError {
+                #expect(error.code == code, "\(quantity) × \(type): \(error)")
+            }
+        }
+        #expect(shop.upstream.placeOrderCalls == 0)
+        #expect(try await shop.repository.pending(limit: 10).isEmpty)
+    }
+
+    @Test("a placeOrder carried out whose answer is lost is found in the list, with one placeOrder in all")
+    func lostAnswerFound() async throws {
+        let shop = try Shop()
+        shop.upstream.fail(.placeOrder, .lostAnswer(FakeGiftCardUpstream.lostAnswerError))
+        let placed = try await shop.place("shop-3")
+        #expect(placed.created && placed.order.status == .placing && placed.order.details.orderId == nil)
+        try await shop.track()
+        let found = try #require(try await shop.repository.find(ref: "shop-3"))
+        #expect(found.status == .handling && found.details.orderId == shop.upstream.orders.first?.orderId)
+        shop.upstream.settle(found.details.orderId!, codes: Self.codes)
+        try await shop.track()
+        #expect(try await shop.repository.find(ref: "shop-3")?.status == .fulfilled)
+        #expect(shop.upstream.placeOrderCalls == 1)
+        let again = try await shop.place("shop-3")
+        #expect(!again.created && shop.upstream.placeOrderCalls == 1)
+    }
+
+    @Test("a placeOrder that never reached the upstream ends NOT_PLACED after the resolve delay, never sent twice")
+    func neverReached() async throws {
+        let shop = try Shop()
+        shop.upstream.fail(.placeOrder, .refused(FakeGiftCardUpstream.unavailableError))
+        #expect(try await shop.place("shop-4").order.status == .placing)
+        try await shop.track(times: 20)
+        #expect(try await shop.repository.find(ref: "shop-4")?.status == .placing, "100 s: not yet surely absent")
+        try await shop.track(times: 5)
+        #expect(try await shop.repository.find(ref: "shop-4")?.status == .notPlaced)
+        #expect(shop.upstream.placeOrderCalls == 1 && shop.upstream.orders.isEmpty)
+        #expect(try await shop.kinds("shop-4") == ["ORDER_REGISTERED", "STATUS_CHANGED>NOT_PLACED"])
+    }
+
+    @Test("an upstream refusal is the API's error and the order NOT_PLACED")
+    func refusedUpstream() async throws {
+        let shop = try Shop()
+        shop.upstream.setBalance(10)
+        await #expect(throws: PublicError.self) { try await shop.place("shop-5") }
+        #expect(try await shop.repository.find(ref: "shop-5")?.status == .notPlaced)
+    }
+
+    @Test("two identical orders placed around Bitaqa make an UNCERTAIN that the merchant settles")
+    func uncertain() async throws {
+        let shop = try Shop()
+        shop.upstream.fail(.placeOrder, .refused(FakeGiftCardUpstream.lostAnswerError))
+        _ = try await shop.place("shop-6")
+        let first = try await shop.upstream.placeOrder(productId: "psn-dz", typeId: "psn-1000", quantity: 3)
+        let second = try await shop.upstream.placeOrder(productId: "psn-dz", typeId: "psn-1000", quantity: 3)
+        _ = try await shop.upstream.placeOrder(productId: "psn-dz", typeId: "psn-1000", quantity: 2)
+        try await shop.track()
+        let uncertain = try #require(try await shop.repository.find(ref: "shop-6"))
+        #expect(uncertain.status == .uncertain)
+        #expect(Set(uncertain.details.candidates.map(\.orderId)) == [first, second])
+        let requester = MerchantOrders.Requester(
+            actor: "staff:amina", requestID: nil, clientRequestID: nil, session: nil, limited: false)
+        let contact = OrderRegistrar.Contact(
+            userId: UserID("user-1")!, email: "buyer@example.dz", phone: nil, locale: .fr, channels: [.email])
+        await #expect(throws: PublicError.self) {
+            try await shop.placement.register(
+                orderId: "not-a-candidate", ref: "shop-6", contact: contact, by: requester)
+        }
+        let settled = try await shop.placement.register(orderId: second, ref: "shop-6", contact: contact, by: requester)
+        #expect(settled.order.status == .handling && settled.order.details.orderId == second)
+        shop.upstream.settle(second, codes: Self.codes)
+        try await shop.track()
+        #expect(try await shop.repository.find(ref: "shop-6")?.status == .fulfilled)
+        #expect(try await shop.kinds("shop-6").contains("STATUS_CHANGED>UNCERTAIN"))
+    }
+
+    @Test("a partial fill keeps the cards that came; a refund queues the refund notice")
+    func partialAndRefund() async throws {
+        let shop = try Shop()
+        let partial = try await shop.place("shop-7", quantity: 4)
+        shop.upstream.settle(partial.order.details.orderId!, codes: Array(Self.codes.prefix(2)))
+        let refunded = try await shop.place("shop-8", quantity: 1)
+        shop.upstream.settle(refunded.order.details.orderId!, codes: [])
+        try await shop.track()
+        let partly = try #require(try await shop.repository.find(ref: "shop-7"))
+        #expect(partly.status == .partiallyFilled && partly.details.fulfilledQuantity == 2)
+        #expect(try await shop.repository.cards(ofRef: "shop-7").count == 2)
+        let gone = try #require(try await shop.repository.find(ref: "shop-8"))
+        #expect(gone.status == .refunded && gone.details.fulfilledQuantity == 0)
+        #expect(try await shop.repository.cards(ofRef: "shop-8").isEmpty)
+        let notices = try await shop.world.context.repositories.orders.deliveries(of: gone.key)
+        #expect(notices.count == 2 && notices.allSatisfy { $0.purpose == .refundNotice })
+    }
+
+    @Test("a registered order the shop placed itself is tracked; its orderId cannot be registered twice")
+    func registered() async throws {
+        let shop = try Shop()
+        let orderId = try await shop.upstream.placeOrder(productId: "psn-dz", typeId: "psn-1000", quantity: 1)
+        let requester = MerchantOrders.Requester(
+            actor: "merchant", requestID: nil, clientRequestID: nil, session: nil, limited: false)
+        let contact = OrderRegistrar.Contact(
+            userId: UserID("user-9")!, email: "nine@example.dz", phone: nil, locale: .ar, channels: [.email])
+        let registered = try await shop.placement.register(orderId: orderId, ref: nil, contact: contact, by: requester)
+        #expect(registered.created && registered.order.details.ref == orderId)
+        #expect(registered.order.details.productTitle == "PlayStation Network DZ")
+        #expect(registered.order.details.typeName == "PSN 1000 DA")
+        await #expect(throws: PublicError.self) {
+            try await shop.placement.register(orderId: orderId, ref: "other-ref", contact: contact, by: requester)
+        }
+        shop.upstream.settle(orderId, codes: [Self.codes[0]])
+        try await shop.track()
+        #expect(try await shop.repository.find(ref: orderId)?.status == .fulfilled)
+    }
+}
