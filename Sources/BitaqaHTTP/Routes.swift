@@ -195,9 +195,22 @@ public func buildRouter(_ surface: HTTPSurface) -> Router<AppRequestContext> {
     let orders = CustomerOrders(context: domain, denials: customer.denials, onDemand: surface.onDemand)
     CustomerOrdersController(orders: orders, revealer: revealer, settings: customer.limits, line: surface.line)
         .addRoutes(to: customers)
+    // Gift-card orders for their buyers: the same authentication and limits, under their own path.
+    let giftCardOrders = GiftCardCustomerOrders(
+        domain: domain, cards: customer.cards, denials: customer.denials, metrics: customer.metrics,
+        window: customer.limits.window)
+    GiftCardCustomerController(orders: giftCardOrders, settings: customer.limits)
+        .addRoutes(
+            to: router.group("api/gift-card-orders")
+                .add(
+                    middleware: CustomerAuthMiddleware(
+                        authenticator: customer.authenticator, limiter: domain.repositories.rateLimits,
+                        settings: customer.limits, time: time)
+                )
+                .group(context: CustomerContext.self))
     RevealPageController(
         domain: domain, orders: orders, tokens: customer.tokens, revealer: revealer, settings: customer.limits,
-        shop: customer.shop, line: surface.line
+        shop: customer.shop, line: surface.line, giftCards: giftCardOrders
     )
     .addRoutes(to: router)
     return router

@@ -37,6 +37,12 @@ struct SandboxGiftCardControlRoutes {
                 "orders": await giftCards.orderCount,
             ])
         }
+        guarded.get("gift-cards/orders") { _, _ in
+            let data = (try? JSONEncoder().encode(["orders": await giftCards.timings()])) ?? Data()
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
         guarded.get("gift-cards/cards") { _, _ in
             SandboxReply.ok(["codes": await giftCards.issued()])
         }

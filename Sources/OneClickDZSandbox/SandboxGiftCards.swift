@@ -163,6 +163,24 @@ actor SandboxGiftCards {
     }
 
     /// Every code and serial issued, for leak searches.
+    /// Every order's id, quantity, outcome and when it resolves, for benchmarks' time to card.
+    func timings() -> [Timing] {
+        made.compactMap { orders[$0] }.map {
+            Timing(
+                id: $0.id, quantity: $0.quantity, outcome: $0.outcome, cards: $0.cards.count,
+                createdAt: $0.createdAt.timeIntervalSince1970, resolvesAt: $0.resolvesAt.timeIntervalSince1970)
+        }
+    }
+
+    struct Timing: Sendable, Encodable {
+        let id: String
+        let quantity: Int
+        let outcome: String
+        let cards: Int
+        let createdAt: Double
+        let resolvesAt: Double
+    }
+
     func issued() -> [String] {
         orders.values.flatMap { $0.cards.flatMap { [$0.value, $0.serial] } }
     }

@@ -19,7 +19,9 @@ public struct KeyRotator: Sendable {
 
     /// Stored cards that a rotation would move: those under a key other than the active one.
     public func pending() async throws -> Int {
-        try await context.repositories.cards.count(notUnder: vault.keyRing.activeKeyID.hex)
+        let active = vault.keyRing.activeKeyID.hex
+        let giftCards = try await context.repositories.giftCards.countByKey().filter { $0.key != active }
+        return try await context.repositories.cards.count(notUnder: active) + giftCards.values.reduce(0, +)
     }
 
     /// What a rotation run did.
@@ -77,8 +79,14 @@ public struct KeyRotator: Sendable {
             cursor = last
             progress(report.moved)
         }
+        if !report.interrupted {
+            try await rotateGiftCards(batchSize: batchSize, maxBatches: maxBatches, into: &report)
+        }
         if !report.interrupted { try await rebindContacts(batchSize: batchSize, into: &report) }
         report.remaining = try await context.repositories.cards.countByKey().filter { $0.key != active }
+        for (key, count) in try await context.repositories.giftCards.countByKey() where key != active {
+            report.remaining[key, default: 0] += count
+        }
         try await context.trail.append(
             AuditEvent(
                 .keyRotated, actor: "bitaqa keys rotate",

@@ -203,6 +203,12 @@ public struct MemoryGiftCardRepository: GiftCardRepository {
         }
     }
 
+    public func countByKey() async throws -> [String: Int] {
+        try database.read { tables in
+            tables.giftCards.values.joined().reduce(into: [:]) { counts, card in counts[card.keyID, default: 0] += 1 }
+        }
+    }
+
     public func replace(
         ref: String, position: Int, expected: [UInt8], with card: SealedGiftCard, in transaction: Transaction
     ) async throws -> Bool {

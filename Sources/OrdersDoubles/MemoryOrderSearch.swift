@@ -15,6 +15,7 @@ extension MemoryOrderRepository {
             }
             let phone = search.query.map { ContactRules.normalisedAlgerianPhone($0) ?? $0 }
             let matching = tables.orders.values.map(\.record).filter { order in
+                if order.productLine != .internet { return false }
                 if let status = search.status, order.status != status { return false }
                 if let user = search.userId, order.userId != user { return false }
                 if let type = search.type, order.cardType != type { return false }

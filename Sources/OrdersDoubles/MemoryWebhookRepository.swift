@@ -26,15 +26,14 @@ public struct MemoryWebhookRepository: WebhookRepository {
         }
     }
 
-    public func orderFacts(_ topupId: TopupID, in transaction: Transaction) async throws -> (
-        ref: String?, userId: String
-    )? {
-        let facts = try database.read(in: transaction) { tables in
-            tables.orders[topupId.rawValue].map {
-                OrderFacts(ref: $0.record.topupRef, userId: $0.record.userId.rawValue)
+    public func orderFacts(_ topupId: TopupID, in transaction: Transaction) async throws -> WebhookOrderFacts? {
+        try database.read(in: transaction) { tables in
+            tables.orders[topupId.rawValue].map { row in
+                WebhookOrderFacts(
+                    ref: row.record.topupRef, userId: row.record.userId.rawValue, product: row.record.productLine,
+                    orderId: row.record.topupRef.flatMap { tables.giftCardOrders[$0]?.orderId })
             }
         }
-        return facts.map { ($0.ref, $0.userId) }
     }
 
     public func message(_ id: String) async throws -> WebhookMessageRecord? {

@@ -6,7 +6,9 @@ import SQLKit
 extension SQLOrderRepository {
     /// One page of orders, newest first.
     public func search(_ search: OrderSearch) async throws -> [OrderRecord] {
-        var query = SQLQueryString("SELECT \(unsafeRaw: OrderRecord.columns) FROM orders WHERE 1 = 1")
+        // Top-ups only: gift-card orders have their own list (`GiftCardRepository.search`).
+        var query = SQLQueryString(
+            "SELECT \(unsafeRaw: OrderRecord.columns) FROM orders WHERE product_line = 'internet'")
         if let status = search.status { query = query + " AND status = \(bind: status.rawValue)" }
         if let user = search.userId { query = query + " AND user_id = \(bind: user.rawValue)" }
         if let type = search.type { query = query + " AND card_type = \(bind: type.rawValue)" }

@@ -231,6 +231,15 @@ public struct SQLGiftCardRepository: GiftCardRepository {
         return found
     }
 
+    public func countByKey() async throws -> [String: Int] {
+        let rows = try await store.sql.raw("SELECT key_id, COUNT(*) AS n FROM gift_cards GROUP BY key_id").all()
+        var counts: [String: Int] = [:]
+        for row in rows {
+            counts[try row.decode(column: "key_id", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        return counts
+    }
+
     public func replace(
         ref: String, position: Int, expected: [UInt8], with card: SealedGiftCard, in transaction: Transaction
     ) async throws -> Bool {

@@ -22,16 +22,23 @@ public struct SQLWebhookRepository: WebhookRepository {
         ).run()
     }
 
-    public func orderFacts(_ topupId: TopupID, in transaction: Transaction) async throws -> (
-        ref: String?, userId: String
-    )? {
+    public func orderFacts(_ topupId: TopupID, in transaction: Transaction) async throws -> WebhookOrderFacts? {
         guard
             let row = try await transaction.sql.raw(
-                "SELECT topup_ref, user_id FROM orders WHERE topup_id = \(bind: topupId.rawValue)"
+                """
+                SELECT o.topup_ref, o.user_id, o.product_line, g.order_id FROM orders o
+                LEFT JOIN gift_card_orders g ON g.order_key = o.topup_id
+                WHERE o.topup_id = \(bind: topupId.rawValue)
+                """
             ).first()
         else { return nil }
-        let ref = try row.decodeNil(column: "topup_ref") ? nil : try row.decode(column: "topup_ref", as: String.self)
-        return (ref, try row.decode(column: "user_id", as: String.self))
+        func optional(_ column: String) throws -> String? {
+            try row.decodeNil(column: column) ? nil : try row.decode(column: column, as: String.self)
+        }
+        return WebhookOrderFacts(
+            ref: try optional("topup_ref"), userId: try row.decode(column: "user_id", as: String.self),
+            product: ProductLineID(rawValue: try row.decode(column: "product_line", as: String.self)),
+            orderId: try optional("order_id"))
     }
 
     public func message(_ id: String) async throws -> WebhookMessageRecord? {

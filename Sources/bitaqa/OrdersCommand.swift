@@ -12,7 +12,7 @@ struct OrdersCommand: AsyncParsableCommand {
         subcommands: [Resend.self, Check.self]
     )
 
-    /// `bitaqa orders resend TOPUP_ID [--channel email|sms]`.
+    /// `bitaqa orders resend TOPUP_ID|REF [--channel email|sms]`.
     struct Resend: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Queue the card's delivery again (a new, audited attempt); a running serve sends it."
@@ -20,7 +20,7 @@ struct OrdersCommand: AsyncParsableCommand {
 
         @OptionGroup var common: CommonOptions
 
-        @Argument(help: "The order's topupId.")
+        @Argument(help: "The order's topupId, or a gift-card order's ref.")
         var topupId: String
 
         @Option(help: "email or sms; every channel with a contact when omitted.")
@@ -38,6 +38,13 @@ struct OrdersCommand: AsyncParsableCommand {
                 let (configuration, logger) = try await ConfigurationSource.prepare(common)
                 guard let id = TopupID(topupId) else { throw ValidationError("TOPUP_ID is not a topupId") }
                 try await Composition.withCommand("orders resend", configuration, logger: logger) { app in
+                    // A gift-card order is named by its ref; a top-up id is looked for first.
+                    var id = id
+                    if try await app.domain.repositories.orders.find(id) == nil,
+                        let gift = try await app.domain.repositories.giftCards.find(ref: topupId)
+                    {
+                        id = gift.key
+                    }
                     let queued = try await app.orders.resend(
                         id, channel: channel.flatMap(DeliveryChannel.init(rawValue:)),
                         by: MerchantOrders.Requester(
@@ -60,7 +67,7 @@ struct OrdersCommand: AsyncParsableCommand {
 
         @OptionGroup var common: CommonOptions
 
-        @Argument(help: "The order's topupId.")
+        @Argument(help: "The order's topupId, or a gift-card order's ref.")
         var topupId: String
 
         func validate() throws {

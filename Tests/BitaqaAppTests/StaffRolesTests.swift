@@ -70,6 +70,29 @@ struct StaffRolesTests {
         RouteCase(
             method: .post, pattern: "/v1/webhooks/messages/retry-failed", uri: "/v1/webhooks/messages/retry-failed",
             body: nil, role: .support),
+        RouteCase(
+            method: .get, pattern: "/v1/gift-cards/catalog", uri: "/v1/gift-cards/catalog", body: nil, role: .viewer),
+        RouteCase(
+            method: .get, pattern: "/v1/gift-cards/products/{productId}", uri: "/v1/gift-cards/products/psn-dz",
+            body: nil, role: .viewer),
+        RouteCase(method: .get, pattern: "/v1/gift-card-orders", uri: "/v1/gift-card-orders", body: nil, role: .viewer),
+        RouteCase(
+            method: .get, pattern: "/v1/gift-card-orders/{ref}", uri: "/v1/gift-card-orders/none", body: nil,
+            role: .viewer),
+        RouteCase(
+            method: .patch, pattern: "/v1/gift-card-orders/{ref}", uri: "/v1/gift-card-orders/none",
+            body: #"{"phone":"0771234567"}"#, role: .support),
+        RouteCase(
+            method: .post, pattern: "/v1/gift-card-orders/{ref}/resend", uri: "/v1/gift-card-orders/none/resend",
+            body: "{}", role: .support),
+        RouteCase(
+            method: .post, pattern: "/v1/gift-card-orders/{ref}/check", uri: "/v1/gift-card-orders/none/check",
+            body: nil, role: .support),
+        RouteCase(
+            method: .post, pattern: "/v1/gift-card-orders", uri: "/v1/gift-card-orders", body: "{}", role: .owner),
+        RouteCase(
+            method: .post, pattern: "/v1/gift-card-orders/register", uri: "/v1/gift-card-orders/register", body: "{}",
+            role: .owner),
     ]
 
     static func bearer(_ token: String) -> HTTPFields {

@@ -1,6 +1,7 @@
 import Audit
 import BitaqaCore
 import CardVault
+import Foundation
 import Logging
 import Orders
 import OrdersDoubles
@@ -233,5 +234,138 @@ struct GiftCardOrderTests {
         shop.upstream.settle(orderId, codes: [Self.codes[0]])
         try await shop.track()
         #expect(try await shop.repository.find(ref: orderId)?.status == .fulfilled)
+    }
+}
+
+@Suite("Gift-card orders: webhooks and key rotation")
+struct GiftCardAroundTests {
+    static func messages(_ shop: GiftCardOrderTests.Shop) async throws -> [(type: String, data: [String: Any])] {
+        try await shop.world.context.repositories.webhooks.messages(state: nil, limit: 100, after: nil).reversed().map {
+            let object = try JSONSerialization.jsonObject(with: Data($0.body.utf8)) as? [String: Any]
+            return ($0.type, object?["data"] as? [String: Any] ?? [:])
+        }
+    }
+
+    @Test("webhooks name the ref, the orderId and the product; partial, not placed and uncertain have their types")
+    func webhooks() async throws {
+        let shop = try GiftCardOrderTests.Shop()
+        let full = try await shop.place("wh-1")
+        let partial = try await shop.place("wh-2", quantity: 4)
+        shop.upstream.settle(full.order.details.orderId!, codes: GiftCardOrderTests.codes)
+        shop.upstream.settle(partial.order.details.orderId!, codes: Array(GiftCardOrderTests.codes.prefix(2)))
+        shop.upstream.fail(.placeOrder, .refused(FakeGiftCardUpstream.unavailableError))
+        _ = try await shop.place("wh-3")
+        try await shop.track(times: 30)
+        let sent = try await Self.messages(shop)
+        let byRef = Dictionary(grouping: sent) { $0.data["ref"] as? String ?? "" }
+        #expect(byRef["wh-1"]?.map(\.type) == ["order.fulfilled"])
+        #expect(byRef["wh-2"]?.map(\.type) == ["order.partially_filled"])
+        #expect(byRef["wh-3"]?.map(\.type) == ["order.not_placed"])
+        let fulfilled = try #require(byRef["wh-1"]?.first?.data)
+        #expect(fulfilled["product"] as? String == "gift-card")
+        #expect(fulfilled["orderId"] as? String == full.order.details.orderId)
+        #expect(fulfilled["topupId"] == nil)
+        #expect(byRef["wh-3"]?.first?.data["orderId"] is NSNull)
+        for message in sent {
+            let text = "\(message.data)"
+            #expect(!text.contains("SBX-CANARY"), "a webhook carries a code: \(text)")
+        }
+    }
+
+    @Test("keys rotate moves every gift card, code and serial, to the new key; nothing is left pending")
+    func rotation() async throws {
+        let shop = try GiftCardOrderTests.Shop()
+        let placed = try await shop.place("rot-1")
+        shop.upstream.settle(placed.order.details.orderId!, codes: GiftCardOrderTests.codes)
+        try await shop.track()
+        let newKey = SecretBytes(hex: String(repeating: "6f", count: 32), byteCount: 32)!
+        let vault = CardVault(keyRing: try KeyRing(keys: [newKey, World.key]))
+        let rotator = KeyRotator(context: shop.world.context, vault: vault)
+        #expect(try await rotator.pending() == 3)
+        let report = try await rotator.rotate(batchSize: 2, logger: Logger(label: "test"))
+        #expect(report.moved == 3 && report.unreadable.isEmpty && report.remaining.isEmpty)
+        #expect(try await rotator.pending() == 0)
+        let order = try #require(try await shop.repository.find(ref: "rot-1"))
+        let cards = try await shop.repository.cards(ofRef: "rot-1")
+        #expect(cards.allSatisfy { $0.keyID == vault.keyRing.activeKeyID.hex })
+        let opened = try cards.map {
+            try vault.open(
+                $0.code, giftCardOf: order.key, userId: order.order.userId, position: $0.position, part: .code)
+        }
+        #expect(opened.map(\.revealed) == GiftCardOrderTests.codes.map(\.code))
+        let serial = try vault.open(
+            cards[0].serial!, giftCardOf: order.key, userId: order.order.userId, position: 1, part: .serial)
+        #expect(serial.revealed == "SN-0001")
+    }
+}
+
+@Suite("Gift-card orders: tracking by the list")
+struct GiftCardListTrackingTests {
+    @Test("several placed orders due at once are answered by one list call, not one checkOrder each")
+    func byList() async throws {
+        let shop = try GiftCardOrderTests.Shop()
+        var orderIds: [String] = []
+        for index in 1...6 {
+            orderIds.append(try await shop.place("list-\(index)", quantity: 1).order.details.orderId!)
+        }
+        for (index, orderId) in orderIds.enumerated() where index < 4 {
+            shop.upstream.settle(orderId, codes: [("SBX-LIST-\(index)", "SN-L\(index)")])
+        }
+        try await shop.track()
+        let checks = shop.upstream.calls.filter { $0.endpoint == .checkOrder }.count
+        let lists = shop.upstream.calls.filter { $0.endpoint == .list }.count
+        #expect(checks == 0 && lists == 1, "checkOrder \(checks), list \(lists)")
+        for index in 1...6 {
+            let status = try await shop.repository.find(ref: "list-\(index)")?.status
+            #expect(status == (index <= 4 ? .fulfilled : .handling), "list-\(index): \(String(describing: status))")
+        }
+        let card = try await shop.repository.cards(ofRef: "list-2")
+        #expect(card.count == 1)
+        shop.upstream.settle(orderIds[4], codes: [("SBX-LIST-4", nil)])
+        shop.upstream.settle(orderIds[5], codes: [("SBX-LIST-5", nil)])
+        try await shop.track()
+        #expect(try await shop.repository.find(ref: "list-5")?.status == .fulfilled)
+        #expect(try await shop.repository.find(ref: "list-6")?.status == .fulfilled)
+        #expect(shop.upstream.calls.filter { $0.endpoint == .list }.count == 1, "two due: checked one by one")
+        // A list that fails answers for nobody: each order is asked about on its own.
+        var more: [String] = []
+        for index in 7...9 { more.append(try await shop.place("list-\(index)", quantity: 1).order.details.orderId!) }
+        for orderId in more { shop.upstream.settle(orderId, codes: [("SBX-\(orderId)", nil)]) }
+        shop.upstream.fail(.list, .refused(FakeGiftCardUpstream.unavailableError))
+        try await shop.track()
+        for index in 7...9 { #expect(try await shop.repository.find(ref: "list-\(index)")?.status == .fulfilled) }
+    }
+}
+
+@Suite("Gift-card orders: delivery")
+struct GiftCardDeliveryTests {
+    @Test("the email carries every code and serial; the SMS of several cards none; a NOT_PLACED buyer is told")
+    func delivered() async throws {
+        let shop = try GiftCardOrderTests.Shop()
+        let placed = try await shop.place("dl-1")
+        shop.upstream.settle(placed.order.details.orderId!, codes: GiftCardOrderTests.codes)
+        shop.upstream.fail(.placeOrder, .refused(FakeGiftCardUpstream.unavailableError))
+        _ = try await shop.place("dl-2", email: "two@example.dz")
+        try await shop.track(times: 30)
+        #expect(try await shop.repository.find(ref: "dl-2")?.status == .notPlaced)
+        try await shop.world.deliverer.pass()
+        let emails = shop.world.email.sent
+        let card = try #require(emails.first { $0.recipient == "buyer@example.dz" })
+        for (code, serial) in GiftCardOrderTests.codes {
+            #expect(card.text.contains(code))
+            if let serial { #expect(card.text.contains(serial)) }
+            #expect(!card.subject.contains(code))
+        }
+        let sms = try #require(shop.world.sms.sent.first { $0.topupId == placed.order.key })
+        #expect(GiftCardOrderTests.codes.allSatisfy { !sms.text.contains($0.code) }, "three cards do not fit an SMS")
+        let notice = try #require(emails.first { $0.recipient == "two@example.dz" })
+        #expect(!notice.text.contains("SBX-"))
+        let deliveries = try await shop.world.context.repositories.orders.deliveries(of: placed.order.key)
+        #expect(deliveries.allSatisfy { $0.state == .delivered })
+        // Resend is a new audited attempt, with the same cards.
+        _ = try await Resender(context: shop.world.context).resend(
+            placed.order.key, channel: .email, actor: "merchant", requestID: nil)
+        try await shop.world.deliverer.pass()
+        #expect(shop.world.email.sent.filter { $0.recipient == "buyer@example.dz" }.count == 2)
     }
 }

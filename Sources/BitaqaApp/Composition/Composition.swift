@@ -144,12 +144,13 @@ public struct Composition: Sendable {
             outbox: outbox,
             vault: vault, binder: binder, revealTokens: RevealTokens(ring: ring), upstream: upstream,
             account: account, registrar: registrar,
-            reconciler: Reconciler(context: domain, client: upstream.client, registrar: registrar),
+            reconciler: Reconciler(
+                context: domain, client: upstream.client, registrar: registrar, giftCards: upstream.client),
             tracker: tracker,
             giftCards: GiftCards(
                 context: domain, upstream: upstream.client, vault: vault, binder: binder, account: account,
                 maxQuantity: configuration.giftCards.maxQuantity, schedule: configuration.giftCards.schedule,
-                logger: logger),
+                logger: logger, metrics: GiftCardMetrics(factory: metrics.factory)),
             onDemand: onDemand, backgroundChecks: backgroundChecks, resender: resender,
             orders: MerchantOrders(
                 context: domain, registrar: registrar, upstream: upstream.client,

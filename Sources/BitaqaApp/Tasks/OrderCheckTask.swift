@@ -29,6 +29,21 @@ public enum OrderCheckTask {
             )
         }
         return try await Composition.withCommand("orders check", configuration, logger: logger) { app in
+            // A gift-card order is named by its ref; a top-up id is looked for first.
+            if try await app.domain.repositories.orders.find(topupId) == nil,
+                let gift = try await app.domain.repositories.giftCards.find(ref: topupId.rawValue)
+            {
+                let checked = try await app.giftCards.checkNow(
+                    gift.details.ref,
+                    by: MerchantOrders.Requester(
+                        actor: "bitaqa orders check", requestID: nil, clientRequestID: nil, session: nil,
+                        limited: false),
+                    context: app.domain)
+                let view = try await app.giftCards.view(checked, context: app.domain)
+                return Result(
+                    orderJSON: try GiftCardOrderResponse.json(order: view.order, deliveries: view.deliveries),
+                    upstreamFailure: nil)
+            }
             let checked = try await app.orders.checkNow(
                 topupId,
                 by: MerchantOrders.Requester(

@@ -5,7 +5,7 @@ import Logging
 import Orders
 
 /// `bitaqa reconcile`: compares the upstream's history for a window with the orders in the configured
-/// database, and with `adopt` registers the untracked top-ups.
+/// database, and with `adopt` registers the untracked top-ups (never gift-card orders: each needs its buyer).
 public enum ReconcileTask {
     public struct Outcome: Sendable {
         public let report: Reconciler.Report
@@ -39,6 +39,8 @@ public enum ReconcileTask {
         var lines = ["Reconciliation \(report.from) to \(report.to)"]
         lines.append(
             "upstream top-ups: \(report.upstreamCount), Bitaqa orders: \(report.localCount)"
+                + (report.giftCardUpstreamCount.map { ", upstream gift-card orders: \($0)" } ?? "")
+                + (report.giftCardLocalCount.map { ", Bitaqa gift-card orders: \($0)" } ?? "")
                 + (report.unreadable > 0 ? ", unreadable upstream items: \(report.unreadable)" : ""))
         guard !report.differences.isEmpty else {
             lines.append("no differences")
@@ -48,7 +50,7 @@ public enum ReconcileTask {
         let rows = report.differences.map { difference in
             [
                 difference.kind.rawValue, difference.topupId, difference.status ?? "-", difference.localStatus ?? "-",
-                difference.value.map(String.init) ?? "-", difference.channels?.joined(separator: ",") ?? "",
+                difference.value.map(String.init) ?? "-", detail(difference),
             ]
         }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
@@ -68,6 +70,20 @@ public enum ReconcileTask {
         }
         let all = totals["all"] ?? Reconciler.Total()
         lines.append("  all: \(all.count), \(all.amount) DZD at stake")
+        let giftCard = ProductLineID.giftCard.rawValue
+        if report.differences.contains(where: { $0.kind == .untracked && $0.product == giftCard }) {
+            lines.append("")
+            lines.append(
+                "untracked gift-card orders are never adopted: register each for its buyer with "
+                    + "POST /v1/gift-card-orders/register {\"orderId\", \"userId\", ...}")
+        }
         return lines.joined(separator: "\n")
+    }
+
+    /// The channels of a delivery kind; for a gift-card order, `gift-card` and its ref first.
+    static func detail(_ difference: Reconciler.Difference) -> String {
+        let product = difference.product == ProductLineID.giftCard.rawValue ? difference.product : nil
+        return [product, difference.ref.map { "ref \($0)" }, difference.channels?.joined(separator: ",")]
+            .compactMap { $0 }.joined(separator: " ")
     }
 }

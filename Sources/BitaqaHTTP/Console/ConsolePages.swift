@@ -47,6 +47,7 @@ enum ConsolePages {
         <style>{{{style}}}</style></head><body>
         <header><strong>{{t_title}}</strong>
         {{#signedIn}}<nav><a href="/console">{{t_overview}}</a><a href="/console/orders">{{t_orders}}</a>
+        <a href="/console/gift-cards">{{t_giftCards}}</a>
         <a href="/console/reconciliation">{{t_reconciliation}}</a><a href="/console/webhooks">{{t_webhooksTitle}}</a>
         <a href="/console/health">{{t_health}}</a>{{#isOwner}}<a href="/console/send">{{t_sendLink}}</a>
         <a href="/console/staff">{{t_staffLink}}</a>{{/isOwner}}
@@ -245,6 +246,7 @@ enum ConsolePages {
     /// The layout, and one template per page, rendered into the layout.
     enum Template: CaseIterable {
         case layout, login, overview, orders, order, reconciliation, webhooks, health, buyer, send, refusal
+        case giftCards, giftCard
 
         var text: String {
             switch self {
@@ -259,6 +261,8 @@ enum ConsolePages {
             case .buyer: ConsolePages.buyer
             case .send: ConsolePages.send
             case .refusal: ConsolePages.refusal
+            case .giftCards: ConsolePages.giftCards
+            case .giftCard: ConsolePages.giftCard
             }
         }
     }

@@ -32,6 +32,10 @@ struct ConsoleRoutes {
             support: support, domain: domain, orders: surface.orders, correction: surface.correction,
             availableChannels: surface.availableChannels
         ).addRoutes(to: group)
+        ConsoleGiftCardsController(
+            support: support, domain: domain, giftCards: surface.giftCards, correction: surface.correction,
+            availableChannels: surface.availableChannels
+        ).addRoutes(to: group)
         ConsoleFindingController(
             support: support, domain: domain,
             bulk: BulkActions(context: domain, resender: Resender(context: domain), webhooks: surface.webhookRetry)

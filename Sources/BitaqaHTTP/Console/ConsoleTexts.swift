@@ -14,9 +14,9 @@ enum ConsoleTexts {
         }
     }
 
-    static let frenchAll = french.merging(frenchShop) { $1 }
-    static let arabicAll = arabic.merging(arabicShop) { $1 }
-    static let englishAll = english.merging(englishShop) { $1 }
+    static let frenchAll = french.merging(frenchShop) { $1 }.merging(frenchGiftCards) { $1 }
+    static let arabicAll = arabic.merging(arabicShop) { $1 }.merging(arabicGiftCards) { $1 }
+    static let englishAll = english.merging(englishShop) { $1 }.merging(englishGiftCards) { $1 }
 
     /// The words of the pages a merchant runs the shop from: figures, filters, bulk actions, notes, send.
     static let frenchShop: [String: String] = [

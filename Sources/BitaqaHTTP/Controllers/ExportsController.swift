@@ -105,14 +105,7 @@ struct ExportsController {
             context.logger.info("reconciliation failed upstream", metadata: ["error": "\(error)"])
             throw PublicError(.upstreamUnavailable, "OneClickDz did not answer the history; try again shortly")
         }
-        var csv = CSVText(header: ["kind", "topupId", "upstreamStatus", "bitaqaStatus", "value", "topupRef", "userId"])
-        for difference in report.differences {
-            csv.append([
-                difference.kind.rawValue, difference.topupId, difference.status, difference.localStatus,
-                difference.value.map(String.init), difference.topupRef, difference.userId,
-            ])
-        }
-        return Self.csv(csv, name: "reconciliation.csv")
+        return Self.csv(ReconciliationBody.csv(report), name: "reconciliation.csv")
     }
 
     static func csv(_ csv: CSVText, name: String) -> Response {

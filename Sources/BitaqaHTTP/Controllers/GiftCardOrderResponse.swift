@@ -4,7 +4,7 @@ import Orders
 
 /// The gift-card order object of the merchant API (`INTERFACE.md`). Never a code or a serial; the
 /// candidates of an `UNCERTAIN` order carry ids, times and quantities only.
-struct GiftCardOrderResponse: Encodable {
+public struct GiftCardOrderResponse: Encodable {
     let order: GiftCardOrder
     let deliveries: [DeliveryRecord]
 
@@ -17,7 +17,7 @@ struct GiftCardOrderResponse: Encodable {
         case orderId, createdAt, quantity, status
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         let details = order.details
         try container.encode(ProductLineID.giftCard.rawValue, forKey: .product)
@@ -47,5 +47,14 @@ struct GiftCardOrderResponse: Encodable {
         }
         try container.encode(
             OrderResponse.Deliveries(deliveries), forKey: .deliveries)
+    }
+}
+
+extension GiftCardOrderResponse {
+    /// The order as `GET /v1/gift-card-orders/{ref}` answers it, for the command line.
+    public static func json(order: GiftCardOrder, deliveries: [DeliveryRecord]) throws -> String {
+        String(
+            decoding: try ResponseJSON.encoder.encode(GiftCardOrderResponse(order: order, deliveries: deliveries)),
+            as: UTF8.self)
     }
 }

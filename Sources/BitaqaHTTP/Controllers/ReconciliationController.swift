@@ -37,6 +37,9 @@ public struct ReconciliationBody: Encodable, Sendable {
     let upstreamCount: Int
     let localCount: Int
     let unreadable: Int
+    /// Present when the gift cards were compared too.
+    let giftCardUpstreamCount: Int?
+    let giftCardLocalCount: Int?
     let differences: [Reconciler.Difference]
     let totals: [String: Reconciler.Total]
 
@@ -46,6 +49,8 @@ public struct ReconciliationBody: Encodable, Sendable {
         upstreamCount = report.upstreamCount
         localCount = report.localCount
         unreadable = report.unreadable
+        giftCardUpstreamCount = report.giftCardUpstreamCount
+        giftCardLocalCount = report.giftCardLocalCount
         differences = report.differences
         totals = report.totals
     }
@@ -55,5 +60,22 @@ extension ReconciliationBody {
     /// The report as `GET /v1/reconciliation` answers it, for the command line.
     public static func json(_ report: Reconciler.Report) throws -> String {
         String(decoding: try ResponseJSON.encoder.encode(ReconciliationBody(report)), as: UTF8.self)
+    }
+
+    /// The differences as `GET /v1/reconciliation.csv` writes them, one a line: the columns of old, then
+    /// `product`, `orderId` and `ref` (gift cards). Never a card code.
+    static func csv(_ report: Reconciler.Report) -> CSVText {
+        var csv = CSVText(header: [
+            "kind", "topupId", "upstreamStatus", "bitaqaStatus", "value", "topupRef", "userId", "product", "orderId",
+            "ref",
+        ])
+        for difference in report.differences {
+            csv.append([
+                difference.kind.rawValue, difference.topupId, difference.status, difference.localStatus,
+                difference.value.map(String.init), difference.topupRef, difference.userId, difference.product,
+                difference.orderId, difference.ref,
+            ])
+        }
+        return csv
     }
 }

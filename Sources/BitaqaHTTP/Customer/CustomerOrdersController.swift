@@ -25,7 +25,8 @@ struct CustomerOrdersController {
             let success = true
             let orders: [CustomerOrder]
         }
-        let list = try await orders.list(ownedBy: context.userID)
+        // Gift-card orders share the orders table; they are listed at `/api/gift-card-orders`.
+        let list = try await orders.list(ownedBy: context.userID).filter { !GiftCardKey.isGiftCard($0.topupId) }
         return try ResponseJSON.response(Body(orders: list.map(CustomerOrder.init)))
     }
 
@@ -56,8 +57,12 @@ struct CustomerOrdersController {
 
     /// The caller's order; another's or a missing one is the same 404, and the former is audited.
     private func owned(_ request: Request, context: CustomerContext) async throws -> OrderRecord {
-        try await orders.owned(
-            try context.parameters.require("topupId"), by: context.userID, requestID: context.requestID,
+        let topupId = try context.parameters.require("topupId")
+        // A gift-card key is never a top-up here, whoever owns it: the same 404, before any lookup, and
+        // no on-demand check of it at the top-up upstream.
+        if topupId.hasPrefix(GiftCardKey.prefix) { throw PublicError(.orderNotFound, "no such order") }
+        return try await orders.owned(
+            topupId, by: context.userID, requestID: context.requestID,
             clientRequestID: context.clientRequestID,
             client: context.remoteAddress, resource: request.uri.path.hasSuffix("/card") ? "card" : "order"
         )

@@ -19,6 +19,8 @@ struct RevealPageController {
     let shop: ShopIdentity
     /// Whose product names and usage steps the page shows.
     let line: any ProductLine
+    /// Gift-card orders, whose links show their own page (``giftCardPage(_:context:reveal:)``).
+    var giftCards: GiftCardCustomerOrders? = nil
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("cards/{token}", use: landing)
@@ -26,6 +28,7 @@ struct RevealPageController {
     }
 
     @Sendable func landing(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if let page = try await giftCardPage(request, context: context, reveal: false) { return page }
         guard let order = try await order(request, context: context) else {
             try await chargeFailure(context)
             return Self.page(RevealPage.invalid(shop: shop), status: .notFound)
@@ -39,6 +42,7 @@ struct RevealPageController {
     }
 
     @Sendable func reveal(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if let page = try await giftCardPage(request, context: context, reveal: true) { return page }
         guard let order = try await order(request, context: context) else {
             try await chargeFailure(context)
             return Self.page(RevealPage.invalid(shop: shop), status: .notFound)
@@ -68,7 +72,7 @@ struct RevealPageController {
 
     /// A bad link counts against the address's failed authentications (answered 429 past them), never
     /// against its request allowance, as on the customer API.
-    private func chargeFailure(_ context: AppRequestContext) async throws {
+    func chargeFailure(_ context: AppRequestContext) async throws {
         let limits = domain.repositories.rateLimits
         let bucket = "authfail:\(ClientAddress.limitKey(context.remoteAddress))"
         let now = domain.time.now()
@@ -82,7 +86,7 @@ struct RevealPageController {
 
     /// A request with a good link counts against its address (IPv6 by /64), the same allowance the
     /// customer API uses.
-    private func chargeAddress(_ context: AppRequestContext) async throws {
+    func chargeAddress(_ context: AppRequestContext) async throws {
         let decision = try await domain.repositories.rateLimits.hit(
             "addr:\(ClientAddress.limitKey(context.remoteAddress))", limit: settings.requestsPerAddress,
             windowMillis: settings.window.inMilliseconds, now: domain.time.now()

@@ -73,6 +73,12 @@ enum RouteRoles {
         Route(.get, "/console/staff"): .owner,
         Route(.post, "/console/staff"): .owner,
         Route(.post, "/console/staff/{name}/remove"): .owner,
+        Route(.get, "/console/gift-cards"): .viewer,
+        Route(.get, "/console/gift-cards/{ref}"): .viewer,
+        Route(.post, "/console/gift-cards/{ref}/resend"): .support,
+        Route(.post, "/console/gift-cards/{ref}/check"): .support,
+        Route(.post, "/console/gift-cards/{ref}/contact"): .support,
+        Route(.post, "/console/gift-cards/{ref}/settle"): .owner,
     ]
 
     /// The role `method` on the matched `endpoint` needs; `owner` for a route the tables do not list.

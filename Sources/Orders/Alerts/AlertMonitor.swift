@@ -124,6 +124,9 @@ public struct AlertMonitor: Service {
             handlingBefore: now - settings.handlingStuckAfter.inMilliseconds,
             queuedBefore: now - settings.queuedStuckAfter.inMilliseconds)
         judged.append((.ordersStuck, stuck > 0, .stuckOrders(stuck)))
+        let uncertain = try await context.repositories.giftCards.search(
+            GiftCardSearch(status: .uncertain, limit: 1_000))
+        judged.append((.giftCardsUncertain, !uncertain.isEmpty, .uncertainGiftCards(uncertain.count)))
         if let account {
             let since = await account.failingSince
             let down = since.map { ContinuousClock.now - $0 >= settings.upstreamDownAfter } ?? false

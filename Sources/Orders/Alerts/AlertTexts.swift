@@ -8,6 +8,9 @@ public enum AlertCondition: String, Sendable, CaseIterable {
     case ordersStuck = "orders_stuck"
     case upstreamDown = "upstream_down"
     case auditBroken = "audit_broken"
+    /// Gift-card orders whose unanswered `placeOrder` matches several upstream orders: the merchant
+    /// must say which one is theirs.
+    case giftCardsUncertain = "gift_cards_uncertain"
 }
 
 /// The alert emails' words, in the operator's language.
@@ -30,6 +33,11 @@ enum AlertTexts {
         case (.en, .ordersStuck): pair = ("Orders stuck", "No order stuck any more")
         case (.en, .upstreamDown): pair = ("OneClickDz is not answering", "OneClickDz answers again")
         case (.en, .auditBroken): pair = ("Audit trail broken", "Audit trail intact again")
+        case (.fr, .giftCardsUncertain):
+            pair = ("Commandes de cartes cadeaux à trancher", "Plus de commande de cartes cadeaux à trancher")
+        case (.ar, .giftCardsUncertain):
+            pair = ("طلبات بطاقات هدايا تحتاج إلى قرار", "لم تعد هناك طلبات بطاقات هدايا معلّقة")
+        case (.en, .giftCardsUncertain): pair = ("Gift-card orders to settle", "No gift-card order to settle any more")
         }
         return "[Bitaqa] " + (active ? pair.0 : pair.1)
     }
@@ -39,6 +47,7 @@ enum AlertTexts {
         case balance(Double, below: Double)
         case failedDeliveries(Int)
         case stuckOrders(Int)
+        case uncertainGiftCards(Int)
         case upstreamFailing(for: Duration)
         /// The self-check's finding (`event 12: …`), nil when the trail is intact.
         case audit(String?)
@@ -68,6 +77,15 @@ enum AlertTexts {
                 "طلبات قيد المعالجة منذ أكثر من \(number(10, locale)) دقائق أو قيد الانتظار منذ أكثر من \(number(72, locale)) ساعة: \(number(count, locale))."
         case (.stuckOrders(let count), .en):
             return "Orders HANDLING past 10 minutes or QUEUED past 72 hours: \(count)."
+        case (.uncertainGiftCards(let count), .fr):
+            return
+                "Commandes de cartes cadeaux sans réponse de OneClickDz, qui correspondent à plusieurs commandes chez lui : \(count). Indiquez la bonne dans la console."
+        case (.uncertainGiftCards(let count), .ar):
+            return
+                "طلبات بطاقات هدايا لم يُجب عنها \(BidiText.isolated("OneClickDz")) وتطابق عدة طلبات لديه: \(number(count, locale)). حدّد الطلب الصحيح في لوحة التحكم."
+        case (.uncertainGiftCards(let count), .en):
+            return
+                "Gift-card orders OneClickDz never answered that match several of its orders: \(count). Say which one in the console."
         case (.upstreamFailing(let duration), .fr):
             return "Tous les appels à OneClickDz échouent depuis \(minutes(duration)) min."
         case (.upstreamFailing(let duration), .ar):
@@ -119,6 +137,7 @@ enum AlertTexts {
         case .balanceLow: "/console"
         case .deliveryFailed: "/console/orders?delivery=failed"
         case .ordersStuck: "/console/orders"
+        case .giftCardsUncertain: "/console/gift-cards?status=UNCERTAIN"
         case .upstreamDown, .auditBroken: "/console/health"
         }
     }

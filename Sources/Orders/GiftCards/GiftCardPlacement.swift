@@ -1,5 +1,6 @@
 import Audit
 import BitaqaCore
+import CoreMetrics
 import Crypto
 import Foundation
 import Logging
@@ -16,11 +17,14 @@ public struct GiftCardPlacement: Sendable {
     let binder: ContactBinder
     let maxQuantity: Int
     let schedule: GiftCardSchedule
+    let metrics: GiftCardMetrics
 
     public init(
         context: DomainContext, upstream: any GiftCardUpstream, catalogue: GiftCardCatalogue,
-        account: UpstreamAccount?, binder: ContactBinder, maxQuantity: Int, schedule: GiftCardSchedule
+        account: UpstreamAccount?, binder: ContactBinder, maxQuantity: Int, schedule: GiftCardSchedule,
+        metrics: GiftCardMetrics = GiftCardMetrics(factory: NOOPMetricsHandler.instance)
     ) {
+        self.metrics = metrics
         self.context = context
         self.upstream = upstream
         self.catalogue = catalogue
@@ -59,7 +63,9 @@ public struct GiftCardPlacement: Sendable {
     {
         try Self.checkRef(request.ref)
         if let stored = try await context.repositories.giftCards.find(ref: request.ref) {
-            return try replay(stored, of: request)
+            let replayed = try replay(stored, of: request)
+            metrics.placement("replayed")
+            return replayed
         }
         guard (1...maxQuantity).contains(request.quantity) else {
             throw PublicError.badRequest("quantity must be from 1 to \(maxQuantity)")
@@ -110,6 +116,7 @@ public struct GiftCardPlacement: Sendable {
         }
         switch answer {
         case .success(let orderId):
+            metrics.placement("placed")
             await account?.spent(cost)
             await catalogue.invalidate(details.productId)
             let now = context.time.now()
@@ -124,6 +131,7 @@ public struct GiftCardPlacement: Sendable {
                 try await trail.append(event, now: now, in: transaction)
             }
         case .failure(let error) where error.mayHaveBeenCarriedOut:
+            metrics.placement("unanswered")
             logger.warning(
                 "gift-card placeOrder went unanswered; looking for it in the upstream's list",
                 metadata: ["ref": "\(details.ref)", "error": "\(error)"])
@@ -133,6 +141,7 @@ public struct GiftCardPlacement: Sendable {
                     in: transaction)
             }
         case .failure(let error):
+            metrics.placement("refused")
             logger.info("upstream refused a gift-card order", metadata: ["ref": "\(details.ref)", "error": "\(error)"])
             let now = context.time.now()
             try await repositories.transaction { [trail = context.trail] transaction in
@@ -142,6 +151,10 @@ public struct GiftCardPlacement: Sendable {
                 else { return }
                 var event = AuditEvent.statusChanged(order.key, from: .placing, to: .notPlaced, actor: requester.actor)
                 event.details["reason"] = error.code ?? "refused"
+                // The shop hears of it at once (the error); the buyer is told by the not-placed notice.
+                let notices = try await repositories.pipeline.insertDeliveries(
+                    order.key, channels: order.order.channels, purpose: .refundNotice, now: now, in: transaction)
+                event.details[AuditEvent.deliveriesKey] = notices.joined(separator: ",")
                 try await trail.append(event, now: now, in: transaction)
             }
             throw PublicError(upstream: error)
@@ -268,7 +281,7 @@ public struct GiftCardPlacement: Sendable {
     static let badRef = PublicError.badRequest("ref must be 1 to 100 printable characters without spaces or '/'")
 
     static func checkRef(_ ref: String) throws {
-        guard ref.utf8.count <= 100, GiftCardKey.key(for: ref) != nil else { throw badRef }
+        guard !ref.isEmpty, ref.utf8.count <= 100, GiftCardKey.key(for: ref) != nil else { throw badRef }
     }
 
     /// What makes two placements "the same request": the order asked for and whom it goes to.

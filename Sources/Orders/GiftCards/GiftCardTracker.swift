@@ -1,6 +1,7 @@
 import Audit
 import BitaqaCore
 import CardVault
+import CoreMetrics
 import Logging
 
 /// Follows gift-card orders: finds an unanswered `placeOrder` in the upstream's list (``resolve(_:)``)
@@ -15,11 +16,15 @@ public struct GiftCardTracker: Sendable {
     let vault: CardVault
     let schedule: GiftCardSchedule
     let logger: Logger
+    let metrics: GiftCardMetrics
+    /// From how many placed orders due at once the list is read instead of one `checkOrder` each.
+    var listThreshold = 3
 
     public init(
         context: DomainContext, upstream: any GiftCardUpstream, vault: CardVault, schedule: GiftCardSchedule,
-        logger: Logger
+        logger: Logger, metrics: GiftCardMetrics = GiftCardMetrics(factory: NOOPMetricsHandler.instance)
     ) {
+        self.metrics = metrics
         self.context = context
         self.upstream = upstream
         self.vault = vault
@@ -31,7 +36,11 @@ public struct GiftCardTracker: Sendable {
     @discardableResult
     public func pass(limit: Int = 50) async throws -> Int {
         let due = try await context.repositories.giftCards.due(now: context.time.now(), limit: limit)
-        for order in due {
+        let handling = due.filter { $0.status == .handling && $0.details.orderId != nil }
+        // Several placed orders due at once: one look at the list answers for all it holds, and only
+        // the ones it does not hold are asked about one by one.
+        let answered = handling.count >= listThreshold ? try await checkByList(handling) : []
+        for order in due where !answered.contains(order.details.ref) {
             do {
                 switch order.status {
                 case .placing: try await resolve(order)
@@ -70,6 +79,7 @@ public struct GiftCardTracker: Sendable {
                 event.details["foundIn"] = "list"
                 try await trail.append(event, now: now, in: transaction)
             }
+            metrics.resolution("found")
             logger.info("unanswered gift-card order found upstream", metadata: ["ref": "\(details.ref)"])
             return
         }
@@ -86,8 +96,15 @@ public struct GiftCardTracker: Sendable {
             else { return }
             var event = AuditEvent.statusChanged(order.key, from: .placing, to: status)
             event.details["candidates"] = candidates.map(\.orderId).joined(separator: ",")
+            if status == .notPlaced {
+                // Nothing was bought: the buyer is told, with the not-placed notice.
+                let notices = try await repositories.pipeline.insertDeliveries(
+                    order.key, channels: order.order.channels, purpose: .refundNotice, now: now, in: transaction)
+                event.details[AuditEvent.deliveriesKey] = notices.joined(separator: ",")
+            }
             try await trail.append(event, now: now, in: transaction)
         }
+        metrics.resolution(status == .notPlaced ? "not_placed" : "uncertain")
         logger.warning(
             "unanswered gift-card order resolved", metadata: ["ref": "\(details.ref)", "status": "\(status.rawValue)"])
     }
@@ -120,8 +137,13 @@ public struct GiftCardTracker: Sendable {
     /// outcome, its deliveries queued and its events appended, all in one transaction.
     public func check(_ order: GiftCardOrder) async throws {
         guard let orderId = order.details.orderId else { return }
-        let state = try await upstream.checkOrder(orderId)
+        try await apply(try await upstream.checkOrder(orderId), to: order)
+    }
+
+    /// Records what the upstream says of a placed order (by `checkOrder` or by its list).
+    func apply(_ state: GiftCardOrderState, to order: GiftCardOrder) async throws {
         let now = context.time.now()
+        if case .unknown = state.status { metrics.check("UNKNOWN") } else { metrics.check("\(state.status)") }
         let status: OrderStatus
         switch state.status {
         case .fulfilled: status = .fulfilled
@@ -132,7 +154,8 @@ public struct GiftCardTracker: Sendable {
                 ref: order.details.ref, nextCheckAt: schedule.nextCheck(createdAt: order.order.createdAt, now: now),
                 now: now)
         }
-        if status != .refunded && state.cards.isEmpty {
+        // FULFILLED must carry its cards; a PARTIALLY_FILLED with none came to nothing, like a refund.
+        if status == .fulfilled && state.cards.isEmpty {
             logger.warning(
                 "gift-card order final without its cards; checking again", metadata: ["ref": "\(order.details.ref)"])
             return try await context.repositories.giftCards.recordCheck(
@@ -177,12 +200,13 @@ public struct GiftCardTracker: Sendable {
                     .cardStored, topupId: order.key, actor: "tracker",
                     details: [
                         "key_id": outcome.cards.first?.keyID ?? "", "cards": "\(outcome.cards.count)",
-                        "product": ProductLineID.giftCard.rawValue,
+                        "product": ProductLineID.giftCard.rawValue, "status": outcome.status.rawValue,
                         AuditEvent.deliveriesKey: deliveries.joined(separator: ","),
                     ])
                 try await trail.append(stored, now: now, in: transaction)
             }
         }
+        metrics.stored(outcome.cards.count)
         logger.info(
             "gift-card order final",
             metadata: ["ref": "\(ref)", "status": "\(outcome.status.rawValue)", "cards": "\(outcome.cards.count)"])

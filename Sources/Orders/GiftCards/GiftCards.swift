@@ -13,14 +13,15 @@ public struct GiftCards: Sendable {
 
     public init(
         context: DomainContext, upstream: any GiftCardUpstream, vault: CardVault, binder: ContactBinder,
-        account: UpstreamAccount?, maxQuantity: Int, schedule: GiftCardSchedule, logger: Logger
+        account: UpstreamAccount?, maxQuantity: Int, schedule: GiftCardSchedule, logger: Logger,
+        metrics: GiftCardMetrics
     ) {
         catalogue = GiftCardCatalogue(upstream: upstream)
         placement = GiftCardPlacement(
             context: context, upstream: upstream, catalogue: catalogue, account: account, binder: binder,
-            maxQuantity: maxQuantity, schedule: schedule)
+            maxQuantity: maxQuantity, schedule: schedule, metrics: metrics)
         tracker = GiftCardTracker(
-            context: context, upstream: upstream, vault: vault, schedule: schedule, logger: logger)
+            context: context, upstream: upstream, vault: vault, schedule: schedule, logger: logger, metrics: metrics)
         self.maxQuantity = maxQuantity
     }
 }

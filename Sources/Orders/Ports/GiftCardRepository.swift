@@ -53,6 +53,8 @@ public protocol GiftCardRepository: Sendable {
         in transaction: Transaction
     ) async throws
         -> [(order: GiftCardOrder, card: SealedGiftCard)]
+    /// How many gift cards are under each key id.
+    func countByKey() async throws -> [String: Int]
     /// Replaces a card's blobs and key id, only if its code blob is still `expected`.
     func replace(
         ref: String, position: Int, expected: [UInt8], with card: SealedGiftCard, in transaction: Transaction

@@ -66,7 +66,7 @@ public protocol WebhookRepository: Sendable {
     /// Writes a message due now, inside the caller's transaction.
     func enqueue(_ message: NewWebhookMessage, now: Int64, in transaction: Transaction) async throws
     /// The order's reference and buyer, read inside the caller's transaction.
-    func orderFacts(_ topupId: TopupID, in transaction: Transaction) async throws -> (ref: String?, userId: String)?
+    func orderFacts(_ topupId: TopupID, in transaction: Transaction) async throws -> WebhookOrderFacts?
     func message(_ id: String) async throws -> WebhookMessageRecord?
     /// Ends `owner`'s lease with the outcome of an attempt; false when the lease was lost.
     @discardableResult
@@ -84,4 +84,20 @@ public protocol WebhookRepository: Sendable {
     func markStuckReported(_ topupId: TopupID, now: Int64, in transaction: Transaction) async throws -> Bool
     /// Messages per state.
     func counts() async throws -> [WebhookState: Int]
+}
+
+/// What a webhook message says of its order besides the event: its refs, buyer and product line (and,
+/// for a gift-card order, the upstream's orderId).
+public struct WebhookOrderFacts: Sendable, Equatable {
+    public let ref: String?
+    public let userId: String
+    public let product: ProductLineID
+    public let orderId: String?
+
+    public init(ref: String?, userId: String, product: ProductLineID, orderId: String?) {
+        self.ref = ref
+        self.userId = userId
+        self.product = product
+        self.orderId = orderId
+    }
 }

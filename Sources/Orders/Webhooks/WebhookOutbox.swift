@@ -7,6 +7,12 @@ public enum WebhookEventType: String, Sendable, CaseIterable {
     case orderFulfilled = "order.fulfilled"
     case orderQueued = "order.queued"
     case orderRefunded = "order.refunded"
+    /// Gift cards: some cards came, the rest was refunded to the shop's account.
+    case orderPartiallyFilled = "order.partially_filled"
+    /// Gift cards: an unanswered `placeOrder` is surely absent upstream; nothing was bought.
+    case orderNotPlaced = "order.not_placed"
+    /// Gift cards: an unanswered `placeOrder` matches several upstream orders; the merchant settles it.
+    case orderUncertain = "order.uncertain"
     case deliveryDelivered = "delivery.delivered"
     case deliveryFailed = "delivery.failed"
     case orderStuck = "order.stuck"
@@ -33,9 +39,15 @@ public struct WebhookOutbox: AuditListener {
         guard let (type, status) = Self.webhook(for: event), types.contains(type), let topupId = event.topupId,
             let facts = try await repository.orderFacts(topupId, in: transaction)
         else { return }
-        var data: [String: Any] = [
-            "topupId": topupId.rawValue, "topupRef": facts.ref ?? NSNull(), "userId": facts.userId, "status": status,
-        ]
+        var data: [String: Any] = ["userId": facts.userId, "status": status, "product": facts.product.rawValue]
+        if facts.product == .giftCard {
+            // A gift-card order is named by the shop's ref and the upstream's orderId (null until placed).
+            data["ref"] = facts.ref ?? NSNull()
+            data["orderId"] = facts.orderId ?? NSNull()
+        } else {
+            data["topupId"] = topupId.rawValue
+            data["topupRef"] = facts.ref ?? NSNull()
+        }
         if type == .deliveryDelivered || type == .deliveryFailed {
             data["channel"] = event.details["channel"]
             if let recipient = event.details["recipient"], !recipient.isEmpty { data["recipient"] = recipient }
@@ -68,7 +80,13 @@ public struct WebhookOutbox: AuditListener {
 
     static func webhook(for event: AuditEvent) -> (WebhookEventType, String)? {
         switch event.kind {
+        case .cardStored where event.details["status"] == OrderStatus.partiallyFilled.rawValue:
+            return (.orderPartiallyFilled, OrderStatus.partiallyFilled.rawValue)
         case .cardStored: return (.orderFulfilled, OrderStatus.fulfilled.rawValue)
+        case .statusChanged where event.details["to"] == OrderStatus.notPlaced.rawValue:
+            return (.orderNotPlaced, OrderStatus.notPlaced.rawValue)
+        case .statusChanged where event.details["to"] == OrderStatus.uncertain.rawValue:
+            return (.orderUncertain, OrderStatus.uncertain.rawValue)
         case .statusChanged where event.details["to"] == OrderStatus.queued.rawValue:
             return (.orderQueued, OrderStatus.queued.rawValue)
         case .statusChanged where event.details["to"] == OrderStatus.refunded.rawValue:
