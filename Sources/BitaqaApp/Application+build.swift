@@ -65,17 +65,14 @@ private func assembleApplication(
     let trail = domain.trail
     let time = domain.time
     let ring = app.secrets.keyRing
-    var emailLink: (@Sendable (TopupID, UserID, String?) -> String)?
-    if configuration.messaging.emailMode == .link {
-        let publicURL = configuration.http.publicURL
-        let revealTokens = app.revealTokens
-        emailLink = { topupId, userId, contactBinding in
-            let expires = time.now() + MessageComposer.cardLinkLifetime.inMilliseconds
-            return publicURL + "/cards/"
-                + revealTokens.issue(
-                    topupId: topupId, userId: userId, expiresAt: expires, contactBinding: contactBinding)
-        }
+    let publicURL = configuration.http.publicURL
+    let revealTokens = app.revealTokens
+    let revealLink: @Sendable (TopupID, UserID, String?) -> String = { topupId, userId, contactBinding in
+        let expires = time.now() + MessageComposer.cardLinkLifetime.inMilliseconds
+        return publicURL + "/cards/"
+            + revealTokens.issue(topupId: topupId, userId: userId, expiresAt: expires, contactBinding: contactBinding)
     }
+    let emailLink = configuration.messaging.emailMode == .link ? revealLink : nil
     let liveness = WorkerLiveness(timeout: configuration.pipeline.workerTimeout)
     let views = AuditBatcher(trail: trail)
     let denials = DenialRecorder(trail: trail, time: time, window: configuration.audit.denialWindow, logger: logger)
@@ -90,7 +87,8 @@ private func assembleApplication(
             cap: configuration.pipeline.deliveryRetryCap
         ),
         emailLink: emailLink, limits: deliveryLimits, logger: logger, metrics: app.pipelineMetrics, owner: app.owner,
-        wake: app.cardStored, liveness: liveness, shop: configuration.messaging.shop, line: app.line
+        wake: app.cardStored, liveness: liveness, shop: configuration.messaging.shop, line: app.line,
+        revealLink: revealLink
     )
     let checkpointKeys = CheckpointKeys(ring: ring)
     let router = buildRouter(

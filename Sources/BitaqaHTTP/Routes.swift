@@ -10,7 +10,7 @@ import Orders
 /// that only HTTP has.
 public struct HTTPSurface: Sendable {
     /// The product line the customer routes and the reveal page serve.
-    public var line: any ProductLine
+    public var line: any SingleCodeLine
     public var domain: DomainContext
     public var database: any DatabaseProbe
     public var adminToken: Secret
@@ -41,7 +41,8 @@ public struct HTTPSurface: Sendable {
     public var giftCards: GiftCards?
 
     public init(
-        line: any ProductLine, domain: DomainContext, database: any DatabaseProbe, adminToken: Secret, keyRing: KeyRing,
+        line: any SingleCodeLine, domain: DomainContext, database: any DatabaseProbe, adminToken: Secret,
+        keyRing: KeyRing,
         upstream: any InternetUpstream, account: UpstreamAccount, registrar: OrderRegistrar,
         orders: MerchantOrders, webhookRetry: WebhookRetry, correction: ContactCorrection, tracker: Tracker,
         onDemand: OnDemandCheck, reconciler: Reconciler, staff: StaffDirectory,
@@ -201,7 +202,7 @@ public func buildRouter(_ surface: HTTPSurface) -> Router<AppRequestContext> {
         window: customer.limits.window)
     GiftCardCustomerController(orders: giftCardOrders, settings: customer.limits)
         .addRoutes(
-            to: router.group("api/gift-card-orders")
+            to: router.group(RouterPath(GiftCardLine().customerPath))
                 .add(
                     middleware: CustomerAuthMiddleware(
                         authenticator: customer.authenticator, limiter: domain.repositories.rateLimits,

@@ -48,7 +48,7 @@ extension Deliverer {
         logger: Logger, metrics: PipelineMetrics = PipelineMetrics(factory: NOOPMetricsHandler.instance),
         owner: String, batchSize: Int = 20, concurrency: Int = 8, lease: Duration = .seconds(120),
         idle: Duration = .milliseconds(250), wake: WorkSignal? = nil, liveness: WorkerLiveness? = nil,
-        shop: ShopIdentity = .unnamed, line: any ProductLine = InternetTopups()
+        shop: ShopIdentity = .unnamed, line: any SingleCodeLine = InternetTopups()
     ) {
         var limits = Limits()
         limits.batchSize = batchSize

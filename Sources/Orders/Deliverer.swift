@@ -24,6 +24,9 @@ public struct Deliverer: Service {
     let backoff: DeliveryBackoff
     /// When set (`BITAQA_EMAIL_MODE=link`), emails carry this link to the reveal page instead of the code.
     let emailLink: (@Sendable (TopupID, UserID, String?) -> String)?
+    /// A link to the reveal page whatever the email mode: what an SMS carries when the cards do not fit
+    /// it (a gift-card order of several cards).
+    let revealLink: (@Sendable (TopupID, UserID, String?) -> String)?
     var time: TimeSource { context.time }
     let logger: Logger
     let metrics: PipelineMetrics
@@ -38,7 +41,7 @@ public struct Deliverer: Service {
     /// The shop, named in every message.
     let shop: ShopIdentity
     /// The product line whose messages this deliverer writes.
-    let line: any ProductLine
+    let line: any SingleCodeLine
     let orphans = OrphanedClaims()
 
     /// How much one deliverer takes on at once, and how long it holds and rests.
@@ -56,8 +59,9 @@ public struct Deliverer: Service {
         channels: [DeliveryChannel: any MessageChannel], backoff: DeliveryBackoff,
         emailLink: (@Sendable (TopupID, UserID, String?) -> String)?, limits: Limits, logger: Logger,
         metrics: PipelineMetrics, owner: String, wake: WorkSignal?, liveness: WorkerLiveness?, shop: ShopIdentity,
-        line: any ProductLine
+        line: any SingleCodeLine, revealLink: (@Sendable (TopupID, UserID, String?) -> String)? = nil
     ) {
+        self.revealLink = revealLink
         self.context = context
         self.cards = cards
         self.binder = binder

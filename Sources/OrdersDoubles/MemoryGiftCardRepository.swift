@@ -18,8 +18,8 @@ public struct MemoryGiftCardRepository: GiftCardRepository {
     }
 
     public func insert(
-        _ order: NewGiftCardOrder, status: OrderStatus, orderId: String?, nextCheckAt: Int64, now: Int64,
-        in transaction: Transaction
+        _ order: NewGiftCardOrder, status: OrderStatus, orderId: String?, binding: ContactBinding?, nextCheckAt: Int64,
+        now: Int64, in transaction: Transaction
     ) async throws -> GiftCardInsertOutcome {
         try database.write(in: transaction) { tables in
             guard let key = GiftCardKey.key(for: order.ref) else { return .conflict }
@@ -42,6 +42,7 @@ public struct MemoryGiftCardRepository: GiftCardRepository {
                 typeId: order.typeId, typeName: order.typeName, quantity: order.quantity)
             details.pricePerCard = order.pricePerCard
             details.nextCheckAt = nextCheckAt
+            details.orderBinding = binding
             tables.giftCardOrders[order.ref] = details
             return .created(GiftCardOrder(order: record, details: details))
         }
@@ -78,14 +79,24 @@ public struct MemoryGiftCardRepository: GiftCardRepository {
         return true
     }
 
+    public func rebind(ref: String, expected: ContactBinding, with binding: ContactBinding) async throws -> Bool {
+        try await database.write { tables in
+            guard tables.giftCardOrders[ref]?.orderBinding == expected else { return false }
+            tables.giftCardOrders[ref]?.orderBinding = binding
+            return true
+        }
+    }
+
     public func recordPlaced(
-        ref: String, orderId: String, nextCheckAt: Int64, now: Int64, in transaction: Transaction
+        ref: String, orderId: String, binding: ContactBinding, nextCheckAt: Int64, now: Int64,
+        in transaction: Transaction
     ) async throws -> Bool {
         try database.write(in: transaction) { tables in
             guard !tables.giftCardOrders.values.contains(where: { $0.orderId == orderId }),
                 Self.move(ref, from: [.placing, .uncertain], to: .handling, now: now, in: &tables)
             else { return false }
             tables.giftCardOrders[ref]?.orderId = orderId
+            tables.giftCardOrders[ref]?.orderBinding = binding
             tables.giftCardOrders[ref]?.nextCheckAt = nextCheckAt
             tables.giftCardOrders[ref]?.candidates = []
             return true

@@ -13,8 +13,8 @@ public struct SQLGiftCardRepository: GiftCardRepository {
     }
 
     public func insert(
-        _ order: NewGiftCardOrder, status: OrderStatus, orderId: String?, nextCheckAt: Int64, now: Int64,
-        in transaction: Transaction
+        _ order: NewGiftCardOrder, status: OrderStatus, orderId: String?, binding: ContactBinding?, nextCheckAt: Int64,
+        now: Int64, in transaction: Transaction
     ) async throws -> GiftCardInsertOutcome {
         guard let key = GiftCardKey.key(for: order.ref) else { return .conflict }
         let sql = transaction.sql
@@ -38,10 +38,10 @@ public struct SQLGiftCardRepository: GiftCardRepository {
         try await sql.raw(
             """
             INSERT INTO gift_card_orders (ref, order_key, order_id, product_id, product_title, type_id, type_name,
-                quantity, price_per_card, next_check_at, check_count)
+                quantity, price_per_card, next_check_at, check_count, order_mac, order_mac_key_id)
             VALUES (\(bind: order.ref), \(bind: key.rawValue), \(bind: orderId), \(bind: order.productId),
                 \(bind: order.productTitle), \(bind: order.typeId), \(bind: order.typeName), \(bind: order.quantity),
-                \(bind: order.pricePerCard), \(bind: nextCheckAt), 0)
+                \(bind: order.pricePerCard), \(bind: nextCheckAt), 0, \(bind: binding?.mac), \(bind: binding?.keyID))
             """
         ).run()
         guard let stored = try await Self.select(sql, where: "g.ref = \(bind: order.ref)") else { return .conflict }
@@ -65,7 +65,8 @@ public struct SQLGiftCardRepository: GiftCardRepository {
     }
 
     public func recordPlaced(
-        ref: String, orderId: String, nextCheckAt: Int64, now: Int64, in transaction: Transaction
+        ref: String, orderId: String, binding: ContactBinding, nextCheckAt: Int64, now: Int64,
+        in transaction: Transaction
     ) async throws -> Bool {
         let sql = transaction.sql
         let taken = try await sql.raw("SELECT ref FROM gift_card_orders WHERE order_id = \(bind: orderId)").all()
@@ -82,11 +83,22 @@ public struct SQLGiftCardRepository: GiftCardRepository {
         try await sql.raw(
             """
             UPDATE gift_card_orders SET order_id = \(bind: orderId), next_check_at = \(bind: nextCheckAt),
-                candidates = NULL
+                candidates = NULL, order_mac = \(bind: binding.mac), order_mac_key_id = \(bind: binding.keyID)
             WHERE ref = \(bind: ref)
             """
         ).run()
         return true
+    }
+
+    public func rebind(ref: String, expected: ContactBinding, with binding: ContactBinding) async throws -> Bool {
+        let rows = try await store.sql.raw(
+            """
+            UPDATE gift_card_orders SET order_mac = \(bind: binding.mac), order_mac_key_id = \(bind: binding.keyID)
+            WHERE ref = \(bind: ref) AND order_mac = \(bind: expected.mac)
+            RETURNING ref
+            """
+        ).all()
+        return !rows.isEmpty
     }
 
     public func recordPlaceAttempt(ref: String, at: Int64, nextCheckAt: Int64, in transaction: Transaction)
@@ -257,7 +269,7 @@ public struct SQLGiftCardRepository: GiftCardRepository {
     static let columns = """
         g.ref, g.order_id, g.product_id, g.product_title, g.type_id, g.type_name, g.quantity, g.fulfilled_quantity, \
         g.price_per_card, g.place_attempted_at, g.next_check_at AS gift_next_check_at, \
-        g.check_count AS gift_check_count, g.candidates
+        g.check_count AS gift_check_count, g.candidates, g.order_mac, g.order_mac_key_id
         """
 
     static func select(_ sql: any SQLDatabase, where condition: SQLQueryString) async throws -> GiftCardOrder? {
@@ -293,6 +305,9 @@ public struct SQLGiftCardRepository: GiftCardRepository {
         details.placeAttemptedAt = try optional("place_attempted_at", Int64.self)
         details.nextCheckAt = try optional("gift_next_check_at", Int64.self)
         details.checkCount = try row.decode(column: "gift_check_count", as: Int.self)
+        if let mac = try optional("order_mac", String.self), let keyID = try optional("order_mac_key_id", String.self) {
+            details.orderBinding = ContactBinding(mac: mac, keyID: keyID)
+        }
         if let candidates = try optional("candidates", String.self) {
             details.candidates =
                 (try? JSONDecoder().decode([GiftCardCandidate].self, from: Data(candidates.utf8))) ?? []

@@ -347,6 +347,13 @@ enum Schema {
                 """,
             ]
         },
+        // The MAC that binds a gift-card order to its upstream orderId (see `ContactBinder+giftCards`).
+        Migration(version: 22, name: "gift-card order binding") { _ in
+            [
+                "ALTER TABLE gift_card_orders ADD COLUMN order_mac TEXT",
+                "ALTER TABLE gift_card_orders ADD COLUMN order_mac_key_id TEXT",
+            ]
+        },
     ]
 
     /// Triggers that make the audit trail refuse updates and deletes at the database itself.

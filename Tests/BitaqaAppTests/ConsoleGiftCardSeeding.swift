@@ -93,7 +93,9 @@ enum ConsoleGiftCardSeeding {
             }
             try await repositories.transaction { [new, cards] transaction in
                 _ = try await repositories.giftCards.insert(
-                    new, status: placed ? .handling : .placing, orderId: seeded.orderId, nextCheckAt: later, now: at,
+                    new, status: placed ? .handling : .placing, orderId: seeded.orderId, binding: nil,
+                    nextCheckAt: later,
+                    now: at,
                     in: transaction)
                 _ = try await trail.append(
                     AuditEvent(

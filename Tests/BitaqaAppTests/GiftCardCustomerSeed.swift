@@ -75,7 +75,8 @@ enum GiftCardCustomerSeed {
             // Checked again only in a day: no tracker asks the upstream about these orders during a test.
             _ = try await repositories.transaction { transaction in
                 try await repositories.giftCards.insert(
-                    new, status: .handling, orderId: "up-\(seeded.ref)", nextCheckAt: now + 86_400_000, now: created,
+                    new, status: .handling, orderId: "up-\(seeded.ref)", binding: nil, nextCheckAt: now + 86_400_000,
+                    now: created,
                     in: transaction)
             }
             guard seeded.status != .handling else { continue }

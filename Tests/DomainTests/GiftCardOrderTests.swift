@@ -369,3 +369,39 @@ struct GiftCardDeliveryTests {
         #expect(shop.world.email.sent.filter { $0.recipient == "buyer@example.dz" }.count == 2)
     }
 }
+
+@Suite("Gift-card orders: a lost answer beside a placement in flight")
+struct GiftCardInFlightTests {
+    @Test("an unanswered order does not take the upstream order of another one whose placeOrder is in flight")
+    func waitsForTheOtherAnswer() async throws {
+        let shop = try GiftCardOrderTests.Shop()
+        shop.upstream.fail(.placeOrder, .refused(FakeGiftCardUpstream.unavailableError))
+        _ = try await shop.place("lost-1", quantity: 2)
+        // Another order like it, stored and sent, its answer not yet recorded: its upstream order exists.
+        let new = NewGiftCardOrder(
+            ref: "flying-2", userId: UserID("user-2")!, productId: "psn-dz", productTitle: "PlayStation Network DZ",
+            typeId: "psn-1000", typeName: "PSN 1000 DA", quantity: 2, pricePerCard: 1050, email: "b@example.dz",
+            phone: nil, locale: .fr, channels: [.email], fingerprint: "f")
+        let repositories = shop.world.context.repositories
+        let now = shop.world.clock.now
+        _ = try await repositories.transaction { transaction in
+            try await repositories.giftCards.insert(
+                new, status: .placing, orderId: nil, binding: nil, nextCheckAt: now + 60_000, now: now,
+                in: transaction)
+        }
+        let flying = try await shop.upstream.placeOrder(productId: "psn-dz", typeId: "psn-1000", quantity: 2)
+        try await shop.track()
+        #expect(try await shop.repository.find(ref: "lost-1")?.status == .placing, "it waits for the other answer")
+        let flyingOrder = try #require(try await shop.repository.find(ref: "flying-2"))
+        let answered = try await repositories.transaction { transaction in
+            try await repositories.giftCards.recordPlaced(
+                ref: "flying-2", orderId: flying,
+                binding: shop.world.binder.bind(giftCardOrder: flyingOrder, to: flying),
+                nextCheckAt: shop.world.clock.now, now: shop.world.clock.now, in: transaction)
+        }
+        #expect(answered)
+        try await shop.track(times: 30)
+        #expect(try await shop.repository.find(ref: "lost-1")?.status == .notPlaced)
+        #expect(try await shop.repository.find(ref: "flying-2")?.details.orderId == flying)
+    }
+}

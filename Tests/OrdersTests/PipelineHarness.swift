@@ -45,7 +45,7 @@ struct PipelineHarness: Sendable {
         time: TimeSource = .system,
         channels: (@Sendable ([DeliveryChannel: any MessageChannel]) -> [DeliveryChannel: any MessageChannel])? = nil,
         backoff: DeliveryBackoff = DeliveryBackoff(maxAttempts: 5, base: .milliseconds(10), cap: .milliseconds(50)),
-        line: any ProductLine = InternetTopups(),
+        line: any SingleCodeLine = InternetTopups(),
         _ body: @Sendable (PipelineHarness) async throws -> Void
     ) async throws {
         let sandbox = SandboxServer(settings: settings)

@@ -9,7 +9,7 @@ import Testing
 @Suite("Product-line seam")
 struct ProductLineSeamTests {
     /// A line of another kind, its wording in files of its own (here, this one).
-    struct VoucherLine: ProductLine {
+    struct VoucherLine: SingleCodeLine {
         var id: ProductLineID { ProductLineID(rawValue: "vouchers") }
         var customerPath: String { "api/voucher-orders" }
         var cardShape: CardShape { .codesWithSerials(maxPerOrder: 10) }

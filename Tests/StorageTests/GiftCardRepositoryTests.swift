@@ -101,7 +101,8 @@ struct GiftCardRepositoryTests {
             #expect(uncertain.status == .uncertain && Set(uncertain.details.candidates.map(\.orderId)) == [a, b])
             let stolen = try await shop.context.repositories.transaction { transaction in
                 try await shop.repository.recordPlaced(
-                    ref: "db-3", orderId: found.details.orderId!, nextCheckAt: 1, now: 1, in: transaction)
+                    ref: "db-3", orderId: found.details.orderId!, binding: ContactBinding(mac: "m", keyID: "k"),
+                    nextCheckAt: 1, now: 1, in: transaction)
             }
             #expect(!stolen, "an upstream id is one order's")
             #expect(
@@ -147,6 +148,50 @@ struct GiftCardRepositoryTests {
             }
             #expect(swapped && !stale)
             #expect(try await shop.repository.cards(ofRef: "r-a").first == replacement)
+        }
+    }
+}
+
+/// A database writer without the key, as an attacker would write: an order is pointed at another
+/// upstream order of the shop's account (a bigger purchase placed around Bitaqa), or its binding is
+/// copied from another order. No card of the other order may be stored for this order's buyer.
+@Suite("Gift-card orders under a database writer")
+struct GiftCardDatabaseWriterTests {
+    @Test(
+        "an order pointed at another upstream order stores no card and is refused in the trail",
+        arguments: TestDatabase.available)
+    func redirected(database: TestDatabase) async throws {
+        try await database.withStore { store, _ in
+            let shop = try GiftCardRepositoryTests.Shop(store: store)
+            let victim = try await shop.place("dbw-1", quantity: 1)
+            let other = try await shop.place("dbw-2", quantity: 1)
+            let around = try await shop.upstream.placeOrder(productId: "psn-dz", typeId: "psn-1000", quantity: 1)
+            shop.upstream.settle(around, codes: [("AROUND-CODE", "AROUND-SERIAL")])
+            shop.upstream.settle(victim.details.orderId!, codes: [("VICTIM-CODE", nil)])
+            shop.upstream.settle(other.details.orderId!, codes: [("OTHER-CODE", nil)])
+            // dbw-1 now names the order placed around Bitaqa; dbw-2 also gets dbw-1's binding.
+            try await store.sql.raw(
+                "UPDATE gift_card_orders SET order_id = \(bind: around) WHERE ref = 'dbw-1'"
+            ).run()
+            try await store.sql.raw(
+                """
+                UPDATE gift_card_orders SET order_mac = (SELECT order_mac FROM gift_card_orders WHERE ref = 'dbw-1')
+                WHERE ref = 'dbw-2'
+                """
+            ).run()
+            try await shop.track()
+            for ref in ["dbw-1", "dbw-2"] {
+                let order = try #require(try await shop.repository.find(ref: ref))
+                #expect(order.status == .handling, "\(ref): \(order.status)")
+                #expect(try await shop.repository.cards(ofRef: ref).isEmpty, "\(ref) stored a card")
+                let denied = try await shop.context.trail.events(of: order.key).filter {
+                    $0.event.kind == .accessDenied && $0.event.details["reason"] == "gift_card_order_unbound"
+                }
+                #expect(denied.count == 1, "\(ref)")
+                #expect(order.details.nextCheckAt == nil, "\(ref): tracking stopped")
+            }
+            let deliveries = try await shop.context.repositories.orders.deliveries(of: GiftCardKey.key(for: "dbw-1")!)
+            #expect(deliveries.isEmpty)
         }
     }
 }

@@ -24,7 +24,7 @@ public struct Composition: Sendable {
 
     public let configuration: BitaqaConfiguration
     /// The product line this service sells (internet top-ups).
-    public let line: any ProductLine
+    public let line: any SingleCodeLine
     public let secrets: ResolvedSecrets
     public let store: Store
     /// The repositories, the keyed trail (writing webhook messages when webhooks are on) and the clock.

@@ -25,13 +25,13 @@ enum ConsolePages {
         .error{background:#ffd7d5;color:#5c0b07;padding:8px 16px;margin:0}\
         dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 12px}\
         dt{color:#424a53}section{background:#fff;padding:8px 16px;margin:12px 0;border-radius:8px}\
-        h1,h2,td,dd,p{word-break:normal;overflow-wrap:normal}.id,code{overflow-wrap:anywhere}\
+        h1,h2,td,dd,p{word-break:normal;overflow-wrap:normal}.id,code{overflow-wrap:break-word}\
         code{font-size:.85em;color:#57606a;background:#f0f2f4;padding:0 3px;border-radius:3px}\
         .state{white-space:nowrap}.muted{color:#57606a;font-size:.9em}.why{display:block}\
         @media (max-width:600px){thead{display:none}th,td{display:block;border:0}\
         tr{display:block;border-bottom:1px solid #d0d7de;padding:4px 0}\
         td[data-label]::before{content:attr(data-label);display:block;font-size:.8em;color:#57606a}\
-        dl{grid-template-columns:1fr}dd{margin:0 0 6px 0}}
+        dl{grid-template-columns:1fr}dd{margin:0 0 6px 0}.id,code{overflow-wrap:anywhere}}
         """
 
     static let policy: String = {

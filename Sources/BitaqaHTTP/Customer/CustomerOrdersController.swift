@@ -12,7 +12,7 @@ struct CustomerOrdersController {
     let revealer: CardRevealer
     let settings: CustomerLimits
     /// Whose usage steps the card carries.
-    let line: any ProductLine
+    let line: any SingleCodeLine
 
     func addRoutes(to group: RouterGroup<CustomerContext>) {
         group.get(use: list)

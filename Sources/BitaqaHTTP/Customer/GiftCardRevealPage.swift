@@ -15,8 +15,10 @@ enum GiftCardRevealPage {
     static let style =
         RevealPage.style
         + ".card{border-top:1px solid #d0d7de;padding:8px 0}.card h2{font-size:1em;margin:4px 0}"
-        + ".code{display:block;font-size:1.4em;letter-spacing:2px;text-align:center;padding:10px;margin:8px 0;"
-        + "background:#eef4ff;border-radius:8px;direction:ltr;user-select:all;word-break:break-all}"
+        // Sized to the screen so a 20-character code stays on one line on a phone; it breaks only past that.
+        + ".code{display:block;font-size:clamp(1em,4.4vw,1.4em);letter-spacing:1px;text-align:center;"
+        + "padding:10px 6px;margin:8px 0;background:#eef4ff;border-radius:8px;direction:ltr;user-select:all;"
+        + "overflow-wrap:anywhere}"
     /// The top-up page's copy button, for each button naming the code it copies (`data-copy`).
     static let script = """
         document.querySelectorAll('button[data-copy]').forEach(function(b){b.addEventListener('click',function(){\
@@ -88,7 +90,9 @@ enum GiftCardRevealPage {
                 "<section class=\"card\"><h2>\(texts.card) \(ltr("\(number)"))</h2>"
                 + "<output id=\"code-\(number)\" class=\"code\">\(ltr(card.code.revealed))</output>"
             if let serial = card.serial {
-                body += "<p>\(texts.serial): \(ltr(serial.revealed))</p>"
+                // French puts a (no-break) space before the colon.
+                let colon = locale == .fr ? "\u{00A0}:" : ":"
+                body += "<p>\(texts.serial)\(colon) \(ltr(serial.revealed))</p>"
             }
             body += "<button type=\"button\" data-copy=\"code-\(number)\">\(texts.copy)</button></section>"
         }

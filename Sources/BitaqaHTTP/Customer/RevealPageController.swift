@@ -18,7 +18,7 @@ struct RevealPageController {
     let settings: CustomerLimits
     let shop: ShopIdentity
     /// Whose product names and usage steps the page shows.
-    let line: any ProductLine
+    let line: any SingleCodeLine
     /// Gift-card orders, whose links show their own page (``giftCardPage(_:context:reveal:)``).
     var giftCards: GiftCardCustomerOrders? = nil
 

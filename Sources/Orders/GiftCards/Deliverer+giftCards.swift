@@ -34,7 +34,9 @@ extension Deliverer {
                 return nil
             }
             let linkExpiresAt = context.time.now() + MessageComposer.cardLinkLifetime.inMilliseconds
-            let link = emailLink?(order.key, record.userId, record.contactBinding?.mac)
+            // Email: the link only in link mode. SMS: the code of a single card, else the reveal link.
+            let linkMaker = delivery.channel == .sms && opened.count > 1 ? revealLink ?? emailLink : emailLink
+            let link = linkMaker?(order.key, record.userId, record.contactBinding?.mac)
             return try? GiftCardMessages.cards(
                 GiftCardDelivery(order: facts, cards: opened), channel: delivery.channel, recipient: recipient,
                 link: link, linkExpiresAt: link == nil ? nil : linkExpiresAt, shop: shop)

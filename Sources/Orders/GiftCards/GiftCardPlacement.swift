@@ -120,11 +120,12 @@ public struct GiftCardPlacement: Sendable {
             await account?.spent(cost)
             await catalogue.invalidate(details.productId)
             let now = context.time.now()
+            let binding = binder.bind(giftCardOrder: order, to: orderId)
             try await repositories.transaction { [trail = context.trail, schedule] transaction in
                 guard
                     try await repositories.giftCards.recordPlaced(
-                        ref: details.ref, orderId: orderId, nextCheckAt: now + schedule.firstCheck.inMilliseconds,
-                        now: now, in: transaction)
+                        ref: details.ref, orderId: orderId, binding: binding,
+                        nextCheckAt: now + schedule.firstCheck.inMilliseconds, now: now, in: transaction)
                 else { return }
                 var event = AuditEvent.statusChanged(order.key, from: .placing, to: .handling, actor: requester.actor)
                 event.details["orderId"] = orderId
@@ -210,10 +211,12 @@ public struct GiftCardPlacement: Sendable {
     {
         let repositories = context.repositories
         let now = context.time.now()
+        let binding = binder.bind(giftCardOrder: stored, to: orderId)
         let settled = try await repositories.transaction { [trail = context.trail] transaction in
             guard
                 try await repositories.giftCards.recordPlaced(
-                    ref: stored.details.ref, orderId: orderId, nextCheckAt: now, now: now, in: transaction)
+                    ref: stored.details.ref, orderId: orderId, binding: binding, nextCheckAt: now, now: now,
+                    in: transaction)
             else { return false }
             var event = AuditEvent.statusChanged(stored.key, from: stored.status, to: .handling, actor: requester.actor)
             event.details["orderId"] = orderId
@@ -236,9 +239,15 @@ public struct GiftCardPlacement: Sendable {
         let repositories = context.repositories
         // A placing order is looked for in the list only if its `placeOrder` has not answered by then.
         let nextCheckAt = now + (status == .placing ? 2 : 1) * schedule.firstCheck.inMilliseconds
+        let orderBinding = orderId.map {
+            binder.bind(
+                giftCard: key, userId: order.userId, orderId: $0, productId: order.productId, typeId: order.typeId,
+                quantity: order.quantity)
+        }
         return try await repositories.transaction { [bound, trail = context.trail] transaction in
             let outcome = try await repositories.giftCards.insert(
-                bound, status: status, orderId: orderId, nextCheckAt: nextCheckAt, now: now, in: transaction)
+                bound, status: status, orderId: orderId, binding: orderBinding, nextCheckAt: nextCheckAt, now: now,
+                in: transaction)
             if case .created = outcome {
                 var details = [
                     "product": ProductLineID.giftCard.rawValue, "status": status.rawValue,

@@ -17,6 +17,8 @@ public struct GiftCardTracker: Sendable {
     let schedule: GiftCardSchedule
     let logger: Logger
     let metrics: GiftCardMetrics
+    /// Verifies that a tracked order's upstream id is the one bound to it before any card is stored.
+    let binder: ContactBinder
     /// From how many placed orders due at once the list is read instead of one `checkOrder` each.
     var listThreshold = 3
 
@@ -25,6 +27,7 @@ public struct GiftCardTracker: Sendable {
         logger: Logger, metrics: GiftCardMetrics = GiftCardMetrics(factory: NOOPMetricsHandler.instance)
     ) {
         self.metrics = metrics
+        self.binder = ContactBinder(ring: vault.keyRing)
         self.context = context
         self.upstream = upstream
         self.vault = vault
@@ -68,11 +71,19 @@ public struct GiftCardTracker: Sendable {
         let candidates = try await candidates(for: details, since: start)
         let repositories = context.repositories
         let now = context.time.now()
+        // Another order of the same product, type and quantity whose `placeOrder` is still in flight may
+        // be the one the list shows: its answer, seconds away, settles whose it is. Look again then.
+        if !candidates.isEmpty, try await placementInFlight(like: order, now: now) {
+            return try await repositories.giftCards.recordCheck(
+                ref: details.ref, nextCheckAt: now + schedule.pollInterval.inMilliseconds, now: now)
+        }
         if candidates.count == 1, let found = candidates.first {
             try await repositories.transaction { [trail = context.trail] transaction in
                 guard
                     try await repositories.giftCards.recordPlaced(
-                        ref: details.ref, orderId: found.orderId, nextCheckAt: now, now: now, in: transaction)
+                        ref: details.ref, orderId: found.orderId,
+                        binding: binder.bind(giftCardOrder: order, to: found.orderId), nextCheckAt: now, now: now,
+                        in: transaction)
                 else { return }
                 var event = AuditEvent.statusChanged(order.key, from: .placing, to: .handling)
                 event.details["orderId"] = found.orderId
@@ -109,6 +120,17 @@ public struct GiftCardTracker: Sendable {
             "unanswered gift-card order resolved", metadata: ["ref": "\(details.ref)", "status": "\(status.rawValue)"])
     }
 
+    /// Whether another `PLACING` order like this one was stored moments ago and has no unanswered attempt
+    /// recorded: its `placeOrder` is being sent and will answer.
+    func placementInFlight(like order: GiftCardOrder, now: Int64) async throws -> Bool {
+        let recent = now - schedule.clockSlack.inMilliseconds
+        return try await context.repositories.giftCards.search(GiftCardSearch(status: .placing, limit: 200)).contains {
+            $0.details.ref != order.details.ref && $0.details.placeAttemptedAt == nil && $0.order.createdAt > recent
+                && $0.details.productId == order.details.productId && $0.details.typeId == order.details.typeId
+                && $0.details.quantity == order.details.quantity
+        }
+    }
+
     /// The upstream's orders that may be this one: same product, type and quantity, created since the
     /// attempt (give or take the clocks' slack), and not already another order's.
     func candidates(for details: GiftCardDetails, since start: Int64) async throws -> [GiftCardCandidate] {
@@ -143,6 +165,9 @@ public struct GiftCardTracker: Sendable {
     /// Records what the upstream says of a placed order (by `checkOrder` or by its list).
     func apply(_ state: GiftCardOrderState, to order: GiftCardOrder) async throws {
         let now = context.time.now()
+        guard binder.verifies(giftCardOrder: order), state.orderId == order.details.orderId else {
+            return try await refuseUnbound(order, now: now)
+        }
         if case .unknown = state.status { metrics.check("UNKNOWN") } else { metrics.check("\(state.status)") }
         let status: OrderStatus
         switch state.status {
@@ -166,6 +191,22 @@ public struct GiftCardTracker: Sendable {
             status: status, fulfilledQuantity: sealed.count,
             pricePerCard: state.pricePerCard, cards: sealed)
         try await record(outcome, of: order, now: now)
+    }
+
+    /// An order whose upstream id is not the one bound to it (changed in the database by someone without
+    /// the key): no card is stored, tracking stops, and the refusal is audited; the order then counts
+    /// among the stuck ones, which alerts the merchant.
+    private func refuseUnbound(_ order: GiftCardOrder, now: Int64) async throws {
+        logger.error(
+            "gift-card order's upstream id is not the one bound to it; no card stored",
+            metadata: ["ref": "\(order.details.ref)"])
+        metrics.check("UNBOUND")
+        try await context.trail.append(
+            AuditEvent(
+                .accessDenied, topupId: order.key, actor: "tracker",
+                details: ["reason": "gift_card_order_unbound", "orderId": order.details.orderId ?? ""]),
+            now: now)
+        try await context.repositories.giftCards.recordCheck(ref: order.details.ref, nextCheckAt: nil, now: now)
     }
 
     func seal(_ cards: [GiftCardSecret], of order: GiftCardOrder) throws -> [SealedGiftCard] {

@@ -10,6 +10,7 @@ public struct GiftCards: Sendable {
     public let placement: GiftCardPlacement
     public let tracker: GiftCardTracker
     public let maxQuantity: Int
+    public var line: GiftCardLine { GiftCardLine(maxQuantity: maxQuantity) }
 
     public init(
         context: DomainContext, upstream: any GiftCardUpstream, vault: CardVault, binder: ContactBinder,

@@ -7,6 +7,7 @@ extension KeyRotator {
     /// their own transactions, resumable from the last (ref, position) moved: the same guarantees as
     /// the top-up cards' rotation (each card swapped in one guarded update; a rerun picks up the rest).
     func rotateGiftCards(batchSize: Int, maxBatches: Int?, into report: inout Report) async throws {
+        try await rebindGiftCardOrders(into: &report)
         let active = vault.keyRing.activeKeyID.hex
         var cursor: (ref: String, position: Int)?
         var batches = 0
@@ -25,6 +26,27 @@ extension KeyRotator {
             report.unreadable.merge(outcome.unreadable) { _, new in new }
             guard let last = outcome.last else { return }
             cursor = last
+        }
+    }
+
+    /// Moves the binding of every order still waiting for the upstream to the active key, once it
+    /// verifies under its old one (final orders need theirs no more: their cards are sealed).
+    private func rebindGiftCardOrders(into report: inout Report) async throws {
+        let binder = ContactBinder(ring: vault.keyRing)
+        let repository = context.repositories.giftCards
+        for order in try await repository.pending(limit: 100_000) {
+            guard let orderId = order.details.orderId, let binding = order.details.orderBinding,
+                binder.isStale(binding)
+            else { continue }
+            guard binder.verifies(giftCardOrder: order) else {
+                report.contactMismatches[order.key.rawValue] = "gift-card order binding does not verify"
+                continue
+            }
+            if try await repository.rebind(
+                ref: order.details.ref, expected: binding, with: binder.bind(giftCardOrder: order, to: orderId))
+            {
+                report.rebound += 1
+            }
         }
     }
 

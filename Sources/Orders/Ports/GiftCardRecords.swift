@@ -73,6 +73,9 @@ public struct GiftCardDetails: Sendable, Equatable {
     public var nextCheckAt: Int64?
     public var checkCount: Int
     public var candidates: [GiftCardCandidate]
+    /// The MAC that binds `orderId` to the order (``ContactBinder/bind(giftCardOrder:to:)``); nil before
+    /// the order has one.
+    public var orderBinding: ContactBinding?
 
     public init(
         ref: String, orderId: String?, productId: String, productTitle: String, typeId: String, typeName: String,

@@ -16,8 +16,8 @@ public protocol GiftCardRepository: Sendable {
     /// Stores `order` in `status` (`PLACING` before the upstream is asked, `HANDLING` for one already
     /// placed, with its `orderId`), first check at `nextCheckAt`, unless its ref is known.
     func insert(
-        _ order: NewGiftCardOrder, status: OrderStatus, orderId: String?, nextCheckAt: Int64, now: Int64,
-        in transaction: Transaction
+        _ order: NewGiftCardOrder, status: OrderStatus, orderId: String?, binding: ContactBinding?, nextCheckAt: Int64,
+        now: Int64, in transaction: Transaction
     ) async throws -> GiftCardInsertOutcome
     func find(ref: String) async throws -> GiftCardOrder?
     func find(orderId: String) async throws -> GiftCardOrder?
@@ -25,8 +25,12 @@ public protocol GiftCardRepository: Sendable {
     func knownOrderIds(_ orderIds: [String]) async throws -> Set<String>
     /// `PLACING` or `UNCERTAIN` becomes `HANDLING` with the upstream's id; false when the order had
     /// left those states or another order holds the id.
-    func recordPlaced(ref: String, orderId: String, nextCheckAt: Int64, now: Int64, in transaction: Transaction)
-        async throws -> Bool
+    func recordPlaced(
+        ref: String, orderId: String, binding: ContactBinding, nextCheckAt: Int64, now: Int64,
+        in transaction: Transaction
+    ) async throws -> Bool
+    /// Replaces the binding of an order's `orderId` (a key rotation); only if it is still `expected`.
+    func rebind(ref: String, expected: ContactBinding, with binding: ContactBinding) async throws -> Bool
     /// Marks when the unanswered `placeOrder` was sent, and the next look at the upstream's list.
     func recordPlaceAttempt(ref: String, at: Int64, nextCheckAt: Int64, in transaction: Transaction) async throws
     /// `PLACING` becomes `NOT_PLACED` (no candidates) or `UNCERTAIN` (with them); false when it had left

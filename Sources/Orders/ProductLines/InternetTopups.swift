@@ -3,7 +3,7 @@ import Messaging
 
 /// Algérie Télécom internet recharge cards (ADSL and 4G), placed with `/v3/internet/send` and followed
 /// with `check-id` and `list` (``InternetUpstream``, ``Tracker``): one card code per order.
-public struct InternetTopups: ProductLine {
+public struct InternetTopups: SingleCodeLine {
     public init() {}
 
     public var id: ProductLineID { .internet }
