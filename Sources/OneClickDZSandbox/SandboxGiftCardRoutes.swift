@@ -57,21 +57,13 @@ struct SandboxGiftCardRoutes {
             return SandboxReply.ok(await describe(order))
         }
         group.get("gift-cards/list") { request, _ in
-            let query = request.uri.queryParameters
-            let page = max(1, query.get("page").flatMap { Int($0) } ?? 1)
-            let size = min(100, max(1, query.get("pageSize").flatMap { Int($0) } ?? 20))
-            var bounds: [Date?] = []
-            for name in ["from", "to"] {
-                guard let raw = query.get(name) else {
-                    bounds.append(nil)
-                    continue
-                }
-                guard let date = SandboxRoutes.date(String(raw)) else {
-                    return SandboxReply.error(.badRequest, "ERR_VALIDATION", "\(name) must be an ISO 8601 date")
-                }
-                bounds.append(date)
+            let list: SandboxRoutes.ListQuery
+            switch SandboxRoutes.listQuery(request) {
+            case .success(let value): list = value
+            case .failure(let bad): return bad.reply
             }
-            let (orders, total) = await giftCards.page(page, size: size, from: bounds[0], to: bounds[1])
+            let (page, size) = (list.page, list.size)
+            let (orders, total) = await giftCards.page(page, size: size, from: list.from, to: list.to)
             var items: [[String: Any]] = []
             for order in orders { items.append(await describe(order)) }
             return SandboxReply.ok([

@@ -63,21 +63,13 @@ struct SandboxRoutes {
             return SandboxReply.ok(await describe(topup))
         }
         group.get("internet/list") { request, _ in
-            let query = request.uri.queryParameters
-            let page = max(1, query.get("page").flatMap { Int($0) } ?? 1)
-            let size = min(100, max(1, query.get("pageSize").flatMap { Int($0) } ?? 20))
-            var bounds: [Date?] = []
-            for name in ["from", "to"] {
-                guard let raw = query.get(name) else {
-                    bounds.append(nil)
-                    continue
-                }
-                guard let date = Self.date(String(raw)) else {
-                    return SandboxReply.error(.badRequest, "ERR_VALIDATION", "\(name) must be an ISO 8601 date")
-                }
-                bounds.append(date)
+            let list: ListQuery
+            switch Self.listQuery(request) {
+            case .success(let value): list = value
+            case .failure(let bad): return bad.reply
             }
-            let (items, total) = await state.page(page, size: size, from: bounds[0], to: bounds[1])
+            let (page, size) = (list.page, list.size)
+            let (items, total) = await state.page(page, size: size, from: list.from, to: list.to)
             let omitted = await state.listOmits
             var described: [[String: Any]] = []
             for item in items {
@@ -97,6 +89,38 @@ struct SandboxRoutes {
     }
 
     /// ISO 8601 with or without fractional seconds.
+    /// The paging and window of a list call (`page`, `pageSize` 1 to 100, `from`, `to` in ISO 8601).
+    struct ListQuery {
+        let page, size: Int
+        let from, to: Date?
+    }
+
+    struct BadListField: Error {
+        let name: String
+
+        var reply: Response {
+            SandboxReply.error(.badRequest, "ERR_VALIDATION", "\(name) must be an ISO 8601 date")
+        }
+    }
+
+    static func listQuery(_ request: Request) -> Result<ListQuery, BadListField> {
+        let query = request.uri.queryParameters
+        var bounds: [Date?] = []
+        for name in ["from", "to"] {
+            guard let raw = query.get(name) else {
+                bounds.append(nil)
+                continue
+            }
+            guard let date = date(String(raw)) else { return .failure(BadListField(name: name)) }
+            bounds.append(date)
+        }
+        return .success(
+            ListQuery(
+                page: max(1, query.get("page").flatMap { Int($0) } ?? 1),
+                size: min(100, max(1, query.get("pageSize").flatMap { Int($0) } ?? 20)), from: bounds[0],
+                to: bounds[1]))
+    }
+
     static func date(_ text: String) -> Date? {
         if let date = try? Date(text, strategy: .iso8601) { return date }
         return try? Date(

@@ -75,7 +75,10 @@ def place(port, n, quantity, run_id):
             if i is None:
                 conn.close()
                 return
-            body = json.dumps({"productId": "psn-dz", "typeId": "psn-1000", "quantity": quantity, "ref": refs[i],
+            # Spread over the sandbox's stock (50 PSN 1000, 40 Google Play 500, 10 Google Play 1000 a run).
+            product, type_id = (("psn-dz", "psn-1000") if i % 10 < 5 else ("google-play", "gp-500") if i % 10 < 9
+                                else ("google-play", "gp-1000"))
+            body = json.dumps({"productId": product, "typeId": type_id, "quantity": quantity, "ref": refs[i],
                                "userId": f"u{i}", "email": f"b{i}@shop.dz"})
             try:
                 conn.request("POST", "/v1/gift-card-orders", body=body, headers=headers)

@@ -2,7 +2,7 @@
 /// cell carries its column's name (`data-label`) for phone width; no code, serial or card is in any.
 extension ConsolePages {
     static let giftCards = """
-        <h1>{{t_giftCards}}</h1>{{^enabled}}<p class="warn">{{t_gcOff}}</p>{{/enabled}}
+        <h1>{{t_giftCards}}</h1><p><a id="catalogue" href="/console/gift-cards/catalog">{{t_gcCatLink}}</a></p>{{^enabled}}<p class="warn">{{t_gcOff}}</p>{{/enabled}}
         <form method="get" action="/console/gift-cards"><label for="q">{{t_search}}</label>
         <input id="q" name="q" value="{{q}}" placeholder="{{t_gcSearchHint}}" dir="auto">
         <label for="status">{{t_status}}</label><select id="status" name="status"><option value="">{{t_any}}</option>

@@ -246,7 +246,7 @@ enum ConsolePages {
     /// The layout, and one template per page, rendered into the layout.
     enum Template: CaseIterable {
         case layout, login, overview, orders, order, reconciliation, webhooks, health, buyer, send, refusal
-        case giftCards, giftCard
+        case giftCards, giftCard, giftCardCatalogue, giftCardProduct
 
         var text: String {
             switch self {
@@ -263,6 +263,8 @@ enum ConsolePages {
             case .refusal: ConsolePages.refusal
             case .giftCards: ConsolePages.giftCards
             case .giftCard: ConsolePages.giftCard
+            case .giftCardCatalogue: ConsolePages.giftCardCatalogue
+            case .giftCardProduct: ConsolePages.giftCardProduct
             }
         }
     }

@@ -36,6 +36,9 @@ struct ConsoleRoutes {
             support: support, domain: domain, giftCards: surface.giftCards, correction: surface.correction,
             availableChannels: surface.availableChannels
         ).addRoutes(to: group)
+        ConsoleGiftCardCatalogueController(
+            support: support, domain: domain, giftCards: surface.giftCards, availableChannels: surface.availableChannels
+        ).addRoutes(to: group)
         ConsoleFindingController(
             support: support, domain: domain,
             bulk: BulkActions(context: domain, resender: Resender(context: domain), webhooks: surface.webhookRetry)

@@ -79,6 +79,9 @@ enum RouteRoles {
         Route(.post, "/console/gift-cards/{ref}/check"): .support,
         Route(.post, "/console/gift-cards/{ref}/contact"): .support,
         Route(.post, "/console/gift-cards/{ref}/settle"): .owner,
+        Route(.get, "/console/gift-cards/catalog"): .viewer,
+        Route(.get, "/console/gift-cards/catalog/{productId}"): .viewer,
+        Route(.post, "/console/gift-cards/catalog/{productId}"): .owner,
     ]
 
     /// The role `method` on the matched `endpoint` needs; `owner` for a route the tables do not list.

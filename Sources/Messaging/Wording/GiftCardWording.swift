@@ -98,29 +98,10 @@ enum GiftCardLayout {
     }
 
     static func cards(lang: String, dir: String, words: Words) -> String {
-        let align = dir == "rtl" ? "right" : "left"
-        let cell = "padding:6px 0;font-size:14px;color:#1f2933;border-bottom:1px solid #e4e7eb"
-        let label = "padding:6px 0;font-size:14px;color:#52606d;border-bottom:1px solid #e4e7eb;width:45%"
-        func row(_ name: String, _ value: String) -> String {
-            "<tr><td class=\"muted\" style=\"\(label)\">\(name)</td><td class=\"text\" style=\"\(cell)\">"
-                + "<bdi dir=\"ltr\">\(value)</bdi></td></tr>"
-        }
+        // Every value of the facts table reads left to right (a ref, a product name, a type name).
+        func row(_ name: String, _ value: String) -> String { EmailLayout.row(name, value, ltr: true) }
         return """
-            <!DOCTYPE html>
-            <html lang="\(lang)" dir="\(dir)"><head><meta charset="utf-8">\
-            <meta name="viewport" content="width=device-width, initial-scale=1">\
-            <meta name="color-scheme" content="light dark"><meta name="supported-color-schemes" content="light dark">\
-            <title>{{shopOrService}}</title>\
-            <style>@media (prefers-color-scheme: dark){.page{background:#111827!important}.card{background:#1f2933!important}\
-            .text{color:#f5f7fa!important}.muted{color:#cbd2d9!important}.code{background:#111827!important;color:#ffffff!important}}</style>\
-            </head>
-            <body class="page" style="margin:0;padding:0;background:#f0f4f8">
-            <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f0f4f8" class="page"><tr><td align="center" style="padding:24px 12px">
-            <table role="presentation" dir="\(dir)" cellpadding="0" cellspacing="0" class="card" style="width:100%;max-width:600px;background:#ffffff;border-radius:12px;font-family:Arial,Helvetica,sans-serif;text-align:\(align)">
-            <tr><td style="padding:24px 24px 8px 24px">\
-            {{#logo}}<img src="{{logo}}" alt="" height="40" style="display:block;height:40px;border:0;margin-bottom:8px">{{/logo}}\
-            {{#shop}}<p class="text" style="margin:0;font-size:18px;font-weight:bold;color:#1f2933">{{shop}}</p>{{/shop}}\
-            <h1 class="text" style="margin:8px 0 0 0;font-size:20px;line-height:1.3;color:#1f2933">\(words.heading)</h1></td></tr>
+            \(EmailLayout.opening(lang: lang, dir: dir, heading: words.heading))
             <tr><td style="padding:8px 24px"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse">\
             \(row(words.order, "{{ref}}"))\(row(words.product, "{{title}}"))\(row(words.type, "{{typeName}}"))\
             \(row(words.quantity, "{{quantity}}"))\

@@ -35,7 +35,21 @@ public actor GiftCardCatalogue {
         return fresh
     }
 
-    /// Forgets a product's stock after an order took some of it.
+    /// Takes what an order placed out of the cached stock, so the next placement in a burst is checked
+    /// against what is left without asking the upstream again (the cache still expires as usual).
+    public func took(_ quantity: Int, of typeId: String, in productId: String) {
+        guard let cached = products[productId] else { return }
+        let types = cached.value.types.map { type in
+            type.id == typeId
+                ? GiftCardType(id: type.id, name: type.name, price: type.price, stock: max(0, type.stock - quantity))
+                : type
+        }
+        products[productId] = (
+            GiftCardProduct(productId: cached.value.productId, title: cached.value.title, types: types), cached.at
+        )
+    }
+
+    /// Forgets a product's stock, after the upstream said it was out of what the cache showed.
     public func invalidate(_ productId: String) {
         products[productId] = nil
     }

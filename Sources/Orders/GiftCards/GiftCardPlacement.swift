@@ -118,7 +118,7 @@ public struct GiftCardPlacement: Sendable {
         case .success(let orderId):
             metrics.placement("placed")
             await account?.spent(cost)
-            await catalogue.invalidate(details.productId)
+            await catalogue.took(details.quantity, of: details.typeId, in: details.productId)
             let now = context.time.now()
             let binding = binder.bind(giftCardOrder: order, to: orderId)
             try await repositories.transaction { [trail = context.trail, schedule] transaction in
@@ -143,6 +143,7 @@ public struct GiftCardPlacement: Sendable {
             }
         case .failure(let error):
             metrics.placement("refused")
+            if error.isOutOfStock { await catalogue.invalidate(details.productId) }
             logger.info("upstream refused a gift-card order", metadata: ["ref": "\(details.ref)", "error": "\(error)"])
             let now = context.time.now()
             try await repositories.transaction { [trail = context.trail] transaction in
