@@ -3,6 +3,7 @@ import BitaqaCore
 import CardVault
 import Foundation
 import Logging
+import Metrics
 import Orders
 import OrdersDoubles
 import Testing
@@ -185,10 +186,16 @@ struct GiftCardOrderTests {
         let requester = MerchantOrders.Requester(
             actor: "staff:amina", requestID: nil, clientRequestID: nil, session: nil, limited: false)
         let contact = OrderRegistrar.Contact(
-            userId: UserID("user-1")!, email: "buyer@example.dz", phone: nil, locale: .fr, channels: [.email])
+            userId: UserID("user-1")!, email: "buyer@example.dz", phone: "0551234567", locale: .fr,
+            channels: [.email, .sms])
         await #expect(throws: PublicError.self) {
             try await shop.placement.register(
                 orderId: "not-a-candidate", ref: "shop-6", contact: contact, by: requester)
+        }
+        let stranger = OrderRegistrar.Contact(
+            userId: UserID("user-1")!, email: "thief@example.dz", phone: nil, locale: .fr, channels: [.email])
+        await #expect(throws: PublicError.self, "another contact under the ref is another request") {
+            try await shop.placement.register(orderId: second, ref: "shop-6", contact: stranger, by: requester)
         }
         let settled = try await shop.placement.register(orderId: second, ref: "shop-6", contact: contact, by: requester)
         #expect(settled.order.status == .handling && settled.order.details.orderId == second)
@@ -403,5 +410,60 @@ struct GiftCardInFlightTests {
         try await shop.track(times: 30)
         #expect(try await shop.repository.find(ref: "lost-1")?.status == .notPlaced)
         #expect(try await shop.repository.find(ref: "flying-2")?.details.orderId == flying)
+    }
+}
+
+@Suite("Gift-card orders: explicit checks")
+struct GiftCardCheckNowTests {
+    @Test("the API's checks are held to the cooldown, audited each time; a person's are not held")
+    func cooldown() async throws {
+        let shop = try GiftCardOrderTests.Shop()
+        let placed = try await shop.place("chk-1")
+        let giftCards = GiftCards(
+            context: shop.world.context, upstream: shop.upstream, vault: shop.world.vault, binder: shop.world.binder,
+            account: nil, maxQuantity: 10, schedule: GiftCardSchedule(), logger: Logger(label: "test"),
+            metrics: GiftCardMetrics(factory: NOOPMetricsHandler.instance))
+        func requester(limited: Bool) -> MerchantOrders.Requester {
+            MerchantOrders.Requester(
+                actor: limited ? "merchant" : "console", requestID: nil, clientRequestID: nil, session: nil,
+                limited: limited)
+        }
+        _ = try await giftCards.checkNow("chk-1", by: requester(limited: true), context: shop.world.context)
+        await #expect(throws: OnDemandCheck.TooSoon.self) {
+            try await giftCards.checkNow("chk-1", by: requester(limited: true), context: shop.world.context)
+        }
+        _ = try await giftCards.checkNow("chk-1", by: requester(limited: false), context: shop.world.context)
+        shop.world.clock.advance(by: .seconds(5))
+        shop.upstream.settle(placed.order.details.orderId!, codes: [GiftCardOrderTests.codes[0]])
+        let checked = try await giftCards.checkNow("chk-1", by: requester(limited: true), context: shop.world.context)
+        #expect(checked.status == .partiallyFilled)
+        let requested = try await shop.kinds("chk-1").filter { $0 == "CHECK_REQUESTED" }
+        #expect(requested.count == 3)
+    }
+}
+
+@Suite("Gift-card orders: settling a PLACING order")
+struct GiftCardSettlePlacingTests {
+    @Test("a PLACING order is settled only with an upstream order of its product, type and quantity")
+    func matchOnly() async throws {
+        let shop = try GiftCardOrderTests.Shop()
+        shop.upstream.fail(.placeOrder, .refused(FakeGiftCardUpstream.unavailableError))
+        _ = try await shop.place("settle-1", quantity: 2)
+        let wrong = try await shop.upstream.placeOrder(productId: "psn-dz", typeId: "psn-1000", quantity: 1)
+        let right = try await shop.upstream.placeOrder(productId: "psn-dz", typeId: "psn-1000", quantity: 2)
+        let requester = MerchantOrders.Requester(
+            actor: "merchant", requestID: nil, clientRequestID: nil, session: nil, limited: false)
+        let contact = OrderRegistrar.Contact(
+            userId: UserID("user-1")!, email: "buyer@example.dz", phone: "0551234567", locale: .fr,
+            channels: [.email, .sms])
+        await #expect(throws: PublicError.self) {
+            try await shop.placement.register(orderId: wrong, ref: "settle-1", contact: contact, by: requester)
+        }
+        await #expect(throws: PublicError.self) {
+            try await shop.placement.register(orderId: "no-such", ref: "settle-1", contact: contact, by: requester)
+        }
+        let settled = try await shop.placement.register(
+            orderId: right, ref: "settle-1", contact: contact, by: requester)
+        #expect(settled.order.status == .handling && settled.order.details.orderId == right)
     }
 }

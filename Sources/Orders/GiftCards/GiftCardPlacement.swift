@@ -172,11 +172,18 @@ public struct GiftCardPlacement: Sendable {
         try Self.checkRef(ref)
         let repositories = context.repositories
         if let stored = try await repositories.giftCards.find(ref: ref) {
+            // A replay names the same buyer; other contacts under the same ref are another request.
+            guard Self.sameBuyer(stored.order, contact) else {
+                throw PublicError(.conflict, "this ref is registered for another buyer or other contacts")
+            }
             if stored.details.orderId == orderId { return Placed(order: stored, created: false) }
             guard stored.status == .uncertain || stored.status == .placing else { throw Self.refTaken }
-            guard stored.details.candidates.contains(where: { $0.orderId == orderId }) || stored.status == .placing
-            else {
-                throw PublicError(.conflict, "this orderId is not one of the order's candidates")
+            if stored.status == .uncertain {
+                guard stored.details.candidates.contains(where: { $0.orderId == orderId }) else {
+                    throw PublicError(.conflict, "this orderId is not one of the order's candidates")
+                }
+            } else {
+                try await requireMatch(orderId, of: stored.details)
             }
             return Placed(order: try await settle(stored, orderId: orderId, by: requester), created: false)
         }
@@ -285,6 +292,28 @@ public struct GiftCardPlacement: Sendable {
         new.fingerprint = Self.fingerprint(new, orderId: nil)
         guard new.fingerprint == stored.order.fingerprint else { throw Self.refTaken }
         return Placed(order: stored, created: false)
+    }
+
+    /// An order still `PLACING` is settled only with an upstream order of its product, type and
+    /// quantity: the merchant cannot attach another purchase to it by mistake.
+    private func requireMatch(_ orderId: String, of details: GiftCardDetails) async throws {
+        let state: GiftCardOrderState
+        do throws(UpstreamError) {
+            state = try await upstream.checkOrder(orderId)
+        } catch {
+            if error.isNotFound { throw PublicError(.orderNotFound, "OneClickDz has no gift-card order \(orderId)") }
+            throw PublicError(upstream: error)
+        }
+        guard state.productId == details.productId, state.typeId == details.typeId,
+            state.quantity == details.quantity
+        else {
+            throw PublicError(.conflict, "this orderId is for another product, type or quantity than the order")
+        }
+    }
+
+    static func sameBuyer(_ order: OrderRecord, _ contact: OrderRegistrar.Contact) -> Bool {
+        order.userId == contact.userId && order.email == contact.email && order.phone == contact.phone
+            && order.locale == contact.locale && Set(order.channels) == Set(contact.channels)
     }
 
     static let refTaken = PublicError(.duplicatedRef, "this ref names another order; use a new ref")

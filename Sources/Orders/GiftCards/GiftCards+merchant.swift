@@ -27,6 +27,14 @@ extension GiftCards {
     {
         let order = try await find(ref, context: context)
         let now = context.time.now()
+        // The API's scripts are held to the top-ups' cooldown: a loop of checks cannot spend the upstream
+        // budget every order's tracking shares. A person at the console or the command line is not.
+        if requester.limited, let last = order.order.lastCheckedAt {
+            let cooldown = OnDemandCheck.minimumCooldown.inMilliseconds
+            if now - last < cooldown {
+                throw OnDemandCheck.TooSoon(retryAfter: Int((cooldown - (now - last) + 999) / 1_000))
+            }
+        }
         _ = try await context.trail.append(
             AuditEvent(
                 .checkRequested, topupId: order.key, actor: requester.actor, requestID: requester.requestID,
