@@ -31,7 +31,8 @@ public struct MemoryWebhookRepository: WebhookRepository {
             tables.orders[topupId.rawValue].map { row in
                 WebhookOrderFacts(
                     ref: row.record.topupRef, userId: row.record.userId.rawValue, product: row.record.productLine,
-                    orderId: row.record.topupRef.flatMap { tables.giftCardOrders[$0]?.orderId })
+                    orderId: row.record.topupRef.flatMap { tables.giftCardOrders[$0]?.orderId },
+                    status: row.record.status)
             }
         }
     }

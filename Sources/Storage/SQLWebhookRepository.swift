@@ -26,7 +26,7 @@ public struct SQLWebhookRepository: WebhookRepository {
         guard
             let row = try await transaction.sql.raw(
                 """
-                SELECT o.topup_ref, o.user_id, o.product_line, g.order_id FROM orders o
+                SELECT o.topup_ref, o.user_id, o.product_line, o.status, g.order_id FROM orders o
                 LEFT JOIN gift_card_orders g ON g.order_key = o.topup_id
                 WHERE o.topup_id = \(bind: topupId.rawValue)
                 """
@@ -38,7 +38,7 @@ public struct SQLWebhookRepository: WebhookRepository {
         return WebhookOrderFacts(
             ref: try optional("topup_ref"), userId: try row.decode(column: "user_id", as: String.self),
             product: ProductLineID(rawValue: try row.decode(column: "product_line", as: String.self)),
-            orderId: try optional("order_id"))
+            orderId: try optional("order_id"), status: try optional("status").flatMap(OrderStatus.init(rawValue:)))
     }
 
     public func message(_ id: String) async throws -> WebhookMessageRecord? {

@@ -467,3 +467,26 @@ struct GiftCardSettlePlacingTests {
         #expect(settled.order.status == .handling && settled.order.details.orderId == right)
     }
 }
+
+@Suite("Gift-card orders: stuck")
+struct GiftCardStuckTests {
+    @Test("a gift-card order HANDLING past ten minutes is order.stuck named by its ref and orderId")
+    func stuck() async throws {
+        let shop = try GiftCardOrderTests.Shop()
+        let placed = try await shop.place("stuck-1")
+        let watcher = StuckOrderWatcher(
+            context: shop.world.context, outbox: shop.world.outbox, interval: .seconds(60),
+            handlingAfter: .seconds(600), queuedAfter: .seconds(3_600), logger: shop.world.log.logger())
+        shop.world.clock.advance(by: .seconds(601))
+        #expect(try await watcher.scan() == 1)
+        let message = try #require(
+            try await shop.world.context.repositories.webhooks.messages(state: nil, limit: 10, after: nil).first {
+                $0.type == "order.stuck"
+            })
+        let data = try #require(
+            (try JSONSerialization.jsonObject(with: Data(message.body.utf8)) as? [String: Any])?["data"]
+                as? [String: Any])
+        #expect(data["ref"] as? String == "stuck-1" && data["orderId"] as? String == placed.order.details.orderId)
+        #expect(data["product"] as? String == "gift-card" && data["topupId"] == nil)
+    }
+}

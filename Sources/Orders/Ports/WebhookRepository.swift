@@ -93,11 +93,14 @@ public struct WebhookOrderFacts: Sendable, Equatable {
     public let userId: String
     public let product: ProductLineID
     public let orderId: String?
+    /// The order's status as it is stored, which a delivery's webhook reports.
+    public let status: OrderStatus?
 
-    public init(ref: String?, userId: String, product: ProductLineID, orderId: String?) {
+    public init(ref: String?, userId: String, product: ProductLineID, orderId: String?, status: OrderStatus? = nil) {
         self.ref = ref
         self.userId = userId
         self.product = product
         self.orderId = orderId
+        self.status = status
     }
 }

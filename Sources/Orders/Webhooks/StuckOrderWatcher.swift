@@ -40,11 +40,24 @@ public struct StuckOrderWatcher: Service {
             limit: 200)
         var reported = 0
         for order in stuck {
-            let data: [String: String] = [
-                "topupId": order.topupId.rawValue, "topupRef": order.topupRef ?? "", "userId": order.userId.rawValue,
-                "status": order.status.rawValue, "since": Timestamp.iso8601(order.createdAt),
+            var data: [String: String] = [
+                "userId": order.userId.rawValue, "status": order.status.rawValue,
+                "since": Timestamp.iso8601(order.createdAt), "product": order.productLine.rawValue,
             ]
-            let marked = try await context.repositories.transaction { [outbox] transaction in
+            if order.productLine == .giftCard {
+                // Named as every gift-card webhook names its order: the shop's ref and the upstream's id.
+                data["ref"] = order.topupRef ?? ""
+                if let ref = order.topupRef,
+                    let orderId = try await context.repositories.giftCards.find(ref: ref)?
+                        .details.orderId
+                {
+                    data["orderId"] = orderId
+                }
+            } else {
+                data["topupId"] = order.topupId.rawValue
+                data["topupRef"] = order.topupRef ?? ""
+            }
+            let marked = try await context.repositories.transaction { [outbox, data] transaction in
                 guard try await webhooks.markStuckReported(order.topupId, now: now, in: transaction) else {
                     return false
                 }

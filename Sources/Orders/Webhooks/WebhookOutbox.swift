@@ -49,6 +49,8 @@ public struct WebhookOutbox: AuditListener {
             data["topupRef"] = facts.ref ?? NSNull()
         }
         if type == .deliveryDelivered || type == .deliveryFailed {
+            // A gift-card order's card message may carry part of an order: say which.
+            if facts.product == .giftCard, let stored = facts.status { data["status"] = stored.rawValue }
             data["channel"] = event.details["channel"]
             if let recipient = event.details["recipient"], !recipient.isEmpty { data["recipient"] = recipient }
             if let attempts = event.details["attempts"].flatMap(Int.init) { data["attempts"] = attempts }
