@@ -120,6 +120,8 @@ def form_pattern(action):
     path = urllib.parse.urlsplit(action).path
     path = re.sub(r"/console/orders/[^/]+/", "/console/orders/{id}/", path)
     path = re.sub(r"/console/webhooks/[^/]+/retry", "/console/webhooks/{id}/retry", path)
+    path = re.sub(r"^/console/gift-cards/catalog/[^/]+$", "/console/gift-cards/catalog/{productId}", path)
+    path = re.sub(r"^/console/gift-cards/(?!catalog$)([^/]+)/([a-z]+)$", r"/console/gift-cards/{ref}/\2", path)
     return re.sub(r"/console/staff/[^/]+/remove", "/console/staff/{name}/remove", path)
 
 
@@ -252,6 +254,26 @@ def send_forms():
     ]:
         driver.get(base + "/console/send")
         submit("form[action='/console/send'][method=post]", what, "en", True, allow, prepare)
+
+
+def gift_card_forms():
+    """The counter sale of a gift card: good values land on the new order's page; bad ones come back as
+    the form with the reason, in the console."""
+    page = base + "/console/gift-cards/catalog/psn-dz"
+    form = "form[action='/console/gift-cards/catalog/psn-dz'][method=post]"
+    driver.get(page)
+    s = submit(form, "gift-card sale good", "en", False, (200,),
+               setter(quantity="1", userId="crawl-gift", email="gift@shop.dz"))
+    if "/console/gift-cards/" not in s["url"] or "/catalog" in s["url"]:
+        fail("gift-card sale good", f"did not land on the new order's page: {s['url']} {s['error']}")
+    for what, prepare, allow in [
+        ("gift-card sale no contact", setter(quantity="1", userId="crawl-gift", email="", phone=""), (200, 422)),
+        ("gift-card sale quantity 0", setter(quantity="0", userId="crawl-gift", email="gift@shop.dz"), (200, 422)),
+        ("gift-card sale bad email", setter(quantity="1", userId="crawl-gift", email="not-an-email"), (200, 422)),
+        ("gift-card sale wrong CSRF", setter(csrf="forged"), (403,)),
+    ]:
+        driver.get(page)
+        submit(form, what, "en", True, allow, prepare)
 
 
 def list_forms():
@@ -463,6 +485,7 @@ try:
     driver.get(base + "/console?lang=en")
     order_forms()
     send_forms()
+    gift_card_forms()
     list_forms()
     remaining_forms()
     result["formsSeen"] = sorted(f"{m.upper()} {p}" for (m, p) in forms_seen)
