@@ -104,6 +104,7 @@ let package = Package(
             dependencies: [
                 "BitaqaCore",
                 "Audit",
+                "CardVault",
                 "Orders",
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),

@@ -25,6 +25,8 @@ public enum AuditKind: String, Sendable, Codable, CaseIterable {
     case staffRemoved = "STAFF_REMOVED"
     case delayNoticeQueued = "DELAY_NOTICE_QUEUED"
     case noteAdded = "NOTE_ADDED"
+    case buyerExported = "BUYER_EXPORTED"
+    case contactsErased = "CONTACTS_ERASED"
 }
 
 /// One event to append. `details` are short, non-secret facts (a key id, a channel, a count); the card

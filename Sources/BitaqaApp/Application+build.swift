@@ -134,7 +134,7 @@ private func assembleApplication(
             // After the tracker, so it stops first: a check it runs uses the tracker's lease and store.
             app.backgroundChecks,
         ]
-            + delayNoticeServices(app, logger: logger)
+            + delayNoticeServices(app, logger: logger) + contactServices(app, logger: logger)
             + webhookServices(app, resources: resources, logger: logger)
             + alertServices(app, email: channels[.email], logger: logger),
         resources: resources, logger: logger
@@ -200,6 +200,18 @@ func alertServices(_ app: Composition, email: (any MessageChannel)?, logger: Log
 func delayNoticeServices(_ app: Composition, logger: Logger) -> [any Service] {
     guard let after = app.configuration.pipeline.delayNoticeAfter else { return [] }
     return [DelayNotices(context: app.domain, after: after, interval: min(.seconds(60), after / 4), logger: logger)]
+}
+
+/// The contacts' retention and sealing: every minute, or more often when the retention itself is shorter
+/// (tests set a fraction of a day).
+func contactServices(_ app: Composition, logger: Logger) -> [any Service] {
+    let retention = app.configuration.pipeline.contactRetention
+    return [
+        ContactRetention(
+            context: app.domain, binder: app.binder, retention: retention,
+            interval: max(.milliseconds(500), min(.seconds(60), retention / 4)), metrics: app.contactMetrics,
+            logger: logger)
+    ]
 }
 
 /// The low-balance report, when there is a threshold and an outbox to report into.

@@ -1,4 +1,5 @@
 import BitaqaCore
+import CardVault
 import Foundation
 import Logging
 import SQLKit
@@ -65,12 +66,14 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertibl
     /// Opens a fresh, migrated store of this kind, runs `body`, and removes everything afterwards.
     public func withStore<T: Sendable>(
         migrated: Bool = true,
+        contacts: ContactSeal? = nil,
         _ body: (Store, DatabaseLocation) async throws -> T
     ) async throws -> T {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let (location, drop) = try await makeLocation(in: directory)
-        let store = try await Store.open(location, logger: Self.quietLogger, maxPostgresConnectionsPerLoop: 2)
+        let store = try await Store.open(
+            location, logger: Self.quietLogger, maxPostgresConnectionsPerLoop: 2, contacts: contacts)
         do {
             if migrated { try await Migrator(store: store, logger: Self.quietLogger).migrate() }
             let result = try await body(store, location)

@@ -43,7 +43,11 @@ public struct EmailChannel: MessageChannel {
         do {
             return try await client.send(email)
         } catch {
-            let reason = "SMTP " + (error.replyCode.map { "\($0) " } ?? "") + (error.serverText ?? "\(error.kind)")
+            // Servers often quote the refused address; the reason is stored and shown, so it names it masked.
+            let reason = ("SMTP " + (error.replyCode.map { "\($0) " } ?? "") + (error.serverText ?? "\(error.kind)"))
+                .replacingOccurrences(
+                    of: message.recipient, with: ContactRules.masked(message.recipient, channel: .email),
+                    options: .caseInsensitive)
             throw error.isPermanent ? .permanent(reason) : .temporary(reason)
         }
     }

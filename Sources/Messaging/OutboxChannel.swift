@@ -6,6 +6,8 @@ import SMTP
 /// email as the `.eml` the SMTP client would send, an SMS as `.txt`.
 ///
 /// It exists so that `swift run bitaqa serve` delivers with no mail or SMS account. Production refuses it.
+/// The files name their recipient masked (`b***r@shop.dz`, `+21355*****67`): a buyer's contact is
+/// personal data and lives sealed in the database only, so the data directory holds none in clear.
 public struct OutboxChannel: MessageChannel {
     public let directory: String
     let from: Mailbox
@@ -26,7 +28,7 @@ public struct OutboxChannel: MessageChannel {
             if message.channel == .email {
                 let email = Email(
                     from: Mailbox(address: from.address, name: message.senderName ?? from.name),
-                    to: [Mailbox(address: message.recipient)], subject: message.subject, text: message.text,
+                    to: [Mailbox(address: ContactRules.masked(message.recipient, channel: .email))], subject: message.subject, text: message.text,
                     html: message.html, messageID: "<\(message.messageID)>"
                 )
                 do {
@@ -36,7 +38,7 @@ public struct OutboxChannel: MessageChannel {
                 }
             } else {
                 content = Array(
-                    "To: \(message.recipient)\nMessage-ID: <\(message.messageID)>\n\n\(message.text)\n".utf8)
+                    "To: \(ContactRules.masked(message.recipient, channel: .sms))\nMessage-ID: <\(message.messageID)>\n\n\(message.text)\n".utf8)
             }
             guard
                 FileManager.default.createFile(

@@ -128,6 +128,13 @@ public struct Deliverer: Service {
         guard let delivery = try await pipeline.delivery(id),
             let order = try await repositories.orders.find(delivery.topupId)
         else { return }
+        // A sealed contact that does not open for this order was copied from another one (or written
+        // without the key): nothing is sent, and the refusal is in the trail.
+        if order.unreadableContacts.contains(delivery.channel) {
+            return try await fail(
+                delivery, reason: "the order's sealed contact does not open for this order",
+                reasonClass: "contact_unreadable")
+        }
         let recipient = delivery.channel == .email ? order.email : order.phone
         guard let recipient else {
             return try await fail(

@@ -127,6 +127,48 @@ public struct MemoryOrderRepository: OrderRepository {
         }
     }
 
+    public func eraseContacts(
+        _ topupId: TopupID, expected: ContactBinding?, binding: ContactBinding, now: Int64,
+        in transaction: Transaction
+    ) async throws -> Bool {
+        try database.write(in: transaction) { tables in
+            guard var row = tables.orders[topupId.rawValue], row.record.contactBinding == expected else { return false }
+            row.record.email = nil
+            row.record.phone = nil
+            row.record.contactBinding = binding
+            row.record.contactsErasedAt = now
+            tables.orders[topupId.rawValue] = row
+            return true
+        }
+    }
+
+    public func contactsDue(statuses: [OrderStatus], unchangedSince before: Int64, limit: Int) async throws
+        -> [OrderRecord]
+    {
+        try database.read { tables in
+            let waiting = Set(
+                tables.deliveries.values.map(\.record).filter { $0.state == .pending || $0.state == .sending }
+                    .map(\.topupId))
+            return Array(
+                tables.orders.values.map(\.record)
+                    .filter {
+                        statuses.contains($0.status) && $0.updatedAt < before && ($0.email != nil || $0.phone != nil)
+                            && !waiting.contains($0.topupId)
+                    }
+                    .sorted { ($0.updatedAt, $0.topupId.rawValue) < ($1.updatedAt, $1.topupId.rawValue) }
+                    .prefix(max(0, limit)))
+        }
+    }
+
+    /// The memory doubles hold contacts as values, never sealed: nothing to seal.
+    public func sealContacts(after cursor: String?, limit: Int, in transaction: Transaction) async throws
+        -> ContactSealBatch
+    {
+        ContactSealBatch()
+    }
+
+    public func contactsToSeal() async throws -> Int { 0 }
+
     /// Channels as Storage keeps them (a comma-separated list in a fixed order): each once, email first.
     static func stored(_ channels: [DeliveryChannel]) -> [DeliveryChannel] {
         DeliveryChannel.allCases.filter(channels.contains)

@@ -1,4 +1,5 @@
 import BitaqaCore
+import CardVault
 import Foundation
 import Orders
 import SQLKit
@@ -7,10 +8,12 @@ extension OrderRecord {
     static let columns = """
         topup_id, topup_ref, user_id, card_type, number, value, email, phone, locale, channels, fingerprint, \
         status, sealed_card, card_key_id, transaction_number, processed_date, created_at, updated_at, \
-        next_check_at, check_count, contact_mac, contact_key_id, last_checked_at, tracked_since, product_line
+        next_check_at, check_count, contact_mac, contact_key_id, last_checked_at, tracked_since, product_line, \
+        sealed_email, sealed_phone, contacts_erased_at
         """
 
-    init(row: any SQLRow) throws {
+    /// - Parameter contacts: opens the sealed contacts (the store's ``Store/contacts``).
+    init(row: any SQLRow, contacts: ContactSeal?) throws {
         func required<T: Decodable>(_ column: String, _ type: T.Type) throws -> T {
             try row.decode(column: column, as: T.self)
         }
@@ -31,8 +34,11 @@ extension OrderRecord {
         self.cardType = try optional("card_type", String.self).flatMap(CardType.init(rawValue:))
         self.number = try optional("number", String.self)
         self.value = try optional("value", Int.self)
-        self.email = try optional("email", String.self)
-        self.phone = try optional("phone", String.self)
+        let held = try ContactColumns.read(row, orderKey: topupId.rawValue, userId: userId, seal: contacts)
+        self.email = held.email
+        self.phone = held.phone
+        self.unreadableContacts = held.unreadable
+        self.contactsErasedAt = try optional("contacts_erased_at", Int64.self)
         self.sealedCard = try optional("sealed_card", Data.self).map { Array($0) }
         self.cardKeyId = try optional("card_key_id", String.self)
         self.transactionNumber = try optional("transaction_number", String.self)

@@ -20,9 +20,8 @@ extension SQLOrderRepository {
             query =
                 query
                 + " AND (topup_id = \(bind: text) OR topup_ref = \(bind: text) OR number = \(bind: text)"
-                + " OR transaction_number = \(bind: text) OR user_id = \(bind: text)"
-                + " OR lower(email) = \(bind: text.lowercased())"
-                + " OR phone = \(bind: ContactRules.normalisedAlgerianPhone(text) ?? text))"
+                + " OR transaction_number = \(bind: text) OR user_id = \(bind: text) OR "
+                + ContactColumns.matching(text, seal: store.contacts) + ")"
         }
         if let delivery = search.delivery {
             let states = delivery == .pending ? [DeliveryState.pending, .sending] : [delivery]
@@ -38,7 +37,7 @@ extension SQLOrderRepository {
                 + " AND topup_id < \(bind: after.topupId)))"
         }
         query = query + " ORDER BY created_at DESC, topup_id DESC LIMIT \(bind: search.limit)"
-        return try await store.sql.raw(query).all().map(OrderRecord.init(row:))
+        return try await store.sql.raw(query).all().map { try OrderRecord(row: $0, contacts: store.contacts) }
     }
 }
 

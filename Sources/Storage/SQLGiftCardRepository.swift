@@ -18,21 +18,26 @@ public struct SQLGiftCardRepository: GiftCardRepository {
     ) async throws -> GiftCardInsertOutcome {
         guard let key = GiftCardKey.key(for: order.ref) else { return .conflict }
         let sql = transaction.sql
+        let contacts = try ContactColumns(
+            email: order.email, phone: order.phone, orderKey: key.rawValue, userId: order.userId, seal: store.contacts)
         let inserted = try await sql.raw(
             """
-            INSERT INTO orders (topup_id, topup_ref, user_id, email, phone, locale, channels, fingerprint, status,
-                created_at, updated_at, check_count, contact_mac, contact_key_id, product_line)
-            VALUES (\(bind: key.rawValue), \(bind: order.ref), \(bind: order.userId.rawValue), \(bind: order.email),
-                \(bind: order.phone), \(bind: order.locale.rawValue), \(bind: ChannelList.encode(order.channels)),
-                \(bind: order.fingerprint), \(bind: status.rawValue), \(bind: now), \(bind: now), 0,
-                \(bind: order.contactBinding?.mac), \(bind: order.contactBinding?.keyID),
-                \(bind: ProductLineID.giftCard.rawValue))
-            ON CONFLICT DO NOTHING
-            RETURNING topup_id
+            INSERT INTO orders (topup_id, topup_ref, user_id, \(unsafeRaw: ContactColumns.names), locale, channels,
+                fingerprint, status, created_at, updated_at, check_count, contact_mac, contact_key_id, product_line)
+            VALUES (\(bind: key.rawValue), \(bind: order.ref), \(bind: order.userId.rawValue),
             """
+                + contacts.values
+                + """
+                , \(bind: order.locale.rawValue), \(bind: ChannelList.encode(order.channels)),
+                    \(bind: order.fingerprint), \(bind: status.rawValue), \(bind: now), \(bind: now), 0,
+                    \(bind: order.contactBinding?.mac), \(bind: order.contactBinding?.keyID),
+                    \(bind: ProductLineID.giftCard.rawValue))
+                ON CONFLICT DO NOTHING
+                RETURNING topup_id
+                """
         ).all()
         if inserted.isEmpty {
-            guard let stored = try await Self.select(sql, where: "g.ref = \(bind: order.ref)") else { return .conflict }
+            guard let stored = try await select(sql, where: "g.ref = \(bind: order.ref)") else { return .conflict }
             return stored.order.fingerprint == order.fingerprint ? .existing(stored) : .conflict
         }
         try await sql.raw(
@@ -44,16 +49,16 @@ public struct SQLGiftCardRepository: GiftCardRepository {
                 \(bind: order.pricePerCard), \(bind: nextCheckAt), 0, \(bind: binding?.mac), \(bind: binding?.keyID))
             """
         ).run()
-        guard let stored = try await Self.select(sql, where: "g.ref = \(bind: order.ref)") else { return .conflict }
+        guard let stored = try await select(sql, where: "g.ref = \(bind: order.ref)") else { return .conflict }
         return .created(stored)
     }
 
     public func find(ref: String) async throws -> GiftCardOrder? {
-        try await Self.select(store.sql, where: "g.ref = \(bind: ref)")
+        try await select(store.sql, where: "g.ref = \(bind: ref)")
     }
 
     public func find(orderId: String) async throws -> GiftCardOrder? {
-        try await Self.select(store.sql, where: "g.order_id = \(bind: orderId)")
+        try await select(store.sql, where: "g.order_id = \(bind: orderId)")
     }
 
     public func knownOrderIds(_ orderIds: [String]) async throws -> Set<String> {
@@ -133,14 +138,14 @@ public struct SQLGiftCardRepository: GiftCardRepository {
     }
 
     public func due(now: Int64, limit: Int) async throws -> [GiftCardOrder] {
-        try await Self.selectAll(
+        try await selectAll(
             store.sql, where: "g.next_check_at IS NOT NULL AND g.next_check_at <= \(bind: now)",
             order: "g.next_check_at", limit: limit)
     }
 
     public func pending(limit: Int) async throws -> [GiftCardOrder] {
         let waiting = [OrderStatus.placing, .handling, .uncertain].map(\.rawValue)
-        return try await Self.selectAll(
+        return try await selectAll(
             store.sql, where: "o.status IN (\(binds: waiting))", order: "o.created_at", limit: limit)
     }
 
@@ -198,17 +203,16 @@ public struct SQLGiftCardRepository: GiftCardRepository {
         if let status = search.status { condition = condition + " AND o.status = \(bind: status.rawValue)" }
         if let userId = search.userId { condition = condition + " AND o.user_id = \(bind: userId.rawValue)" }
         if let text = search.text {
-            let phone = ContactRules.normalisedAlgerianPhone(text) ?? text
             condition =
-                condition
-                + " AND (g.ref = \(bind: text) OR g.order_id = \(bind: text) OR lower(o.email) = \(bind: text.lowercased()) OR o.phone = \(bind: phone))"
+                condition + " AND (g.ref = \(bind: text) OR g.order_id = \(bind: text) OR "
+                + ContactColumns.matching(text, seal: store.contacts, alias: "o.") + ")"
         }
         if let after = search.after {
             condition =
                 condition
                 + " AND (o.created_at < \(bind: after.createdAt) OR (o.created_at = \(bind: after.createdAt) AND g.ref < \(bind: after.ref)))"
         }
-        return try await Self.selectAll(
+        return try await selectAll(
             store.sql, where: condition, order: "o.created_at DESC, g.ref DESC", limit: search.limit)
     }
 
@@ -237,7 +241,7 @@ public struct SQLGiftCardRepository: GiftCardRepository {
         var found: [(order: GiftCardOrder, card: SealedGiftCard)] = []
         for row in rows {
             let ref = try row.decode(column: "ref", as: String.self)
-            guard let order = try await Self.select(transaction.sql, where: "g.ref = \(bind: ref)") else { continue }
+            guard let order = try await select(transaction.sql, where: "g.ref = \(bind: ref)") else { continue }
             found.append((order, try Self.card(row: row)))
         }
         return found
@@ -272,24 +276,24 @@ public struct SQLGiftCardRepository: GiftCardRepository {
         g.check_count AS gift_check_count, g.candidates, g.order_mac, g.order_mac_key_id
         """
 
-    static func select(_ sql: any SQLDatabase, where condition: SQLQueryString) async throws -> GiftCardOrder? {
+    func select(_ sql: any SQLDatabase, where condition: SQLQueryString) async throws -> GiftCardOrder? {
         try await selectAll(sql, where: condition, order: "g.ref", limit: 1).first
     }
 
-    static func selectAll(_ sql: any SQLDatabase, where condition: SQLQueryString, order: String, limit: Int)
+    func selectAll(_ sql: any SQLDatabase, where condition: SQLQueryString, order: String, limit: Int)
         async throws -> [GiftCardOrder]
     {
         let orderColumns = OrderRecord.columns.split(separator: ",").map {
             "o." + $0.trimmingCharacters(in: .whitespacesAndNewlines)
         }.joined(separator: ", ")
         let head: SQLQueryString =
-            "SELECT \(unsafeRaw: orderColumns), \(unsafeRaw: columns) FROM gift_card_orders g JOIN orders o ON o.topup_id = g.order_key WHERE "
+            "SELECT \(unsafeRaw: orderColumns), \(unsafeRaw: Self.columns) FROM gift_card_orders g JOIN orders o ON o.topup_id = g.order_key WHERE "
         let tail: SQLQueryString = " ORDER BY \(unsafeRaw: order) LIMIT \(bind: limit)"
         let query = head + condition + tail
-        return try await sql.raw(query).all().map(Self.order(row:))
+        return try await sql.raw(query).all().map(order(row:))
     }
 
-    static func order(row: any SQLRow) throws -> GiftCardOrder {
+    func order(row: any SQLRow) throws -> GiftCardOrder {
         func optional<T: Decodable>(_ column: String, _ type: T.Type) throws -> T? {
             try row.decodeNil(column: column) ? nil : row.decode(column: column, as: T.self)
         }
@@ -312,7 +316,7 @@ public struct SQLGiftCardRepository: GiftCardRepository {
             details.candidates =
                 (try? JSONDecoder().decode([GiftCardCandidate].self, from: Data(candidates.utf8))) ?? []
         }
-        return GiftCardOrder(order: try OrderRecord(row: row), details: details)
+        return GiftCardOrder(order: try OrderRecord(row: row, contacts: store.contacts), details: details)
     }
 
     static func card(row: any SQLRow) throws -> SealedGiftCard {

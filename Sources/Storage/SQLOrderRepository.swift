@@ -21,14 +21,20 @@ public struct SQLOrderRepository: OrderRepository {
         -> RegistrationOutcome
     {
         let sql = transaction.sql
+        let contacts = try ContactColumns(
+            email: order.email, phone: order.phone, orderKey: order.topupId.rawValue, userId: order.userId,
+            seal: store.contacts)
         let inserted = try await sql.raw(
             """
-            INSERT INTO orders (topup_id, topup_ref, user_id, card_type, number, value, email, phone, locale,
+            INSERT INTO orders (topup_id, topup_ref, user_id, card_type, number, value,
+                \(unsafeRaw: ContactColumns.names), locale,
                 channels, fingerprint, status, created_at, updated_at, next_check_at, check_count,
                 contact_mac, contact_key_id)
             VALUES (\(bind: order.topupId.rawValue), \(bind: order.topupRef), \(bind: order.userId.rawValue),
                 \(bind: order.cardType?.rawValue), \(bind: order.number), \(bind: order.value),
-                \(bind: order.email), \(bind: order.phone), \(bind: order.locale.rawValue),
+            """ + contacts.values
+                + """
+                , \(bind: order.locale.rawValue),
                 \(bind: ChannelList.encode(order.channels)), \(bind: order.fingerprint),
                 \(bind: OrderStatus.handling.rawValue), \(bind: now), \(bind: now), \(bind: firstCheckAt), 0,
                 \(bind: order.contactBinding?.mac), \(bind: order.contactBinding?.keyID))
@@ -36,14 +42,14 @@ public struct SQLOrderRepository: OrderRepository {
             RETURNING topup_id
             """
         ).all()
-        let stored = try await Self.select(sql, where: "topup_id = \(bind: order.topupId.rawValue)")
+        let stored = try await select(sql, where: "topup_id = \(bind: order.topupId.rawValue)")
         guard let stored else { return .refTaken }
         if !inserted.isEmpty { return .created(stored) }
         return stored.fingerprint == order.fingerprint ? .existing(stored) : .conflict(stored)
     }
 
     public func find(_ topupId: TopupID) async throws -> OrderRecord? {
-        try await Self.select(store.sql, where: "topup_id = \(bind: topupId.rawValue)")
+        try await select(store.sql, where: "topup_id = \(bind: topupId.rawValue)")
     }
 
     public func orders(createdFrom from: Int64, to: Int64) async throws -> [OrderRecord] {
@@ -52,7 +58,7 @@ public struct SQLOrderRepository: OrderRepository {
             SELECT \(unsafeRaw: OrderRecord.columns) FROM orders
             WHERE created_at >= \(bind: from) AND created_at <= \(bind: to) ORDER BY created_at
             """
-        ).all().map(OrderRecord.init(row:))
+        ).all().map { try OrderRecord(row: $0, contacts: store.contacts) }
     }
 
     public func deliveries(of topupIds: [TopupID]) async throws -> [TopupID: [DeliveryRecord]] {
@@ -81,13 +87,13 @@ public struct SQLOrderRepository: OrderRepository {
             }
             found += try await store.sql.raw(
                 "SELECT \(unsafeRaw: OrderRecord.columns) FROM orders WHERE topup_id IN (\(binds: slice))"
-            ).all().map(OrderRecord.init(row:))
+            ).all().map { try OrderRecord(row: $0, contacts: store.contacts) }
         }
         return found
     }
 
     public func find(_ topupId: TopupID, ownedBy userId: UserID) async throws -> OrderRecord? {
-        try await Self.select(
+        try await select(
             store.sql,
             where: "topup_id = \(bind: topupId.rawValue) AND user_id = \(bind: userId.rawValue)"
         )
@@ -99,7 +105,7 @@ public struct SQLOrderRepository: OrderRepository {
             SELECT \(unsafeRaw: OrderRecord.columns) FROM orders WHERE user_id = \(bind: userId.rawValue)
             ORDER BY created_at DESC LIMIT \(bind: limit)
             """
-        ).all().map(OrderRecord.init(row:))
+        ).all().map { try OrderRecord(row: $0, contacts: store.contacts) }
     }
 
     public func deliveries(of topupId: TopupID) async throws -> [DeliveryRecord] {
@@ -115,14 +121,20 @@ public struct SQLOrderRepository: OrderRepository {
         _ topupId: TopupID, email: String?, phone: String?, binding: ContactBinding, now: Int64,
         in transaction: Transaction
     ) async throws -> OrderRecord? {
+        guard let before = try await select(transaction.sql, where: "topup_id = \(bind: topupId.rawValue)") else {
+            return nil
+        }
+        let contacts = try ContactColumns(
+            email: email, phone: phone, orderKey: topupId.rawValue, userId: before.userId, seal: store.contacts)
         try await transaction.sql.raw(
-            """
-            UPDATE orders SET email = \(bind: email), phone = \(bind: phone), contact_mac = \(bind: binding.mac),
-                contact_key_id = \(bind: binding.keyID), updated_at = \(bind: now)
-            WHERE topup_id = \(bind: topupId.rawValue)
-            """
+            "UPDATE orders SET " + contacts.assignments
+                + """
+                , contact_mac = \(bind: binding.mac),
+                    contact_key_id = \(bind: binding.keyID), updated_at = \(bind: now)
+                WHERE topup_id = \(bind: topupId.rawValue)
+                """
         ).run()
-        return try await Self.select(transaction.sql, where: "topup_id = \(bind: topupId.rawValue)")
+        return try await select(transaction.sql, where: "topup_id = \(bind: topupId.rawValue)")
     }
 
     public func ordersNotBound(under keyID: String, after cursor: String?, limit: Int, in transaction: Transaction)
@@ -134,7 +146,7 @@ public struct SQLOrderRepository: OrderRepository {
             WHERE (contact_key_id IS NULL OR contact_key_id <> \(bind: keyID)) AND topup_id > \(bind: cursor ?? "")
             ORDER BY topup_id LIMIT \(bind: limit)
             """
-        ).all().map(OrderRecord.init(row:))
+        ).all().map { try OrderRecord(row: $0, contacts: store.contacts) }
     }
 
     public func rebind(
@@ -151,8 +163,8 @@ public struct SQLOrderRepository: OrderRepository {
         return !rows.isEmpty
     }
 
-    static func select(_ sql: any SQLDatabase, where condition: SQLQueryString) async throws -> OrderRecord? {
+    func select(_ sql: any SQLDatabase, where condition: SQLQueryString) async throws -> OrderRecord? {
         let query = SQLQueryString("SELECT \(unsafeRaw: OrderRecord.columns) FROM orders WHERE ") + condition
-        return try await sql.raw(query).first().map(OrderRecord.init(row:))
+        return try await sql.raw(query).first().map { try OrderRecord(row: $0, contacts: store.contacts) }
     }
 }

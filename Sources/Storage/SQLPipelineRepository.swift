@@ -111,7 +111,7 @@ public struct SQLPipelineRepository: PipelineRepository {
                 AND delay_noticed_at IS NULL
             ORDER BY queued_at LIMIT \(bind: limit)
             """
-        ).all().map(OrderRecord.init(row:))
+        ).all().map { try OrderRecord(row: $0, contacts: store.contacts) }
     }
 
     public func markDelayNoticed(_ topupId: TopupID, now: Int64, in transaction: Transaction) async throws -> Bool {

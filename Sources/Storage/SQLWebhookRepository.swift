@@ -98,7 +98,7 @@ public struct SQLWebhookRepository: WebhookRepository {
                 OR (status = \(bind: OrderStatus.queued.rawValue) AND created_at < \(bind: queuedBefore)))
             ORDER BY created_at LIMIT \(bind: limit)
             """
-        ).all().map(OrderRecord.init(row:))
+        ).all().map { try OrderRecord(row: $0, contacts: store.contacts) }
     }
 
     public func markStuckReported(_ topupId: TopupID, now: Int64, in transaction: Transaction) async throws -> Bool {

@@ -354,6 +354,24 @@ enum Schema {
                 "ALTER TABLE gift_card_orders ADD COLUMN order_mac_key_id TEXT",
             ]
         },
+        // Buyers' contacts sealed like cards, found by a keyed index, erased after their retention. The
+        // clear `email` and `phone` columns stay for rows written before, until `keys rotate` (or the
+        // server's contact upkeep) seals them.
+        Migration(version: 23, name: "sealed contacts") { kind in
+            let blob = kind == .postgres ? "BYTEA" : "BLOB"
+            return [
+                "ALTER TABLE orders ADD COLUMN sealed_email \(blob)",
+                "ALTER TABLE orders ADD COLUMN sealed_phone \(blob)",
+                "ALTER TABLE orders ADD COLUMN contact_seal_key_id TEXT",
+                "ALTER TABLE orders ADD COLUMN email_index TEXT",
+                "ALTER TABLE orders ADD COLUMN phone_index TEXT",
+                "ALTER TABLE orders ADD COLUMN contacts_erased_at BIGINT",
+                "CREATE INDEX orders_email_index ON orders (email_index)",
+                "CREATE INDEX orders_phone_index ON orders (phone_index)",
+                "CREATE INDEX orders_contacts_held ON orders (updated_at) WHERE \(ContactColumns.held)",
+                "CREATE INDEX orders_contacts_clear ON orders (topup_id) WHERE \(ContactColumns.inClear)",
+            ]
+        },
     ]
 
     /// Triggers that make the audit trail refuse updates and deletes at the database itself.

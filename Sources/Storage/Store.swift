@@ -1,4 +1,5 @@
 import BitaqaCore
+import CardVault
 import FluentKit
 import FluentPostgresDriver
 import FluentSQLiteDriver
@@ -23,6 +24,9 @@ public final class Store: Sendable {
 
     public let kind: Kind
     public let location: DatabaseLocation
+    /// Seals buyers' contacts in the order rows and makes their search index; nil only for a store a
+    /// test opens to write rows as a version before sealed contacts did (kept in clear).
+    public let contacts: ContactSeal?
     private let databases: Databases
     private let eventLoopGroup: any EventLoopGroup
     private let ownThreadPool: NIOThreadPool?
@@ -39,7 +43,8 @@ public final class Store: Sendable {
         _ location: DatabaseLocation,
         logger: Logger,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        maxPostgresConnectionsPerLoop: Int = 4
+        maxPostgresConnectionsPerLoop: Int = 4,
+        contacts: ContactSeal? = nil
     ) async throws -> Store {
         // SQLite runs each statement on a blocking thread, and a statement waiting for another
         // connection's write lock holds its thread for up to the busy timeout. A pool of our own with
@@ -89,7 +94,7 @@ public final class Store: Sendable {
         }
         let store = Store(
             kind: kind, location: location, databases: databases, group: eventLoopGroup,
-            threadPool: kind == .sqlite ? threadPool : nil, logger: databaseLogger
+            threadPool: kind == .sqlite ? threadPool : nil, logger: databaseLogger, contacts: contacts
         )
         do {
             try await store.configureConnections()
@@ -102,8 +107,9 @@ public final class Store: Sendable {
 
     private init(
         kind: Kind, location: DatabaseLocation, databases: Databases, group: any EventLoopGroup,
-        threadPool: NIOThreadPool?, logger: Logger
+        threadPool: NIOThreadPool?, logger: Logger, contacts: ContactSeal?
     ) {
+        self.contacts = contacts
         self.ownThreadPool = threadPool
         self.writers = kind == .sqlite ? WriterQueue() : nil
         self.kind = kind
@@ -197,6 +203,9 @@ public final class Store: Sendable {
                 let connection = try Self.sqlDatabase(database(id, on: eventLoop))
                 _ = try await connection.raw("PRAGMA busy_timeout = 5000").all()
                 _ = try await connection.raw("PRAGMA synchronous = NORMAL").all()
+                // An erased contact (and a contact in clear from before sealing) must not linger in
+                // freed pages of the file.
+                _ = try await connection.raw("PRAGMA secure_delete = ON").all()
             }
         }
     }

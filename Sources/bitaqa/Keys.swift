@@ -25,10 +25,12 @@ struct Keys: AsyncParsableCommand {
     /// `bitaqa keys rotate`: re-encrypts every card that is not under the active key.
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Re-encrypt every stored card under the active key (the first of BITAQA_ENCRYPTION_KEYS).",
+            abstract:
+                "Re-encrypt every stored card and buyer contact under the active key (the first of BITAQA_ENCRYPTION_KEYS).",
             discussion: """
                 Runs in batches, each in its own transaction: safe to interrupt and run again, and safe while \
-                `bitaqa serve` runs. Start `serve` with the new key first in BITAQA_ENCRYPTION_KEYS and the old \
+                `bitaqa serve` runs. Contacts stored in clear by a version before sealing are sealed and \
+                indexed too. Start `serve` with the new key first in BITAQA_ENCRYPTION_KEYS and the old \
                 ones after it, run this, and remove an old key only once it reports 0 cards under it.
                 """
         )
@@ -51,17 +53,31 @@ struct Keys: AsyncParsableCommand {
                 let counter = ProgressBox()
                 let report = try await KeyRotationTask.run(
                     configuration, batchSize: batchSize, logger: logger,
-                    started: { total, activeKeyID in
-                        FileHandle.standardError.write(
-                            Data("\(total) cards to re-encrypt under key \(activeKeyID)\n".utf8))
-                        counter.start(Progress(total: total, unit: "cards re-encrypted"))
+                    started: { part, total, activeKeyID in
+                        let what = part == .cards ? "cards to re-encrypt" : "orders' contacts to seal"
+                        FileHandle.standardError.write(Data("\(total) \(what) under key \(activeKeyID)\n".utf8))
+                        counter.start(
+                            Progress(total: total, unit: part == .cards ? "cards re-encrypted" : "contacts sealed"))
                     },
                     progress: { moved in counter.report(moved) }
                 )
-                print(Self.summary(report))
+                print(Self.summary(report.cards))
+                print(Self.summary(report.contacts, activeKeyID: report.cards.activeKeyID))
                 print("took \(Progress.format(seconds: elapsed.elapsed))")
-                if !report.unreadable.isEmpty { throw ExitCode(1) }
+                if !report.cards.unreadable.isEmpty || !report.contacts.unreadable.isEmpty { throw ExitCode(1) }
             }
+        }
+
+        static func summary(_ report: KeyRotator.ContactReport, activeKeyID: String) -> String {
+            var lines = [
+                "contacts sealed and indexed under key \(activeKeyID): \(report.sealed) orders; in clear or under other keys: \(report.remaining)"
+            ]
+            if !report.unreadable.isEmpty {
+                lines.append(
+                    "orders whose sealed contacts do not open (deliveries refused): \(report.unreadable.count)")
+                for order in report.unreadable.sorted() { lines.append("  \(order): contact_unreadable") }
+            }
+            return lines.joined(separator: "\n")
         }
 
         static func summary(_ report: KeyRotator.Report) -> String {

@@ -48,6 +48,9 @@ public struct Composition: Sendable {
     public let orders: MerchantOrders
     public let webhookRetry: WebhookRetry
     public let correction: ContactCorrection
+    /// A buyer's requests about their personal data: export and erasure.
+    public let buyers: BuyerData
+    public let contactMetrics: ContactMetrics
     /// The staff members and their tokens (`bitaqa staff`, the API, the console).
     public let staff: StaffDirectory
     public let checkpoints: CheckpointWriter
@@ -103,7 +106,8 @@ public struct Composition: Sendable {
         let loops = System.coreCount
         let store = try await Store.open(
             configuration.storage.database, logger: logger,
-            maxPostgresConnectionsPerLoop: max(1, (configuration.storage.poolSize + loops - 1) / loops))
+            maxPostgresConnectionsPerLoop: max(1, (configuration.storage.poolSize + loops - 1) / loops),
+            contacts: ContactSeal(ring: secrets.keyRing))
         resources.own("database") { await store.shutdown() }
         try await Migrator(store: store, logger: logger).migrate()
         let upstream = try Upstream.make(
@@ -124,6 +128,7 @@ public struct Composition: Sendable {
         let vault = CardVault(keyRing: ring)
         let binder = ContactBinder(ring: ring)
         let pipelineMetrics = PipelineMetrics(factory: metrics.factory)
+        let contactMetrics = ContactMetrics(factory: metrics.factory)
         let cardStored = WorkSignal()
         let pipeline = configuration.pipeline
         var limits = Tracker.Limits()
@@ -158,6 +163,8 @@ public struct Composition: Sendable {
                 onDemand: onDemand, resender: resender),
             webhookRetry: WebhookRetry(context: domain),
             correction: ContactCorrection(context: domain, binder: binder),
+            buyers: BuyerData(context: domain, binder: binder, metrics: contactMetrics),
+            contactMetrics: contactMetrics,
             staff: StaffDirectory(context: domain, ring: ring),
             checkpoints: CheckpointWriter(
                 trail: trail, keys: CheckpointKeys(ring: ring),

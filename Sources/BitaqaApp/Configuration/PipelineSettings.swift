@@ -1,3 +1,4 @@
+import BitaqaCore
 import Configuration
 import Orders
 
@@ -30,6 +31,8 @@ import Orders
 ///   other process takes back its claims (default 10; at least twice the heartbeat interval).
 /// - `BITAQA_DELAY_NOTICE_AFTER`: seconds an order may stay QUEUED before its buyer gets one "your card
 ///   is delayed" message (default 1800; 0 turns it off).
+/// - `BITAQA_CONTACT_RETENTION_DAYS`: days a buyer's email and phone are kept after the order is settled
+///   (default 180, decimals allowed), then erased.
 public struct PipelineSettings: Sendable {
     public var pollInterval: Duration
     public var queuedEarly: Duration
@@ -49,6 +52,7 @@ public struct PipelineSettings: Sendable {
     public var workerTimeout: Duration
     /// Nil: no delay notices.
     public var delayNoticeAfter: Duration?
+    public var contactRetention: Duration
 
     init(reader: ConfigReader) throws(ConfigurationError) {
         let root = SettingsReader(reader, scope: ["bitaqa"])
@@ -70,6 +74,9 @@ public struct PipelineSettings: Sendable {
         workerTimeout = try root.duration("worker.timeout", default: 10, range: 0.1...3_600)
         let delay = try root.duration("delay.notice.after", default: 1_800, range: 0...2_592_000)
         delayNoticeAfter = delay > .zero ? delay : nil
+        // Up to 10 years; tests set a fraction of a day.
+        let days = try root.double("contact.retention.days", default: 180, range: 0...3_650)
+        contactRetention = .seconds(decimal: days * 86_400)
         guard workerTimeout >= heartbeatInterval * 2 else {
             throw ConfigurationError("BITAQA_WORKER_TIMEOUT", "must be at least twice BITAQA_HEARTBEAT_INTERVAL")
         }

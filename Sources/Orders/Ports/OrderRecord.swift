@@ -80,6 +80,11 @@ public struct OrderRecord: Sendable, Equatable {
     public var contactBinding: ContactBinding?
     /// What the order bought: an internet top-up, or gift cards (whose details are a ``GiftCardOrder``'s).
     public var productLine: ProductLineID = .internet
+    /// Channels whose sealed contact does not open for this order (copied from another order, or under a
+    /// key no longer in the ring): nothing is sent there, and the refusal is audited.
+    public var unreadableContacts: [DeliveryChannel] = []
+    /// When the buyer's contacts were erased (on request or after their retention); nil while held.
+    public var contactsErasedAt: Int64?
 
     /// An order with the fields every stored order has; the rest start empty.
     public init(

@@ -59,4 +59,35 @@ public protocol OrderRepository: Sendable {
     func orders(createdFrom from: Int64, to: Int64) async throws -> [OrderRecord]
     /// The deliveries of these orders, by order.
     func deliveries(of topupIds: [TopupID]) async throws -> [TopupID: [DeliveryRecord]]
+    /// Erases an order's contacts in every form they are stored in and stores `binding` (the binding of no
+    /// contacts), only while its binding is still `expected`; whether it did.
+    func eraseContacts(
+        _ topupId: TopupID, expected: ContactBinding?, binding: ContactBinding, now: Int64,
+        in transaction: Transaction
+    ) async throws -> Bool
+    /// Orders in one of `statuses`, unchanged since `before`, that still hold a contact and have no
+    /// delivery waiting to be sent: oldest change first.
+    func contactsDue(statuses: [OrderStatus], unchangedSince before: Int64, limit: Int) async throws -> [OrderRecord]
+    /// Seals the contacts of up to `limit` orders after `cursor` that hold them in clear or sealed under a
+    /// key other than the active one (and indexes them under the active key).
+    func sealContacts(after cursor: String?, limit: Int, in transaction: Transaction) async throws
+        -> ContactSealBatch
+    /// How many orders hold contacts in clear or sealed under a key other than the active one.
+    func contactsToSeal() async throws -> Int
+}
+
+/// One batch of sealing contacts.
+public struct ContactSealBatch: Sendable, Equatable {
+    /// Orders whose contacts were sealed (or sealed again) under the active key.
+    public var sealed = 0
+    /// Orders whose sealed contacts did not open (moved, tampered, or under a key not in the ring).
+    public var unreadable: [TopupID] = []
+    /// The last order the batch looked at; nil when nothing was left.
+    public var last: String?
+
+    public init(sealed: Int = 0, unreadable: [TopupID] = [], last: String? = nil) {
+        self.sealed = sealed
+        self.unreadable = unreadable
+        self.last = last
+    }
 }

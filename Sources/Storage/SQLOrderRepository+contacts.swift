@@ -1,0 +1,102 @@
+import BitaqaCore
+import CardVault
+import Foundation
+import Orders
+import SQLKit
+
+extension SQLOrderRepository {
+    public func eraseContacts(
+        _ topupId: TopupID, expected: ContactBinding?, binding: ContactBinding, now: Int64,
+        in transaction: Transaction
+    ) async throws -> Bool {
+        let guardClause: SQLQueryString =
+            expected.map { "contact_mac = \(bind: $0.mac) AND contact_key_id = \(bind: $0.keyID)" }
+            ?? "contact_mac IS NULL"
+        let rows = try await transaction.sql.raw(
+            """
+            UPDATE orders SET email = NULL, phone = NULL, sealed_email = NULL, sealed_phone = NULL,
+                contact_seal_key_id = NULL, email_index = NULL, phone_index = NULL,
+                contact_mac = \(bind: binding.mac), contact_key_id = \(bind: binding.keyID),
+                contacts_erased_at = \(bind: now)
+            WHERE topup_id = \(bind: topupId.rawValue) AND
+            """ + guardClause + " RETURNING topup_id"
+        ).all()
+        return !rows.isEmpty
+    }
+
+    public func contactsDue(statuses: [OrderStatus], unchangedSince before: Int64, limit: Int) async throws
+        -> [OrderRecord]
+    {
+        guard !statuses.isEmpty else { return [] }
+        // The condition repeats the partial index `orders_contacts_held` word for word, so the planner uses it.
+        return try await store.sql.raw(
+            """
+            SELECT \(unsafeRaw: OrderRecord.columns) FROM orders o
+            WHERE \(unsafeRaw: ContactColumns.held) AND updated_at < \(bind: before)
+                AND status IN (\(binds: statuses.map { $0.rawValue as any Encodable & Sendable }))
+                AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.topup_id = o.topup_id
+                    AND d.state IN ('pending', 'sending'))
+            ORDER BY updated_at, topup_id LIMIT \(bind: limit)
+            """
+        ).all().map { try OrderRecord(row: $0, contacts: store.contacts) }
+    }
+
+    public func contactsToSeal() async throws -> Int {
+        guard let seal = store.contacts else { return 0 }
+        let row = try await store.sql.raw(
+            """
+            SELECT CAST(COUNT(*) AS BIGINT) AS n FROM orders
+            WHERE \(unsafeRaw: ContactColumns.inClear)
+                OR (contact_seal_key_id IS NOT NULL AND contact_seal_key_id <> \(bind: seal.activeKeyID))
+            """
+        ).first()
+        return try row?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    public func sealContacts(after cursor: String?, limit: Int, in transaction: Transaction) async throws
+        -> ContactSealBatch
+    {
+        guard let seal = store.contacts else { return ContactSealBatch() }
+        let rows = try await transaction.sql.raw(
+            """
+            SELECT topup_id, user_id, email, phone, sealed_email, sealed_phone, contact_seal_key_id FROM orders
+            WHERE topup_id > \(bind: cursor ?? "") AND (\(unsafeRaw: ContactColumns.inClear)
+                OR (contact_seal_key_id IS NOT NULL AND contact_seal_key_id <> \(bind: seal.activeKeyID)))
+            ORDER BY topup_id LIMIT \(bind: limit)
+            """
+        ).all()
+        var batch = ContactSealBatch()
+        for row in rows {
+            let key = try row.decode(column: "topup_id", as: String.self)
+            batch.last = key
+            guard let topupId = TopupID(key), let userId = UserID(try row.decode(column: "user_id", as: String.self))
+            else { continue }
+            let held = try ContactColumns.read(row, orderKey: key, userId: userId, seal: seal)
+            guard held.unreadable.isEmpty else {
+                batch.unreadable.append(topupId)
+                continue
+            }
+            let previousKey =
+                try row.decodeNil(column: "contact_seal_key_id")
+                ? "" : try row.decode(column: "contact_seal_key_id", as: String.self)
+            let columns = try ContactColumns(
+                email: held.email, phone: held.phone, orderKey: key, userId: userId, seal: seal)
+            // Guarded by what was read, so a correction made meanwhile is never overwritten.
+            let updated = try await transaction.sql.raw(
+                "UPDATE orders SET " + columns.assignments
+                    + """
+                     WHERE topup_id = \(bind: key) AND COALESCE(contact_seal_key_id, '') = \(bind: previousKey)
+                        AND COALESCE(email, '') = \(bind: try text(row, "email") ?? "")
+                        AND COALESCE(phone, '') = \(bind: try text(row, "phone") ?? "")
+                    RETURNING topup_id
+                    """
+            ).all()
+            if !updated.isEmpty { batch.sealed += 1 }
+        }
+        return batch
+    }
+
+    private func text(_ row: any SQLRow, _ column: String) throws -> String? {
+        try row.decodeNil(column: column) ? nil : row.decode(column: column, as: String.self)
+    }
+}
