@@ -116,7 +116,7 @@ private func assembleApplication(
                     webhooksConfigured: configuration.webhooks.settings != nil,
                     checkpointFile: CheckpointFile(path: configuration.audit.checkpointFile),
                     balanceAlertBelow: configuration.webhooks.balanceAlertBelow) : nil,
-            giftCards: app.giftCards))
+            buyers: app.buyers, giftCards: app.giftCards))
     // Stopped in reverse order once the HTTP server has stopped: the deliverer and tracker finish the
     // work in hand, card views are flushed, the last checkpoint is written; then the resources close.
     let services = OwnedServices(

@@ -39,6 +39,8 @@ public struct HTTPSurface: Sendable {
     public var console: ConsoleOptions?
     /// The gift-card line; nil where only top-ups are served (some tests).
     public var giftCards: GiftCards?
+    /// Buyers' requests about their personal data.
+    public var buyers: BuyerData
 
     public init(
         line: any SingleCodeLine, domain: DomainContext, database: any DatabaseProbe, adminToken: Secret,
@@ -48,9 +50,11 @@ public struct HTTPSurface: Sendable {
         onDemand: OnDemandCheck, reconciler: Reconciler, staff: StaffDirectory,
         auditCheck: AuditSelfCheck, metricsFactory: any MetricsFactory,
         renderMetrics: @escaping @Sendable () -> [UInt8], availableChannels: Set<DeliveryChannel>,
-        customer: CustomerRoutes, options: HTTPOptions, console: ConsoleOptions?, giftCards: GiftCards? = nil
+        customer: CustomerRoutes, options: HTTPOptions, console: ConsoleOptions?, buyers: BuyerData,
+        giftCards: GiftCards? = nil
     ) {
         self.giftCards = giftCards
+        self.buyers = buyers
         self.line = line
         self.domain = domain
         self.database = database
@@ -171,6 +175,7 @@ public func buildRouter(_ surface: HTTPSurface) -> Router<AppRequestContext> {
     ExportsController(domain: domain, figures: BusinessFigures(context: domain), reconciler: surface.reconciler)
         .addRoutes(to: merchant)
     NotesController(notes: OrderNotes(context: domain)).addRoutes(to: merchant)
+    BuyersController(buyers: surface.buyers).addRoutes(to: merchant)
     BulkActionsController(
         actions: BulkActions(context: domain, resender: Resender(context: domain), webhooks: surface.webhookRetry)
     ).addRoutes(to: merchant)

@@ -28,7 +28,8 @@ public struct OutboxChannel: MessageChannel {
             if message.channel == .email {
                 let email = Email(
                     from: Mailbox(address: from.address, name: message.senderName ?? from.name),
-                    to: [Mailbox(address: ContactRules.masked(message.recipient, channel: .email))], subject: message.subject, text: message.text,
+                    to: [Mailbox(address: ContactRules.masked(message.recipient, channel: .email))],
+                    subject: message.subject, text: message.text,
                     html: message.html, messageID: "<\(message.messageID)>"
                 )
                 do {
@@ -38,7 +39,8 @@ public struct OutboxChannel: MessageChannel {
                 }
             } else {
                 content = Array(
-                    "To: \(ContactRules.masked(message.recipient, channel: .sms))\nMessage-ID: <\(message.messageID)>\n\n\(message.text)\n".utf8)
+                    "To: \(ContactRules.masked(message.recipient, channel: .sms))\nMessage-ID: <\(message.messageID)>\n\n\(message.text)\n"
+                        .utf8)
             }
             guard
                 FileManager.default.createFile(

@@ -22,7 +22,7 @@ public struct BuyerData: Sendable {
     /// each order's deliveries. Never a card code.
     public struct Export: Sendable, Encodable, Equatable {
         public let userId: String
-        public let exportedAt: Int64
+        public let exportedAt: String
         public let orders: [Order]
 
         public struct Order: Sendable, Encodable, Equatable {
@@ -37,8 +37,9 @@ public struct BuyerData: Sendable {
             public let phone: String?
             public let locale: String
             public let channels: [String]
-            public let createdAt: Int64
-            public let contactsErasedAt: Int64?
+            public let createdAt: String
+            /// When the contacts were erased (on request or after their retention); null while held.
+            public let contactsErasedAt: String?
             public let deliveries: [Delivery]
         }
 
@@ -48,7 +49,7 @@ public struct BuyerData: Sendable {
             public let state: String
             public let attempts: Int
             public let lastError: String?
-            public let deliveredAt: Int64?
+            public let deliveredAt: String?
         }
     }
 
@@ -56,19 +57,21 @@ public struct BuyerData: Sendable {
         let orders = try await context.repositories.orders.orders(ownedBy: userId, limit: Self.orderLimit)
         let deliveries = try await context.repositories.orders.deliveries(of: orders.map(\.topupId))
         let export = Export(
-            userId: userId.rawValue, exportedAt: context.time.now(),
+            userId: userId.rawValue, exportedAt: Timestamp.iso8601(context.time.now()),
             orders: orders.map { order in
                 Export.Order(
                     product: order.productLine.rawValue,
-                    id: order.productLine == .giftCard ? (order.topupRef ?? order.topupId.rawValue) : order.topupId.rawValue,
+                    id: order.productLine == .giftCard
+                        ? (order.topupRef ?? order.topupId.rawValue) : order.topupId.rawValue,
                     status: order.status.rawValue, type: order.cardType?.rawValue, number: order.number,
                     value: order.value, email: order.email, phone: order.phone, locale: order.locale.rawValue,
-                    channels: order.channels.map(\.rawValue), createdAt: order.createdAt,
-                    contactsErasedAt: order.contactsErasedAt,
+                    channels: order.channels.map(\.rawValue), createdAt: Timestamp.iso8601(order.createdAt),
+                    contactsErasedAt: order.contactsErasedAt.map(Timestamp.iso8601),
                     deliveries: (deliveries[order.topupId] ?? []).map {
                         Export.Delivery(
                             channel: $0.channel.rawValue, purpose: $0.purpose.rawValue, state: $0.state.rawValue,
-                            attempts: $0.attempts, lastError: $0.lastError, deliveredAt: $0.deliveredAt)
+                            attempts: $0.attempts, lastError: $0.lastError,
+                            deliveredAt: $0.deliveredAt.map(Timestamp.iso8601))
                     })
             })
         try await context.trail.append(

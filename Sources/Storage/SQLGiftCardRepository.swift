@@ -27,14 +27,14 @@ public struct SQLGiftCardRepository: GiftCardRepository {
             VALUES (\(bind: key.rawValue), \(bind: order.ref), \(bind: order.userId.rawValue),
             """
                 + contacts.values
-                + """
-                , \(bind: order.locale.rawValue), \(bind: ChannelList.encode(order.channels)),
-                    \(bind: order.fingerprint), \(bind: status.rawValue), \(bind: now), \(bind: now), 0,
-                    \(bind: order.contactBinding?.mac), \(bind: order.contactBinding?.keyID),
-                    \(bind: ProductLineID.giftCard.rawValue))
-                ON CONFLICT DO NOTHING
-                RETURNING topup_id
-                """
+                    + """
+                    , \(bind: order.locale.rawValue), \(bind: ChannelList.encode(order.channels)),
+                        \(bind: order.fingerprint), \(bind: status.rawValue), \(bind: now), \(bind: now), 0,
+                        \(bind: order.contactBinding?.mac), \(bind: order.contactBinding?.keyID),
+                        \(bind: ProductLineID.giftCard.rawValue))
+                    ON CONFLICT DO NOTHING
+                    RETURNING topup_id
+                    """
         ).all()
         if inserted.isEmpty {
             guard let stored = try await select(sql, where: "g.ref = \(bind: order.ref)") else { return .conflict }

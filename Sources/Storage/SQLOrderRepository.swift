@@ -34,13 +34,13 @@ public struct SQLOrderRepository: OrderRepository {
                 \(bind: order.cardType?.rawValue), \(bind: order.number), \(bind: order.value),
             """ + contacts.values
                 + """
-                , \(bind: order.locale.rawValue),
-                \(bind: ChannelList.encode(order.channels)), \(bind: order.fingerprint),
-                \(bind: OrderStatus.handling.rawValue), \(bind: now), \(bind: now), \(bind: firstCheckAt), 0,
-                \(bind: order.contactBinding?.mac), \(bind: order.contactBinding?.keyID))
-            ON CONFLICT DO NOTHING
-            RETURNING topup_id
-            """
+                    , \(bind: order.locale.rawValue),
+                    \(bind: ChannelList.encode(order.channels)), \(bind: order.fingerprint),
+                    \(bind: OrderStatus.handling.rawValue), \(bind: now), \(bind: now), \(bind: firstCheckAt), 0,
+                    \(bind: order.contactBinding?.mac), \(bind: order.contactBinding?.keyID))
+                ON CONFLICT DO NOTHING
+                RETURNING topup_id
+                """
         ).all()
         let stored = try await select(sql, where: "topup_id = \(bind: order.topupId.rawValue)")
         guard let stored else { return .refTaken }

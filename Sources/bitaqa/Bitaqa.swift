@@ -13,7 +13,7 @@ struct Bitaqa: AsyncParsableCommand {
         version: BitaqaVersion.current,
         subcommands: [
             Serve.self, Migrate.self, Doctor.self, SandboxCommand.self, Keys.self, AuditCommand.self,
-            OrdersCommand.self, ReconcileCommand.self, StaffCommand.self, WebhooksCommand.self,
+            OrdersCommand.self, ReconcileCommand.self, StaffCommand.self, WebhooksCommand.self, BuyersCommand.self,
         ]
     )
 
