@@ -375,6 +375,7 @@ let package = Package(
                 "CardVault",
                 "BitaqaTestSupport",
                 .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: testSwiftSettings
         ),

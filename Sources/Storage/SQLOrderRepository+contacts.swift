@@ -18,8 +18,8 @@ extension SQLOrderRepository {
                 contact_seal_key_id = NULL, email_index = NULL, phone_index = NULL,
                 contact_mac = \(bind: binding.mac), contact_key_id = \(bind: binding.keyID),
                 contacts_erased_at = \(bind: now)
-            WHERE topup_id = \(bind: topupId.rawValue) AND
-            """ + guardClause + " RETURNING topup_id"
+            WHERE topup_id = \(bind: topupId.rawValue)
+            """ + " AND " + guardClause + " RETURNING topup_id"
         ).all()
         return !rows.isEmpty
     }
