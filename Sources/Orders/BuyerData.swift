@@ -41,6 +41,29 @@ public struct BuyerData: Sendable {
             /// When the contacts were erased (on request or after their retention); null while held.
             public let contactsErasedAt: String?
             public let deliveries: [Delivery]
+
+            enum CodingKeys: String, CodingKey {
+                case product, id, status, type, number, value, email, phone, locale, channels, createdAt
+                case contactsErasedAt, deliveries
+            }
+
+            /// Every field, absent ones as `null`: an erased contact reads as `"email": null`.
+            public func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(product, forKey: .product)
+                try container.encode(id, forKey: .id)
+                try container.encode(status, forKey: .status)
+                try container.encode(type, forKey: .type)
+                try container.encode(number, forKey: .number)
+                try container.encode(value, forKey: .value)
+                try container.encode(email, forKey: .email)
+                try container.encode(phone, forKey: .phone)
+                try container.encode(locale, forKey: .locale)
+                try container.encode(channels, forKey: .channels)
+                try container.encode(createdAt, forKey: .createdAt)
+                try container.encode(contactsErasedAt, forKey: .contactsErasedAt)
+                try container.encode(deliveries, forKey: .deliveries)
+            }
         }
 
         public struct Delivery: Sendable, Encodable, Equatable {
@@ -50,6 +73,20 @@ public struct BuyerData: Sendable {
             public let attempts: Int
             public let lastError: String?
             public let deliveredAt: String?
+
+            enum CodingKeys: String, CodingKey {
+                case channel, purpose, state, attempts, lastError, deliveredAt
+            }
+
+            public func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(channel, forKey: .channel)
+                try container.encode(purpose, forKey: .purpose)
+                try container.encode(state, forKey: .state)
+                try container.encode(attempts, forKey: .attempts)
+                try container.encode(lastError, forKey: .lastError)
+                try container.encode(deliveredAt, forKey: .deliveredAt)
+            }
         }
     }
 

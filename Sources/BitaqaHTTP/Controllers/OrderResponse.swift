@@ -8,8 +8,8 @@ public struct OrderResponse: Encodable {
     let deliveries: [DeliveryRecord]
 
     enum CodingKeys: String, CodingKey {
-        case topupId, topupRef, userId, type, number, value, status, transactionNumber, processedDate, createdAt
-        case locale, channels, deliveries
+        case topupId, topupRef, userId, email, phone, type, number, value, status, transactionNumber, processedDate
+        case createdAt, locale, channels, deliveries
     }
 
     enum DeliveryKeys: String, CodingKey {
@@ -22,6 +22,10 @@ public struct OrderResponse: Encodable {
         try container.encode(order.topupId.rawValue, forKey: .topupId)
         try container.encode(order.topupRef, forKey: .topupRef)
         try container.encode(order.userId.rawValue, forKey: .userId)
+        // As registered or corrected; null when absent or erased (personal data: owner, support and viewer
+        // roles see them, the trail and the logs never do).
+        try container.encode(order.email, forKey: .email)
+        try container.encode(order.phone, forKey: .phone)
         try container.encode(order.cardType?.rawValue, forKey: .type)
         try container.encode(order.number, forKey: .number)
         try container.encode(order.value, forKey: .value)
