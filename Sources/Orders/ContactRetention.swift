@@ -58,7 +58,8 @@ public struct ContactRetention: Service {
         var cursor: String?
         while !Task.isCancelled {
             let batch = try await context.repositories.transaction { [context, cursor, batchSize] transaction in
-                try await context.repositories.orders.sealContacts(after: cursor, limit: batchSize, in: transaction)
+                try await context.repositories.orders.sealContacts(
+                    after: cursor, limit: batchSize, resealing: false, in: transaction)
             }
             done.sealed += batch.sealed
             metrics.sealed(batch.sealed)

@@ -31,7 +31,8 @@ extension KeyRotator {
         var cursor: String?
         while true {
             let batch = try await context.repositories.transaction { [context, cursor] transaction in
-                try await context.repositories.orders.sealContacts(after: cursor, limit: batchSize, in: transaction)
+                try await context.repositories.orders.sealContacts(
+                    after: cursor, limit: batchSize, resealing: true, in: transaction)
             }
             report.sealed += batch.sealed
             report.unreadable += batch.unreadable.map(\.rawValue)

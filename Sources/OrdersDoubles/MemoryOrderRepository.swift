@@ -161,8 +161,8 @@ public struct MemoryOrderRepository: OrderRepository {
     }
 
     /// The memory doubles hold contacts as values, never sealed: nothing to seal.
-    public func sealContacts(after cursor: String?, limit: Int, in transaction: Transaction) async throws
-        -> ContactSealBatch
+    public func sealContacts(after cursor: String?, limit: Int, resealing: Bool, in transaction: Transaction)
+        async throws -> ContactSealBatch
     {
         ContactSealBatch()
     }

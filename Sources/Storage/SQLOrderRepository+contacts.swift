@@ -53,17 +53,18 @@ extension SQLOrderRepository {
         return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 
-    public func sealContacts(after cursor: String?, limit: Int, in transaction: Transaction) async throws
-        -> ContactSealBatch
+    public func sealContacts(after cursor: String?, limit: Int, resealing: Bool, in transaction: Transaction)
+        async throws -> ContactSealBatch
     {
         guard let seal = store.contacts else { return ContactSealBatch() }
+        // Rows in clear alone match the partial index `orders_contacts_clear` word for word.
+        let which: SQLQueryString =
+            resealing
+            ? "(\(unsafeRaw: ContactColumns.inClear) OR (contact_seal_key_id IS NOT NULL AND contact_seal_key_id <> \(bind: seal.activeKeyID)))"
+            : "\(unsafeRaw: ContactColumns.inClear)"
         let rows = try await transaction.sql.raw(
-            """
-            SELECT topup_id, user_id, email, phone, sealed_email, sealed_phone, contact_seal_key_id FROM orders
-            WHERE topup_id > \(bind: cursor ?? "") AND (\(unsafeRaw: ContactColumns.inClear)
-                OR (contact_seal_key_id IS NOT NULL AND contact_seal_key_id <> \(bind: seal.activeKeyID)))
-            ORDER BY topup_id LIMIT \(bind: limit)
-            """
+            "SELECT topup_id, user_id, email, phone, sealed_email, sealed_phone, contact_seal_key_id FROM orders WHERE "
+                + which + " AND topup_id > \(bind: cursor ?? "") ORDER BY topup_id LIMIT \(bind: limit)"
         ).all()
         var batch = ContactSealBatch()
         for row in rows {

@@ -64,6 +64,10 @@ struct StaffRolesTests {
         RouteCase(
             method: .get, pattern: "/v1/webhooks/messages.csv", uri: "/v1/webhooks/messages.csv", body: nil,
             role: .viewer),
+        // A buyer with no order: the owner's export is empty and the erasure erases nothing.
+        RouteCase(method: .get, pattern: "/v1/buyers/{userId}", uri: "/v1/buyers/u-roles", body: nil, role: .owner),
+        RouteCase(
+            method: .delete, pattern: "/v1/buyers/{userId}", uri: "/v1/buyers/u-roles", body: nil, role: .owner),
         RouteCase(
             method: .post, pattern: "/v1/orders/resend-failed", uri: "/v1/orders/resend-failed", body: nil,
             role: .support),

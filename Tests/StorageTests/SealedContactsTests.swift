@@ -146,14 +146,14 @@ struct SealedContactsTests {
                 #expect(try await repository.search(search).map(\.topupId.rawValue) == ["old-07"])
                 // One batch of 10, as if interrupted; then the rest.
                 let first = try await store.transaction { transaction in
-                    try await repository.sealContacts(after: nil, limit: 10, in: transaction)
+                    try await repository.sealContacts(after: nil, limit: 10, resealing: true, in: transaction)
                 }
                 #expect(first.sealed == 10 && first.last == "old-09")
                 #expect(try await repository.contactsToSeal() == 15)
                 var cursor = first.last
                 while let after = cursor {
                     let batch = try await store.transaction { transaction in
-                        try await repository.sealContacts(after: after, limit: 10, in: transaction)
+                        try await repository.sealContacts(after: after, limit: 10, resealing: false, in: transaction)
                     }
                     cursor = batch.last
                 }
@@ -188,8 +188,12 @@ struct SealedContactsTests {
                 search.query = "00213551234567"
                 #expect(try await repository.search(search).count == 1, "found under the old key's index")
                 #expect(try await repository.contactsToSeal() == 1)
+                let clearOnly = try await store.transaction { transaction in
+                    try await repository.sealContacts(after: nil, limit: 10, resealing: false, in: transaction)
+                }
+                #expect(clearOnly.sealed == 0 && clearOnly.last == nil, "the server's pass reads only clear rows")
                 let batch = try await store.transaction { transaction in
-                    try await repository.sealContacts(after: nil, limit: 10, in: transaction)
+                    try await repository.sealContacts(after: nil, limit: 10, resealing: true, in: transaction)
                 }
                 #expect(batch.sealed == 1 && batch.unreadable.isEmpty)
                 #expect(try await repository.contactsToSeal() == 0)

@@ -68,10 +68,12 @@ public protocol OrderRepository: Sendable {
     /// Orders in one of `statuses`, unchanged since `before`, that still hold a contact and have no
     /// delivery waiting to be sent: oldest change first.
     func contactsDue(statuses: [OrderStatus], unchangedSince before: Int64, limit: Int) async throws -> [OrderRecord]
-    /// Seals the contacts of up to `limit` orders after `cursor` that hold them in clear or sealed under a
-    /// key other than the active one (and indexes them under the active key).
-    func sealContacts(after cursor: String?, limit: Int, in transaction: Transaction) async throws
-        -> ContactSealBatch
+    /// Seals the contacts of up to `limit` orders after `cursor` that hold them in clear or, when
+    /// `resealing`, sealed under a key other than the active one (and indexes them under the active key).
+    /// Without `resealing` the walk reads only the rows in clear, through an index of their own, so the
+    /// server's periodic pass costs nothing once every contact is sealed.
+    func sealContacts(after cursor: String?, limit: Int, resealing: Bool, in transaction: Transaction)
+        async throws -> ContactSealBatch
     /// How many orders hold contacts in clear or sealed under a key other than the active one.
     func contactsToSeal() async throws -> Int
 }
