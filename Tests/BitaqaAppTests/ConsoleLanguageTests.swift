@@ -101,7 +101,8 @@ struct ConsoleLanguageTests {
         "/console", "/console/orders", "/console/orders/con-full", "/console/orders/con-wait",
         "/console/reconciliation?run=1", "/console/webhooks", "/console/health", "/console/buyers/buyer",
         "/console/send", "/console/send?type=4G", "/console/orders?type=ADSL&status=FULFILLED&from=2025-01-01",
-        "/console/orders?bulk=resent&count=2",
+        "/console/orders?bulk=resent&count=2", "/console/buyers/buyer/erase",
+        "/console/buyers/buyer?notice=erased&count=2",
     ]
 
     @Test("every page, in French and Arabic, shows words for statuses, states, kinds and reasons, never a bare code")

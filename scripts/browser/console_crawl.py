@@ -7,8 +7,9 @@ Usage: console_crawl.py BASE_URL ADMIN_TOKEN ORDER_ID REVEAL_URL MAIL_DIR SMS_DI
   with HTML (not JSON), no "404", and `<html lang dir>` of its language. Links leaving /console are
   failures.
 - Submits every form it met, with good and bad values (empty required fields, a phone "12", an
-  over-long note, a wrong CSRF token): the browser must stay on a console HTML page, never 5xx, and a
-  bad value must show an error (`.error` or `.notice`).
+  over-long note, a wrong CSRF token, a buyer's erasure confirmed with the wrong id): the browser must
+  stay on a console HTML page, never 5xx, and a bad value must show an error (`.error` or `.notice`).
+  Download links (CSV, a buyer's JSON) are fetched, not opened.
 - Screenshots (viewport) go to SCREENSHOT_DIR.
 - Measures, per character (a DOM Range each), that every left-to-right run of the Arabic order page,
   the Arabic reveal page, the Arabic card email (from MAIL_DIR) and the Arabic SMS (from SMS_DIR,
@@ -122,6 +123,7 @@ def form_pattern(action):
     path = re.sub(r"/console/webhooks/[^/]+/retry", "/console/webhooks/{id}/retry", path)
     path = re.sub(r"^/console/gift-cards/catalog/[^/]+$", "/console/gift-cards/catalog/{productId}", path)
     path = re.sub(r"^/console/gift-cards/(?!catalog$)([^/]+)/([a-z]+)$", r"/console/gift-cards/{ref}/\2", path)
+    path = re.sub(r"^/console/buyers/[^/]+/erase$", "/console/buyers/{userId}/erase", path)
     return re.sub(r"/console/staff/[^/]+/remove", "/console/staff/{name}/remove", path)
 
 
@@ -154,19 +156,30 @@ def crawl(lang, size):
             query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(href).query))
             if "lang" in query:  # the language switch: a cookie, checked by its own pass
                 continue
-            if urllib.parse.urlsplit(href).path.endswith(".csv"):
+            download = download_type(href)
+            if download:  # a file to save, not a page: fetched, never opened in the browser
                 k = key_of(href)
                 if k not in seen:
                     seen.add(k)
                     status = fetch_status(href)
-                    if status[0] != 200 or "csv" not in (status[1] or ""):
-                        fail(f"{name} {href[len(base):]}", f"CSV link answered {status}")
+                    if status[0] != 200 or download not in (status[1] or ""):
+                        fail(f"{name} {href[len(base):]}", f"{download} download answered {status}")
                 continue
             k = key_of(href)
             if k not in seen:
                 seen.add(k)
                 queue.append(href)
     result["pages"][name] = visited
+
+
+def download_type(href):
+    """The content type a download link must answer with (the CSV exports, a buyer's data); None for a page."""
+    path = urllib.parse.urlsplit(href).path
+    if path.endswith(".csv"):
+        return "csv"
+    if re.fullmatch(r"/console/buyers/[^/]+/export", path):
+        return "json"
+    return None
 
 
 def fetch_status(url):
@@ -274,6 +287,38 @@ def gift_card_forms():
     ]:
         driver.get(page)
         submit(form, what, "en", True, allow, prepare)
+
+
+def buyer_forms():
+    """A buyer's personal data: the erasure asks for the buyer's id again, so "as found" (empty) it is
+    rightly refused (422). The buyer erased is the one "send good" placed, whose contacts nothing later
+    needs (the Arabic measurements read the delivered order's masked phone)."""
+    buyer = "crawl-buyer"
+    page = base + "/console/buyers/" + buyer
+    driver.get(page)
+    check_page("buyer page", "en")
+    export = driver.find_elements(By.CSS_SELECTOR, f"a[href='/console/buyers/{buyer}/export']")
+    if not export:
+        fail("buyer page", "no link to download the buyer's data")
+    else:
+        status = fetch_status(export[0].get_attribute("href"))
+        if status[0] != 200 or "json" not in (status[1] or ""):
+            fail("buyer export", f"answered {status}")
+    submit(f"form[action='/console/buyers/{buyer}/erase'][method=get]", "buyer erase (confirmation page)", "en")
+    form = f"form[action='/console/buyers/{buyer}/erase'][method=post]"
+    for what, prepare, allow in [
+        ("buyer erase wrong id", setter(confirm="not-" + buyer), (422,)),
+        ("buyer erase empty", setter(confirm=""), (422,)),
+        ("buyer erase wrong CSRF", setter(confirm=buyer, csrf="forged"), (403,)),
+    ]:
+        driver.get(page + "/erase")
+        submit(form, what, "en", True, allow, prepare)
+    driver.get(page + "/erase")
+    s = submit(form, "buyer erase good", "en", False, (200,), setter(confirm=buyer))
+    if urllib.parse.urlsplit(s["url"]).path != f"/console/buyers/{buyer}" or "notice=erased" not in s["url"]:
+        fail("buyer erase good", f"did not come back to the buyer's page with a notice: {s['url']} {s['error']}")
+    elif "Contacts erased on" not in s["error"]:
+        fail("buyer erase good", f"no notice of the erasure: {s['error']!r}")
 
 
 def list_forms():
@@ -486,6 +531,7 @@ try:
     order_forms()
     send_forms()
     gift_card_forms()
+    buyer_forms()
     list_forms()
     remaining_forms()
     result["formsSeen"] = sorted(f"{m.upper()} {p}" for (m, p) in forms_seen)

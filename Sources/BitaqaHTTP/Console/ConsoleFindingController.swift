@@ -84,7 +84,10 @@ struct ConsoleFindingController {
             let rows = listed.orders.map { ConsoleBuyerView.Row($0, locale: locale) }
             var view = ConsoleBuyerView(user: user.rawValue, orders: rows, hasOrders: !rows.isEmpty)
             view.next = listed.nextCursor.map { ConsoleOrderView.buyerPath(user) + "?cursor=" + $0 }
-            return support.page(view, request: request, session: session)
+            view.path = ConsoleOrderView.buyerPath(user)
+            return support.page(
+                view, request: request, session: session,
+                notice: ConsoleTexts.buyerNotice(request.uri.queryParameters, locale))
         }
     }
 

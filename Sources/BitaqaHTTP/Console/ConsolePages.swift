@@ -214,9 +214,12 @@ enum ConsolePages {
         {{#orders}}<tr><td data-label="{{t_order}}"><a href="{{href}}" class="id"><bdi dir="ltr">{{id}}</bdi></a></td>
         <td data-label="{{t_created}}"><bdi dir="ltr">{{created}}</bdi></td>
         <td data-label="{{t_status}}" class="state">{{statusLabel}} <code>{{status}}</code></td>
-        <td data-label="{{t_value}}">{{value}}</td><td data-label="{{t_email}}"><bdi dir="ltr" class="id">{{email}}</bdi></td>
-        <td data-label="{{t_phone}}"><bdi dir="ltr">{{phone}}</bdi></td></tr>{{/orders}}</tbody></table>{{/hasOrders}}
+        <td data-label="{{t_value}}">{{value}}</td><td data-label="{{t_email}}">{{#emailErased}}{{t_bdErased}}{{/emailErased}}{{^emailErased}}<bdi dir="ltr" class="id">{{email}}</bdi>{{/emailErased}}</td>
+        <td data-label="{{t_phone}}">{{#phoneErased}}{{t_bdErased}}{{/phoneErased}}{{^phoneErased}}<bdi dir="ltr">{{phone}}</bdi>{{/phoneErased}}</td></tr>{{/orders}}</tbody></table>{{/hasOrders}}
         {{^hasOrders}}<p>{{t_noOrders}}</p>{{/hasOrders}}{{#next}}<p><a href="{{next}}">{{t_next}}</a></p>{{/next}}
+        {{#isOwner}}{{#path}}<section><h2>{{t_bdTitle}}</h2><p class="muted">{{t_bdNote}}</p>
+        <p><a href="{{path}}/export">{{t_bdExport}}</a></p>
+        <form method="get" action="{{path}}/erase"><button type="submit">{{t_bdErase}}</button></form></section>{{/path}}{{/isOwner}}
         """
 
     static let send = """
@@ -246,7 +249,7 @@ enum ConsolePages {
     /// The layout, and one template per page, rendered into the layout.
     enum Template: CaseIterable {
         case layout, login, overview, orders, order, reconciliation, webhooks, health, buyer, send, refusal
-        case giftCards, giftCard, giftCardCatalogue, giftCardProduct
+        case giftCards, giftCard, giftCardCatalogue, giftCardProduct, buyerErasure
 
         var text: String {
             switch self {
@@ -265,6 +268,7 @@ enum ConsolePages {
             case .giftCard: ConsolePages.giftCard
             case .giftCardCatalogue: ConsolePages.giftCardCatalogue
             case .giftCardProduct: ConsolePages.giftCardProduct
+            case .buyerErasure: ConsolePages.buyerErasure
             }
         }
     }

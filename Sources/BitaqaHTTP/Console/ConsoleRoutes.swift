@@ -43,6 +43,7 @@ struct ConsoleRoutes {
             support: support, domain: domain,
             bulk: BulkActions(context: domain, resender: Resender(context: domain), webhooks: surface.webhookRetry)
         ).addRoutes(to: group)
+        ConsoleBuyerDataController(support: support, domain: domain, buyers: surface.buyers).addRoutes(to: group)
         ConsoleSendController(support: support, orders: surface.orders, availableChannels: surface.availableChannels)
             .addRoutes(to: group)
         ConsoleReconciliationController(support: support, reconciler: surface.reconciler, time: domain.time)

@@ -15,11 +15,11 @@ enum ConsoleTexts {
     }
 
     static let frenchAll = french.merging(frenchShop) { $1 }.merging(frenchGiftCards) { $1 }
-        .merging(frenchGiftCardCatalogue) { $1 }
+        .merging(frenchGiftCardCatalogue) { $1 }.merging(frenchBuyerData) { $1 }
     static let arabicAll = arabic.merging(arabicShop) { $1 }.merging(arabicGiftCards) { $1 }
-        .merging(arabicGiftCardCatalogue) { $1 }
+        .merging(arabicGiftCardCatalogue) { $1 }.merging(arabicBuyerData) { $1 }
     static let englishAll = english.merging(englishShop) { $1 }.merging(englishGiftCards) { $1 }
-        .merging(englishGiftCardCatalogue) { $1 }
+        .merging(englishGiftCardCatalogue) { $1 }.merging(englishBuyerData) { $1 }
 
     /// The words of the pages a merchant runs the shop from: figures, filters, bulk actions, notes, send.
     static let frenchShop: [String: String] = [

@@ -217,7 +217,8 @@ struct ConsoleRefusalView: ConsoleView {
     let message: String
 }
 
-/// `/console/buyers/{userId}`: one buyer's orders, newest first, contacts masked.
+/// `/console/buyers/{userId}`: one buyer's orders, newest first, contacts masked, and for an owner the
+/// buyer's personal data: its export and the erasure of its contacts.
 struct ConsoleBuyerView: ConsoleView {
     struct Row: Sendable {
         let id: String
@@ -228,6 +229,10 @@ struct ConsoleBuyerView: ConsoleView {
         let value: String
         let email: String
         let phone: String
+        /// The contact is gone because it was erased, not because the order never had one: the cell
+        /// says so in words.
+        let emailErased: Bool
+        let phoneErased: Bool
 
         init(_ order: OrderRecord, locale: CustomerLocale) {
             id = order.topupId.rawValue
@@ -238,6 +243,9 @@ struct ConsoleBuyerView: ConsoleView {
             value = order.value.map { DinarAmount.text($0, locale: locale) } ?? "-"
             email = order.email.map { ContactRules.masked($0, channel: .email) } ?? "-"
             phone = order.phone.map { ContactRules.masked($0, channel: .sms) } ?? "-"
+            // A contact corrected after an erasure is held again, and shown masked like any other.
+            emailErased = order.contactsErasedAt != nil && order.email == nil
+            phoneErased = order.contactsErasedAt != nil && order.phone == nil
         }
     }
 
@@ -247,6 +255,8 @@ struct ConsoleBuyerView: ConsoleView {
     let hasOrders: Bool
     /// The next page of the buyer's orders; nil on the last.
     var next: String? = nil
+    /// The buyer's page, under which its export and erasure live; nil for an id Bitaqa does not accept.
+    var path: String? = nil
 }
 
 /// `/console/send`: the owner places a top-up; the catalogue of the chosen type with cost and stock.

@@ -56,7 +56,8 @@ enum RouteRoles {
         Route(.post, "/v1/gift-card-orders/{ref}/check"): .support,
     ]
 
-    /// The console's actions and pages (every page is open to every signed-in role, but the staff and send pages).
+    /// The console's actions and pages (every page is open to every signed-in role, but the staff and send
+    /// pages and a buyer's personal data).
     static let console: [Route: StaffRole] = [
         Route(.post, "/console/logout"): .viewer,
         Route(.post, "/console/orders/{id}/resend"): .support,
@@ -68,6 +69,9 @@ enum RouteRoles {
         Route(.post, "/console/webhooks/retry-failed"): .support,
         Route(.get, "/console/orders.csv"): .viewer,
         Route(.get, "/console/buyers/{userId}"): .viewer,
+        Route(.get, "/console/buyers/{userId}/export"): .owner,
+        Route(.get, "/console/buyers/{userId}/erase"): .owner,
+        Route(.post, "/console/buyers/{userId}/erase"): .owner,
         Route(.get, "/console/send"): .owner,
         Route(.post, "/console/send"): .owner,
         Route(.get, "/console/staff"): .owner,
