@@ -2,6 +2,7 @@ import ArgumentParser
 import BitaqaApp
 import BitaqaCore
 import Foundation
+import Logging
 
 /// `bitaqa buyers`: a buyer's requests about their personal data (Algeria's law 18-07).
 struct BuyersCommand: AsyncParsableCommand {
@@ -11,13 +12,8 @@ struct BuyersCommand: AsyncParsableCommand {
         subcommands: [Export.self, Erase.self]
     )
 
-    /// `bitaqa buyers export USER_ID`.
-    struct Export: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Print, as JSON, what is held about one buyer: orders, contacts, deliveries (never a card code).",
-            discussion: "The same export as GET /v1/buyers/{userId}; audited as BUYER_EXPORTED."
-        )
-
+    /// What both subcommands take: the usual options and the buyer.
+    struct Buyer: ParsableArguments {
         @OptionGroup var common: CommonOptions
 
         @Argument(help: "The buyer's user id, as the shop registered their orders.")
@@ -27,11 +23,29 @@ struct BuyersCommand: AsyncParsableCommand {
             guard UserID(userId) != nil else { throw ValidationError("USER_ID is not a user id Bitaqa accepts") }
         }
 
+        /// Runs `task` for the buyer and prints what it returns as JSON.
+        func printing(_ task: (BitaqaConfiguration, UserID, Logger) async throws -> some Encodable) async throws {
+            let (configuration, logger) = try await ConfigurationSource.prepare(common)
+            guard let user = UserID(userId) else { throw ValidationError("USER_ID is not a user id") }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let value = try await task(configuration, user, logger)
+            FileHandle.standardOutput.write(try encoder.encode(value) + Data("\n".utf8))
+        }
+    }
+
+    /// `bitaqa buyers export USER_ID`.
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print, as JSON, what is held about one buyer: orders, contacts, deliveries (never a card code).",
+            discussion: "The same export as GET /v1/buyers/{userId}; audited as BUYER_EXPORTED."
+        )
+
+        @OptionGroup var buyer: Buyer
+
         func run() async throws {
             try await reportingFailures {
-                let (configuration, logger) = try await ConfigurationSource.prepare(common)
-                guard let user = UserID(userId) else { throw ValidationError("USER_ID is not a user id") }
-                try BuyersCommand.printJSON(try await BuyerTasks.export(configuration, userId: user, logger: logger))
+                try await buyer.printing { try await BuyerTasks.export($0, userId: $1, logger: $2) }
             }
         }
     }
@@ -47,27 +61,12 @@ struct BuyersCommand: AsyncParsableCommand {
                 """
         )
 
-        @OptionGroup var common: CommonOptions
-
-        @Argument(help: "The buyer's user id, as the shop registered their orders.")
-        var userId: String
-
-        func validate() throws {
-            guard UserID(userId) != nil else { throw ValidationError("USER_ID is not a user id Bitaqa accepts") }
-        }
+        @OptionGroup var buyer: Buyer
 
         func run() async throws {
             try await reportingFailures {
-                let (configuration, logger) = try await ConfigurationSource.prepare(common)
-                guard let user = UserID(userId) else { throw ValidationError("USER_ID is not a user id") }
-                try BuyersCommand.printJSON(try await BuyerTasks.erase(configuration, userId: user, logger: logger))
+                try await buyer.printing { try await BuyerTasks.erase($0, userId: $1, logger: $2) }
             }
         }
-    }
-
-    static func printJSON(_ value: some Encodable) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        FileHandle.standardOutput.write(try encoder.encode(value) + Data("\n".utf8))
     }
 }
