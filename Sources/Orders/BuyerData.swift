@@ -143,6 +143,7 @@ public struct BuyerData: Sendable {
             if order.phone != nil { phones += 1 }
         }
         metrics.erased(erased, reason: .request)
+        if erased > 0 { try await context.repositories.orders.flushRemovedContacts() }
         return Erasure(userId: userId.rawValue, orders: orders.count, erased: erased, emails: emails, phones: phones)
     }
 }

@@ -67,6 +67,7 @@ public struct ContactRetention: Service {
             cursor = last
         }
         if done.erased > 0 || done.sealed > 0 {
+            try await context.repositories.orders.flushRemovedContacts()
             logger.info(
                 "contacts kept to their retention", metadata: ["erased": "\(done.erased)", "sealed": "\(done.sealed)"])
         }

@@ -40,6 +40,7 @@ extension KeyRotator {
             cursor = last
             progress(report.sealed)
         }
+        if report.sealed > 0 { try await context.repositories.orders.flushRemovedContacts() }
         report.remaining = try await contactsPending()
         if report.sealed > 0 || !report.unreadable.isEmpty {
             try await context.trail.append(

@@ -169,6 +169,8 @@ public struct MemoryOrderRepository: OrderRepository {
 
     public func contactsToSeal() async throws -> Int { 0 }
 
+    public func flushRemovedContacts() async throws {}
+
     /// Channels as Storage keeps them (a comma-separated list in a fixed order): each once, email first.
     static func stored(_ channels: [DeliveryChannel]) -> [DeliveryChannel] {
         DeliveryChannel.allCases.filter(channels.contains)

@@ -26,8 +26,15 @@ public struct Migrator: Sendable {
     /// Applies what is missing and returns the versions applied by this call.
     @discardableResult
     public func migrate() async throws -> [Int] {
+        try await migrate(upTo: Self.latestVersion)
+    }
+
+    /// Applies what is missing up to `version` (included), leaving the database as the build that stopped
+    /// there would: for tests of an upgrade from an earlier schema.
+    @discardableResult
+    public func migrate(upTo version: Int) async throws -> [Int] {
         var applied: [Int] = []
-        for migration in Schema.migrations {
+        for migration in Schema.migrations where migration.version <= version {
             let didApply = try await store.transaction { transaction in
                 let sql = transaction.sql
                 try await Self.lock(sql, kind: store.kind)

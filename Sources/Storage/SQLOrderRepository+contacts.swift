@@ -41,6 +41,15 @@ extension SQLOrderRepository {
         ).all().map { try OrderRecord(row: $0, contacts: store.contacts) }
     }
 
+    /// On SQLite, checkpoints the write-ahead log into the file and truncates it: with `secure_delete` on,
+    /// the page written back carries only the new row, and the log no longer holds the old copy. Best
+    /// effort: a reader in another process can hold the checkpoint back (it then ends at the next one).
+    /// PostgreSQL keeps old row versions until vacuum reclaims them; see "Personal data" in the README.
+    public func flushRemovedContacts() async throws {
+        guard store.kind == .sqlite else { return }
+        _ = try await store.write { sql in try await sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").all() }
+    }
+
     public func contactsToSeal() async throws -> Int {
         guard let seal = store.contacts else { return 0 }
         let row = try await store.sql.raw(

@@ -76,6 +76,9 @@ public protocol OrderRepository: Sendable {
         async throws -> ContactSealBatch
     /// How many orders hold contacts in clear or sealed under a key other than the active one.
     func contactsToSeal() async throws -> Int
+    /// Makes erased and replaced contacts leave the database's files, once the writes that removed them
+    /// are committed: SQLite keeps a page's older copies in its write-ahead log until a checkpoint.
+    func flushRemovedContacts() async throws
 }
 
 /// One batch of sealing contacts.
