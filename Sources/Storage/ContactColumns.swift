@@ -22,6 +22,19 @@ struct ContactColumns: Sendable {
     /// Rows that hold a contact in clear.
     static let inClear = "(email IS NOT NULL OR phone IS NOT NULL)"
 
+    /// Rows a sealing pass takes: those in clear and, when `resealing`, those sealed under another key than
+    /// `activeKeyID`. Without `resealing` it is ``inClear`` word for word, the partial index's condition.
+    static func toSeal(activeKeyID: String, resealing: Bool) -> SQLQueryString {
+        resealing
+            ? "(\(unsafeRaw: inClear) OR (contact_seal_key_id IS NOT NULL AND contact_seal_key_id <> \(bind: activeKeyID)))"
+            : "\(unsafeRaw: inClear)"
+    }
+
+    /// A text column, nil when NULL.
+    static func text(_ row: any SQLRow, _ column: String) throws -> String? {
+        try row.decodeNil(column: column) ? nil : row.decode(column: column, as: String.self)
+    }
+
     /// The columns for `email` and `phone` of one order: sealed and indexed when the store has a seal.
     init(email: String?, phone: String?, orderKey: String, userId: UserID, seal: ContactSeal?) throws {
         guard let seal else {
@@ -75,9 +88,6 @@ struct ContactColumns: Sendable {
     static func read(
         _ row: any SQLRow, orderKey: String, userId: UserID, seal: ContactSeal?
     ) throws -> (email: String?, phone: String?, unreadable: [DeliveryChannel]) {
-        func text(_ column: String) throws -> String? {
-            try row.decodeNil(column: column) ? nil : row.decode(column: column, as: String.self)
-        }
         func blob(_ column: String) throws -> [UInt8]? {
             try row.decodeNil(column: column) ? nil : Array(row.decode(column: column, as: Data.self))
         }
@@ -94,8 +104,8 @@ struct ContactColumns: Sendable {
             }
             return opened
         }
-        let email = open(try text("email"), try blob("sealed_email"), .email, .email)
-        let phone = open(try text("phone"), try blob("sealed_phone"), .phone, .sms)
+        let email = open(try text(row, "email"), try blob("sealed_email"), .email, .email)
+        let phone = open(try text(row, "phone"), try blob("sealed_phone"), .phone, .sms)
         return (email, phone, unreadable)
     }
 }

@@ -53,11 +53,8 @@ extension SQLOrderRepository {
     public func contactsToSeal() async throws -> Int {
         guard let seal = store.contacts else { return 0 }
         let row = try await store.sql.raw(
-            """
-            SELECT CAST(COUNT(*) AS BIGINT) AS n FROM orders
-            WHERE \(unsafeRaw: ContactColumns.inClear)
-                OR (contact_seal_key_id IS NOT NULL AND contact_seal_key_id <> \(bind: seal.activeKeyID))
-            """
+            "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM orders WHERE "
+                + ContactColumns.toSeal(activeKeyID: seal.activeKeyID, resealing: true)
         ).first()
         return try row?.decode(column: "n", as: Int.self) ?? 0
     }
@@ -66,11 +63,7 @@ extension SQLOrderRepository {
         async throws -> ContactSealBatch
     {
         guard let seal = store.contacts else { return ContactSealBatch() }
-        // Rows in clear alone match the partial index `orders_contacts_clear` word for word.
-        let which: SQLQueryString =
-            resealing
-            ? "(\(unsafeRaw: ContactColumns.inClear) OR (contact_seal_key_id IS NOT NULL AND contact_seal_key_id <> \(bind: seal.activeKeyID)))"
-            : "\(unsafeRaw: ContactColumns.inClear)"
+        let which = ContactColumns.toSeal(activeKeyID: seal.activeKeyID, resealing: resealing)
         let rows = try await transaction.sql.raw(
             "SELECT topup_id, user_id, email, phone, sealed_email, sealed_phone, contact_seal_key_id FROM orders WHERE "
                 + which + " AND topup_id > \(bind: cursor ?? "") ORDER BY topup_id LIMIT \(bind: limit)"
@@ -86,9 +79,7 @@ extension SQLOrderRepository {
                 batch.unreadable.append(topupId)
                 continue
             }
-            let previousKey =
-                try row.decodeNil(column: "contact_seal_key_id")
-                ? "" : try row.decode(column: "contact_seal_key_id", as: String.self)
+            let previousKey = try ContactColumns.text(row, "contact_seal_key_id") ?? ""
             let columns = try ContactColumns(
                 email: held.email, phone: held.phone, orderKey: key, userId: userId, seal: seal)
             // Guarded by what was read, so a correction made meanwhile is never overwritten.
@@ -96,17 +87,13 @@ extension SQLOrderRepository {
                 "UPDATE orders SET " + columns.assignments
                     + """
                      WHERE topup_id = \(bind: key) AND COALESCE(contact_seal_key_id, '') = \(bind: previousKey)
-                        AND COALESCE(email, '') = \(bind: try text(row, "email") ?? "")
-                        AND COALESCE(phone, '') = \(bind: try text(row, "phone") ?? "")
+                        AND COALESCE(email, '') = \(bind: try ContactColumns.text(row, "email") ?? "")
+                        AND COALESCE(phone, '') = \(bind: try ContactColumns.text(row, "phone") ?? "")
                     RETURNING topup_id
                     """
             ).all()
             if !updated.isEmpty { batch.sealed += 1 }
         }
         return batch
-    }
-
-    private func text(_ row: any SQLRow, _ column: String) throws -> String? {
-        try row.decodeNil(column: column) ? nil : row.decode(column: column, as: String.self)
     }
 }
