@@ -86,11 +86,9 @@ struct ContactColumns: Sendable {
     /// The contacts a row holds, opened; a sealed contact that does not open for this order (moved from
     /// another row, or under a key not in the ring) is reported in `unreadable`, never guessed.
     static func read(
-        _ row: any SQLRow, orderKey: String, userId: UserID, seal: ContactSeal?
-    ) throws -> (email: String?, phone: String?, unreadable: [DeliveryChannel]) {
-        func blob(_ column: String) throws -> [UInt8]? {
-            try row.decodeNil(column: column) ? nil : Array(row.decode(column: column, as: Data.self))
-        }
+        clear: (email: String?, phone: String?), sealed: (email: [UInt8]?, phone: [UInt8]?), orderKey: String,
+        userId: UserID, seal: ContactSeal?
+    ) -> (email: String?, phone: String?, unreadable: [DeliveryChannel]) {
         var unreadable: [DeliveryChannel] = []
         func open(_ clear: String?, _ sealed: [UInt8]?, _ field: ContactSeal.Field, _ channel: DeliveryChannel)
             -> String?
@@ -104,8 +102,8 @@ struct ContactColumns: Sendable {
             }
             return opened
         }
-        let email = open(try text(row, "email"), try blob("sealed_email"), .email, .email)
-        let phone = open(try text(row, "phone"), try blob("sealed_phone"), .phone, .sms)
+        let email = open(clear.email, sealed.email, .email, .email)
+        let phone = open(clear.phone, sealed.phone, .phone, .sms)
         return (email, phone, unreadable)
     }
 }

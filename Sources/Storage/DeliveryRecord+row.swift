@@ -3,27 +3,31 @@ import Orders
 import SQLKit
 
 extension DeliveryRecord {
-    static let columns = """
-        id, topup_id, channel, purpose, state, attempts, last_error, provider_message_id, created_at, \
-        delivered_at, next_attempt_at
-        """
+    /// The columns every delivery read selects, in the order ``init(cells:)`` reads them.
+    static let columnNames = [
+        "id", "topup_id", "channel", "purpose", "state", "attempts", "last_error", "provider_message_id",
+        "created_at", "delivered_at", "next_attempt_at",
+    ]
+    static let columns = columnNames.joined(separator: ", ")
 
     init(row: any SQLRow) throws {
-        func optional<T: Decodable>(_ column: String, _ type: T.Type) throws -> T? {
-            try row.decodeNil(column: column) ? nil : row.decode(column: column, as: T.self)
-        }
-        guard let topupId = TopupID(try row.decode(column: "topup_id", as: String.self)),
-            let channel = DeliveryChannel(rawValue: try row.decode(column: "channel", as: String.self)),
-            let purpose = DeliveryPurpose(rawValue: try row.decode(column: "purpose", as: String.self)),
-            let state = DeliveryState(rawValue: try row.decode(column: "state", as: String.self))
-        else { throw StorageError.corruptRow(table: "deliveries") }
+        try self.init(cells: NamedCells(row: row, names: Self.columnNames))
+    }
+
+    init(cells row: some RowCells) throws {
+        let table = "deliveries"
+        guard let topupId = TopupID(try row.required(row.text(1), table: table)),
+            let channel = DeliveryChannel(rawValue: try row.required(row.text(2), table: table)),
+            let purpose = DeliveryPurpose(rawValue: try row.required(row.text(3), table: table)),
+            let state = DeliveryState(rawValue: try row.required(row.text(4), table: table))
+        else { throw StorageError.corruptRow(table: table) }
         self.init(
-            id: try row.decode(column: "id", as: String.self), topupId: topupId, channel: channel, purpose: purpose,
-            state: state, attempts: try row.decode(column: "attempts", as: Int.self),
-            createdAt: try row.decode(column: "created_at", as: Int64.self))
-        self.lastError = try optional("last_error", String.self)
-        self.providerMessageId = try optional("provider_message_id", String.self)
-        self.deliveredAt = try optional("delivered_at", Int64.self)
-        self.nextAttemptAt = try optional("next_attempt_at", Int64.self)
+            id: try row.required(row.text(0), table: table), topupId: topupId, channel: channel, purpose: purpose,
+            state: state, attempts: Int(try row.required(row.integer(5), table: table)),
+            createdAt: try row.required(row.integer(8), table: table))
+        self.lastError = try row.text(6)
+        self.providerMessageId = try row.text(7)
+        self.deliveredAt = try row.integer(9)
+        self.nextAttemptAt = try row.integer(10)
     }
 }

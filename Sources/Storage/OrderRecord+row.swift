@@ -5,49 +5,54 @@ import Orders
 import SQLKit
 
 extension OrderRecord {
-    static let columns = """
-        topup_id, topup_ref, user_id, card_type, number, value, email, phone, locale, channels, fingerprint, \
-        status, sealed_card, card_key_id, transaction_number, processed_date, created_at, updated_at, \
-        next_check_at, check_count, contact_mac, contact_key_id, last_checked_at, tracked_since, product_line, \
-        sealed_email, sealed_phone, contacts_erased_at
-        """
+    /// The columns every order read selects, in the order ``init(cells:contacts:)`` reads them.
+    static let columnNames = [
+        "topup_id", "topup_ref", "user_id", "card_type", "number", "value", "email", "phone", "locale", "channels",
+        "fingerprint", "status", "sealed_card", "card_key_id", "transaction_number", "processed_date", "created_at",
+        "updated_at", "next_check_at", "check_count", "contact_mac", "contact_key_id", "last_checked_at",
+        "tracked_since", "product_line", "sealed_email", "sealed_phone", "contacts_erased_at",
+    ]
+    static let columns = columnNames.joined(separator: ", ")
 
     /// - Parameter contacts: opens the sealed contacts (the store's ``Store/contacts``).
     init(row: any SQLRow, contacts: ContactSeal?) throws {
-        func required<T: Decodable>(_ column: String, _ type: T.Type) throws -> T {
-            try row.decode(column: column, as: T.self)
-        }
-        func optional<T: Decodable>(_ column: String, _ type: T.Type) throws -> T? {
-            try row.decodeNil(column: column) ? nil : row.decode(column: column, as: T.self)
-        }
-        guard let topupId = TopupID(try required("topup_id", String.self)),
-            let userId = UserID(try required("user_id", String.self)),
-            let locale = CustomerLocale(rawValue: try required("locale", String.self)),
-            let status = OrderStatus(rawValue: try required("status", String.self))
-        else { throw StorageError.corruptRow(table: "orders") }
+        try self.init(cells: NamedCells(row: row, names: Self.columnNames), contacts: contacts)
+    }
+
+    init(cells row: some RowCells, contacts: ContactSeal?) throws {
+        let table = "orders"
+        guard let topupId = TopupID(try row.required(row.text(0), table: table)),
+            let userId = UserID(try row.required(row.text(2), table: table)),
+            let locale = CustomerLocale(rawValue: try row.required(row.text(8), table: table)),
+            let status = OrderStatus(rawValue: try row.required(row.text(11), table: table))
+        else { throw StorageError.corruptRow(table: table) }
         self.init(
             topupId: topupId, userId: userId, locale: locale, status: status,
-            channels: ChannelList.decode(try required("channels", String.self)),
-            fingerprint: try required("fingerprint", String.self), createdAt: try required("created_at", Int64.self),
-            updatedAt: try required("updated_at", Int64.self), checkCount: try required("check_count", Int.self))
-        self.topupRef = try optional("topup_ref", String.self)
-        self.cardType = try optional("card_type", String.self).flatMap(CardType.init(rawValue:))
-        self.number = try optional("number", String.self)
-        self.value = try optional("value", Int.self)
-        let held = try ContactColumns.read(row, orderKey: topupId.rawValue, userId: userId, seal: contacts)
+            channels: ChannelList.decode(try row.required(row.text(9), table: table)),
+            fingerprint: try row.required(row.text(10), table: table),
+            createdAt: try row.required(row.integer(16), table: table),
+            updatedAt: try row.required(row.integer(17), table: table),
+            checkCount: Int(try row.required(row.integer(19), table: table)))
+        self.topupRef = try row.text(1)
+        self.cardType = try row.text(3).flatMap(CardType.init(rawValue:))
+        self.number = try row.text(4)
+        self.value = try row.integer(5).map { Int($0) }
+        let held = try ContactColumns.read(
+            clear: (try row.text(6), try row.text(7)), sealed: (try row.blob(25), try row.blob(26)),
+            orderKey: topupId.rawValue, userId: userId, seal: contacts)
         self.email = held.email
         self.phone = held.phone
         self.unreadableContacts = held.unreadable
-        self.contactsErasedAt = try optional("contacts_erased_at", Int64.self)
-        self.sealedCard = try optional("sealed_card", Data.self).map { Array($0) }
-        self.cardKeyId = try optional("card_key_id", String.self)
-        self.transactionNumber = try optional("transaction_number", String.self)
-        self.processedDate = try optional("processed_date", String.self)
-        self.nextCheckAt = try optional("next_check_at", Int64.self)
-        self.lastCheckedAt = try optional("last_checked_at", Int64.self)
-        self.trackedSince = try optional("tracked_since", Int64.self)
-        self.productLine = ProductLineID(rawValue: try required("product_line", String.self))
-        if let mac = try optional("contact_mac", String.self), let keyID = try optional("contact_key_id", String.self) {
+        self.contactsErasedAt = try row.integer(27)
+        self.sealedCard = try row.blob(12)
+        self.cardKeyId = try row.text(13)
+        self.transactionNumber = try row.text(14)
+        self.processedDate = try row.text(15)
+        self.nextCheckAt = try row.integer(18)
+        self.lastCheckedAt = try row.integer(22)
+        self.trackedSince = try row.integer(23)
+        self.productLine = ProductLineID(rawValue: try row.required(row.text(24), table: table))
+        if let mac = try row.text(20), let keyID = try row.text(21) {
             self.contactBinding = ContactBinding(mac: mac, keyID: keyID)
         }
     }

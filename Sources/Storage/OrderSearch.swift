@@ -37,6 +37,9 @@ extension SQLOrderRepository {
                 + " AND topup_id < \(bind: after.topupId)))"
         }
         query = query + " ORDER BY created_at DESC, topup_id DESC LIMIT \(bind: search.limit)"
+        if store.kind == .postgres {
+            return try await store.postgresRows(query) { try OrderRecord(cells: $0, contacts: store.contacts) }
+        }
         return try await store.sql.raw(query).all().map { try OrderRecord(row: $0, contacts: store.contacts) }
     }
 }

@@ -74,7 +74,11 @@ extension SQLOrderRepository {
             batch.last = key
             guard let topupId = TopupID(key), let userId = UserID(try row.decode(column: "user_id", as: String.self))
             else { continue }
-            let held = try ContactColumns.read(row, orderKey: key, userId: userId, seal: seal)
+            let cells = NamedCells(
+                row: row, names: ["topup_id", "user_id", "email", "phone", "sealed_email", "sealed_phone"])
+            let held = ContactColumns.read(
+                clear: (try cells.text(2), try cells.text(3)), sealed: (try cells.blob(4), try cells.blob(5)),
+                orderKey: key, userId: userId, seal: seal)
             guard held.unreadable.isEmpty else {
                 batch.unreadable.append(topupId)
                 continue

@@ -67,12 +67,14 @@ public struct SQLOrderRepository: OrderRepository {
             let slice = topupIds[start..<min(topupIds.count, start + 500)].map {
                 $0.rawValue as any Encodable & Sendable
             }
-            let rows = try await store.sql.raw(
-                """
+            let query: SQLQueryString = """
                 SELECT \(unsafeRaw: DeliveryRecord.columns) FROM deliveries WHERE topup_id IN (\(binds: slice))
                 ORDER BY created_at, channel
                 """
-            ).all().map(DeliveryRecord.init(row:))
+            let rows =
+                store.kind == .postgres
+                ? try await store.postgresRows(query) { try DeliveryRecord(cells: $0) }
+                : try await store.sql.raw(query).all().map(DeliveryRecord.init(row:))
             for row in rows { found[row.topupId, default: []].append(row) }
         }
         return found

@@ -30,7 +30,7 @@ public final class Store: Sendable {
     private let databases: Databases
     private let eventLoopGroup: any EventLoopGroup
     private let ownThreadPool: NIOThreadPool?
-    private let logger: Logger
+    let logger: Logger
     private let isShutDown = Atomic<Bool>(false)
     /// SQLite only: write transactions queue here for their own connections, so that readers keep the
     /// per-loop connections and never wait behind a transaction.

@@ -75,14 +75,9 @@ struct MerchantOrdersController {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let search = try OrderSearchQuery.parse(request.uri.queryParameters)
         let page = try await OrderListing(context: domain).page(search)
-        struct Body: Encodable {
-            let success = true
-            let orders: [OrderResponse]
-            @NullEncoded var nextCursor: String?
-        }
-        return try ResponseJSON.response(
-            Body(
-                orders: page.orders.map { OrderResponse(order: $0, deliveries: page.deliveries[$0.topupId] ?? []) },
+        return ResponseJSON.response(
+            bytes: OrderResponse.listJSON(
+                page.orders.map { OrderResponse(order: $0, deliveries: page.deliveries[$0.topupId] ?? []) },
                 nextCursor: page.nextCursor))
     }
 

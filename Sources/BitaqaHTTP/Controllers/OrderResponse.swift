@@ -65,6 +65,78 @@ public struct OrderResponse: Encodable {
 }
 
 extension OrderResponse {
+    /// What ``encode(to:)`` writes, written by hand: a page of the order list holds up to 200 of these.
+    func write(to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("channels")
+        writer.strings(order.channels.map(\.rawValue))
+        writer.key("createdAt")
+        writer.string(Timestamp.iso8601(order.createdAt))
+        writer.key("deliveries")
+        writer.beginArray()
+        for delivery in deliveries {
+            writer.beginObject()
+            writer.key("attempts")
+            writer.int(delivery.attempts)
+            writer.key("channel")
+            writer.string(delivery.channel.rawValue)
+            writer.key("deliveredAt")
+            writer.string(delivery.deliveredAt.map(Timestamp.iso8601))
+            writer.key("error")
+            writer.string(delivery.state == .failed ? PublicErrorCode.deliveryFailed.rawValue : nil)
+            writer.key("lastError")
+            writer.string(delivery.lastError)
+            writer.key("purpose")
+            writer.string(delivery.purpose.rawValue)
+            writer.key("state")
+            writer.string(delivery.state.rawValue)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.key("email")
+        writer.string(order.email)
+        writer.key("locale")
+        writer.string(order.locale.rawValue)
+        writer.key("number")
+        writer.string(order.number)
+        writer.key("phone")
+        writer.string(order.phone)
+        writer.key("processedDate")
+        writer.string(order.processedDate)
+        writer.key("status")
+        writer.string(order.status.rawValue)
+        writer.key("topupId")
+        writer.string(order.topupId.rawValue)
+        writer.key("topupRef")
+        writer.string(order.topupRef)
+        writer.key("transactionNumber")
+        writer.string(order.transactionNumber)
+        writer.key("type")
+        writer.string(order.cardType?.rawValue)
+        writer.key("userId")
+        writer.string(order.userId.rawValue)
+        writer.key("value")
+        writer.int(order.value)
+        writer.endObject()
+    }
+
+    /// The body of `GET /v1/orders`: `{"nextCursor":…,"orders":[…],"success":true}`, as the response
+    /// encoder would write it.
+    static func listJSON(_ orders: [OrderResponse], nextCursor: String?) -> [UInt8] {
+        var writer = JSONWriter(capacity: 512 + 400 * orders.count)
+        writer.beginObject()
+        writer.key("nextCursor")
+        writer.string(nextCursor)
+        writer.key("orders")
+        writer.beginArray()
+        for order in orders { order.write(to: &writer) }
+        writer.endArray()
+        writer.key("success")
+        writer.bool(true)
+        writer.endObject()
+        return writer.bytes
+    }
+
     /// The order as `GET /v1/orders/{topupId}` answers it, for the command line.
     public static func json(order: OrderRecord, deliveries: [DeliveryRecord]) throws -> String {
         String(

@@ -11,6 +11,8 @@ struct JSONWriter {
 
     mutating func beginObject() { open(UInt8(ascii: "{")) }
     mutating func endObject() { close(UInt8(ascii: "}")) }
+    mutating func beginArray() { open(UInt8(ascii: "[")) }
+    mutating func endArray() { close(UInt8(ascii: "]")) }
 
     mutating func key(_ key: StaticString) {
         separate()
@@ -47,6 +49,12 @@ struct JSONWriter {
         separate()
         guard let value else { return null() }
         bytes.append(contentsOf: String(value).utf8)
+        needsComma[needsComma.count - 1] = true
+    }
+
+    mutating func bool(_ value: Bool) {
+        separate()
+        bytes.append(contentsOf: Array((value ? "true" : "false").utf8))
         needsComma[needsComma.count - 1] = true
     }
 
