@@ -25,13 +25,17 @@ extension Transaction {
     @discardableResult
     package func lock(_ lock: AdvisoryLock, patience: Duration = .seconds(2)) async throws -> Int {
         guard kind == .postgres else { return 0 }
-        let turn = SQLQueryString(
-            "SELECT bitaqa_lock_turn(\(bind: lock.rawValue), \(bind: "\(max(1, patience.inMilliseconds))ms")) AS taken")
+        let values: [DirectValue] = [.integer(lock.rawValue), .text("\(max(1, patience.inMilliseconds))ms")]
         var missed = 0
-        while try await sql.raw(turn).first()?.decode(column: "taken", as: Bool.self) != true {
+        while try await hotRows(LockTurn.self, values, { try $0.integer(0) }).first != 1 {
             try Task.checkCancellation()
             missed += 1
         }
         return missed
     }
+}
+
+/// One turn at an advisory lock: 1 when taken.
+private enum LockTurn: HotStatement {
+    static let sql = "SELECT CAST(bitaqa_lock_turn($1, $2) AS INTEGER) AS taken"
 }

@@ -14,11 +14,22 @@ public struct SQLAuditRepository: AuditRepository {
 
     public func lockHead(in transaction: Transaction) async throws -> (sequence: Int64, hash: String)? {
         try await transaction.lock(.auditChain)
-        return try await Self.head(transaction.sql)
+        return try await store.hotRows(AuditHead.self, [], in: transaction) {
+            (try $0.required($0.integer(0), table: "audit_events"), try $0.required($0.text(1), table: "audit_events"))
+        }.first
     }
 
     /// 11 values a row; 200 rows keep a statement under SQLite's and PostgreSQL's limits on bound values.
+    /// On PostgreSQL the batch is one prepared statement whatever its size: the rows travel as one JSON
+    /// array (``AuditInsertJSON``).
     public func insert(_ rows: [AuditRow], in transaction: Transaction) async throws {
+        if store.kind == .postgres {
+            guard !rows.isEmpty else { return }
+            _ = try await store.hotRows(AuditInsertJSON.self, [.text(AuditInsertJSON.json(rows))], in: transaction) {
+                _ in ()
+            }
+            return
+        }
         var start = rows.startIndex
         while start < rows.endIndex {
             let chunk = rows[start..<min(start + 200, rows.endIndex)]
@@ -32,7 +43,19 @@ public struct SQLAuditRepository: AuditRepository {
     public func insertAlone(_ rows: [AuditRow]) async throws {
         precondition(rows.count <= 200, "one statement holds at most 200 rows")
         guard !rows.isEmpty else { return }
-        try await store.write { sql in try await sql.raw(Self.insertion(rows[...])).run() }
+        // One transaction on the writer of Bitaqa's own, with one kept statement run per row: atomic
+        // like one statement, and refused whole by the primary key if anyone appended since.
+        let values = rows.map(AuditInsertRow.values)
+        try await store.writeDirect { connection in
+            try connection.run("BEGIN IMMEDIATE", [])
+            do {
+                for row in values { try connection.run(AuditInsertRow.sql, row) }
+                try connection.run("COMMIT", [])
+            } catch {
+                _ = try? connection.run("ROLLBACK", [])
+                throw error
+            }
+        }
     }
 
     private static func insertion(_ chunk: ArraySlice<AuditRow>) -> SQLQueryString {
@@ -101,5 +124,71 @@ extension AuditTrail {
     /// The trail stored in `store`, its new events authenticated with `keys` when given.
     public init(store: Store, keys: AuditKeys?) {
         self.init(repository: SQLAuditRepository(store: store), transactions: store, keys: keys)
+    }
+}
+
+private enum AuditHead: HotStatement {
+    static let sql = "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"
+}
+
+private enum AuditInsertRow: HotStatement {
+    static let sql = """
+        INSERT INTO audit_events (seq, at, kind, topup_id, actor, request_id, details, prev_hash, hash, mac, \
+        mac_key_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        """
+
+    static func values(_ row: AuditRow) -> [DirectValue] {
+        func text(_ value: String?) -> DirectValue { value.map(DirectValue.text) ?? .null }
+        return [
+            .integer(row.sequence), .integer(row.at), .text(row.kind), text(row.topupId), text(row.actor),
+            text(row.requestID), .text(row.details), .text(row.previousHash), .text(row.hash), text(row.mac),
+            text(row.macKeyID),
+        ]
+    }
+}
+
+/// PostgreSQL: a batch of audit rows as one JSON array, so that one prepared statement inserts any
+/// number of them (a multi-row `VALUES` would be new text, parsed and planned anew, for each size).
+enum AuditInsertJSON: HotStatement {
+    static let sql = """
+        INSERT INTO audit_events (seq, at, kind, topup_id, actor, request_id, details, prev_hash, hash, mac, mac_key_id)
+        SELECT seq, at, kind, topup_id, actor, request_id, details, prev_hash, hash, mac, mac_key_id
+        FROM jsonb_to_recordset($1::text::jsonb) AS r(seq BIGINT, at BIGINT, kind TEXT, topup_id TEXT, actor TEXT,
+            request_id TEXT, details TEXT, prev_hash TEXT, hash TEXT, mac TEXT, mac_key_id TEXT)
+        """
+
+    static func json(_ rows: [AuditRow]) -> String {
+        var json = "["
+        for (index, row) in rows.enumerated() {
+            if index > 0 { json += "," }
+            json += "{\"seq\":\(row.sequence),\"at\":\(row.at),\"kind\":" + quoted(row.kind)
+            json += ",\"topup_id\":" + quoted(row.topupId) + ",\"actor\":" + quoted(row.actor)
+            json += ",\"request_id\":" + quoted(row.requestID) + ",\"details\":" + quoted(row.details)
+            json += ",\"prev_hash\":" + quoted(row.previousHash) + ",\"hash\":" + quoted(row.hash)
+            json += ",\"mac\":" + quoted(row.mac) + ",\"mac_key_id\":" + quoted(row.macKeyID) + "}"
+        }
+        return json + "]"
+    }
+
+    /// A JSON string, or `null`. Control characters are escaped; PostgreSQL's `jsonb` refuses the one
+    /// character it cannot hold in text, NUL, which no audit field carries.
+    static func quoted(_ value: String?) -> String {
+        guard let value else { return "null" }
+        var out = [UInt8]()
+        out.reserveCapacity(value.utf8.count + 2)
+        out.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                out.append(UInt8(ascii: "\\"))
+                out.append(byte)
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+        return String(decoding: out, as: UTF8.self)
     }
 }

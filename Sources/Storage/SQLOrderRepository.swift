@@ -49,7 +49,9 @@ public struct SQLOrderRepository: OrderRepository {
     }
 
     public func find(_ topupId: TopupID) async throws -> OrderRecord? {
-        try await select(store.sql, where: "topup_id = \(bind: topupId.rawValue)")
+        try await store.hotRows(OrderByKey.self, [.text(topupId.rawValue)]) {
+            try OrderRecord(cells: $0, contacts: store.contacts)
+        }.first
     }
 
     public func orders(createdFrom from: Int64, to: Int64) async throws -> [OrderRecord] {
@@ -94,11 +96,11 @@ public struct SQLOrderRepository: OrderRepository {
         return found
     }
 
+    /// The card view's read: a statement kept prepared, on SQLite run on this thread (``Store/hotRows``).
     public func find(_ topupId: TopupID, ownedBy userId: UserID) async throws -> OrderRecord? {
-        try await select(
-            store.sql,
-            where: "topup_id = \(bind: topupId.rawValue) AND user_id = \(bind: userId.rawValue)"
-        )
+        try await store.hotRows(OwnedOrder.self, [.text(topupId.rawValue), .text(userId.rawValue)]) {
+            try OrderRecord(cells: $0, contacts: store.contacts)
+        }.first
     }
 
     public func orders(ownedBy userId: UserID, limit: Int = 100) async throws -> [OrderRecord] {
@@ -169,4 +171,12 @@ public struct SQLOrderRepository: OrderRepository {
         let query = SQLQueryString("SELECT \(unsafeRaw: OrderRecord.columns) FROM orders WHERE ") + condition
         return try await sql.raw(query).first().map { try OrderRecord(row: $0, contacts: store.contacts) }
     }
+}
+
+private enum OrderByKey: HotStatement {
+    static let sql = "SELECT \(OrderRecord.columns) FROM orders WHERE topup_id = $1"
+}
+
+private enum OwnedOrder: HotStatement {
+    static let sql = "SELECT \(OrderRecord.columns) FROM orders WHERE topup_id = $1 AND user_id = $2"
 }

@@ -31,60 +31,88 @@ public struct SQLRateLimiter: RateLimiter {
         return try await hits.submit(Hit(bucket: bucket, limit: limit, windowMillis: windowMillis, now: now))
     }
 
+    /// One batch, in one transaction. On SQLite it runs on the writer of Bitaqa's own, on this thread, with
+    /// statements kept prepared (one read per bucket, one insert per allowed hit); on PostgreSQL with
+    /// prepared statements that take the buckets and the allowed hits as arrays.
     static func decide(_ batch: [Hit], in store: Store) async throws -> [RateLimitDecision] {
-        try await store.transaction { transaction in
-            let sql = transaction.sql
-            try await transaction.lock(.rateLimits)
-            var recent = try await events(
-                of: Set(batch.map(\.bucket)), since: batch.map { $0.now - $0.windowMillis }.min()!, sql)
-            var allowed: [(String, Int64)] = []
-            let decisions = batch.map { hit -> RateLimitDecision in
-                let times = recent[hit.bucket, default: []]
-                let inWindow = times.drop { $0 <= hit.now - hit.windowMillis }
-                if inWindow.count >= hit.limit {
-                    let oldest = inWindow.first!
-                    return .limited(retryAfter: max(1, Int((oldest + hit.windowMillis - hit.now + 999) / 1000)))
+        let buckets = Array(Set(batch.map(\.bucket)))
+        let since = batch.map { $0.now - $0.windowMillis }.min()!
+        // Old events are of no use; trim them now and then rather than on every batch.
+        let trimBefore: Int64? =
+            Int.random(in: 0..<100) < batch.count
+            ? batch.last!.now - max(batch.map(\.windowMillis).max()!, 3_600_000) : nil
+        if store.kind == .sqlite {
+            return try await store.writeDirect { connection in
+                try connection.run("BEGIN IMMEDIATE", [])
+                do {
+                    var recent: [String: [Int64]] = [:]
+                    for bucket in buckets {
+                        recent[bucket] = try connection.rows(
+                            "SELECT at FROM rate_events WHERE bucket = $1 AND at > $2 ORDER BY at",
+                            [.text(bucket), .integer(since)]
+                        ) { try $0.required($0.integer(0), table: "rate_events") }
+                    }
+                    let (decisions, allowed) = decided(batch, recent: recent)
+                    for (bucket, at) in allowed {
+                        try connection.run(
+                            "INSERT INTO rate_events (bucket, at) VALUES ($1, $2)", [.text(bucket), .integer(at)])
+                    }
+                    if let trimBefore {
+                        try connection.run("DELETE FROM rate_events WHERE at < $1", [.integer(trimBefore)])
+                    }
+                    try connection.run("COMMIT", [])
+                    return decisions
+                } catch {
+                    _ = try? connection.run("ROLLBACK", [])
+                    throw error
                 }
-                recent[hit.bucket, default: []].append(hit.now)
-                allowed.append((hit.bucket, hit.now))
-                return .allowed
             }
-            try await insert(allowed, sql)
-            // Old events are of no use; trim them now and then rather than on every batch.
-            if let last = batch.last, Int.random(in: 0..<100) < batch.count {
-                let keep = max(batch.map(\.windowMillis).max()!, 3_600_000)
-                try await sql.raw("DELETE FROM rate_events WHERE at < \(bind: last.now - keep)").run()
+        }
+        return try await store.transaction { transaction in
+            try await transaction.lock(.rateLimits)
+            var recent: [String: [Int64]] = [:]
+            for (bucket, at) in try await store.hotRows(
+                RecentEvents.self, [.integer(since), .texts(buckets)], in: transaction,
+                {
+                    (
+                        try $0.required($0.text(0), table: "rate_events"),
+                        try $0.required($0.integer(1), table: "rate_events")
+                    )
+                })
+            {
+                recent[bucket, default: []].append(at)
+            }
+            let (decisions, allowed) = decided(batch, recent: recent)
+            if !allowed.isEmpty {
+                _ = try await store.hotRows(
+                    InsertEvents.self, [.texts(allowed.map(\.0)), .integers(allowed.map(\.1))], in: transaction
+                ) { _ in () }
+            }
+            if let trimBefore {
+                try await transaction.sql.raw("DELETE FROM rate_events WHERE at < \(bind: trimBefore)").run()
             }
             return decisions
         }
     }
 
-    /// The times of the events of `buckets` after `since`, oldest first, by bucket.
-    private static func events(of buckets: Set<String>, since: Int64, _ sql: any SQLDatabase) async throws
-        -> [String: [Int64]]
-    {
-        var query = SQLQueryString("SELECT bucket, at FROM rate_events WHERE at > \(bind: since) AND bucket IN (")
-        for (index, bucket) in buckets.enumerated() { query = query + (index == 0 ? "" : ", ") + "\(bind: bucket)" }
-        query = query + ") ORDER BY bucket, at"
-        var times: [String: [Int64]] = [:]
-        for row in try await sql.raw(query).all() {
-            times[try row.decode(column: "bucket", as: String.self), default: []].append(
-                try row.decode(column: "at", as: Int64.self))
-        }
-        return times
-    }
-
-    private static func insert(_ events: [(String, Int64)], _ sql: any SQLDatabase) async throws {
-        var start = events.startIndex
-        while start < events.endIndex {
-            let chunk = events[start..<min(start + 400, events.endIndex)]
-            var query = SQLQueryString("INSERT INTO rate_events (bucket, at) VALUES ")
-            for (index, event) in chunk.enumerated() {
-                query = query + (index == 0 ? "" : ", ") + "(\(bind: event.0), \(bind: event.1))"
+    /// The batch's decisions, in arrival order, exactly as one by one; and the hits to record.
+    private static func decided(_ batch: [Hit], recent: [String: [Int64]]) -> (
+        [RateLimitDecision], [(String, Int64)]
+    ) {
+        var recent = recent
+        var allowed: [(String, Int64)] = []
+        let decisions = batch.map { hit -> RateLimitDecision in
+            let times = recent[hit.bucket, default: []]
+            let inWindow = times.drop { $0 <= hit.now - hit.windowMillis }
+            if inWindow.count >= hit.limit {
+                let oldest = inWindow.first!
+                return .limited(retryAfter: max(1, Int((oldest + hit.windowMillis - hit.now + 999) / 1000)))
             }
-            try await sql.raw(query).run()
-            start = chunk.endIndex
+            recent[hit.bucket, default: []].append(hit.now)
+            allowed.append((hit.bucket, hit.now))
+            return .allowed
         }
+        return (decisions, allowed)
     }
 
     /// Records an event without checking (a failed authentication, counted against its address).
@@ -105,4 +133,14 @@ public struct SQLRateLimiter: RateLimiter {
         let oldest = try rows[0].decode(column: "at", as: Int64.self)
         return .limited(retryAfter: max(1, Int((oldest + windowMillis - now + 999) / 1000)))
     }
+}
+
+/// PostgreSQL: the recent events of a batch's buckets, oldest first.
+private enum RecentEvents: HotStatement {
+    static let sql = "SELECT bucket, at FROM rate_events WHERE at > $1 AND bucket = ANY($2) ORDER BY bucket, at"
+}
+
+/// PostgreSQL: a batch's allowed hits, as two arrays of one length.
+private enum InsertEvents: HotStatement {
+    static let sql = "INSERT INTO rate_events (bucket, at) SELECT * FROM unnest($1::text[], $2::bigint[])"
 }

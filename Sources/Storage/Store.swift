@@ -35,6 +35,8 @@ public final class Store: Sendable {
     /// SQLite only: write transactions queue here for their own connections, so that readers keep the
     /// per-loop connections and never wait behind a transaction.
     private let writers: WriterQueue?
+    /// SQLite only: connections of Bitaqa's own for the hot statements (``hotRows(_:_:in:_:)``).
+    let direct: DirectPool?
     static let writerID = DatabaseID(string: "sqlite-writer")
 
     /// Opens the pool. For SQLite it creates the directory (mode 0700), switches the file to WAL mode
@@ -63,9 +65,11 @@ public final class Store: Sendable {
         var databaseLogger = logger
         databaseLogger.logLevel = max(logger.logLevel, .info)
         let kind: Kind
+        var direct: DirectPool?
         switch location {
         case .sqlite(let path):
             try SQLiteFiles.prepareDirectory(for: path)
+            direct = try DirectPool(path: path)
             databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite, isDefault: true)
             databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: Store.writerID, isDefault: false)
             kind = .sqlite
@@ -94,7 +98,7 @@ public final class Store: Sendable {
         }
         let store = Store(
             kind: kind, location: location, databases: databases, group: eventLoopGroup,
-            threadPool: kind == .sqlite ? threadPool : nil, logger: databaseLogger, contacts: contacts
+            threadPool: kind == .sqlite ? threadPool : nil, logger: databaseLogger, contacts: contacts, direct: direct
         )
         do {
             try await store.configureConnections()
@@ -107,9 +111,10 @@ public final class Store: Sendable {
 
     private init(
         kind: Kind, location: DatabaseLocation, databases: Databases, group: any EventLoopGroup,
-        threadPool: NIOThreadPool?, logger: Logger, contacts: ContactSeal?
+        threadPool: NIOThreadPool?, logger: Logger, contacts: ContactSeal?, direct: DirectPool?
     ) {
         self.contacts = contacts
+        self.direct = direct
         self.ownThreadPool = threadPool
         self.writers = kind == .sqlite ? WriterQueue() : nil
         self.kind = kind
@@ -160,6 +165,13 @@ public final class Store: Sendable {
         return try await writers.withTurn { try await body(Self.sqlDatabase(database(Self.writerID))) }
     }
 
+    /// SQLite only: runs `body` on the writer of Bitaqa's own (``DirectPool``), on this thread, in the
+    /// writer turn with every other write of this process.
+    func writeDirect<T: Sendable>(_ body: @escaping @Sendable (DirectConnection) throws -> T) async throws -> T {
+        guard let writers, let direct else { throw StorageError.notSQL }
+        return try await writers.withTurn { try direct.write(body) }
+    }
+
     private func run<T: Sendable>(
         _ body: @escaping @Sendable (Transaction) async throws -> T, on database: any Database
     ) async throws -> T {
@@ -168,7 +180,7 @@ public final class Store: Sendable {
             let sql = try Self.sqlDatabase(connection)
             try await sql.raw(SQLQueryString(begin)).run()
             do {
-                let result = try await body(Transaction(sql: sql, kind: self.kind))
+                let result = try await body(Transaction(sql: sql, kind: self.kind, logger: self.logger))
                 try await sql.raw("COMMIT").run()
                 return result
             } catch {
@@ -186,6 +198,7 @@ public final class Store: Sendable {
     /// Closes the pool; a second call does nothing.
     public func shutdown() async {
         guard !isShutDown.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        direct?.close()
         await databases.shutdownAsync()
         try? await ownThreadPool?.shutdownGracefully()
     }

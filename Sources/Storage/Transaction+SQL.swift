@@ -1,4 +1,5 @@
 import BitaqaCore
+import Logging
 import Orders
 import SQLKit
 
@@ -6,17 +7,19 @@ import SQLKit
 struct SQLTransaction: Sendable {
     let sql: any SQLDatabase
     let kind: Store.Kind
+    let logger: Logger
 }
 
 extension Transaction {
-    init(sql: any SQLDatabase, kind: Store.Kind) {
-        self.init(handle: SQLTransaction(sql: sql, kind: kind))
+    init(sql: any SQLDatabase, kind: Store.Kind, logger: Logger) {
+        self.init(handle: SQLTransaction(sql: sql, kind: kind, logger: logger))
     }
 
     /// The SQL connection of a transaction Storage made. Handing Storage a transaction that another
     /// implementation made is a wiring mistake, not a condition to recover from.
     package var sql: any SQLDatabase { sqlTransaction.sql }
     package var kind: Store.Kind { sqlTransaction.kind }
+    var logger: Logger { sqlTransaction.logger }
 
     private var sqlTransaction: SQLTransaction {
         guard let transaction = handle as? SQLTransaction else {
