@@ -54,7 +54,13 @@ public struct MemoryOrderRepository: OrderRepository {
 
     public func find(_ topupId: TopupID, ownedBy userId: UserID) async throws -> OrderRecord? {
         try database.read { tables in
-            tables.orders[topupId.rawValue].map(\.record).flatMap { $0.userId == userId ? $0 : nil }
+            tables.orders[topupId.rawValue].map(\.record).flatMap { record -> OrderRecord? in
+                guard record.userId == userId else { return nil }
+                var owned = record
+                owned.email = nil
+                owned.phone = nil
+                return owned
+            }
         }
     }
 

@@ -13,6 +13,8 @@ extension OrderRecord {
         "tracked_since", "product_line", "sealed_email", "sealed_phone", "contacts_erased_at",
     ]
     static let columns = columnNames.joined(separator: ", ")
+    /// Where a buyer's contacts sit, in clear (rows from before sealing) or sealed.
+    static let contactColumns: Set = ["email", "phone", "sealed_email", "sealed_phone"]
 
     /// - Parameter contacts: opens the sealed contacts (the store's ``Store/contacts``).
     init(row: any SQLRow, contacts: ContactSeal?) throws {

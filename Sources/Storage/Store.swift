@@ -167,9 +167,28 @@ public final class Store: Sendable {
 
     /// SQLite only: runs `body` on the writer of Bitaqa's own (``DirectPool``), on this thread, in the
     /// writer turn with every other write of this process.
+    ///
+    /// While another process holds SQLite's write lock, `body` fails with ``DirectSQLiteError/isBusy``
+    /// (its writer has no busy timeout) and is run again after a pause that does not hold a thread, as
+    /// SQLite's own busy handler would (1, 2, 5, 10, … 100 ms), for up to 5 s; `body` must therefore begin
+    /// its transaction first and leave nothing behind when it throws.
     func writeDirect<T: Sendable>(_ body: @escaping @Sendable (DirectConnection) throws -> T) async throws -> T {
         guard let writers, let direct else { throw StorageError.notSQL }
-        return try await writers.withTurn { try direct.write(body) }
+        return try await writers.withTurn {
+            let pauses: [Int] = [1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50]
+            var waited = 0
+            var attempt = 0
+            while true {
+                do {
+                    return try direct.write(body)
+                } catch let error as DirectSQLiteError where error.isBusy && waited < 5_000 {
+                    let pause = attempt < pauses.count ? pauses[attempt] : 100
+                    attempt += 1
+                    waited += pause
+                    try await Task.sleep(for: .milliseconds(pause))
+                }
+            }
+        }
     }
 
     private func run<T: Sendable>(

@@ -22,7 +22,8 @@ public protocol OrderRepository: Sendable {
     func find(_ topupId: TopupID) async throws -> OrderRecord?
     /// The orders with these ids that exist, in no particular order.
     func find(_ topupIds: [TopupID]) async throws -> [OrderRecord]
-    /// The order with this id only when `userId` owns it; the check is part of the query.
+    /// The order with this id only when `userId` owns it; the check is part of the query. For the buyer's own
+    /// views, which never show contacts: the record carries no `email` or `phone`.
     func find(_ topupId: TopupID, ownedBy userId: UserID) async throws -> OrderRecord?
     /// A buyer's orders, newest first.
     func orders(ownedBy userId: UserID, limit: Int) async throws -> [OrderRecord]

@@ -28,7 +28,10 @@ final class DirectConnection: @unchecked Sendable {
             throw DirectSQLiteError(operation: "open", message: message)
         }
         handle = opened
-        sqlite_nio_sqlite3_busy_timeout(handle, 5000)
+        // A reader waits (rarely: only while another connection recovers the WAL) on its thread. The
+        // writer never sleeps on a thread: another process holding the write lock is reported as
+        // ``DirectSQLiteError/isBusy`` at once, and ``Store/writeDirect(_:)`` waits without blocking.
+        sqlite_nio_sqlite3_busy_timeout(handle, role == .reader ? 5000 : 0)
         do {
             switch role {
             case .reader:
@@ -124,10 +127,10 @@ final class DirectConnection: @unchecked Sendable {
     /// SQLite's own message and code; statements here bind values, never splice them, so neither holds
     /// a value.
     private func error(_ operation: String) -> DirectSQLiteError {
-        DirectSQLiteError(
-            operation: operation,
-            message: String(cString: sqlite_nio_sqlite3_errmsg(handle))
-                + " (\(sqlite_nio_sqlite3_extended_errcode(handle)))")
+        let code = sqlite_nio_sqlite3_extended_errcode(handle)
+        return DirectSQLiteError(
+            operation: operation, message: String(cString: sqlite_nio_sqlite3_errmsg(handle)) + " (\(code))",
+            isBusy: code & 0xFF == SQLITE_BUSY)
     }
 }
 
@@ -148,6 +151,8 @@ enum DirectValue: Sendable {
 struct DirectSQLiteError: Error, CustomStringConvertible {
     let operation: String
     let message: String
+    /// Another connection holds the lock asked for (`SQLITE_BUSY`): worth asking again shortly.
+    var isBusy = false
 
     var description: String { "sqlite \(operation) failed: \(message)" }
 }
