@@ -21,7 +21,7 @@ public struct AuditKeys: Sendable {
     var active: (id: String, key: SymmetricKey)? { keys.first }
 
     func mac(_ hash: String, key: SymmetricKey) -> String {
-        Hex.encode(HMAC<SHA256>.authenticationCode(for: Array(hash.utf8), using: key))
+        HMAC<SHA256>.authenticationCode(for: Array(hash.utf8), using: key).withUnsafeBytes { Hex.encode(buffer: $0) }
     }
 
     /// Whether `mac` authenticates `hash` under the key `keyID`; nil when that key is not in the ring.

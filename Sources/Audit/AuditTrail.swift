@@ -196,13 +196,15 @@ public struct AuditTrail: Sendable {
             previous, String(sequence), String(at), event.kind.rawValue, event.topupId?.rawValue ?? "",
             event.actor ?? "", event.requestID ?? "", details,
         ]
-        var hasher = SHA256()
+        // Each field as `length:bytes`, hashed in one update.
+        var message: [UInt8] = []
+        message.reserveCapacity(fields.reduce(64) { $0 + $1.utf8.count })
         for field in fields {
-            let bytes = Array(field.utf8)
-            hasher.update(data: Array("\(bytes.count):".utf8))
-            hasher.update(data: bytes)
+            message.append(contentsOf: String(field.utf8.count).utf8)
+            message.append(UInt8(ascii: ":"))
+            message.append(contentsOf: field.utf8)
         }
-        return Hex.encode(hasher.finalize())
+        return SHA256.hash(data: message).withUnsafeBytes { Hex.encode(buffer: $0) }
     }
 
     static func decode(_ row: AuditRow) throws -> AuditRecord {

@@ -51,11 +51,24 @@ public enum Hex {
 
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
         var out: [UInt8] = []
+        out.reserveCapacity(2 * bytes.underestimatedCount)
         for byte in bytes {
             out.append(digits[Int(byte >> 4)])
             out.append(digits[Int(byte & 0x0F)])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The same for bytes in memory (a digest's or a MAC's `withUnsafeBytes`), without a generic walk: the
+    /// audit trail makes two per event.
+    public static func encode(buffer raw: UnsafeRawBufferPointer) -> String {
+        String(unsafeUninitializedCapacity: 2 * raw.count) { out in
+            for (index, byte) in raw.enumerated() {
+                out[2 * index] = digits[Int(byte >> 4)]
+                out[2 * index + 1] = digits[Int(byte & 0x0F)]
+            }
+            return 2 * raw.count
+        }
     }
 
     static func value(_ character: UInt8) -> UInt8? {

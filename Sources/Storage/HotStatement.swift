@@ -11,13 +11,27 @@ import SQLKit
 /// ``DirectConnection``'s cache, on PostgreSQL by PostgresNIO's prepared statements.
 protocol HotStatement: Sendable {
     static var sql: String { get }
+    /// The text on PostgreSQL when it differs (row locks SQLite does not have); ``sql`` by default.
+    static var postgresSQL: String { get }
+}
+
+extension HotStatement {
+    static var postgresSQL: String { sql }
 }
 
 /// A ``HotStatement`` as PostgresNIO prepares it: named after the statement's type, parsed and planned
 /// once per connection.
 private struct PostgresHot<Statement: HotStatement>: PostgresPreparedStatement {
-    static var sql: String { Statement.sql }
-    static var name: String { "bitaqa." + String(describing: Statement.self) }
+    static var sql: String { Statement.postgresSQL }
+    /// PostgreSQL keeps 63 bytes of a name, so the name is the text's own hash (FNV-1a, 64 bits) and the
+    /// start of the type's name, for someone reading `pg_prepared_statements`.
+    static var name: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in Statement.postgresSQL.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hex = String(hash, radix: 16)
+        return "bitaqa_" + String(repeating: "0", count: 16 - hex.count) + hex + "_"
+            + String(String(describing: Statement.self).prefix(32))
+    }
     let bindings: PostgresBindings
 
     func makeBindings() -> PostgresBindings { bindings }
@@ -40,6 +54,20 @@ extension Store {
         case .sqlite:
             guard let direct else { throw StorageError.closed }
             return try direct.read { try $0.rows(Statement.sql, values) { try read($0) } }
+        case .postgres:
+            return try await Self.preparedRows(statement, values, on: sql, logger: logger, read)
+        }
+    }
+
+    /// Runs a hot statement that writes, alone (one statement is atomic by itself), and reads what it
+    /// returns: on SQLite on the writer of Bitaqa's own, in the writer turn, on this thread; on PostgreSQL
+    /// prepared, on any pooled connection.
+    func hotWrite<Statement: HotStatement, T: Sendable>(
+        _ statement: Statement.Type, _ values: [DirectValue], _ read: @escaping @Sendable (any RowCells) throws -> T
+    ) async throws -> [T] {
+        switch kind {
+        case .sqlite:
+            return try await writeDirect { try $0.rows(Statement.sql, values) { try read($0) } }
         case .postgres:
             return try await Self.preparedRows(statement, values, on: sql, logger: logger, read)
         }

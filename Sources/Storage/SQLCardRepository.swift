@@ -11,13 +11,16 @@ public struct SQLCardRepository: CardRepository {
         self.store = store
     }
 
+    /// Hot (``HotStatement``): the deliverer reads each card it sends.
     public func card(of topupId: TopupID) async throws -> StoredCard? {
-        try await store.sql.raw(
-            """
-            SELECT topup_id, user_id, sealed_card, card_key_id FROM orders
-            WHERE topup_id = \(bind: topupId.rawValue) AND sealed_card IS NOT NULL
-            """
-        ).first().map(Self.decode)
+        try await store.hotRows(CardOf.self, [.text(topupId.rawValue)]) { row in
+            guard let topupId = TopupID(try row.required(row.text(0), table: "orders")),
+                let userId = UserID(try row.required(row.text(1), table: "orders"))
+            else { throw StorageError.corruptRow(table: "orders") }
+            return StoredCard(
+                topupId: topupId, userId: userId, sealed: try row.required(row.blob(2), table: "orders"),
+                keyID: try row.required(row.text(3), table: "orders"))
+        }.first
     }
 
     public func cards(notUnder keyID: String, after cursor: String?, limit: Int, in transaction: Transaction)
@@ -71,4 +74,9 @@ public struct SQLCardRepository: CardRepository {
             keyID: try row.decode(column: "card_key_id", as: String.self)
         )
     }
+}
+
+private enum CardOf: HotStatement {
+    static let sql =
+        "SELECT topup_id, user_id, sealed_card, card_key_id FROM orders WHERE topup_id = $1 AND sealed_card IS NOT NULL"
 }

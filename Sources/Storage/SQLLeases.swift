@@ -18,26 +18,18 @@ public struct SQLLeases: LeaseRepository {
         leaseMillis: Int64,
         limit: Int
     ) async throws -> [String] {
-        let lock = store.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
-        let query =
-            SQLQueryString("UPDATE \(unsafeRaw: table.table) SET lease_owner = \(bind: owner), ")
-            + "lease_until = \(bind: now + leaseMillis) WHERE \(unsafeRaw: table.key) IN ("
-            + "SELECT \(unsafeRaw: table.key) FROM \(unsafeRaw: table.table) "
-            + "WHERE \(unsafeRaw: table.due) IS NOT NULL AND \(unsafeRaw: table.due) <= \(bind: now) "
-            + "AND (lease_until IS NULL OR lease_until <= \(bind: now)) "
-            + "ORDER BY \(unsafeRaw: table.due) LIMIT \(bind: limit)\(unsafeRaw: lock)"
-            + ") RETURNING \(unsafeRaw: table.key) AS claimed_key, \(unsafeRaw: table.due) AS claimed_due"
-        let rows = try await store.sql.raw(query).all()
-        return
-            try rows
-            .map {
-                (
-                    try $0.decode(column: "claimed_key", as: String.self),
-                    try $0.decode(column: "claimed_due", as: Int64.self)
-                )
-            }
-            .sorted { $0.1 < $1.1 }
-            .map(\.0)
+        try await claim(table.tag, owner: owner, now: now, leaseMillis: leaseMillis, limit: limit)
+    }
+
+    private func claim<Table: LeaseTableTag>(
+        _: Table.Type, owner: String, now: Int64, leaseMillis: Int64, limit: Int
+    ) async throws -> [String] {
+        let values: [DirectValue] = [.text(owner), .integer(now + leaseMillis), .integer(now), .integer(Int64(limit))]
+        return try await store.hotWrite(ClaimDue<Table>.self, values) { row in
+            (try row.required(row.text(0), table: Table.table.table), try row.required(row.integer(1), table: ""))
+        }
+        .sorted { $0.1 < $1.1 }
+        .map(\.0)
     }
 
     /// When the next row becomes claimable: its due time, or the end of the lease someone else holds on
@@ -67,13 +59,14 @@ public struct SQLLeases: LeaseRepository {
     /// Ends `owner`'s lease on `key` and sets when the row is next due (nil: never again).
     /// Returns false when the lease had already passed to someone else, whose work then wins.
     public func release(_ table: LeaseTable, key: String, owner: String, nextDue: Int64?) async throws -> Bool {
-        let rows = try await store.sql.raw(
-            SQLQueryString("UPDATE \(unsafeRaw: table.table) SET lease_owner = NULL, lease_until = NULL, ")
-                + "\(unsafeRaw: table.due) = \(bind: nextDue) "
-                + "WHERE \(unsafeRaw: table.key) = \(bind: key) AND lease_owner = \(bind: owner) "
-                + "RETURNING \(unsafeRaw: table.key) AS released_key"
-        ).all()
-        return !rows.isEmpty
+        try await release(table.tag, key: key, owner: owner, nextDue: nextDue)
+    }
+
+    private func release<Table: LeaseTableTag>(_: Table.Type, key: String, owner: String, nextDue: Int64?)
+        async throws -> Bool
+    {
+        let values: [DirectValue] = [nextDue.map(DirectValue.integer) ?? .null, .text(key), .text(owner)]
+        return try await !store.hotWrite(Release<Table>.self, values) { _ in () }.isEmpty
     }
 }
 
@@ -90,4 +83,51 @@ extension LeaseTable {
     var table: String { columns.table }
     var key: String { columns.key }
     var due: String { columns.due }
+}
+
+/// A lease table as a type, so that each table's hot statements are prepared under names of their own.
+protocol LeaseTableTag: Sendable {
+    static var table: LeaseTable { get }
+}
+
+enum OrderChecksTable: LeaseTableTag { static let table = LeaseTable.orderChecks }
+enum DeliveriesTable: LeaseTableTag { static let table = LeaseTable.deliveries }
+enum WebhooksTable: LeaseTableTag { static let table = LeaseTable.webhooks }
+enum AlertEmailsTable: LeaseTableTag { static let table = LeaseTable.alertEmails }
+
+extension LeaseTable {
+    var tag: any LeaseTableTag.Type {
+        switch self {
+        case .orderChecks: OrderChecksTable.self
+        case .deliveries: DeliveriesTable.self
+        case .webhooks: WebhooksTable.self
+        case .alertEmails: AlertEmailsTable.self
+        }
+    }
+}
+
+/// Leases the rows due first; on PostgreSQL skipping rows another process is leasing at the same moment.
+private enum ClaimDue<Table: LeaseTableTag>: HotStatement {
+    static var sql: String { text(lock: "") }
+    static var postgresSQL: String { text(lock: " FOR UPDATE SKIP LOCKED") }
+
+    static func text(lock: String) -> String {
+        let (table, key, due) = Table.table.columns
+        return """
+            UPDATE \(table) SET lease_owner = $1, lease_until = $2 WHERE \(key) IN (
+            SELECT \(key) FROM \(table) WHERE \(due) IS NOT NULL AND \(due) <= $3
+            AND (lease_until IS NULL OR lease_until <= $3) ORDER BY \(due) LIMIT $4\(lock)
+            ) RETURNING \(key) AS claimed_key, \(due) AS claimed_due
+            """
+    }
+}
+
+private enum Release<Table: LeaseTableTag>: HotStatement {
+    static var sql: String {
+        let (table, key, due) = Table.table.columns
+        return """
+            UPDATE \(table) SET lease_owner = NULL, lease_until = NULL, \(due) = $1
+            WHERE \(key) = $2 AND lease_owner = $3 RETURNING \(key) AS released_key
+            """
+    }
 }

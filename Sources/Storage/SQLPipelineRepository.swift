@@ -127,50 +127,34 @@ public struct SQLPipelineRepository: PipelineRepository {
 
     // MARK: - Delivering
 
+    // The deliverer's statements are hot (``HotStatement``): kept prepared, and on SQLite read on the
+    // calling thread and written by the writer of Bitaqa's own.
+
     public func delivery(_ id: String) async throws -> DeliveryRecord? {
-        try await store.sql.raw(
-            "SELECT \(unsafeRaw: DeliveryRecord.columns) FROM deliveries WHERE id = \(bind: id)"
-        ).first().map(DeliveryRecord.init(row:))
+        try await store.hotRows(DeliveryByID.self, [.text(id)]) { try DeliveryRecord(cells: $0) }.first
     }
 
     /// Shows that an attempt is under way (`sending`).
     public func markSending(_ id: String, owner: String, now: Int64) async throws {
-        try await store.sql.raw(
-            """
-            UPDATE deliveries SET state = \(bind: DeliveryState.sending.rawValue), updated_at = \(bind: now)
-            WHERE id = \(bind: id) AND lease_owner = \(bind: owner)
-            """
-        ).run()
+        _ = try await store.hotWrite(MarkSending.self, [.integer(now), .text(id), .text(owner)]) { _ in () }
     }
 
     /// The attempt succeeded; inside the caller's transaction, with its audit event.
     public func markDelivered(
         _ id: String, owner: String, providerMessageID: String?, now: Int64, in transaction: Transaction
     ) async throws -> Bool {
-        let rows = try await transaction.sql.raw(
-            """
-            UPDATE deliveries SET state = \(bind: DeliveryState.delivered.rawValue), attempts = attempts + 1,
-                provider_message_id = \(bind: providerMessageID), delivered_at = \(bind: now), last_error = NULL,
-                next_attempt_at = NULL, updated_at = \(bind: now), lease_owner = NULL, lease_until = NULL
-            WHERE id = \(bind: id) AND lease_owner = \(bind: owner) RETURNING id
-            """
-        ).all()
-        return !rows.isEmpty
+        let values: [DirectValue] = [
+            providerMessageID.map(DirectValue.text) ?? .null, .integer(now), .text(id), .text(owner),
+        ]
+        return try await !transaction.hotRows(MarkDelivered.self, values) { _ in () }.isEmpty
     }
 
     /// A temporary failure: back to `pending`, due again at `nextAttemptAt`.
     public func markRetry(_ id: String, owner: String, error: String, nextAttemptAt: Int64, now: Int64) async throws
         -> Bool
     {
-        let rows = try await store.sql.raw(
-            """
-            UPDATE deliveries SET state = \(bind: DeliveryState.pending.rawValue), attempts = attempts + 1,
-                last_error = \(bind: error), next_attempt_at = \(bind: nextAttemptAt), updated_at = \(bind: now),
-                lease_owner = NULL, lease_until = NULL
-            WHERE id = \(bind: id) AND lease_owner = \(bind: owner) RETURNING id
-            """
-        ).all()
-        return !rows.isEmpty
+        let values: [DirectValue] = [.text(error), .integer(nextAttemptAt), .integer(now), .text(id), .text(owner)]
+        return try await !store.hotWrite(MarkRetry.self, values) { _ in () }.isEmpty
     }
 
     /// A permanent failure, or too many attempts; inside the caller's transaction, with its audit event.
@@ -203,9 +187,34 @@ public struct SQLPipelineRepository: PipelineRepository {
 
     /// When the order's card was first seen fulfilled.
     public func fulfilledAt(_ topupId: TopupID) async throws -> Int64? {
-        let row = try await store.sql.raw("SELECT fulfilled_at FROM orders WHERE topup_id = \(bind: topupId.rawValue)")
-            .first()
-        guard let row, try !row.decodeNil(column: "fulfilled_at") else { return nil }
-        return try row.decode(column: "fulfilled_at", as: Int64.self)
+        try await store.hotRows(FulfilledAt.self, [.text(topupId.rawValue)]) { try $0.integer(0) }.first ?? nil
     }
+}
+
+private enum DeliveryByID: HotStatement {
+    static let sql = "SELECT \(DeliveryRecord.columns) FROM deliveries WHERE id = $1"
+}
+
+private enum MarkSending: HotStatement {
+    static let sql = "UPDATE deliveries SET state = 'sending', updated_at = $1 WHERE id = $2 AND lease_owner = $3"
+}
+
+private enum MarkDelivered: HotStatement {
+    static let sql = """
+        UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, provider_message_id = $1, delivered_at = $2,
+            last_error = NULL, next_attempt_at = NULL, updated_at = $2, lease_owner = NULL, lease_until = NULL
+        WHERE id = $3 AND lease_owner = $4 RETURNING id
+        """
+}
+
+private enum MarkRetry: HotStatement {
+    static let sql = """
+        UPDATE deliveries SET state = 'pending', attempts = attempts + 1, last_error = $1, next_attempt_at = $2,
+            updated_at = $3, lease_owner = NULL, lease_until = NULL
+        WHERE id = $4 AND lease_owner = $5 RETURNING id
+        """
+}
+
+private enum FulfilledAt: HotStatement {
+    static let sql = "SELECT fulfilled_at FROM orders WHERE topup_id = $1"
 }

@@ -59,12 +59,13 @@ public struct SQLWorkers: WorkerRepository {
             .decode(column: "n", as: Int.self) ?? 0
     }
 
+    /// Hot (``HotStatement``): every worker asks this before each finish.
     public func holds(_ table: LeaseTable, key: String, owner: String) async throws -> Bool {
-        try await store.sql.raw(
-            SQLQueryString(
-                "SELECT 1 AS held FROM \(unsafeRaw: table.table) WHERE \(unsafeRaw: table.key) = \(bind: key) ")
-                + "AND lease_owner = \(bind: owner)"
-        ).first() != nil
+        try await holds(table.tag, key: key, owner: owner)
+    }
+
+    private func holds<Table: LeaseTableTag>(_: Table.Type, key: String, owner: String) async throws -> Bool {
+        try await !store.hotRows(Holds<Table>.self, [.text(key), .text(owner)]) { _ in () }.isEmpty
     }
 
     private static func stale(before staleBefore: Int64, except: String, _ sql: any SQLDatabase) async throws
@@ -84,5 +85,11 @@ public struct SQLWorkers: WorkerRepository {
             ).all().count
         }
         return count
+    }
+}
+
+private enum Holds<Table: LeaseTableTag>: HotStatement {
+    static var sql: String {
+        "SELECT 1 AS held FROM \(Table.table.table) WHERE \(Table.table.key) = $1 AND lease_owner = $2"
     }
 }
