@@ -42,9 +42,10 @@ public protocol AuditRepository: Sendable {
     func insert(_ rows: [AuditRow], in transaction: Transaction) async throws
     /// Appends at most 200 rows in one statement of its own: all or none.
     func insertAlone(_ rows: [AuditRow]) async throws
-    /// Whether ``insertAlone(_:)`` can never land inside another appender's transaction. True on SQLite,
-    /// where one writer holds the file at a time; false on PostgreSQL, where a statement alone would not
-    /// wait for the advisory lock that appenders in transactions take, and could break their chain.
+    /// Whether ``insertAlone(_:)`` can never land inside another appender's transaction. On SQLite one
+    /// writer holds the file at a time. On PostgreSQL the statement takes the chain's advisory lock itself
+    /// before it inserts, so it waits for appenders in transactions like they wait for each other (a bare
+    /// insert would not, and could break their chain).
     var canInsertAlone: Bool { get }
     /// The newest event's sequence and hash; nil for an empty trail.
     func head() async throws -> (sequence: Int64, hash: String)?

@@ -97,8 +97,9 @@ public struct AuditTrail: Sendable {
     /// the statement is atomic, and it fails as a whole on a duplicate sequence number if anyone appended
     /// since `head` was read, so the chain cannot fork; the caller then appends the usual way.
     ///
-    /// Only where ``canAppendUnlocked(_:)`` says so: on SQLite, for events no listener hears, and at most
-    /// ``maxUnlocked`` of them.
+    /// Only where ``canAppendUnlocked(_:)`` says so: for events no listener hears (a listener writes in the
+    /// appender's transaction), at most ``maxUnlocked`` of them, where the repository's lone statement
+    /// waits for the other appenders (``AuditRepository/canInsertAlone``).
     public func append(after head: (sequence: Int64, hash: String), _ events: [(AuditEvent, Int64)]) async throws
         -> [AuditRecord]
     {

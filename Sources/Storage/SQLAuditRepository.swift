@@ -38,11 +38,25 @@ public struct SQLAuditRepository: AuditRepository {
         }
     }
 
-    public var canInsertAlone: Bool { store.kind == .sqlite }
+    public var canInsertAlone: Bool { true }
+
+    /// The lock turn of PostgreSQL's one-statement append was not granted in time; the caller appends the
+    /// usual way, which waits as long as it takes.
+    struct LockNotTaken: Error {}
 
     public func insertAlone(_ rows: [AuditRow]) async throws {
         precondition(rows.count <= 200, "one statement holds at most 200 rows")
         guard !rows.isEmpty else { return }
+        if store.kind == .postgres {
+            // One statement, one round trip: it takes the chain's lock until it ends, then inserts; a row
+            // whose sequence someone appended since fails it whole on the primary key.
+            let values: [DirectValue] = [
+                .integer(AdvisoryLock.auditChain.rawValue), .text("2000ms"), .text(AuditInsertJSON.json(rows)),
+            ]
+            let inserted = try await store.hotWrite(AuditInsertLocked.self, values) { _ in () }
+            guard inserted.count == rows.count else { throw LockNotTaken() }
+            return
+        }
         // One transaction on the writer of Bitaqa's own, with one kept statement run per row: atomic
         // like one statement, and refused whole by the primary key if anyone appended since.
         let values = rows.map(AuditInsertRow.values)
@@ -191,4 +205,19 @@ enum AuditInsertJSON: HotStatement {
         out.append(UInt8(ascii: "\""))
         return String(decoding: out, as: UTF8.self)
     }
+}
+
+/// PostgreSQL: ``AuditInsertJSON`` behind a turn at the chain's advisory lock, in one statement, whose
+/// implicit transaction holds the lock until the rows are in. Each row joins the lock's answer, so no
+/// row is inserted before the lock is held, and none when the turn ended without it.
+private enum AuditInsertLocked: HotStatement {
+    static let sql = """
+        WITH turn AS (SELECT bitaqa_lock_turn($1, $2) AS taken)
+        INSERT INTO audit_events (seq, at, kind, topup_id, actor, request_id, details, prev_hash, hash, mac, mac_key_id)
+        SELECT seq, at, kind, topup_id, actor, request_id, details, prev_hash, hash, mac, mac_key_id
+        FROM turn, jsonb_to_recordset($3::text::jsonb) AS r(seq BIGINT, at BIGINT, kind TEXT, topup_id TEXT,
+            actor TEXT, request_id TEXT, details TEXT, prev_hash TEXT, hash TEXT, mac TEXT, mac_key_id TEXT)
+        WHERE turn.taken
+        RETURNING seq
+        """
 }
