@@ -100,10 +100,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Settings of SQLite that only its variadic C function takes (Storage's own SQLite connections).
+        .target(name: "CSQLiteConfig"),
         .target(
             name: "Storage",
             dependencies: [
                 "BitaqaCore",
+                "CSQLiteConfig",
                 "Audit",
                 "CardVault",
                 "Orders",

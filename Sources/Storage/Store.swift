@@ -37,6 +37,7 @@ public final class Store: Sendable {
     private let writers: WriterQueue?
     /// SQLite only: connections of Bitaqa's own for the hot statements (``hotRows(_:_:in:_:)``).
     let direct: DirectPool?
+    private let checkpoints = Mutex<(writes: Int, running: Task<Void, Never>?)>((0, nil))
     static let writerID = DatabaseID(string: "sqlite-writer")
 
     /// Opens the pool. For SQLite it creates the directory (mode 0700), switches the file to WAL mode
@@ -174,6 +175,7 @@ public final class Store: Sendable {
     /// its transaction first and leave nothing behind when it throws.
     func writeDirect<T: Sendable>(_ body: @escaping @Sendable (DirectConnection) throws -> T) async throws -> T {
         guard let writers, let direct else { throw StorageError.notSQL }
+        defer { checkpointNowAndThen() }
         return try await writers.withTurn {
             let pauses: [Int] = [1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50]
             var waited = 0
@@ -187,6 +189,22 @@ public final class Store: Sendable {
                     waited += pause
                     try await Task.sleep(for: .milliseconds(pause))
                 }
+            }
+        }
+    }
+
+    /// Every 100 writes of the writer of Bitaqa's own (which does not checkpoint by itself), a passive
+    /// checkpoint on the blocking pool: it copies the WAL into the database file and syncs it, without
+    /// a lock that readers or the writer wait for, and off the event loops. One at a time; ``shutdown()``
+    /// waits for it.
+    private func checkpointNowAndThen() {
+        checkpoints.withLock { state in
+            state.writes += 1
+            guard state.writes >= 100, state.running == nil, !isShutDown.load(ordering: .acquiring) else { return }
+            state.writes = 0
+            state.running = Task { [self] in
+                _ = try? await sql.raw("PRAGMA wal_checkpoint(PASSIVE)").all()
+                checkpoints.withLock { $0.running = nil }
             }
         }
     }
@@ -217,6 +235,7 @@ public final class Store: Sendable {
     /// Closes the pool; a second call does nothing.
     public func shutdown() async {
         guard !isShutDown.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        await checkpoints.withLock { $0.running }?.value
         direct?.close()
         await databases.shutdownAsync()
         try? await ownThreadPool?.shutdownGracefully()

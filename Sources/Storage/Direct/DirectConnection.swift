@@ -1,3 +1,4 @@
+import CSQLiteConfig
 import Foundation
 import VaporCSQLite
 
@@ -33,15 +34,20 @@ final class DirectConnection: @unchecked Sendable {
         // ``DirectSQLiteError/isBusy`` at once, and ``Store/writeDirect(_:)`` waits without blocking.
         sqlite_nio_sqlite3_busy_timeout(handle, role == .reader ? 5000 : 0)
         do {
-            // Every commit elsewhere empties a connection's page cache; mapped, a page read afterwards
-            // costs no system call and no copy.
-            try execute("PRAGMA mmap_size = 268435456")
+            // A hot statement keeps its plan: without this, a bound value that might suggest another plan
+            // (a range on an indexed column) made SQLite prepare the rate limiter's read again on every run.
+            guard bitaqa_sqlite_enable_qpsg(UnsafeMutableRawPointer(handle)) == SQLITE_OK else {
+                throw error("configure")
+            }
             switch role {
             case .reader:
                 try execute("PRAGMA query_only = 1")
             case .writer:
                 try execute("PRAGMA synchronous = NORMAL")
                 try execute("PRAGMA secure_delete = ON")
+                // A checkpoint writes the database file and syncs it: never on an event loop. The store
+                // runs them on its blocking pool instead (``Store/writeDirect(_:)``).
+                try execute("PRAGMA wal_autocheckpoint = 0")
             }
         } catch {
             sqlite_nio_sqlite3_close_v2(handle)
