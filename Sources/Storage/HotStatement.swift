@@ -78,15 +78,12 @@ extension Store {
         _ statement: Statement.Type, _ values: [DirectValue], on database: any SQLDatabase, logger: Logger,
         _ read: (any RowCells) throws -> T
     ) async throws -> [T] {
-        guard let postgres = database as? any PostgresDatabase else { throw StorageError.notSQL }
         let prepared = PostgresHot<Statement>(bindings: postgresBindings(values))
-        let rows = try await postgres.withConnection { connection in
-            connection.eventLoop.makeFutureWithTask {
-                var rows: [PostgresRow] = []
-                for try await row in try await connection.execute(prepared, logger: logger) { rows.append(row) }
-                return rows
-            }
-        }.get()
+        let rows = try await onPostgresConnection(of: database) { connection in
+            var rows: [PostgresRow] = []
+            for try await row in try await connection.execute(prepared, logger: logger) { rows.append(row) }
+            return rows
+        }
         return try rows.map { try read(PostgresCells($0)) }
     }
 

@@ -14,9 +14,7 @@ public struct SQLAuditRepository: AuditRepository {
 
     public func lockHead(in transaction: Transaction) async throws -> (sequence: Int64, hash: String)? {
         try await transaction.lock(.auditChain)
-        return try await store.hotRows(AuditHead.self, [], in: transaction) {
-            (try $0.required($0.integer(0), table: "audit_events"), try $0.required($0.text(1), table: "audit_events"))
-        }.first
+        return try await store.hotRows(AuditHead.self, [], in: transaction, AuditHead.read).first
     }
 
     /// 11 values a row; 200 rows keep a statement under SQLite's and PostgreSQL's limits on bound values.
@@ -89,7 +87,7 @@ public struct SQLAuditRepository: AuditRepository {
     }
 
     public func head() async throws -> (sequence: Int64, hash: String)? {
-        try await Self.head(store.sql)
+        try await store.hotRows(AuditHead.self, [], AuditHead.read).first
     }
 
     public func rows(after sequence: Int64, limit: Int, from: Int64?, to: Int64?, topupId: String?) async throws
@@ -105,13 +103,6 @@ public struct SQLAuditRepository: AuditRepository {
         if let topupId { query = query + " AND topup_id = \(bind: topupId)" }
         query = query + " ORDER BY seq LIMIT \(bind: limit)"
         return try await store.sql.raw(query).all().map(Self.decode)
-    }
-
-    private static func head(_ sql: any SQLDatabase) async throws -> (sequence: Int64, hash: String)? {
-        guard let row = try await sql.raw("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").first() else {
-            return nil
-        }
-        return (try row.decode(column: "seq", as: Int64.self), try row.decode(column: "hash", as: String.self))
     }
 
     private static func decode(_ row: any SQLRow) throws -> AuditRow {
@@ -143,6 +134,10 @@ extension AuditTrail {
 
 private enum AuditHead: HotStatement {
     static let sql = "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"
+
+    static func read(_ row: any RowCells) throws -> (sequence: Int64, hash: String) {
+        (try row.required(row.integer(0), table: "audit_events"), try row.required(row.text(1), table: "audit_events"))
+    }
 }
 
 private enum AuditInsertRow: HotStatement {

@@ -13,14 +13,7 @@ public struct SQLCardRepository: CardRepository {
 
     /// Hot (``HotStatement``): the deliverer reads each card it sends.
     public func card(of topupId: TopupID) async throws -> StoredCard? {
-        try await store.hotRows(CardOf.self, [.text(topupId.rawValue)]) { row in
-            guard let topupId = TopupID(try row.required(row.text(0), table: "orders")),
-                let userId = UserID(try row.required(row.text(1), table: "orders"))
-            else { throw StorageError.corruptRow(table: "orders") }
-            return StoredCard(
-                topupId: topupId, userId: userId, sealed: try row.required(row.blob(2), table: "orders"),
-                keyID: try row.required(row.text(3), table: "orders"))
-        }.first
+        try await store.hotRows(CardOf.self, [.text(topupId.rawValue)]) { try Self.decode($0) }.first
     }
 
     public func cards(notUnder keyID: String, after cursor: String?, limit: Int, in transaction: Transaction)
@@ -63,16 +56,18 @@ public struct SQLCardRepository: CardRepository {
         return counts
     }
 
+    /// A row of `topup_id, user_id, sealed_card, card_key_id`, whichever driver read it.
     static func decode(_ row: any SQLRow) throws -> StoredCard {
-        guard let topupId = TopupID(try row.decode(column: "topup_id", as: String.self)),
-            let userId = UserID(try row.decode(column: "user_id", as: String.self))
+        try decode(NamedCells(row: row, names: ["topup_id", "user_id", "sealed_card", "card_key_id"]))
+    }
+
+    static func decode(_ row: some RowCells) throws -> StoredCard {
+        guard let topupId = TopupID(try row.required(row.text(0), table: "orders")),
+            let userId = UserID(try row.required(row.text(1), table: "orders"))
         else { throw StorageError.corruptRow(table: "orders") }
         return StoredCard(
-            topupId: topupId,
-            userId: userId,
-            sealed: Array(try row.decode(column: "sealed_card", as: Data.self)),
-            keyID: try row.decode(column: "card_key_id", as: String.self)
-        )
+            topupId: topupId, userId: userId, sealed: try row.required(row.blob(2), table: "orders"),
+            keyID: try row.required(row.text(3), table: "orders"))
     }
 }
 
